@@ -1,0 +1,73 @@
+import { Command, CommanderError, Option } from "commander";
+import { quote } from "./commands/quote.ts";
+import { validate } from "./commands/validate.ts";
+import { formatProblem, PipelineError } from "./lib/errors.ts";
+import { processIo, type Io } from "./lib/io.ts";
+import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
+
+/**
+ * argv → commands. The only place that prints errors and decides exit codes:
+ * 0 success, 1 problems found (invalid config, bad input), 2 usage errors.
+ */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name("costs")
+    .description("Exact, explainable cost reports for AI gateway logs, priced from reviewed files in git.")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command("validate")
+    .description("check everything under pricing/ (and policies/) and list every problem; exits 1 on any error")
+    .option("--pricing-dir <dir>", "pricing folder (catalog/, accounts/, private/)", "pricing")
+    .option("--policies-dir <dir>", "policies folder", "policies")
+    .action(async (opts: { pricingDir: string; policiesDir: string }) => {
+      exitCode = await validate(opts, io);
+    });
+
+  const quoteCommand = program
+    .command("quote")
+    .description("price one call and explain each component: rate, region entry, tier, mode and source file")
+    .requiredOption("--model <account/model>", "gateway model name, e.g. bedrock-prod/nova-lite")
+    .requiredOption("--at <timestamp>", "time of the call, ISO 8601 (UTC when no offset)")
+    .option("--region <region>", "region that served the call (default: the account's region)")
+    .option("--input-tokens <n>", "all prompt tokens, cached ones included", "0")
+    .option("--output-tokens <n>", "completion tokens, reasoning included", "0")
+    .option("--cache-read-tokens <n>", "prompt tokens read from cache (subset of input)")
+    .option("--cache-write-tokens <n>", "prompt tokens written to cache (subset of input)")
+    .option("--input-audio-tokens <n>", "audio prompt tokens (subset of input)")
+    .option("--output-audio-tokens <n>", "audio completion tokens (subset of output)")
+    .option("--batch", "a batch API call")
+    .addOption(new Option("--service-tier <tier>", "service tier; `priority` selects priority_pricing"))
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .option("--json", "print JSON: cost_usd and list_cost_usd as decimal strings, price_source, reason when unpriced");
+  for (const unit of UNIT_RATES) {
+    quoteCommand.option(`--${unit.field.replaceAll("_", "-")} <n>`, `${unit.field.replaceAll("_", " ")} (priced by ${unit.rate})`);
+  }
+  quoteCommand.action(async (opts: Record<string, string | boolean | undefined>) => {
+    const units: Partial<Record<UnitField, string>> = {};
+    for (const unit of UNIT_RATES) {
+      const key = unit.field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (typeof opts[key] === "string") units[unit.field] = opts[key];
+    }
+    exitCode = await quote({ ...(opts as unknown as Parameters<typeof quote>[0]), units }, io);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (help and version exit with code 0).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof PipelineError) {
+      for (const problem of error.problems) io.err(`error: ${formatProblem(problem)}\n`);
+      return 1;
+    }
+    io.err(`internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 70;
+  }
+}

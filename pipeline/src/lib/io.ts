@@ -1,0 +1,15 @@
+/**
+ * The side effects a command may have, injected so tests can capture them: data goes
+ * to `out` (stdout), progress and problems to `err` (stderr).
+ */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+};

@@ -1,0 +1,237 @@
+import type { RateField, TierComponent } from "../schemas/cost-fields.schema.ts";
+import { checkCall, UNIT_RATES, type Call } from "./call.ts";
+import type { PricingBook } from "./load-pricing.ts";
+import { add, fromInteger, multiply, toNano, type Decimal } from "./money.ts";
+import type { Tier } from "./rate-card.ts";
+import { isUnpriced, resolveRate, type RatePlan, type RegionFrom, type Unpriced } from "./resolve-rate.ts";
+
+export const COMPONENTS = [
+  "input",
+  "cache_read",
+  "cache_write",
+  "input_audio",
+  "output",
+  "output_audio",
+  "request",
+  "input_image",
+  "output_image",
+  "input_character",
+  "input_second",
+  "output_second",
+  "query",
+  "page",
+] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+/** Part of a component's quantity priced at one rate (one bracket in marginal mode). */
+export interface Bracket {
+  quantity: Decimal;
+  rate: Decimal;
+  /** The field the rate was read from, e.g. `tiered_pricing.input[0].cost_per_token`. */
+  rate_field: string;
+  /** `base`, or `from N` for a tier. */
+  tier: string;
+}
+
+export interface ComponentCost {
+  component: ComponentName;
+  quantity: Decimal;
+  brackets: Bracket[];
+  /** Exact cost rounded half to even to nano-USD. */
+  cost_nano: bigint;
+}
+
+export interface PricedCall {
+  price_source: "public" | "private" | "unpriced";
+  unpriced_reason: string | null;
+  provider_account: string | null;
+  provider: string | null;
+  provider_model: string | null;
+  region: string | null;
+  region_from: RegionFrom | null;
+  region_entry: string | null;
+  price_ref: string | null;
+  source_note: string | null;
+  /** null when no tier list applied to the call. */
+  pricing_mode: "cumulative" | "marginal" | null;
+  /** null without tiers; `base` when tiers exist but none was reached; else `from N` (highest reached). */
+  tier: string | null;
+  components: ComponentCost[];
+  /** Sum of the rounded components; null when unpriced. */
+  cost_nano: bigint | null;
+  /** The call priced at the public catalog entry of the model's provider_model; null when none. */
+  list_cost_nano: bigint | null;
+  list_unpriced_reason: string | null;
+  notes: string[];
+}
+
+/** Prices one call (SPEC 4.4). Throws InvalidCallError when its token counts contradict each other. */
+export function priceCall(book: PricingBook, call: Call): PricedCall {
+  checkCall(call);
+  const resolution = resolveRate(book, call);
+  const priced = applyPlan(resolution.plan, call);
+  const list = resolution.list === null ? null : resolution.list === resolution.plan ? priced : applyPlan(resolution.list, call);
+  return {
+    price_source: "unpriced" in priced ? "unpriced" : (resolution.plan as RatePlan).price_source,
+    unpriced_reason: "unpriced" in priced ? priced.unpriced : null,
+    provider_account: resolution.provider_account,
+    provider: resolution.provider,
+    provider_model: resolution.provider_model,
+    region: resolution.region,
+    region_from: resolution.region_from,
+    region_entry: isUnpriced(resolution.plan) ? null : resolution.plan.region_entry,
+    price_ref: isUnpriced(resolution.plan) ? null : resolution.plan.price_ref,
+    source_note: isUnpriced(resolution.plan) ? null : resolution.plan.source_note,
+    pricing_mode: "unpriced" in priced ? null : priced.pricing_mode,
+    tier: "unpriced" in priced ? null : priced.tier,
+    components: "unpriced" in priced ? [] : priced.components,
+    cost_nano: "unpriced" in priced ? null : priced.cost_nano,
+    list_cost_nano: list === null || "unpriced" in list ? null : list.cost_nano,
+    list_unpriced_reason: list !== null && "unpriced" in list ? list.unpriced : null,
+    notes: isUnpriced(resolution.plan) ? [] : [...resolution.plan.notes, ...("unpriced" in priced ? [] : priced.notes)],
+  };
+}
+
+interface Applied {
+  components: ComponentCost[];
+  cost_nano: bigint;
+  pricing_mode: "cumulative" | "marginal" | null;
+  tier: string | null;
+  notes: string[];
+}
+
+/** Splits the call into components and prices each (SPEC 4.4 steps 4–6). */
+export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpriced {
+  if (isUnpriced(plan)) return plan;
+  const { rates, fieldOf, tiers, tierSource, mode } = plan.effective;
+  const components: ComponentCost[] = [];
+  const notes: string[] = [];
+  const promptSize = call.input_tokens;
+  let highestTier: number | null = null;
+  let usedTiers = false;
+
+  const tokenComponent = (
+    component: ComponentName,
+    count: number,
+    rate: Decimal | undefined,
+    rateField: string,
+    tierList: Tier[] | undefined,
+    tierField: string,
+  ): Unpriced | undefined => {
+    if (count === 0) return undefined;
+    if (rate === undefined) {
+      return { unpriced: `${plan.price_ref} has no ${rateField} for ${count} ${component.replace("_", " ")} tokens` };
+    }
+    let brackets: Bracket[];
+    if (!tierList || tierList.length === 0) {
+      brackets = [{ quantity: fromInteger(count), rate, rate_field: rateField, tier: "base" }];
+    } else {
+      usedTiers = true;
+      brackets = mode === "marginal" ? marginal(count, rate, rateField, tierList, tierField) : cumulative(count, promptSize, rate, rateField, tierList, tierField);
+      for (const bracket of brackets) {
+        if (bracket.tier !== "base") highestTier = Math.max(highestTier ?? 0, Number(bracket.tier.slice(5)));
+      }
+    }
+    components.push(costOf(component, fromInteger(count), brackets));
+    return undefined;
+  };
+
+  const cacheRead = call.cache_read_tokens ?? 0;
+  const cacheWrite = call.cache_write_tokens ?? 0;
+  let textInput = call.input_tokens - cacheRead - cacheWrite;
+  let textOutput = call.output_tokens;
+  const audioIn = call.input_audio_tokens ?? 0;
+  const audioOut = call.output_audio_tokens ?? 0;
+  const audioInRate = rates.input_cost_per_audio_token;
+  const audioOutRate = rates.output_cost_per_audio_token;
+  if (audioInRate && audioIn > 0) textInput -= audioIn;
+  if (audioOutRate && audioOut > 0) textOutput -= audioOut;
+
+  const inputRate = rates.input_cost_per_token;
+  const inputField = fieldOf.input_cost_per_token ?? "input_cost_per_token";
+  const cacheSpec = (own: RateField, tier: TierComponent) =>
+    rates[own]
+      ? { rate: rates[own], field: fieldOf[own]!, tiers: tiers[tier], tierField: `${tierSource}.${tier}` }
+      : {
+          rate: inputRate,
+          field: inputField,
+          tiers: tiers[tier] ?? tiers.input,
+          tierField: `${tierSource}.${tiers[tier] ? tier : "input"}`,
+        };
+  const read = cacheSpec("cache_read_input_token_cost", "cache_read");
+  const write = cacheSpec("cache_creation_input_token_cost", "cache_write");
+
+  const failures = [
+    tokenComponent("input", textInput, inputRate, inputField, tiers.input, `${tierSource}.input`),
+    tokenComponent("cache_read", cacheRead, read.rate, read.field, read.tiers, read.tierField),
+    tokenComponent("cache_write", cacheWrite, write.rate, write.field, write.tiers, write.tierField),
+    audioInRate ? tokenComponent("input_audio", audioIn, audioInRate, fieldOf.input_cost_per_audio_token!, undefined, "") : undefined,
+    tokenComponent("output", textOutput, rates.output_cost_per_token, fieldOf.output_cost_per_token ?? "output_cost_per_token", tiers.output, `${tierSource}.output`),
+    audioOutRate ? tokenComponent("output_audio", audioOut, audioOutRate, fieldOf.output_cost_per_audio_token!, undefined, "") : undefined,
+  ];
+  const failure = failures.find((f) => f !== undefined);
+  if (failure) return failure;
+
+  if (rates.input_cost_per_request) {
+    components.push(
+      costOf("request", fromInteger(1), [
+        { quantity: fromInteger(1), rate: rates.input_cost_per_request, rate_field: fieldOf.input_cost_per_request!, tier: "base" },
+      ]),
+    );
+  }
+  for (const unit of UNIT_RATES) {
+    const quantity = call[unit.field];
+    if (!quantity || quantity.coef === 0n) continue;
+    const rate = rates[unit.rate];
+    if (!rate) {
+      notes.push(`${unit.field} not charged separately: ${plan.price_ref} has no ${unit.rate}`);
+      continue;
+    }
+    components.push(costOf(unit.component, quantity, [{ quantity, rate, rate_field: fieldOf[unit.rate]!, tier: "base" }]));
+  }
+
+  components.sort((a, b) => COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component));
+  let cost = 0n;
+  for (const component of components) cost += component.cost_nano;
+  return {
+    components,
+    cost_nano: cost,
+    pricing_mode: usedTiers ? mode : null,
+    tier: usedTiers ? (highestTier === null ? "base" : `from ${highestTier}`) : null,
+    notes,
+  };
+}
+
+/** Cumulative: every token at the rate of the highest tier whose `from` the prompt size strictly exceeds. */
+function cumulative(count: number, promptSize: number, base: Decimal, baseField: string, tiers: Tier[], tierField: string): Bracket[] {
+  let chosen = -1;
+  for (let i = 0; i < tiers.length; i++) if (promptSize > tiers[i]!.from) chosen = i;
+  if (chosen < 0) return [{ quantity: fromInteger(count), rate: base, rate_field: baseField, tier: "base" }];
+  const tier = tiers[chosen]!;
+  return [
+    { quantity: fromInteger(count), rate: tier.rate, rate_field: `${tierField}[${chosen}].cost_per_token`, tier: `from ${tier.from}` },
+  ];
+}
+
+/** Marginal: like tax brackets on the component's own count; tokens beyond each `from` at that tier's rate. */
+function marginal(count: number, base: Decimal, baseField: string, tiers: Tier[], tierField: string): Bracket[] {
+  const brackets: Bracket[] = [];
+  const firstFrom = tiers[0]!.from;
+  const baseCount = Math.min(count, firstFrom);
+  if (baseCount > 0) brackets.push({ quantity: fromInteger(baseCount), rate: base, rate_field: baseField, tier: "base" });
+  tiers.forEach((tier, i) => {
+    const upper = tiers[i + 1]?.from ?? Infinity;
+    const n = Math.min(count, upper) - tier.from;
+    if (n > 0) {
+      brackets.push({ quantity: fromInteger(n), rate: tier.rate, rate_field: `${tierField}[${i}].cost_per_token`, tier: `from ${tier.from}` });
+    }
+  });
+  return brackets;
+}
+
+/** Exact sum of the brackets, rounded once, half to even, to nano-USD. */
+function costOf(component: ComponentName, quantity: Decimal, brackets: Bracket[]): ComponentCost {
+  let exact: Decimal = fromInteger(0);
+  for (const bracket of brackets) exact = add(exact, multiply(bracket.quantity, bracket.rate));
+  return { component, quantity, brackets, cost_nano: toNano(exact) };
+}

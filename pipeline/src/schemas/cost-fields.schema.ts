@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { isDecimalText } from "../pricing/money.ts";
+
+/**
+ * The cost fields shared by the public catalog (SPEC 4.1) and private price sheets
+ * (SPEC 4.3). Rates are decimal text exactly as written in the YAML file (the loader
+ * keeps number spellings such as `6.e-8`), never binary floats.
+ */
+export const RATE_FIELDS = [
+  "input_cost_per_token",
+  "output_cost_per_token",
+  "cache_read_input_token_cost",
+  "cache_creation_input_token_cost",
+  "input_cost_per_token_batches",
+  "output_cost_per_token_batches",
+  "input_cost_per_audio_token",
+  "output_cost_per_audio_token",
+  "input_cost_per_request",
+  "input_cost_per_image",
+  "output_cost_per_image",
+  "input_cost_per_character",
+  "input_cost_per_second",
+  "output_cost_per_second",
+  "input_cost_per_query",
+  "input_cost_per_page",
+] as const;
+export type RateField = (typeof RATE_FIELDS)[number];
+
+export const TIER_COMPONENTS = ["input", "output", "cache_read", "cache_write"] as const;
+export type TierComponent = (typeof TIER_COMPONENTS)[number];
+
+export const RateSchema = z
+  .string({ error: "must be a number (USD per unit)" })
+  .refine(isDecimalText, { message: "must be a number (USD per unit)" })
+  .refine((text) => !text.trim().startsWith("-"), { message: "must not be negative" });
+
+const TierSchema = z.looseObject({
+  from: z
+    .string({ error: "must be a whole number of prompt tokens" })
+    .regex(/^\d+$/, { message: "must be a whole number of prompt tokens" })
+    .transform(Number),
+  cost_per_token: RateSchema,
+});
+
+const TierListSchema = z.array(TierSchema).superRefine((tiers, ctx) => {
+  for (let i = 1; i < tiers.length; i++) {
+    const previous = tiers[i - 1]!.from;
+    if (tiers[i]!.from <= previous) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "from"],
+        message: `tiers must be in ascending order of \`from\` (${tiers[i]!.from} comes after ${previous})`,
+      });
+    }
+  }
+});
+
+export const TieredPricingSchema = z.looseObject({
+  input: TierListSchema.optional(),
+  output: TierListSchema.optional(),
+  cache_read: TierListSchema.optional(),
+  cache_write: TierListSchema.optional(),
+  pricing_mode: z.enum(["cumulative", "marginal"]).optional(),
+});
+export type TieredPricing = z.infer<typeof TieredPricingSchema>;
+
+const rateShape = Object.fromEntries(RATE_FIELDS.map((field) => [field, RateSchema.nullish()])) as {
+  [K in RateField]: z.ZodOptional<z.ZodNullable<typeof RateSchema>>;
+};
+const costShape = { ...rateShape, tiered_pricing: TieredPricingSchema.optional() };
+
+/** Catalog cost fields: unknown fields are kept and ignored (the upstream format grows). */
+export const CatalogCostFieldsSchema = z.looseObject(costShape);
+/** Private cost fields: hand-written, so an unknown field is most likely a typo. */
+export const PrivateCostFieldsSchema = z.strictObject(costShape);
+export type CostFields = z.infer<typeof CatalogCostFieldsSchema>;
