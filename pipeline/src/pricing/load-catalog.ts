@@ -3,7 +3,7 @@ import path from "node:path";
 import { checkSchema } from "../lib/check-schema.ts";
 import { PipelineError, type Problem } from "../lib/errors.ts";
 import { readYaml } from "../lib/read-yaml.ts";
-import { CatalogEntrySchema, ProviderDefaultsSchema } from "../schemas/catalog-entry.schema.ts";
+import { catalogCostsSchema, CatalogEntrySchema, ProviderDefaultsSchema } from "../schemas/catalog-entry.schema.ts";
 import type { CostFields } from "../schemas/cost-fields.schema.ts";
 import { toRates, type RateCard } from "./rate-card.ts";
 
@@ -77,6 +77,13 @@ export async function loadCatalog(dir: string): Promise<{ catalog: Catalog; prob
       const { value, problems: found } = checkSchema(CatalogEntrySchema, yaml);
       problems.push(...found);
       if (!value) continue;
+      let costs: unknown = null;
+      if (value.costs != null) {
+        const checked = checkSchema(catalogCostsSchema(value.costs), yaml, ["costs"], value.costs);
+        problems.push(...checked.problems);
+        if (!checked.value) continue;
+        costs = checked.value;
+      }
       const existing = provider.models.get(value.model);
       if (existing) {
         problems.push({
@@ -92,9 +99,9 @@ export async function loadCatalog(dir: string): Promise<{ catalog: Catalog; prob
       if (value.mode) model.mode = value.mode;
       const region = value.defaultRegion ?? defaultRegion;
       if (region) model.defaultRegion = region;
-      if (Array.isArray(value.costs)) {
+      if (Array.isArray(costs)) {
         model.shape = "v2";
-        value.costs.forEach((entry, index) => {
+        (costs as Array<CostFields & { region: string; priority_pricing?: CostFields }>).forEach((entry, index) => {
           const card: RateCard = { ...toRates(entry as CostFields), region: entry.region, ref: `${file}#costs[${index}]`, file };
           const line = yaml.lineOf(["costs", index]);
           if (line !== undefined) card.line = line;
@@ -102,9 +109,9 @@ export async function loadCatalog(dir: string): Promise<{ catalog: Catalog; prob
           model.entries.push(card);
         });
         problems.push(...duplicateRegions(model, yaml.lineOf.bind(yaml)));
-      } else if (value.costs) {
+      } else if (costs) {
         model.shape = "v1";
-        const card: RateCard = { ...toRates(value.costs as CostFields), region: "*", ref: `${file}#costs`, file };
+        const card: RateCard = { ...toRates(costs as CostFields), region: "*", ref: `${file}#costs`, file };
         const line = yaml.lineOf(["costs"]);
         if (line !== undefined) card.line = line;
         model.entries.push(card);

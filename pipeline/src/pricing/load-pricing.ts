@@ -27,7 +27,9 @@ export async function loadPricing(dir: string): Promise<{ book: PricingBook; pro
       loadPrivatePrices(path.join(dir, "private")),
     ]);
   const book: PricingBook = { dir, catalog, accounts, privatePrices: prices };
-  const problems = [...catalogProblems, ...accountProblems, ...priceProblems, ...crossCheck(book)];
+  const failed = (list: Problem[]) => list.some((p) => p.severity !== "warning");
+  const checks = { accountsLoaded: !failed(accountProblems), pricesLoaded: !failed(priceProblems), catalogProblems };
+  const problems = [...catalogProblems, ...accountProblems, ...priceProblems, ...crossCheck(book, checks)];
   return { book, problems };
 }
 
@@ -39,8 +41,20 @@ export async function loadPricingOrThrow(dir: string): Promise<PricingBook> {
   return book;
 }
 
-function crossCheck(book: PricingBook): Problem[] {
+/**
+ * How accounts, private prices and the catalog fit together. A check whose input file
+ * failed to load is skipped, so one broken file does not drown in follow-on errors.
+ */
+function crossCheck(
+  book: PricingBook,
+  loaded: { accountsLoaded: boolean; pricesLoaded: boolean; catalogProblems: Problem[] },
+): Problem[] {
   const problems: Problem[] = [];
+  const brokenProviders = new Set(
+    loaded.catalogProblems
+      .filter((p) => p.file && p.severity !== "warning")
+      .map((p) => path.relative(path.join(book.catalog.dir, "providers"), p.file!).split(path.sep)[0]),
+  );
   const providers = book.catalog.providers;
   for (const account of book.accounts.values()) {
     const provider = providers.get(account.provider);
@@ -56,6 +70,7 @@ function crossCheck(book: PricingBook): Problem[] {
     }
     for (const model of account.models.values()) {
       const field = `models[${[...account.models.keys()].indexOf(model.name)}]`;
+      if (brokenProviders.has(account.provider)) continue;
       if (model.cost === "public") {
         const entry = provider.models.get(model.providerModel!);
         if (!entry) {
@@ -80,7 +95,7 @@ function crossCheck(book: PricingBook): Problem[] {
           });
         }
       } else {
-        if (!book.privatePrices.has(`${account.name}/${model.name}`)) {
+        if (loaded.pricesLoaded && !book.privatePrices.has(`${account.name}/${model.name}`)) {
           problems.push({
             severity: "warning",
             file: model.file,
@@ -102,6 +117,7 @@ function crossCheck(book: PricingBook): Problem[] {
       }
     }
   }
+  if (!loaded.accountsLoaded) return problems;
   for (const [modelName, periods] of book.privatePrices) {
     const slash = modelName.indexOf("/");
     const account = book.accounts.get(modelName.slice(0, slash));

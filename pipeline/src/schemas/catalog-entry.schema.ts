@@ -16,9 +16,15 @@ export const CatalogEntrySchema = z.looseObject({
   model: z.string({ error: "must be the provider's model id" }).min(1),
   mode: z.string().optional(),
   defaultRegion: z.string().min(1).optional(),
-  costs: z.union([z.array(CatalogRegionEntrySchema), CatalogCostFieldsSchema]).nullish(),
+  /** Checked by shape with `CatalogCostsSchema`, so errors point into the shape that was written. */
+  costs: z.unknown().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
+
+/** `costs` of a catalog file: a list of region entries (v2) or one map (v1). */
+export function catalogCostsSchema(costs: unknown) {
+  return Array.isArray(costs) ? z.array(CatalogRegionEntrySchema) : CatalogCostFieldsSchema;
+}
 
 /** A provider's `default.yaml`: provider-wide defaults, no `model`. */
 export const ProviderDefaultsSchema = z.looseObject({
