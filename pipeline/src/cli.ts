@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { quote } from "./commands/quote.ts";
 import { validate } from "./commands/validate.ts";
-import { formatProblem, PipelineError } from "./lib/errors.ts";
+import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
 import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
 
@@ -64,7 +64,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof PipelineError) {
-      for (const problem of error.problems) io.err(`error: ${formatProblem(problem)}\n`);
+      for (const problem of sortProblems(error.problems)) {
+        const shown = problem.file ? { ...problem, file: displayPath(problem.file, io.cwd) } : problem;
+        io.err(`error: ${formatProblem(shown)}\n`);
+      }
       return 1;
     }
     io.err(`internal error: ${(error as Error).stack ?? String(error)}\n`);

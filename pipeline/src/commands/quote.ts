@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PipelineError } from "../lib/errors.ts";
+import { displayPath, PipelineError } from "../lib/errors.ts";
 import { formatTable } from "../lib/format-table.ts";
 import type { Io } from "../lib/io.ts";
 import { formatTimestamp, parseTimestamp } from "../lib/parse-timestamp.ts";
@@ -38,7 +38,7 @@ export async function quote(options: QuoteOptions, io: Io): Promise<number> {
     }
     throw error;
   }
-  const relative = (ref: string | null) => (ref ? path.relative(io.cwd, ref) || ref : ref);
+  const relative = (ref: string | null) => (ref ? displayPath(path.resolve(io.cwd, ref), io.cwd) : ref);
   priced = { ...priced, price_ref: relative(priced.price_ref) };
   if (priced.price_source === "public" && priced.source_note) priced.source_note = relative(priced.source_note);
   io.out(options.json ? `${JSON.stringify(toJson(call, priced), null, 2)}\n` : render(call, priced));

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { formatProblem, type Problem } from "../lib/errors.ts";
+import { displayPath, formatProblem, sortProblems, type Problem } from "../lib/errors.ts";
 import type { Io } from "../lib/io.ts";
 import { exists } from "../pricing/load-accounts.ts";
 import { loadPricing } from "../pricing/load-pricing.ts";
@@ -16,7 +16,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
   if (await exists(options.policiesDir)) {
     // Policy files (SPEC 5) are checked here once the pipeline's policy schemas exist.
   }
-  const all = [...problems, ...policyProblems].map((p) => ({ ...p, file: p.file ? path.relative(io.cwd, p.file) || p.file : p.file }));
+  const all = sortProblems([...problems, ...policyProblems]).map((p) => (p.file ? { ...p, file: displayPath(p.file, io.cwd) } : p));
   const errors = all.filter((p) => p.severity !== "warning");
   const warnings = all.filter((p) => p.severity === "warning");
   for (const problem of errors) io.err(`error: ${formatProblem(problem)}\n`);
@@ -31,10 +31,14 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
   let privatePeriods = 0;
   for (const periods of book.privatePrices.values()) privatePeriods += periods.length;
   io.out(
-    `${path.relative(io.cwd, options.pricingDir) || "."}: ${book.catalog.fileCount} catalog files, ` +
-      `${models} models (${priced} with costs) from ${book.catalog.providers.size} providers, ` +
-      `${book.accounts.size} accounts, ${privatePeriods} private price periods\n`,
+    `${displayPath(path.resolve(io.cwd, options.pricingDir), io.cwd) || "."}: ${plural(book.catalog.fileCount, "catalog file")}, ` +
+      `${plural(models, "model")} (${priced} with costs) from ${plural(book.catalog.providers.size, "provider")}, ` +
+      `${plural(book.accounts.size, "account")}, ${plural(privatePeriods, "private price period")}\n`,
   );
-  io.out(`${errors.length} error${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}\n`);
+  io.out(`${plural(errors.length, "error")}, ${plural(warnings.length, "warning")}\n`);
   return errors.length > 0 ? 1 : 0;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

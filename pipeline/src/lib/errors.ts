@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /**
  * The one user-facing error type. Everything a person must act on (a broken config
  * file, a bad flag) is a PipelineError carrying one or more problems; `cli.ts` is the
@@ -44,4 +46,15 @@ export function formatField(path: ReadonlyArray<string | number | symbol>): stri
     else out += out ? `.${String(key)}` : String(key);
   }
   return out;
+}
+
+/** A path as people should see it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** Problems in a stable order: by file, then line. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0));
 }

@@ -1,0 +1,169 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { PRICING_FIXTURE } from "../test/pricing-fixture.ts";
+import { writeTempTree } from "../test/temp-dir.ts";
+import { main } from "./cli.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "pipeline/bin/costs.js");
+
+/** Runs the command line in-process with captured stdout/stderr. */
+async function run(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: ROOT });
+  return { code, out, err };
+}
+
+/** Runs the real executable, as `npm run costs --` does. */
+async function spawn(...argv: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...argv], { cwd: ROOT });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout, err: e.stderr };
+  }
+}
+
+const GEMINI = ["quote", "--model", "gemini/gemini-2.5-pro", "--at", "2026-03-01T09:30:00Z", "--output-tokens", "1000"];
+
+describe("costs quote on the project's pricing/", () => {
+  it("a Gemini 2.5 Pro prompt of 200,001 tokens shows the long-context rates", async () => {
+    const { code, out, err } = await spawn(...GEMINI, "--input-tokens", "200001");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(/input\s+200001\s+0\.0000025\s+tiered_pricing\.input\[0\]\.cost_per_token\s+from 200000\s+0\.500002500/);
+    expect(out).toMatch(/output\s+1000\s+0\.000015\s+tiered_pricing\.output\[0\]\.cost_per_token\s+from 200000\s+0\.015000000/);
+    expect(out).toMatch(/cumulative mode, tier from 200000 applied \(prompt size 200001\)/);
+    expect(out).toMatch(/price\s+public\s+pricing\/catalog\/providers\/google-gemini\/gemini-2\.5-pro\.yaml#costs/);
+    expect(out).toMatch(/cost_usd\s+0\.515002500/);
+  });
+
+  it("a prompt of exactly 200,000 tokens shows the base rates", async () => {
+    const { code, out } = await run(...GEMINI, "--input-tokens", "200000");
+    expect(code).toBe(0);
+    expect(out).toMatch(/input\s+200000\s+0\.00000125\s+input_cost_per_token\s+base\s+0\.250000000/);
+    expect(out).toMatch(/output\s+1000\s+0\.00001\s+output_cost_per_token\s+base\s+0\.010000000/);
+    expect(out).toMatch(/no tier reached \(base rates\)/);
+    expect(out).toMatch(/cost_usd\s+0\.260000000/);
+  });
+
+  it("--json prints decimal strings, the price source and the ref", async () => {
+    const { code, out } = await run(...GEMINI, "--input-tokens", "200001", "--json");
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json).toMatchObject({
+      cost_usd: "0.515002500",
+      list_cost_usd: "0.515002500",
+      price_source: "public",
+      price_ref: "pricing/catalog/providers/google-gemini/gemini-2.5-pro.yaml#costs",
+      pricing_mode: "cumulative",
+      tier: "from 200000",
+      unpriced_reason: null,
+    });
+    expect(json.components.map((c: { component: string; cost_usd: string }) => [c.component, c.cost_usd])).toEqual([
+      ["input", "0.500002500"],
+      ["output", "0.015000000"],
+    ]);
+  });
+
+  it("a private contract price shows its source and the list price beside it", async () => {
+    const { out } = await run("quote", "--model", "azure-ft/support-bot-ft", "--at", "2026-07-01", "--input-tokens", "1000", "--output-tokens", "1000", "--json");
+    expect(JSON.parse(out)).toMatchObject({
+      price_source: "private",
+      source_note: "MSA 2026, amendment 3",
+      cost_usd: "0.009000000",
+      list_cost_usd: "0.000750000",
+      price_ref: "pricing/private/azure-ft.yaml#prices[1]",
+    });
+  });
+
+  it("an unpriced call says why, in text and JSON", async () => {
+    const text = await run("quote", "--model", "bedrock-prod/nova-lite", "--at", "2026-03-01", "--region", "sa-east-1", "--input-tokens", "10");
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/price\s+UNPRICED/);
+    expect(text.out).toMatch(/reason\s+catalog model `amazon\.nova-lite-v1:0` has no cost entry for region `sa-east-1`/);
+    const json = JSON.parse((await run("quote", "--model", "nobody/x", "--at", "2026-03-01", "--json")).out);
+    expect(json).toMatchObject({ price_source: "unpriced", cost_usd: null, unpriced_reason: expect.stringMatching(/unknown provider account `nobody`/) });
+  });
+
+  it("prices the non-token units from their flags", async () => {
+    const dir = await writeTempTree(PRICING_FIXTURE);
+    const { out } = await run(
+      "quote", "--model", "acme-main/units", "--at", "2026-03-01", "--pricing-dir", dir, "--json",
+      "--input-images", "3", "--output-images", "2", "--input-characters", "1000", "--input-seconds", "12.5",
+      "--output-seconds", "10", "--queries", "4", "--pages", "7",
+    );
+    // 0.005 + 0.006 + 0.08 + 0.015 + 0.00125 + 0.002 + 0.008 + 0.007
+    expect(JSON.parse(out).cost_usd).toBe("0.124250000");
+  });
+
+  it("rejects bad numbers and cache above input with the flag named", async () => {
+    expect(await run("quote", "--model", "gemini/gemini-2.5-pro", "--at", "yesterday")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: --at: not a timestamp: yesterday\n  hint: use ISO 8601/),
+    });
+    expect(await run(...GEMINI, "--input-tokens", "-5")).toMatchObject({ code: 1, err: "error: --input-tokens: must be a whole number ≥ 0, got -5\n" });
+    expect(await run(...GEMINI, "--input-tokens", "10", "--cache-read-tokens", "11")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: --cache-read-tokens: cache_read_tokens \+ cache_write_tokens \(11\) exceed input_tokens \(10\)/),
+    });
+  });
+});
+
+describe("costs validate", () => {
+  it("passes on the project's pricing/", async () => {
+    const { code, out, err } = await spawn("validate");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^pricing: \d+ catalog files, \d+ models \(\d+ with costs\) from \d+ providers, 8 accounts, 2 private price periods\n0 errors, 0 warnings\n$/);
+  });
+
+  it("lists every problem with file:line and exits 1", async () => {
+    const dir = await writeTempTree({
+      ...PRICING_FIXTURE,
+      "accounts/acme-us.yaml": PRICING_FIXTURE["accounts/acme-us.yaml"]!.replace("provider: acme", "provider: acmee"),
+      "private/contract.yaml": PRICING_FIXTURE["private/contract.yaml"]!.replace("effective_to: 2026-07-01", "effective_to: 2025-07-01"),
+    });
+    const { code, out, err } = await run("validate", "--pricing-dir", dir);
+    expect(code).toBe(1);
+    const lines = err.split("\n").filter((l) => l.startsWith("error:"));
+    expect(lines).toEqual([
+      `error: ${dir}/accounts/acme-us.yaml provider: unknown provider \`acmee\`: there is no folder ${dir}/catalog/providers/acmee`,
+      `error: ${dir}/private/contract.yaml:5 prices[0].effective_to: must be after effective_from (2026-01-01)`,
+    ]);
+    expect(err).toMatch(/hint: did you mean `acme`\?/);
+    expect(err).toMatch(/^warning: .*acme-main\.yaml:\d+ models\[11\]\.provider_model: catalog model `nocost` .* has no costs/m);
+    expect(out).toMatch(/from 1 provider, 3 accounts, 0 private price periods\n2 errors, 1 warning\n$/);
+  });
+
+  it("stops with a clear error when the pricing folder does not exist", async () => {
+    const { code, err } = await run("validate", "--pricing-dir", "/nonexistent/pricing");
+    expect(code).toBe(1);
+    expect(err).toMatch(/^error: \/nonexistent\/pricing\/catalog\/providers: catalog folder not found\n  hint: pass --pricing-dir/);
+  });
+});
+
+describe("help and usage", () => {
+  it.each([[[]], [["validate"]], [["quote"]]])("--help works for %j", async (command) => {
+    const { code, out } = await run(...command, "--help");
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: costs/);
+  });
+
+  it("quote --help documents the contract's flags", async () => {
+    const { out } = await run("quote", "--help");
+    for (const flag of ["--model", "--at", "--region", "--input-tokens", "--output-tokens", "--cache-read-tokens", "--cache-write-tokens", "--input-audio-tokens", "--output-audio-tokens", "--batch", "--service-tier", "--pricing-dir", "--json", "--input-images", "--pages"]) {
+      expect(out).toContain(flag);
+    }
+  });
+
+  it("an unknown option or command is a usage error (exit 2)", async () => {
+    expect(await run("quote", "--model", "a/b", "--at", "2026-01-01", "--modle", "x")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option '--modle'/) });
+    expect(await run("price")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'price'/) });
+    expect(await run("quote", "--at", "2026-01-01")).toMatchObject({ code: 2, err: expect.stringMatching(/required option '--model <account\/model>' not specified/) });
+  });
+});
