@@ -1,0 +1,160 @@
+import { closest } from "../../lib/suggest.ts";
+import { CANONICAL_FIELDS, type CanonicalField, type ColumnMapping, type PresetName } from "../../schemas/column-mapping.schema.ts";
+import { PRESETS, type PresetSpec } from "./presets.ts";
+
+/** Reads one canonical field's input value from a record (undefined when absent). */
+export type Getter = (record: Record<string, unknown>) => unknown;
+
+/**
+ * A preset made ready for one file: a getter per canonical field, and the column check
+ * that remembers, per column name, whether it is read, ignored or a likely misspelling.
+ * Build one per file (it collects that file's ignored columns).
+ */
+export interface CompiledPreset {
+  readonly name: PresetName | "mapping";
+  readonly get: Readonly<Record<CanonicalField, Getter>>;
+  readonly inputExcludesCache: boolean;
+  /** The reject reason when the record has a column that looks like a misspelled read column. */
+  checkColumns(record: Record<string, unknown>): string | undefined;
+  /** Columns seen so far that are not read (misspellings excluded), sorted. */
+  ignoredColumns(): string[];
+}
+
+export interface CompileOptions {
+  /** Every record of the file has the same columns (CSV, Parquet): check the first one only. */
+  fixedColumns?: boolean;
+}
+
+const READ = 0;
+const IGNORED = 1;
+
+/**
+ * Compiles a built-in preset, or a custom mapping over its `base` (default canonical):
+ * each mapped field is read from the given column only, `input_excludes_cache` defaults
+ * to the base's. Columns the base read but the mapping moved away from are ignored.
+ */
+export function compilePreset(preset: PresetName | ColumnMapping, options: CompileOptions = {}): CompiledPreset {
+  const spec = typeof preset === "string" ? PRESETS[preset] : specOfMapping(preset);
+  const read = new Set<string>();
+  const sourcesOf = (field: CanonicalField): ReadonlyArray<string> => spec.columns[field] ?? [field];
+  const get = {} as Record<CanonicalField, Getter>;
+  for (const field of CANONICAL_FIELDS) {
+    const sources = field === "request_id" && spec.requestIdJoin ? spec.requestIdJoin : sourcesOf(field);
+    for (const source of sources) {
+      read.add(source);
+      const dot = source.indexOf(".");
+      if (dot > 0) read.add(source.slice(0, dot));
+    }
+    get[field] = field === "request_id" && spec.requestIdJoin ? joinGetter(spec.requestIdJoin) : firstGetter(sources);
+  }
+  const known = new Set<string>();
+  for (const column of knownColumnsOf(preset)) if (!read.has(column)) known.add(column);
+  const candidates = [...read, ...known];
+
+  const verdicts = new Map<string, typeof READ | typeof IGNORED | string>();
+  const ignored: string[] = [];
+  let fixedResult: string | undefined | null = null;
+  const classify = (column: string): typeof READ | typeof IGNORED | string => {
+    if (read.has(column)) return READ;
+    if (known.has(column)) return IGNORED;
+    const suggestion = closest(column, candidates);
+    if (suggestion !== undefined && suggestion !== column && read.has(suggestion)) {
+      return `unknown column \`${column}\` (did you mean \`${suggestion}\`?)`;
+    }
+    return IGNORED;
+  };
+
+  return {
+    name: typeof preset === "string" ? preset : "mapping",
+    get,
+    inputExcludesCache: spec.inputExcludesCache,
+    checkColumns(record) {
+      if (fixedResult !== null) return fixedResult;
+      let problem: string | undefined;
+      for (const column in record) {
+        let verdict = verdicts.get(column);
+        if (verdict === undefined) {
+          verdict = classify(column);
+          verdicts.set(column, verdict);
+          if (verdict === IGNORED) ignored.push(column);
+        }
+        if (typeof verdict === "string" && problem === undefined) problem = verdict;
+      }
+      if (options.fixedColumns) fixedResult = problem;
+      return problem;
+    },
+    ignoredColumns() {
+      return [...ignored].sort();
+    },
+  };
+}
+
+function specOfMapping(mapping: ColumnMapping): PresetSpec {
+  const base = PRESETS[mapping.base ?? "canonical"];
+  const columns = { ...base.columns };
+  let requestIdJoin = base.requestIdJoin;
+  for (const [field, column] of Object.entries(mapping.columns)) {
+    columns[field as CanonicalField] = [column];
+    if (field === "request_id") requestIdJoin = undefined;
+  }
+  const spec: PresetSpec = { columns, inputExcludesCache: mapping.input_excludes_cache ?? base.inputExcludesCache };
+  if (requestIdJoin) spec.requestIdJoin = requestIdJoin;
+  return spec;
+}
+
+/** The base's columns, read or known: what a mapping moved away from is still no misspelling. */
+function knownColumnsOf(preset: PresetName | ColumnMapping): string[] {
+  const base = PRESETS[typeof preset === "string" ? preset : (preset.base ?? "canonical")];
+  const columns = [...(base.knownColumns ?? []), ...(base.requestIdJoin ?? [])];
+  for (const field of CANONICAL_FIELDS) for (const source of base.columns[field] ?? [field]) if (!source.includes(".")) columns.push(source);
+  return columns;
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== "";
+}
+
+function sourceGetter(source: string): Getter {
+  const path = source.split(".");
+  // One small function per column, so each property read stays monomorphic (a shared
+  // `record[name]` closure is megamorphic and several times slower on the hot path).
+  // The name is embedded as a JSON string literal: no input text is ever evaluated.
+  if (path.length === 1) return new Function("record", `return record[${JSON.stringify(source)}];`) as Getter;
+  return (record) => {
+    const direct = record[source];
+    if (direct !== undefined) return direct;
+    let value: unknown = record;
+    for (const key of path) {
+      if (typeof value !== "object" || value === null) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value;
+  };
+}
+
+function firstGetter(sources: ReadonlyArray<string>): Getter {
+  const getters = sources.map(sourceGetter);
+  if (getters.length === 1) return getters[0]!;
+  return (record) => {
+    for (const getter of getters) {
+      const value = getter(record);
+      if (isPresent(value)) return value;
+    }
+    return undefined;
+  };
+}
+
+/** `TraceId:SpanId`, or whichever is present; a value that is not text is passed on for the type check. */
+function joinGetter(columns: ReadonlyArray<string>): Getter {
+  return (record) => {
+    let joined: string | undefined;
+    for (const column of columns) {
+      const value = record[column];
+      if (!isPresent(value)) continue;
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") return value;
+      const text = String(value).trim();
+      if (text !== "") joined = joined === undefined ? text : `${joined}:${text}`;
+    }
+    return joined;
+  };
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it } from "vitest";
+import type { LogRow } from "../../schemas/log-row.ts";
+import { compilePreset } from "./compile-preset.ts";
+import { toLogRow } from "./to-log-row.ts";
+
+const BASE = { request_id: "r1", timestamp: "2026-03-01T12:00:00Z", model: "openai-main/gpt-4o" };
+const NOON = Date.UTC(2026, 2, 1, 12);
+
+const EMPTY_ROW: LogRow = {
+  request_id: "r1",
+  timestamp: NOON,
+  model: "openai-main/gpt-4o",
+  region: null,
+  subject_type: null,
+  subject: null,
+  pat_name: null,
+  teams: [],
+  input_tokens: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  output_tokens: 0,
+  reasoning_tokens: 0,
+  input_audio_tokens: 0,
+  output_audio_tokens: 0,
+  input_images: null,
+  output_images: null,
+  input_characters: null,
+  input_seconds: null,
+  output_seconds: null,
+  queries: null,
+  pages: null,
+  batch: false,
+  service_tier: null,
+  status_code: null,
+  virtual_model: null,
+  metadata: {},
+  reported_cost_usd: null,
+};
+
+function convert(fields: Record<string, unknown>) {
+  return toLogRow({ ...BASE, ...fields }, compilePreset("canonical"));
+}
+
+function rowOf(fields: Record<string, unknown>): LogRow {
+  const result = convert(fields);
+  if (!("row" in result)) throw new Error(`rejected: ${result.reason}`);
+  return result.row;
+}
+
+describe("toLogRow with the canonical preset", () => {
+  it("builds a full row from JSON values", () => {
+    const row = rowOf({
+      region: "eu-west-1",
+      subject_type: "user",
+      subject: "alice@example.com",
+      pat_name: "alice-ci",
+      teams: ["payments", "search"],
+      input_tokens: 1000,
+      cache_read_tokens: 200,
+      cache_write_tokens: 100,
+      output_tokens: 300,
+      reasoning_tokens: 50,
+      input_audio_tokens: 10,
+      output_audio_tokens: 20,
+      input_images: 2,
+      output_images: "1",
+      input_characters: "12.5",
+      input_seconds: 0.25,
+      output_seconds: "3",
+      queries: 1,
+      pages: "4",
+      batch: true,
+      service_tier: "priority",
+      status_code: 200,
+      metadata: { cost_center: "CC-1042", retries: 2, cached: false, nested: { a: [1] }, gone: null },
+      reported_cost_usd: 0.00123,
+    });
+    expect(row).toEqual({
+      ...EMPTY_ROW,
+      region: "eu-west-1",
+      subject_type: "user",
+      subject: "alice@example.com",
+      pat_name: "alice-ci",
+      teams: ["payments", "search"],
+      input_tokens: 1000,
+      cache_read_tokens: 200,
+      cache_write_tokens: 100,
+      output_tokens: 300,
+      reasoning_tokens: 50,
+      input_audio_tokens: 10,
+      output_audio_tokens: 20,
+      input_images: "2",
+      output_images: "1",
+      input_characters: "12.5",
+      input_seconds: "0.25",
+      output_seconds: "3",
+      queries: "1",
+      pages: "4",
+      batch: true,
+      service_tier: "priority",
+      status_code: 200,
+      metadata: { cost_center: "CC-1042", retries: "2", cached: "false", nested: '{"a":[1]}' },
+      reported_cost_usd: "0.00123",
+    });
+  });
+
+  it("builds the same row from CSV text, where empty cells are absent", () => {
+    const csv = Object.fromEntries(Object.keys(EMPTY_ROW).map((key) => [key, ""]));
+    expect(rowOf({ ...csv, ...BASE })).toEqual(EMPTY_ROW);
+    expect(
+      rowOf({
+        ...csv,
+        ...BASE,
+        request_id: " r1 ",
+        input_tokens: "1000",
+        cache_read_tokens: "200",
+        output_tokens: "12.0",
+        teams: '["payments"," search ",""]',
+        metadata: '{"k":"v","n":1}',
+        batch: "TRUE",
+        status_code: "429",
+        reported_cost_usd: "6.e-8",
+        subject_type: "VirtualAccount",
+      }),
+    ).toEqual({
+      ...EMPTY_ROW,
+      input_tokens: 1000,
+      cache_read_tokens: 200,
+      output_tokens: 12,
+      teams: ["payments", "search"],
+      metadata: { k: "v", n: "1" },
+      batch: true,
+      status_code: 429,
+      reported_cost_usd: "6.e-8",
+      subject_type: "virtualaccount",
+    });
+  });
+
+  it.each([
+    ["2026-03-01T12:00:00Z", NOON],
+    ["2026-03-01 12:00:00", NOON],
+    ["2026-03-01T14:00:00+02:00", NOON],
+    ["2026-03-01 12:00:00.123456+00", NOON + 123],
+    ["2026-03-01 07:00:00-05", NOON],
+    ["2026-03-01 12:00:00 UTC", NOON],
+    ["2026-03-01", Date.UTC(2026, 2, 1)],
+    [NOON, NOON],
+    [String(NOON), NOON],
+    [BigInt(NOON), NOON],
+    [new Date(NOON), NOON],
+  ])("reads the timestamp %o", (timestamp, expected) => {
+    expect(rowOf({ timestamp }).timestamp).toBe(expected);
+  });
+
+  it.each([
+    [{ request_id: undefined }, "missing request_id", "request_id"],
+    [{ request_id: "  " }, "missing request_id", "request_id"],
+    [{ request_id: { id: 1 } }, 'request_id must be text, got {"id":1}', "request_id"],
+    [{ timestamp: undefined }, "missing timestamp", "timestamp"],
+    [{ timestamp: "" }, "missing timestamp", "timestamp"],
+    [{ timestamp: "2026-02-30T10:00:00Z" }, "invalid timestamp: 2026-02-30T10:00:00Z", "timestamp"],
+    [{ timestamp: "yesterday" }, "invalid timestamp: yesterday", "timestamp"],
+    [{ timestamp: 1772366400 }, "invalid timestamp: 1772366400", "timestamp"],
+    [{ timestamp: 1.5 }, "invalid timestamp: 1.5", "timestamp"],
+    [{ model: null }, "missing model", "model"],
+    [{ input_tokens: -5 }, "input_tokens must be ≥ 0, got -5", "input_tokens"],
+    [{ output_tokens: "-3" }, "output_tokens must be ≥ 0, got -3", "output_tokens"],
+    [{ input_tokens: "abc" }, 'input_tokens must be a whole number, got "abc"', "input_tokens"],
+    [{ input_tokens: 1.5 }, "input_tokens must be a whole number, got 1.5", "input_tokens"],
+    [{ input_tokens: "1.5" }, 'input_tokens must be a whole number, got "1.5"', "input_tokens"],
+    [{ input_tokens: true }, "input_tokens must be a whole number, got true", "input_tokens"],
+    [{ input_tokens: 2 ** 53 }, "input_tokens is too large, got 9007199254740992", "input_tokens"],
+    [{ input_tokens: 100, cache_read_tokens: 60, cache_write_tokens: 50 }, "cache_read_tokens + cache_write_tokens (110) exceed input_tokens (100)", "cache_read_tokens"],
+    [{ output_tokens: 5, reasoning_tokens: 6 }, "reasoning_tokens (6) exceed output_tokens (5)", "reasoning_tokens"],
+    [{ output_tokens: 5, output_audio_tokens: 6 }, "output_audio_tokens (6) exceed output_tokens (5)", "output_audio_tokens"],
+    [{ input_tokens: 100, cache_read_tokens: 60, input_audio_tokens: 50 }, "input_audio_tokens (50) exceed uncached input tokens (40)", "input_audio_tokens"],
+    [{ input_images: "-1" }, "input_images must be ≥ 0, got -1", "input_images"],
+    [{ pages: "two" }, 'pages must be a number ≥ 0, got "two"', "pages"],
+    [{ input_seconds: Number.NaN }, "input_seconds must be a number ≥ 0, got NaN", "input_seconds"],
+    [{ batch: "yes" }, 'batch must be true or false, got "yes"', "batch"],
+    [{ batch: 2 }, "batch must be true or false, got 2", "batch"],
+    [{ pat_name: true }, "pat_name must be text, got true", "pat_name"],
+    [{ status_code: "OK" }, 'status_code must be a whole number, got "OK"', "status_code"],
+    [{ teams: "[bad" }, 'teams must be a JSON array or a comma-separated list, got "[bad"', "teams"],
+    [{ teams: [{ name: "x" }] }, 'teams must be a list of team names, got [{"name":"x"}]', "teams"],
+    [{ metadata: "[1,2]" }, "metadata must be a JSON object", "metadata"],
+    [{ metadata: "k=v" }, "metadata must be a JSON object", "metadata"],
+    [{ metadata: 5 }, "metadata must be a JSON object", "metadata"],
+    [{ reported_cost_usd: "$0.10" }, 'reported_cost_usd must be a decimal number, got "$0.10"', "reported_cost_usd"],
+  ])("rejects %o: %s", (fields, reason, field) => {
+    expect(convert(fields)).toEqual({ reason, field });
+  });
+
+  it("reads token counts from numbers, digit text, BigInt and absent values", () => {
+    expect(rowOf({ input_tokens: "12", cache_read_tokens: 3n, cache_write_tokens: null, output_tokens: "" })).toMatchObject({
+      input_tokens: 12,
+      cache_read_tokens: 3,
+      cache_write_tokens: 0,
+      output_tokens: 0,
+    });
+  });
+
+  it("keeps non-token units as the exact decimal text", () => {
+    expect(rowOf({ input_characters: "0.10", output_seconds: 1e-7, queries: "1e3" })).toMatchObject({ input_characters: "0.10", output_seconds: "1e-7", queries: "1e3" });
+  });
+
+  it("reads teams from a comma-separated list, trimming and dropping empty and repeated names", () => {
+    expect(rowOf({ teams: " payments, search,,payments " }).teams).toEqual(["payments", "search"]);
+  });
+
+  it("reads batch spellings", () => {
+    expect([true, "true", "TRUE", "1", 1, false, "false", "0", 0, "", null].map((batch) => rowOf({ batch }).batch)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("takes a virtual-model parent row's virtual_model as its model when it has none", () => {
+    expect(rowOf({ model: null, virtual_model: "router/smart" })).toMatchObject({ model: "router/smart", virtual_model: "router/smart" });
+    expect(rowOf({ virtual_model: "router/smart" })).toMatchObject({ model: "openai-main/gpt-4o", virtual_model: "router/smart" });
+  });
+
+  it("rejects a row with a likely misspelled column, and ignores other unknown columns", () => {
+    const preset = compilePreset("canonical");
+    expect(toLogRow({ ...BASE, input_token: 5, latency_ms: 20 }, preset)).toEqual({ reason: "unknown column `input_token` (did you mean `input_tokens`?)" });
+    expect(toLogRow({ ...BASE, Model: "x" }, preset)).toEqual({ reason: "unknown column `Model` (did you mean `model`?)" });
+    expect(toLogRow({ ...BASE, latency_ms: 20, trace_url: "x" }, preset)).toMatchObject({ row: { request_id: "r1" } });
+    expect(preset.ignoredColumns()).toEqual(["latency_ms", "trace_url"]);
+  });
+});

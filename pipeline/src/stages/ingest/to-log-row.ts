@@ -1,0 +1,320 @@
+import { isDecimalText } from "../../pricing/money.ts";
+import type { CanonicalField } from "../../schemas/column-mapping.schema.ts";
+import type { LogRow } from "../../schemas/log-row.ts";
+import type { CompiledPreset } from "./compile-preset.ts";
+import { readTimestamp } from "./read-timestamp.ts";
+import { toJsonText } from "./to-json-text.ts";
+
+/** A row that failed the type checks: the reason, and the canonical field at fault when there is one. */
+export interface RowProblem {
+  reason: string;
+  field?: CanonicalField;
+}
+
+/**
+ * Maps one input record through a preset and checks it into a LogRow (SPEC 3). The rules
+ * are the contract of the ingest stage; "absent" means a missing column, null or "" (text
+ * is trimmed first):
+ *
+ * - Columns: a column the preset does not read is ignored (and listed per file), except
+ *   one that looks like a misspelling of a column it reads (`closest` edit distance, case
+ *   ignored): the row is rejected with `unknown column \`input_token\` (did you mean
+ *   \`input_tokens\`?)`, because a misspelled token column would price the call too low.
+ * - `request_id`, `model`: required text (numbers are taken as their decimal text);
+ *   absent → `missing request_id` / `missing model`. A virtual-model parent row without
+ *   a model takes its `virtual_model` as model (it is never priced).
+ * - `timestamp`: ISO 8601 text (UTC when it has no offset; a `+hh` offset or a ` UTC`
+ *   suffix is accepted too), a Date (Parquet TIMESTAMP), or epoch milliseconds as a
+ *   number or digit text, between 2000 and 2100 (so epoch seconds are not taken for 1970);
+ *   absent → `missing timestamp`, else `invalid timestamp: <value>`.
+ * - Token counts (input, cache read, cache write, output, reasoning, input/output audio):
+ *   absent → 0; a number or digit text (`12`, `12.0`) that is a safe integer ≥ 0.
+ *   Negative → `input_tokens must be ≥ 0, got -5`; fractional or not a number →
+ *   `input_tokens must be a whole number, got "abc"`; above 2^53 → `… is too large`.
+ *   With `inputExcludesCache` (Anthropic usage) input_tokens = input + cache read + cache write.
+ * - Subsets: cache_read + cache_write ≤ input (`cache_read_tokens + cache_write_tokens (X)
+ *   exceed input_tokens (Y)`), reasoning ≤ output, output_audio ≤ output, input_audio ≤
+ *   input − cache read − cache write.
+ * - Non-token units (images, characters, seconds, queries, pages): absent → null; else
+ *   decimal text ≥ 0, kept exactly as written (a JSON number as `String(n)`).
+ * - `batch`: true/false, "true"/"false"/"1"/"0" (any case), 1/0; absent → false.
+ * - `region`, `subject`, `subject_type`, `pat_name`, `service_tier`, `virtual_model`:
+ *   text or null; `subject_type` is lowercased (`VirtualAccount` → `virtualaccount`).
+ * - `status_code`: whole number or null.
+ * - `teams`: a list of text, text holding a JSON array, or a comma-separated list; absent
+ *   → []. Entries are trimmed; empty and repeated entries dropped.
+ * - `metadata`: an object, or text holding a JSON object; absent → {}. Values become text
+ *   (numbers and booleans as written, objects and lists as JSON); null values are dropped.
+ *   Anything else → `metadata must be a JSON object`.
+ * - `reported_cost_usd`: decimal text (a JSON number as `String(n)`, sign allowed) or null.
+ */
+export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset): { row: LogRow } | RowProblem {
+  const misspelled = preset.checkColumns(record);
+  if (misspelled !== undefined) return { reason: misspelled };
+  const get = preset.get;
+  try {
+    const requestId = required("request_id", get.request_id(record));
+    const at = timestamp(get.timestamp(record));
+    const virtualModel = text("virtual_model", get.virtual_model(record));
+    const model = virtualModel === null ? required("model", get.model(record)) : (text("model", get.model(record)) ?? virtualModel);
+    let input = count("input_tokens", get.input_tokens(record));
+    const cacheRead = count("cache_read_tokens", get.cache_read_tokens(record));
+    const cacheWrite = count("cache_write_tokens", get.cache_write_tokens(record));
+    const output = count("output_tokens", get.output_tokens(record));
+    const reasoning = count("reasoning_tokens", get.reasoning_tokens(record));
+    const inputAudio = count("input_audio_tokens", get.input_audio_tokens(record));
+    const outputAudio = count("output_audio_tokens", get.output_audio_tokens(record));
+    if (preset.inputExcludesCache) {
+      input += cacheRead + cacheWrite;
+      if (!Number.isSafeInteger(input)) fail("input_tokens", `input_tokens is too large, got ${input}`);
+    }
+    if (cacheRead + cacheWrite > input) {
+      fail("cache_read_tokens", `cache_read_tokens + cache_write_tokens (${cacheRead + cacheWrite}) exceed input_tokens (${input})`);
+    }
+    if (reasoning > output) fail("reasoning_tokens", `reasoning_tokens (${reasoning}) exceed output_tokens (${output})`);
+    if (outputAudio > output) fail("output_audio_tokens", `output_audio_tokens (${outputAudio}) exceed output_tokens (${output})`);
+    const uncached = input - cacheRead - cacheWrite;
+    if (inputAudio > uncached) fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed uncached input tokens (${uncached})`);
+
+    const subjectType = text("subject_type", get.subject_type(record));
+    const row: LogRow = {
+      request_id: requestId,
+      timestamp: at,
+      model,
+      region: text("region", get.region(record)),
+      subject_type: subjectType === null ? null : subjectType.toLowerCase(),
+      subject: text("subject", get.subject(record)),
+      pat_name: text("pat_name", get.pat_name(record)),
+      teams: teams(get.teams(record)),
+      input_tokens: input,
+      cache_read_tokens: cacheRead,
+      cache_write_tokens: cacheWrite,
+      output_tokens: output,
+      reasoning_tokens: reasoning,
+      input_audio_tokens: inputAudio,
+      output_audio_tokens: outputAudio,
+      input_images: quantity("input_images", get.input_images(record)),
+      output_images: quantity("output_images", get.output_images(record)),
+      input_characters: quantity("input_characters", get.input_characters(record)),
+      input_seconds: quantity("input_seconds", get.input_seconds(record)),
+      output_seconds: quantity("output_seconds", get.output_seconds(record)),
+      queries: quantity("queries", get.queries(record)),
+      pages: quantity("pages", get.pages(record)),
+      batch: flag("batch", get.batch(record)),
+      service_tier: text("service_tier", get.service_tier(record)),
+      status_code: wholeOrNull("status_code", get.status_code(record)),
+      virtual_model: virtualModel,
+      metadata: metadata(get.metadata(record)),
+      reported_cost_usd: decimalOrNull("reported_cost_usd", get.reported_cost_usd(record)),
+    };
+    return { row };
+  } catch (problem) {
+    if (problem instanceof Rejection) return { reason: problem.reason, field: problem.field };
+    throw problem;
+  }
+}
+
+/** Thrown by the field checks below and caught in toLogRow (no stack: rejects can be many). */
+class Rejection {
+  constructor(
+    readonly field: CanonicalField,
+    readonly reason: string,
+  ) {}
+}
+
+function fail(field: CanonicalField, reason: string): never {
+  throw new Rejection(field, reason);
+}
+
+const WHOLE = /^\+?(\d+)(?:\.0*)?$/;
+const NEGATIVE = /^-\d+(?:\.\d*)?$|^-\.\d+$/;
+const DIGITS = /^\d+$/;
+const MIN_EPOCH_MS = Date.UTC(2000, 0, 1);
+const MAX_EPOCH_MS = Date.UTC(2100, 0, 1);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A value as a reason shows it: text quoted, long values cut. */
+function show(value: unknown): string {
+  const shown = typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? toJsonText(value) : String(value);
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}
+
+function count(field: CanonicalField, value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) {
+      if (value < 0) fail(field, `${field} must be ≥ 0, got ${value}`);
+      return value === 0 ? 0 : value; // never -0
+    }
+    if (Number.isInteger(value)) fail(field, value < 0 ? `${field} must be ≥ 0, got ${value}` : `${field} is too large, got ${value}`);
+    fail(field, `${field} must be a whole number, got ${show(value)}`);
+  }
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed === "") return 0;
+    const whole = WHOLE.exec(trimmed);
+    if (whole) {
+      const n = Number(whole[1]);
+      if (!Number.isSafeInteger(n)) fail(field, `${field} is too large, got ${trimmed}`);
+      return n;
+    }
+    if (NEGATIVE.test(trimmed)) fail(field, `${field} must be ≥ 0, got ${trimmed}`);
+    fail(field, `${field} must be a whole number, got ${show(value)}`);
+  }
+  if (typeof value === "bigint") {
+    if (value < 0n) fail(field, `${field} must be ≥ 0, got ${value}`);
+    if (value > MAX_SAFE) fail(field, `${field} is too large, got ${value}`);
+    return Number(value);
+  }
+  return fail(field, `${field} must be a whole number, got ${show(value)}`);
+}
+
+function text(field: CanonicalField, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    return trimmed === "" ? null : trimmed;
+  }
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  return fail(field, `${field} must be text, got ${show(value)}`);
+}
+
+function required(field: CanonicalField, value: unknown): string {
+  return text(field, value) ?? fail(field, `missing ${field}`);
+}
+
+function timestamp(value: unknown): number {
+  if (value === undefined || value === null) fail("timestamp", "missing timestamp");
+  let ms: number | undefined;
+  let shown: string;
+  if (typeof value === "string") {
+    shown = value.trim();
+    if (shown === "") fail("timestamp", "missing timestamp");
+    ms = DIGITS.test(shown) ? epochMs(Number(shown)) : readTimestamp(shown);
+  } else if (typeof value === "number" || typeof value === "bigint") {
+    shown = String(value);
+    ms = epochMs(Number(value));
+  } else if (value instanceof Date) {
+    shown = String(value);
+    ms = Number.isNaN(value.getTime()) ? undefined : value.getTime();
+  } else {
+    shown = show(value);
+  }
+  return ms ?? fail("timestamp", `invalid timestamp: ${shown}`);
+}
+
+function epochMs(n: number): number | undefined {
+  return Number.isInteger(n) && n >= MIN_EPOCH_MS && n < MAX_EPOCH_MS ? n : undefined;
+}
+
+function quantity(field: CanonicalField, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  let written: string;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) fail(field, `${field} must be a number ≥ 0, got ${value}`);
+    written = String(value);
+  } else if (typeof value === "string") {
+    written = value.trim();
+    if (written === "") return null;
+    if (!isDecimalText(written)) fail(field, `${field} must be a number ≥ 0, got ${show(value)}`);
+  } else if (typeof value === "bigint") {
+    written = String(value);
+  } else {
+    return fail(field, `${field} must be a number ≥ 0, got ${show(value)}`);
+  }
+  if (written.startsWith("-")) fail(field, `${field} must be ≥ 0, got ${written}`);
+  return written;
+}
+
+function flag(field: CanonicalField, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  if (value === 1 || value === 1n) return true;
+  if (value === 0 || value === 0n) return false;
+  if (typeof value === "string") {
+    const lower = value.trim().toLowerCase();
+    if (lower === "" || lower === "false" || lower === "0") return false;
+    if (lower === "true" || lower === "1") return true;
+  }
+  return fail(field, `${field} must be true or false, got ${show(value)}`);
+}
+
+function wholeOrNull(field: CanonicalField, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+  if (typeof value === "bigint" && value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed === "") return null;
+    const whole = WHOLE.exec(trimmed);
+    if (whole && Number.isSafeInteger(Number(whole[1]))) return Number(whole[1]);
+  }
+  return fail(field, `${field} must be a whole number, got ${show(value)}`);
+}
+
+function decimalOrNull(field: CanonicalField, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return String(value);
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed === "") return null;
+    if (isDecimalText(trimmed)) return trimmed;
+  }
+  return fail(field, `${field} must be a decimal number, got ${show(value)}`);
+}
+
+function teams(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  let list: unknown = value;
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed === "") return [];
+    if (trimmed.startsWith("[")) {
+      try {
+        list = JSON.parse(trimmed);
+      } catch {
+        fail("teams", `teams must be a JSON array or a comma-separated list, got ${show(value)}`);
+      }
+    } else {
+      list = trimmed.split(",");
+    }
+  }
+  if (!Array.isArray(list)) return fail("teams", `teams must be a list of team names, got ${show(value)}`);
+  const out: string[] = [];
+  for (const entry of list) {
+    if (entry === null || entry === undefined) continue;
+    if (typeof entry !== "string" && typeof entry !== "number") fail("teams", `teams must be a list of team names, got ${show(value)}`);
+    const name = String(entry).trim();
+    if (name !== "" && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+function metadata(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  let object: unknown = value;
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed === "") return {};
+    try {
+      object = JSON.parse(trimmed);
+    } catch {
+      fail("metadata", "metadata must be a JSON object");
+    }
+  }
+  if (typeof object !== "object" || object === null || Array.isArray(object) || object instanceof Date) {
+    return fail("metadata", "metadata must be a JSON object");
+  }
+  const out: Record<string, string> = {};
+  const source = object as Record<string, unknown>;
+  for (const key in source) {
+    const entry = source[key];
+    if (entry === null || entry === undefined || !Object.hasOwn(source, key)) continue;
+    const written =
+      typeof entry === "string" ? entry : entry instanceof Date ? entry.toISOString() : typeof entry === "object" ? toJsonText(entry) : String(entry);
+    if (key === "__proto__") Object.defineProperty(out, key, { value: written, enumerable: true, writable: true, configurable: true });
+    else out[key] = written;
+  }
+  return out;
+}
