@@ -119,7 +119,9 @@ describe("costs validate", () => {
     const { code, out, err } = await spawn("validate");
     expect(err).toBe("");
     expect(code).toBe(0);
-    expect(out).toMatch(/^pricing: \d+ catalog files, \d+ models \(\d+ with costs\) from \d+ providers, 8 accounts, 2 private price periods\n0 errors, 0 warnings\n$/);
+    expect(out).toMatch(
+      /^pricing: \d+ catalog files, \d+ models \(\d+ with costs\) from \d+ providers, 8 accounts, 2 private price periods\npolicies: 5 teams, 6 personal access tokens, 5 virtual accounts, 3 guardrails, 5 extracts\n0 errors, 0 warnings\n$/,
+    );
   });
 
   it("lists every problem with file:line and exits 1", async () => {
@@ -137,7 +139,7 @@ describe("costs validate", () => {
     ]);
     expect(err).toMatch(/hint: did you mean `acme`\?/);
     expect(err).toMatch(/^warning: .*acme-main\.yaml:\d+ models\[11\]\.provider_model: catalog model `nocost` .* has no costs/m);
-    expect(out).toMatch(/from 1 provider, 3 accounts, 0 private price periods\n2 errors, 1 warning\n$/);
+    expect(out).toMatch(/from 1 provider, 3 accounts, 0 private price periods\npolicies: .*\n2 errors, 1 warning\n$/);
   });
 
   it("stops with a clear error when the pricing folder does not exist", async () => {

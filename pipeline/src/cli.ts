@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
+import { extractCommand } from "./commands/extract.ts";
 import { quote } from "./commands/quote.ts";
+import { runCommand } from "./commands/run.ts";
+import { DEFAULT_SEED, sampleCommand } from "./commands/sample.ts";
 import { validate } from "./commands/validate.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
@@ -54,6 +57,50 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     exitCode = await quote({ ...(opts as unknown as Parameters<typeof quote>[0]), units }, io);
   });
+
+  program
+    .command("run")
+    .description("price exported gateway logs: priced Parquet by day, rejects, manifest, extracts and a FOCUS export")
+    .requiredOption("--logs <paths...>", "log files, folders or globs (JSON Lines, CSV, Parquet; .gz too)")
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .option("--policies-dir <dir>", "policies folder (teams, virtual accounts, guardrails, extracts)", "policies")
+    .option("--out <dir>", "output folder", "data")
+    .option("--since <date>", "only rows on or after this UTC date (YYYY-MM-DD)")
+    .option("--until <date>", "only rows on or before this UTC date (YYYY-MM-DD)")
+    .addOption(new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"))
+    .option("--columns <file>", "YAML column mapping for other exports (see docs/pipeline.md)")
+    .option("--no-progress", "do not print progress to stderr")
+    .action(async (opts) => {
+      exitCode = await runCommand(opts, io);
+    });
+
+  program
+    .command("extract")
+    .description("an ad hoc extract from the priced data, grouped by the fields you choose")
+    .requiredOption("--group-by <fields>", "comma-separated: date, month, user, virtual_account, team, model, provider, provider_account, region, price_source, policy_status, metadata.<key>")
+    .option("--period <period>", "day or month: group by time first")
+    .option("--format <format>", "csv or parquet", "csv")
+    .option("--out <file>", "output file (CSV goes to stdout without it)")
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--since <date>", "first UTC date (YYYY-MM-DD)")
+    .option("--until <date>", "last UTC date (YYYY-MM-DD)")
+    .action(async (opts) => {
+      exitCode = await extractCommand(opts, io);
+    });
+
+  program
+    .command("sample")
+    .description("write deterministic synthetic gateway logs (token sizes and arrivals from ../shared/traces when present)")
+    .option("--out <file>", "file to write: .jsonl, .jsonl.gz, or .csv/.csv.gz for the TrueFoundry export columns")
+    .option("--rows <n>", "number of rows", "4000")
+    .option("--start <date>", "first UTC day", "2026-06-16")
+    .option("--days <n>", "number of days", "30")
+    .option("--seed <n>", "random seed", String(DEFAULT_SEED))
+    .addOption(new Option("--traces <source>", "token sizes and arrivals").choices(["auto", "builtin"]).default("auto"))
+    .option("--committed", "regenerate the committed samples under data/sample/")
+    .action(async (opts) => {
+      exitCode = await sampleCommand(opts, io);
+    });
 
   try {
     await program.parseAsync(argv, { from: "user" });

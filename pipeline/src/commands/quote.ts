@@ -28,7 +28,7 @@ export interface QuoteOptions {
 /** `costs quote`: prices one call and explains every component. Returns the exit code. */
 export async function quote(options: QuoteOptions, io: Io): Promise<number> {
   const call = toCall(options);
-  const book = await loadPricingOrThrow(options.pricingDir);
+  const book = await loadPricingOrThrow(path.resolve(io.cwd, options.pricingDir));
   let priced: PricedCall;
   try {
     priced = priceCall(book, call);

@@ -3,6 +3,7 @@ import { displayPath, formatProblem, sortProblems, type Problem } from "../lib/e
 import type { Io } from "../lib/io.ts";
 import { exists } from "../pricing/load-accounts.ts";
 import { loadPricing } from "../pricing/load-pricing.ts";
+import { loadPolicies } from "../policies/load-policies.ts";
 
 export interface ValidateOptions {
   pricingDir: string;
@@ -10,11 +11,33 @@ export interface ValidateOptions {
 }
 
 /** `costs validate`: checks everything under pricing/ (and policies/), lists every problem. Returns the exit code. */
-export async function validate(options: ValidateOptions, io: Io): Promise<number> {
+export async function validate(given: ValidateOptions, io: Io): Promise<number> {
+  const options = { pricingDir: path.resolve(io.cwd, given.pricingDir), policiesDir: path.resolve(io.cwd, given.policiesDir) };
   const { book, problems } = await loadPricing(options.pricingDir);
   const policyProblems: Problem[] = [];
+  let policySummary = "no policies folder";
   if (await exists(options.policiesDir)) {
-    // Policy files (SPEC 5) are checked here once the pipeline's policy schemas exist.
+    const { policies, problems: found } = await loadPolicies(options.policiesDir);
+    policyProblems.push(...found);
+    // A guardrail on a model no account declares can never apply: most likely a typo.
+    const models = new Set<string>();
+    for (const account of book.accounts.values()) for (const model of account.models.keys()) models.add(`${account.name}/${model}`);
+    for (const rule of policies.guardrails) {
+      for (const model of rule.models ?? []) {
+        if (!models.has(model)) {
+          policyProblems.push({
+            severity: "warning",
+            file: path.join(options.policiesDir, "metadata-validation.yaml"),
+            field: `guardrail ${rule.name}`,
+            message: `model \`${model}\` is not declared in any pricing/accounts file, so this rule never applies to it`,
+            hint: "use a gateway model name `<account>/<model>` or \"*\"",
+          });
+        }
+      }
+    }
+    policySummary =
+      `${plural(policies.teams.size, "team")}, ${plural(policies.pats.size, "personal access token")}, ` +
+      `${plural(policies.virtualAccounts.size, "virtual account")}, ${plural(policies.guardrails.length, "guardrail")}, ${plural(policies.extracts.length, "extract")}`;
   }
   const all = sortProblems([...problems, ...policyProblems]).map((p) => (p.file ? { ...p, file: displayPath(p.file, io.cwd) } : p));
   const errors = all.filter((p) => p.severity !== "warning");
@@ -35,6 +58,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
       `${plural(models, "model")} (${priced} with costs) from ${plural(book.catalog.providers.size, "provider")}, ` +
       `${plural(book.accounts.size, "account")}, ${plural(privatePeriods, "private price period")}\n`,
   );
+  io.out(`${displayPath(path.resolve(io.cwd, options.policiesDir), io.cwd)}: ${policySummary}\n`);
   io.out(`${plural(errors.length, "error")}, ${plural(warnings.length, "warning")}\n`);
   return errors.length > 0 ? 1 : 0;
 }

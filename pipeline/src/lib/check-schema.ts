@@ -9,7 +9,7 @@ export function checkSchema<T extends z.ZodType>(
   basePath: ReadonlyArray<PropertyKey> = [],
   data: unknown = yaml.data,
 ): { value?: z.output<T>; problems: Problem[] } {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return { value: result.data, problems: [] };
   const problems = result.error.issues.map((issue) => {
     const path = [...basePath, ...issue.path];

@@ -1,0 +1,124 @@
+import { displayPath } from "../lib/errors.ts";
+import { formatTable } from "../lib/format-table.ts";
+import type { Io } from "../lib/io.ts";
+import { run, type RunOptions } from "../run.ts";
+import type { Manifest } from "../stages/write/index.ts";
+
+export interface RunCommandOptions {
+  logs: string[];
+  pricingDir: string;
+  policiesDir: string;
+  out: string;
+  since?: string;
+  until?: string;
+  preset?: RunOptions["preset"];
+  columns?: string;
+  progress?: boolean;
+}
+
+/**
+ * `costs run`: the nightly job. Progress goes to stderr (at most every 2 s, so short runs
+ * stay quiet); the summary of what happened to every row goes to stdout.
+ */
+export async function runCommand(options: RunCommandOptions, io: Io, now: () => Date = () => new Date()): Promise<number> {
+  const started = Date.now();
+  let lastReport = started;
+  const result = await run({
+    ...options,
+    cwd: io.cwd,
+    now,
+    onProgress: (rows) => {
+      const t = Date.now();
+      if (options.progress === false || t - lastReport < 2000) return;
+      lastReport = t;
+      io.err(`  ${rows.toLocaleString("en")} rows read (${Math.round(rows / ((t - started) / 1000)).toLocaleString("en")} rows/s)\n`);
+    },
+  });
+  io.out(summarize(result.manifest, displayPath(result.out, io.cwd) || ".", (Date.now() - started) / 1000));
+  return 0;
+}
+
+const n = (x: number) => x.toLocaleString("en");
+
+export function summarize(manifest: Manifest, out: string, seconds: number): string {
+  const c = manifest.counts;
+  const lines: string[] = [];
+  lines.push(
+    `costs run: ${n(c.rows_read)} rows read from ${manifest.inputs.length} file${manifest.inputs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${n(Math.round(c.rows_read / Math.max(seconds, 0.001)))} rows/s)`,
+    "",
+  );
+  const outcomes = [
+    ["outcome", "rows"],
+    ["priced", n(c.priced)],
+    ["unpriced", n(c.unpriced)],
+    ["rejected", n(c.rejected)],
+    ["duplicates", n(c.duplicates)],
+    ["virtual-model parents", n(c.virtual_parents)],
+    ["outside --since/--until", n(c.out_of_window)],
+    ["rows read", n(c.rows_read)],
+  ];
+  lines.push(...indent(formatTable(outcomes, new Set([1]))));
+  const sum = c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window;
+  lines.push(`  (${sum === c.rows_read ? "every row accounted for" : `MISMATCH: outcomes add up to ${n(sum)}`})`, "");
+
+  const source = manifest.run.by_price_source;
+  lines.push(
+    ...indent(
+      formatTable(
+        [
+          ["price source", "requests", "cost_usd"],
+          ["public", n(source.public!.requests), source.public!.cost_usd],
+          ["private", n(source.private!.requests), source.private!.cost_usd],
+          ["unpriced", n(source.unpriced!.requests), "—"],
+          ["total", n(c.priced + c.unpriced), manifest.run.cost_usd],
+        ],
+        new Set([1, 2]),
+      ),
+    ),
+    "",
+  );
+  if (manifest.run.unpriced_reasons.length > 0) {
+    lines.push("  top unpriced reasons");
+    for (const { reason, requests } of manifest.run.unpriced_reasons.slice(0, 5)) lines.push(`  ${n(requests).padStart(8)}  ${reason}`);
+    lines.push("");
+  }
+  const policy = manifest.run.by_policy_status;
+  lines.push(
+    ...indent(
+      formatTable(
+        [
+          ["policy status", "requests", "cost_usd"],
+          ["ok", n(policy.ok!.requests), policy.ok!.cost_usd],
+          ["warning", n(policy.warning!.requests), policy.warning!.cost_usd],
+          ["rejected_by_policy", n(policy.rejected_by_policy!.requests), policy.rejected_by_policy!.cost_usd],
+        ],
+        new Set([1, 2]),
+      ),
+    ),
+  );
+  const cov = manifest.run.policy_coverage;
+  lines.push(
+    `  policy coverage: ${cov === null ? "n/a (no cost)" : `${percent(cov)} of cost passes every rule`}; ` +
+      `${n(manifest.run.metadata_overrides.rows)} rows had client metadata overridden by admins' tags`,
+    "",
+  );
+  const extracts = manifest.outputs.extracts;
+  lines.push(
+    `outputs in ${out}/: priced/ (${manifest.run.days.length} day${manifest.run.days.length === 1 ? "" : "s"} written, ${manifest.dataset.days.length} in all), ` +
+      `rejects.csv (${n(c.rejected)}), extracts/ (${extracts.map((e) => e.name).join(", ")}), focus/, manifest.json`,
+  );
+  lines.push(`dataset total: ${manifest.dataset.cost_usd} USD over ${n(manifest.dataset.rows)} rows (pricing ${manifest.pricing_version})`);
+  return `${lines.join("\n")}\n`;
+}
+
+function indent(text: string): string[] {
+  return text.split("\n").map((l) => `  ${l}`);
+}
+
+/** "0.981234" → "98.1234%" without floats. */
+function percent(share: string): string {
+  const [whole, frac = ""] = share.split(".");
+  const digits = `${whole}${frac.padEnd(6, "0")}`.replace(/^0+(?=\d{5})/, "");
+  const padded = digits.padStart(5, "0");
+  return `${String(Number(padded.slice(0, -4)))}.${padded.slice(-4)}%`;
+}

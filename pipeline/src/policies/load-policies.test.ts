@@ -1,0 +1,67 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { formatProblem } from "../lib/errors.ts";
+import { DEFAULT_EXTRACTS, loadPolicies } from "./load-policies.ts";
+
+async function problems(files: Record<string, string>) {
+  const dir = await writeTempTree(files);
+  const { problems } = await loadPolicies(dir);
+  return problems.map((p) => formatProblem({ ...p, file: p.file ? path.relative(dir, p.file) : p.file }));
+}
+
+describe("loadPolicies", () => {
+  it("an absent folder or file means no rules and the default extracts", async () => {
+    const dir = await writeTempTree({});
+    const { policies, problems } = await loadPolicies(path.join(dir, "nope"));
+    expect(problems).toEqual([]);
+    expect(policies).toMatchObject({ requirePatTeam: false, guardrails: [], extracts: DEFAULT_EXTRACTS });
+  });
+
+  it("compiles guardrails: '*' means every model, empty `in` every subject", async () => {
+    const dir = await writeTempTree({
+      "metadata-validation.yaml":
+        "guardrails:\n  - name: a\n    enforcing_strategy: audit\n    when: {models: ['*']}\n    config:\n      keys:\n        env: {required: true, value: {constraint: allowed_values, allowed_values: [prod]}}\n        id: {value: {constraint: regex, regex: '^c_'}}\n",
+    });
+    const { policies, problems } = await loadPolicies(dir);
+    expect(problems).toEqual([]);
+    const rule = policies.guardrails[0]!;
+    expect(rule).toMatchObject({ name: "a", enforce: false, models: null, subjectsIn: null, allowUnknownKeys: true });
+    expect(rule.keys.get("env")).toEqual({ required: true, allowed: new Set(["prod"]) });
+    expect(rule.keys.get("id")!.regex!.test("c_1")).toBe(true);
+  });
+
+  it.each([
+    [{ "teams.yaml": "require_pat_team: maybe\n" }, ["teams.yaml:1 require_pat_team: must be true or false"]],
+    [
+      { "teams.yaml": "teams: [{name: a}]\npersonal_access_tokens:\n  - {name: t, team: b}\n" },
+      ["teams.yaml:3 personal_access_tokens[0].team: unknown team `b`\n  hint: add it to policies/teams.yaml or fix the name"],
+    ],
+    [
+      { "teams.yaml": "teams: [{name: a}]\n", "virtual-accounts.yaml": "virtual_accounts:\n  - {name: v, team: a}\n  - {name: v, team: z}\n" },
+      [
+        "virtual-accounts.yaml:3 virtual_accounts[1].name: virtual account `v` is defined twice\n  hint: keep one entry per name",
+        "virtual-accounts.yaml:3 virtual_accounts[1].team: unknown team `z`\n  hint: add it to policies/teams.yaml or fix the name",
+      ],
+    ],
+    [
+      { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: block\n    config: {keys: {}}\n" },
+      [expect.stringMatching(/^metadata-validation\.yaml:3 guardrails\[0\]\.enforcing_strategy: .*\n  hint: use one of: enforce, audit$/)],
+    ],
+    [
+      { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    config:\n      keys:\n        id: {value: {constraint: regex, regex: '(['}}\n" },
+      ["metadata-validation.yaml:6 guardrails[0].config.keys.id.value.regex: is not a valid regular expression"],
+    ],
+    [
+      { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    when: {subjects: {in: [payments]}}\n    config: {keys: {}}\n" },
+      [expect.stringMatching(/^metadata-validation\.yaml:4 guardrails\[0\]\.when\.subjects\.in\[0\]: `payments` is not a subject\n  hint: write `user:<email>`/)],
+    ],
+    [
+      { "extracts.yaml": "extracts:\n  - name: by-x\n    group_by: [month, colour]\n" },
+      [expect.stringMatching(/^extracts\.yaml:3 extracts\[0\]\.group_by\[1\]: must be one of date, month, .* or metadata\.<key>$/)],
+    ],
+    [{ "extracts.yaml": "extracts:\n  - name: By User\n    group_by: [user]\n" }, [expect.stringMatching(/^extracts\.yaml:2 extracts\[0\]\.name: must be kebab-case/)]],
+  ])("reports %j with file, line and field", async (files, expected) => {
+    expect(await problems(files as Record<string, string>)).toEqual(expected);
+  });
+});

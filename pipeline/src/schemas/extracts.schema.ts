@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** Fields an extract may group by (SPEC 6), plus any `metadata.<key>`. */
+export const GROUP_FIELDS = [
+  "date",
+  "month",
+  "user",
+  "virtual_account",
+  "team",
+  "model",
+  "provider",
+  "provider_account",
+  "region",
+  "price_source",
+  "policy_status",
+] as const;
+export type GroupField = (typeof GROUP_FIELDS)[number] | `metadata.${string}`;
+
+export const GroupFieldSchema = z.string().refine((f) => (GROUP_FIELDS as readonly string[]).includes(f) || /^metadata\.[^.\s][^\s]*$/.test(f), {
+  message: `must be one of ${GROUP_FIELDS.join(", ")} or metadata.<key>`,
+});
+
+/** `policies/extracts.yaml`: the nightly extracts finance downloads (SPEC 6). */
+export const ExtractsSchema = z.strictObject({
+  extracts: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be kebab-case (a-z, 0-9, -): it names the output files" }),
+        description: z.string().optional(),
+        group_by: z.array(GroupFieldSchema).min(1),
+        formats: z.array(z.enum(["csv", "parquet"])).default(["csv", "parquet"]),
+      }),
+    )
+    .default([]),
+});
+export type Extracts = z.infer<typeof ExtractsSchema>;
+export type ExtractSpec = Extracts["extracts"][number];

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+const KeyRuleSchema = z.strictObject({
+  required: z.boolean().default(false),
+  value: z
+    .discriminatedUnion("constraint", [
+      z.strictObject({ constraint: z.literal("allowed_values"), allowed_values: z.array(z.string()).min(1) }),
+      z.strictObject({
+        constraint: z.literal("regex"),
+        regex: z.string().refine(
+          (source) => {
+            try {
+              new RegExp(source);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { message: "is not a valid regular expression" },
+        ),
+      }),
+    ])
+    .optional(),
+});
+
+/** `policies/metadata-validation.yaml` (SPEC 5.4): the gateway's Metadata Validation guardrail. */
+export const MetadataValidationSchema = z.strictObject({
+  guardrails: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        enforcing_strategy: z.enum(["enforce", "audit"]),
+        when: z
+          .strictObject({
+            models: z.array(z.string().min(1)).optional(),
+            subjects: z
+              .strictObject({ in: z.array(z.string().min(1)).default([]), not_in: z.array(z.string().min(1)).default([]) })
+              .optional(),
+          })
+          .default({}),
+        config: z.strictObject({
+          allow_unknown_keys: z.boolean().default(true),
+          keys: z.record(z.string(), KeyRuleSchema).default({}),
+        }),
+      }),
+    )
+    .default([]),
+});
+export type MetadataValidation = z.infer<typeof MetadataValidationSchema>;
+export type Guardrail = MetadataValidation["guardrails"][number];

@@ -1,0 +1,74 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { exists } from "../../pricing/load-accounts.ts";
+import { readParquet } from "./read-parquet.ts";
+
+/** The columns extracts, the FOCUS export and the manifest totals read from priced rows. */
+export const DATASET_COLUMNS = [
+  "date",
+  "user",
+  "virtual_account",
+  "team",
+  "model",
+  "provider",
+  "provider_account",
+  "provider_model",
+  "region",
+  "price_source",
+  "policy_status",
+  "metadata",
+  "input_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+  "cost_usd",
+  "list_cost_usd",
+] as const;
+
+const TOKEN_COLUMNS = new Set(["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"]);
+
+/** Columnar priced rows: tokens as numbers, money as nano-USD bigint (null when unpriced). */
+export type Dataset = Record<(typeof DATASET_COLUMNS)[number], unknown[]> & { length: number };
+
+export function emptyDataset(): Dataset {
+  return Object.assign(Object.fromEntries(DATASET_COLUMNS.map((c) => [c, []])), { length: 0 }) as unknown as Dataset;
+}
+
+/** Appends columns (from a run or a Parquet partition) to a dataset. */
+export function appendColumns(dataset: Dataset, columns: Record<string, unknown[]>, order?: number[]): void {
+  const n = columns.date!.length;
+  for (const name of DATASET_COLUMNS) {
+    const source = columns[name]!;
+    const target = dataset[name];
+    const numeric = TOKEN_COLUMNS.has(name);
+    for (let k = 0; k < n; k++) {
+      const v = source[order ? order[k]! : k];
+      target.push(numeric ? Number(v ?? 0) : (v ?? null));
+    }
+  }
+  dataset.length += n;
+}
+
+/** The `date=YYYY-MM-DD` partitions under `<out>/priced`, sorted. */
+export async function listPartitions(out: string): Promise<string[]> {
+  const dir = path.join(out, "priced");
+  if (!(await exists(dir))) return [];
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && /^date=\d{4}-\d{2}-\d{2}$/.test(e.name))
+    .map((e) => e.name.slice(5))
+    .sort();
+}
+
+/** Reads the priced rows of `days` from `<out>/priced` into a dataset. */
+export async function readPartitions(out: string, days: string[], dataset: Dataset = emptyDataset()): Promise<Dataset> {
+  for (const day of days) {
+    const dir = path.join(out, "priced", `date=${day}`);
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort();
+    for (const file of files) {
+      const { columns } = await readParquet(path.join(dir, file), [...DATASET_COLUMNS]);
+      appendColumns(dataset, columns);
+    }
+  }
+  return dataset;
+}

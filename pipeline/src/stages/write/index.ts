@@ -1,0 +1,211 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { PolicyBook } from "../../policies/load-policies.ts";
+import { sha256File } from "../../lib/hash.ts";
+import { formatNano } from "../../pricing/money.ts";
+import type { Reject } from "../../schemas/log-row.ts";
+import type { FileStats } from "../ingest/index.ts";
+import { appendColumns, emptyDataset, listPartitions, readPartitions, type Dataset } from "./dataset.ts";
+import { computeExtract, extractToColumns, extractToCsv } from "./extracts.ts";
+import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
+import type { PricedTable } from "./priced-schema.ts";
+import { coverage, type RunStats } from "./run-stats.ts";
+import { Staging } from "./swap.ts";
+import { toCsv } from "./to-csv.ts";
+import { writeParquet } from "./to-parquet.ts";
+
+export const MANIFEST_VERSION = 1;
+export const TOOL = { name: "gateway-costs", version: "0.1.0" };
+
+export interface WriteInput {
+  out: string;
+  days: Map<string, PricedTable>;
+  rejects: Reject[];
+  stats: RunStats;
+  policies: PolicyBook;
+  fileStats: FileStats[];
+  inputFiles: string[];
+  cwd: string;
+  pricingVersion: string;
+  options: Record<string, unknown>;
+  started: Date;
+  now: () => Date;
+}
+
+export interface OutputFile {
+  path: string;
+  format: "parquet" | "csv" | "json";
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ExtractOutput {
+  name: string;
+  group_by: string[];
+  cost_usd: string;
+  files: OutputFile[];
+}
+
+export interface Outputs {
+  priced: OutputFile[];
+  rejects?: OutputFile;
+  extracts: ExtractOutput[];
+  focus?: { cost_usd: string; excluded_unpriced_requests: number; files: OutputFile[] };
+}
+
+export interface RunOutputs {
+  out: string;
+  manifest: Manifest;
+}
+
+export type Manifest = ReturnType<typeof buildManifest>;
+
+/**
+ * Writes every output of a run (SPEC 6) into a staging folder, then swaps it into `out`:
+ * the run's days replace their `priced/date=…` partitions (other days stay), and the
+ * rejects, extracts, FOCUS export and manifest are rebuilt over all partitions.
+ */
+export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
+  const runDays = [...input.days.keys()].sort();
+  const staging = new Staging(input.out, createHash("sha256").update(`${process.pid}:${input.started.getTime()}`).digest("hex").slice(0, 12));
+  await staging.open();
+  try {
+    const moved: string[] = [];
+    const outputs: Outputs = { priced: [], extracts: [] };
+    const record = async (relative: string, format: OutputFile["format"], rows: number): Promise<OutputFile> => {
+      const file = staging.path(relative);
+      return { path: relative, format, rows, bytes: (await stat(file)).size, sha256: await sha256File(file) };
+    };
+
+    // priced rows: one partition per UTC day of this run
+    const dataset = emptyDataset();
+    const kept = (await listPartitions(input.out)).filter((d) => !input.days.has(d));
+    await readPartitions(input.out, kept, dataset);
+    for (const day of runDays) {
+      const table = input.days.get(day)!;
+      const relative = `priced/date=${day}/part-00000.parquet`;
+      await mkdir(path.dirname(staging.path(relative)), { recursive: true });
+      const columns = table.columns();
+      await writeParquet(staging.path(relative), columns, { pricing_version: input.pricingVersion });
+      outputs.priced.push(await record(relative, "parquet", table.length));
+      moved.push(`priced/date=${day}`);
+      appendColumns(dataset, Object.fromEntries(columns.map((c) => [c.name, c.data])));
+    }
+
+    // rejects, in input order
+    const rejects = [...input.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    await writeFile(
+      staging.path("rejects.csv"),
+      toCsv(["file", "line", "reason", "raw"], ["text", "number", "text", "text"], rejects.map((r) => [r.file, r.line, r.reason, r.raw])),
+    );
+    outputs.rejects = await record("rejects.csv", "csv", rejects.length);
+    moved.push("rejects.csv");
+
+    // extracts from the reviewed config, over every partition
+    await mkdir(staging.path("extracts"), { recursive: true });
+    for (const spec of input.policies.extracts) {
+      const extract = computeExtract(dataset, spec.group_by);
+      const files: OutputFile[] = [];
+      for (const format of spec.formats) {
+        const relative = `extracts/${spec.name}.${format}`;
+        if (format === "csv") await writeFile(staging.path(relative), extractToCsv(extract));
+        else await writeParquet(staging.path(relative), extractToColumns(extract), { pricing_version: input.pricingVersion });
+        files.push(await record(relative, format, extract.rows.length));
+      }
+      outputs.extracts.push({ name: spec.name, group_by: spec.group_by, cost_usd: formatNano(extract.totalCostNano), files });
+    }
+    moved.push("extracts");
+
+    // FOCUS-shaped export
+    const focus = computeFocus(dataset);
+    await mkdir(staging.path("focus"), { recursive: true });
+    await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
+    await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
+    outputs.focus = {
+      cost_usd: formatNano(focus.totalCostNano),
+      excluded_unpriced_requests: focus.excludedUnpricedRequests,
+      files: [await record("focus/focus.csv", "csv", focus.rows.length), await record("focus/focus.parquet", "parquet", focus.rows.length)],
+    };
+    moved.push("focus");
+
+    const inputs = await Promise.all(
+      input.inputFiles.map(async (file, i) => {
+        const stats = input.fileStats.find((s) => s.file === displayOf(input, file)) ?? input.fileStats[i];
+        return {
+          file: displayOf(input, file),
+          sha256: await sha256File(file),
+          bytes: (await stat(file)).size,
+          format: stats?.format ?? null,
+          gzip: stats?.gzip ?? false,
+          preset: stats?.preset ?? null,
+          rows: stats?.rows ?? 0,
+          rejects: stats?.rejects ?? 0,
+          ignored_columns: stats?.ignored_columns ?? [],
+        };
+      }),
+    );
+    const manifest = buildManifest(input, inputs, runDays, dataset, outputs);
+    await writeFile(staging.path("manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    moved.push("manifest.json");
+    await staging.commit(moved);
+    return { out: input.out, manifest };
+  } catch (error) {
+    await staging.discard();
+    throw error;
+  }
+}
+
+function displayOf(input: WriteInput, file: string): string {
+  const relative = path.relative(input.cwd, file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
+}
+
+function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], dataset: Dataset, outputs: Outputs) {
+  const finished = input.now();
+  return {
+    manifest_version: MANIFEST_VERSION,
+    tool: TOOL,
+    generated_at: finished.toISOString(),
+    duration_ms: finished.getTime() - input.started.getTime(),
+    pricing_version: input.pricingVersion,
+    options: input.options,
+    inputs,
+    counts: input.stats.counts,
+    run: { days: runDays, ...input.stats.toJson() },
+    dataset: datasetTotals(dataset),
+    outputs,
+  };
+}
+
+/** Totals over every priced partition after this run: what the extracts and the site add up to. */
+export function datasetTotals(dataset: Dataset) {
+  let cost = 0n;
+  let list = 0n;
+  let ok = 0n;
+  let unpriced = 0;
+  const days = new Set<string>();
+  const sources = dataset.price_source as string[];
+  const statuses = dataset.policy_status as string[];
+  for (let i = 0; i < dataset.length; i++) {
+    const c = (dataset.cost_usd[i] as bigint | null) ?? 0n;
+    cost += c;
+    list += (dataset.list_cost_usd[i] as bigint | null) ?? 0n;
+    if (statuses[i] === "ok") ok += c;
+    if (sources[i] === "unpriced") unpriced++;
+    days.add(dataset.date[i] as string);
+  }
+  return {
+    days: [...days].sort(),
+    rows: dataset.length,
+    cost_usd: formatNano(cost),
+    list_cost_usd: formatNano(list),
+    unpriced_requests: unpriced,
+    policy_coverage: coverage(ok, cost),
+  };
+}
+
+export async function readManifest(out: string): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")) as Manifest;
+}

@@ -1,0 +1,89 @@
+import { COMPONENTS } from "../../pricing/price-call.ts";
+import type { Column, ColumnKind } from "./to-parquet.ts";
+
+/**
+ * The columns of a priced row (SPEC 6), in file order. Money columns (`*_usd`) are
+ * nano-USD bigints in memory and DECIMAL(18,9) in Parquet.
+ */
+export const PRICED_COLUMNS = [
+  ["request_id", "string"],
+  ["timestamp", "timestamp"],
+  ["date", "string"],
+  ["model", "string"],
+  ["provider_account", "string"],
+  ["provider", "string"],
+  ["provider_model", "string"],
+  ["region", "string"],
+  ["subject_type", "string"],
+  ["subject", "string"],
+  ["user", "string"],
+  ["virtual_account", "string"],
+  ["pat_name", "string"],
+  ["teams", "json"],
+  ["team", "string"],
+  ["input_tokens", "int64"],
+  ["cache_read_tokens", "int64"],
+  ["cache_write_tokens", "int64"],
+  ["output_tokens", "int64"],
+  ["reasoning_tokens", "int64"],
+  ["input_audio_tokens", "int64"],
+  ["output_audio_tokens", "int64"],
+  ["input_images", "string"],
+  ["output_images", "string"],
+  ["input_characters", "string"],
+  ["input_seconds", "string"],
+  ["output_seconds", "string"],
+  ["queries", "string"],
+  ["pages", "string"],
+  ["batch", "boolean"],
+  ["service_tier", "string"],
+  ["status_code", "int32"],
+  ["virtual_model", "string"],
+  ["metadata", "json"],
+  ["metadata_overrides", "json"],
+  ["reported_cost_usd", "money"],
+  ["price_source", "string"],
+  ["price_ref", "string"],
+  ["pricing_mode", "string"],
+  ["tier", "string"],
+  ["unpriced_reason", "string"],
+  ...COMPONENTS.map((c) => [`${c}_cost_usd`, "money"] as const),
+  ["cost_usd", "money"],
+  ["list_cost_usd", "money"],
+  ["policy_status", "string"],
+  ["policy_violations", "json"],
+  ["pricing_version", "string"],
+  ["source_file", "string"],
+  ["source_line", "int64"],
+] as const satisfies ReadonlyArray<readonly [string, ColumnKind]>;
+
+export type PricedColumnName = (typeof PRICED_COLUMNS)[number][0];
+export type PricedRow = Record<PricedColumnName, unknown>;
+
+/** Collects priced rows column by column; `columns()` returns them sorted by timestamp, then request_id. */
+export class PricedTable {
+  readonly data: Record<string, unknown[]> = Object.fromEntries(PRICED_COLUMNS.map(([name]) => [name, []]));
+  length = 0;
+
+  push(row: PricedRow): void {
+    for (const [name] of PRICED_COLUMNS) this.data[name]!.push(row[name] ?? null);
+    this.length++;
+  }
+
+  /** Row order is deterministic whatever the input order: timestamp, then request_id. */
+  sortedOrder(): number[] {
+    const ts = this.data.timestamp as number[];
+    const ids = this.data.request_id as string[];
+    const order = Array.from({ length: this.length }, (_, i) => i);
+    order.sort((a, b) => ts[a]! - ts[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    return order;
+  }
+
+  columns(): Column[] {
+    const order = this.sortedOrder();
+    return PRICED_COLUMNS.map(([name, kind]) => {
+      const source = this.data[name]!;
+      return { name, kind, data: order.map((i) => source[i]) };
+    });
+  }
+}

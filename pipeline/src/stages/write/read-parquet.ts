@@ -1,0 +1,58 @@
+import { readFile } from "node:fs/promises";
+import { parquetMetadata, parquetRead } from "hyparquet";
+
+/**
+ * Reads a Parquet file into columns. DECIMAL columns come back exact, as the bigint of
+ * their unscaled value (nano-USD for the project's money columns, scale 9), instead of
+ * the binary float a generic reader would give. Timestamps come back as epoch ms.
+ */
+export async function readParquet(file: string, columns?: string[]): Promise<{ rowCount: number; columns: Record<string, unknown[]> }> {
+  const bytes = await readFile(file);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const metadata = parquetMetadata(buffer);
+  const decimals = new Map<string, { scale: number; fixed: boolean }>();
+  // Ask hyparquet for the raw integers of DECIMAL columns.
+  const schema = metadata.schema.map((element) => {
+    if (element.converted_type !== "DECIMAL" && element.logical_type?.type !== "DECIMAL") return element;
+    decimals.set(element.name, { scale: element.scale ?? 0, fixed: element.type === "FIXED_LEN_BYTE_ARRAY" });
+    const { converted_type: _c, logical_type: _l, ...raw } = element;
+    return raw;
+  });
+  const names = columns ?? schema.slice(1).map((e) => e.name);
+  const out: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
+  await parquetRead({
+    file: buffer,
+    metadata: { ...metadata, schema },
+    columns: names,
+    rowFormat: "array",
+    onComplete: (rows: unknown[][]) => {
+      for (const row of rows) {
+        names.forEach((name, i) => out[name]!.push(row[i]));
+      }
+    },
+  });
+  for (const [name, { fixed }] of decimals) {
+    const values = out[name];
+    if (!values) continue;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) values[i] = null;
+      else if (fixed) values[i] = fromTwosComplement(v as Uint8Array);
+      else values[i] = BigInt(v as bigint | number);
+    }
+  }
+  for (const element of metadata.schema) {
+    if (element.converted_type === "TIMESTAMP_MILLIS" || element.logical_type?.type === "TIMESTAMP") {
+      const values = out[element.name];
+      if (values) for (let i = 0; i < values.length; i++) if (values[i] instanceof Date) values[i] = (values[i] as Date).getTime();
+    }
+  }
+  return { rowCount: Number(metadata.num_rows), columns: out };
+}
+
+function fromTwosComplement(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  if (bytes.length > 0 && bytes[0]! & 0x80) value -= 1n << BigInt(bytes.length * 8);
+  return value;
+}

@@ -1,0 +1,33 @@
+/**
+ * CSV text (RFC 4180, `\n` line ends). Cells of `text` columns that begin with `=`, `+`,
+ * `-`, `@`, tab or carriage return are prefixed with `'` so a spreadsheet shows them as
+ * text instead of running them as a formula (log values are attacker-controlled).
+ * `number` columns are written as they are (negative amounts stay numbers).
+ */
+export type CsvKind = "text" | "number";
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function toCsv(header: string[], kinds: CsvKind[], rows: Iterable<unknown[]>): string {
+  const lines = [header.map((h) => quote(h)).join(",")];
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < header.length; i++) {
+      if (i > 0) line += ",";
+      const value = row[i];
+      if (value === null || value === undefined) continue;
+      const text = typeof value === "string" ? value : String(value);
+      line += quote(kinds[i] === "number" ? text : neutralize(text));
+    }
+    lines.push(line);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function neutralize(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function quote(text: string): string {
+  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+}
