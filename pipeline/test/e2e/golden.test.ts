@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { checkOutputs } from "../check-outputs.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
@@ -132,6 +133,7 @@ describe("costs run on the golden log", () => {
   it("accounts for every row: read = priced + unpriced + rejected + duplicates + virtual parents", async () => {
     const manifest = JSON.parse(await readFile(path.join(dir, "out/manifest.json"), "utf8"));
     expect(manifest.counts).toEqual({ rows_read: 28, priced: 17, unpriced: 2, rejected: 7, duplicates: 1, virtual_parents: 1, out_of_window: 0 });
+    await checkOutputs(path.join(dir, "out"));
     const c = manifest.counts;
     expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window).toBe(c.rows_read);
     expect(manifest.run).toMatchObject({
@@ -247,6 +249,7 @@ describe("re-runs", () => {
     // 2026-07-01 holds r11 and r14–r21 (9 priced); r01–r10 (10 rows, r12 is a duplicate) are outside the window
     expect(manifest.counts).toEqual({ rows_read: 28, priced: 9, unpriced: 0, rejected: 7, duplicates: 1, virtual_parents: 1, out_of_window: 10 });
     expect(manifest.run.days).toEqual(["2026-07-01"]);
+    await checkOutputs(path.join(dir, "out"));
     // 2026-06-30 kept from the earlier run, 2026-07-01 replaced: the total is unchanged.
     expect(manifest.dataset).toMatchObject({ days: ["2026-06-30", "2026-07-01"], rows: 19, cost_usd: "0.121699000" });
     expect((await pricedRows()).length).toBe(19);

@@ -150,6 +150,8 @@ function count(field: CanonicalField, value: unknown): number {
     fail(field, `${field} must be a whole number, got ${show(value)}`);
   }
   if (typeof value === "string") {
+    const plain = digitsValue(value);
+    if (plain >= 0) return plain;
     const trimmed = value.trim();
     if (trimmed === "") return 0;
     const whole = WHOLE.exec(trimmed);
@@ -167,6 +169,19 @@ function count(field: CanonicalField, value: unknown): number {
     return Number(value);
   }
   return fail(field, `${field} must be a whole number, got ${show(value)}`);
+}
+
+/** The value of 1 to 15 plain digits (the usual CSV token cell), else -1. */
+function digitsValue(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 function text(field: CanonicalField, value: unknown): string | null {
@@ -270,6 +285,7 @@ function teams(value: unknown): string[] {
   if (typeof value === "string") {
     const trimmed = value.trim();
     if (trimmed === "") return [];
+    if (!trimmed.includes(",") && !trimmed.startsWith("[")) return [trimmed];
     if (trimmed.startsWith("[")) {
       try {
         list = JSON.parse(trimmed);

@@ -1,0 +1,63 @@
+/** `costs run` on the committed sample (what `npm start` does), into a temp folder. */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.ts";
+import { checkOutputs } from "../check-outputs.ts";
+import { writeTempTree } from "../temp-dir.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..", "..");
+let out: string;
+
+async function costs(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { out: (s) => (stdout += s), err: (s) => (stderr += s), cwd: ROOT });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  out = path.join(await writeTempTree({}), "data");
+});
+
+describe("costs run on data/sample", () => {
+  it("prices the sample with the repository's pricing and policies, every row accounted for", async () => {
+    const { code, stdout, stderr } = await costs("run", "--logs", "data/sample", "--out", out, "--no-progress");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\(every row accounted for\)/);
+    const manifest = await checkOutputs(out);
+    // The sample's documented edge cases (data/sample/README.md) as the pipeline counts them.
+    expect(manifest.counts).toMatchObject({ rejected: 0, out_of_window: 0 });
+    expect(manifest.counts.unpriced).toBeGreaterThan(20);
+    expect(manifest.counts.duplicates).toBeGreaterThan(20);
+    expect(manifest.counts.virtual_parents).toBeGreaterThan(50);
+    expect(manifest.run.by_price_source.private.requests).toBeGreaterThan(100);
+    expect(manifest.run.by_policy_status.rejected_by_policy.requests).toBeGreaterThan(0);
+    expect(manifest.run.by_policy_status.warning.requests).toBeGreaterThan(0);
+    expect(manifest.run.metadata_overrides.rows).toBeGreaterThan(0);
+    expect(manifest.dataset.days).toHaveLength(30);
+    expect(manifest.inputs.map((i: { file: string; preset: string }) => [i.file, i.preset])).toEqual([
+      ["data/sample/gateway-logs.jsonl.gz", "canonical"],
+      ["data/sample/truefoundry-export.csv", "truefoundry"],
+    ]);
+    // Outputs do not depend on where the repository is checked out.
+    const priced = await readdir(path.join(out, "priced"));
+    expect(priced).toHaveLength(30);
+    expect(await readFile(path.join(out, "manifest.json"), "utf8")).not.toContain(ROOT);
+  });
+
+  it("a second run gives byte-identical CSV and the same manifest apart from run time", async () => {
+    const snapshot = async () => {
+      const files = ["rejects.csv", "focus/focus.csv", ...(await readdir(path.join(out, "extracts"))).map((f) => `extracts/${f}`)];
+      const contents = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(path.join(out, f))])));
+      const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+      delete manifest.generated_at;
+      delete manifest.duration_ms;
+      return { contents, manifest };
+    };
+    const first = await snapshot();
+    expect((await costs("run", "--logs", "data/sample", "--out", out, "--no-progress")).code).toBe(0);
+    expect(await snapshot()).toEqual(first);
+  });
+});
