@@ -37,6 +37,16 @@ describe("readJsonl", () => {
     ]);
   });
 
+  it("reports and skips a line longer than the limit, then reads on", async () => {
+    const dir = await writeInputs({ "huge.jsonl": `{"a":1}\n{"k":"${"x".repeat(200_000)}"}\n{"b":2}\n` });
+    const items = await collect(readJsonl(path.join(dir, "huge.jsonl"), false, { maxLineChars: 100_000 }));
+    expect(items.map((i) => ("error" in i ? [i.line, i.error, i.raw.length] : [i.line, i.record]))).toEqual([
+      [1, { a: 1 }],
+      [2, "line longer than 100000 characters", 4096],
+      [3, { b: 2 }],
+    ]);
+  });
+
   it("reads gzip, and reports an empty file (0 bytes, blank lines, empty gzip) once at line 0", async () => {
     const dir = await writeInputs({ "a.jsonl.gz": gzip('{"a":1}\n\n{"a":2}\n'), "zero.jsonl": "", "blank.ndjson": "\n \r\n", "zero.jsonl.gz": "", "empty.jsonl.gz": gzip("") });
     expect(await collect(readJsonl(path.join(dir, "a.jsonl.gz"), true))).toEqual([

@@ -2,26 +2,38 @@ import { openInput } from "./open-input.ts";
 import { EMPTY_FILE, type RawRecord } from "./raw-record.ts";
 import { readError } from "./read-error.ts";
 
+/** A line still open after this many characters is reported and skipped (not a log row; saves memory). */
+export const MAX_LINE_CHARS = 1 << 26;
+
 /**
  * Streams a JSON Lines file (`.jsonl`, `.ndjson`, `.json`, optionally gzipped): one item
  * per non-blank line, `line` being its 1-based physical line number (LF or CRLF endings).
  *
  * - a line that is not valid JSON (a cut-off last line included) → `invalid JSON: …`;
  * - a JSON value that is not an object → `not a JSON object`;
+ * - a line longer than MAX_LINE_CHARS → `line longer than … characters`;
  * - no non-blank line at all → one item at line 0, `empty file: no rows`;
  * - a truncated or corrupt gzip → every complete line before it, then one item at the
  *   next line, `truncated or corrupt gzip: …` (the partial line is not guessed at).
  *
  * Never throws for bad content.
  */
-export async function* readJsonl(file: string, gzip: boolean): AsyncGenerator<RawRecord> {
+export async function* readJsonl(file: string, gzip: boolean, options: { maxLineChars?: number } = {}): AsyncGenerator<RawRecord> {
+  const maxLineChars = options.maxLineChars ?? MAX_LINE_CHARS;
   let line = 0;
   let items = 0;
   let pending = "";
+  let skipping = false; // dropping the rest of an over-long line
   try {
     const input = await openInput(file, gzip);
     if (input) {
-      for await (const chunk of input as AsyncIterable<string>) {
+      for await (let chunk of input as AsyncIterable<string>) {
+        if (skipping) {
+          const end = chunk.indexOf("\n");
+          if (end === -1) continue;
+          chunk = chunk.slice(end + 1);
+          skipping = false;
+        }
         let text = pending + chunk;
         if (line === 0 && pending === "" && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         let start = 0;
@@ -38,6 +50,13 @@ export async function* readJsonl(file: string, gzip: boolean): AsyncGenerator<Ra
           end = text.indexOf("\n", start);
         }
         pending = start === 0 ? text : text.slice(start);
+        if (pending.length > maxLineChars) {
+          line++;
+          items++;
+          yield { line, error: `line longer than ${maxLineChars} characters`, raw: pending.slice(0, 4096) };
+          pending = "";
+          skipping = true;
+        }
       }
     }
   } catch (error) {

@@ -68,6 +68,17 @@ describe("createCsvSplitter", () => {
     ]);
   });
 
+  it("gives up on a line longer than MAX_RECORD_CHARS and reads on after its end", () => {
+    const splitter = createCsvSplitter();
+    const long = "y".repeat(MAX_RECORD_CHARS + 1);
+    const pieces = [...splitter.push("a,b\n"), ...splitter.push(long), ...splitter.push(long), ...splitter.push('"\n1,2\n'), ...splitter.end()];
+    expect(pieces.map((p) => ("error" in p ? [p.line, p.error, p.raw.length] : [p.line, p.cells]))).toEqual([
+      [1, ["a", "b"]],
+      [2, `invalid CSV: line longer than ${MAX_RECORD_CHARS} characters`, 4096],
+      [3, ["1", "2"]],
+    ]);
+  });
+
   it("drops a leading byte order mark and knows the line of the record still open", () => {
     const splitter = createCsvSplitter();
     expect(splitter.push("\uFEFFa,b\n1,2\n3,")).toEqual([

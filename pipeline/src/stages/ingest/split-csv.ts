@@ -95,7 +95,7 @@ export function createCsvSplitter(): CsvSplitter {
       if (lf === -1) {
         if (!final) {
           lfFrom = len;
-          if (len - pos > MAX_RECORD_CHARS && nextQuote() === Infinity) {
+          if (len - pos > MAX_RECORD_CHARS) {
             out.push({ line, error: `invalid CSV: line longer than ${MAX_RECORD_CHARS} characters`, raw: buf.slice(pos, pos + 4096) });
             skipping = true;
             pos = len;

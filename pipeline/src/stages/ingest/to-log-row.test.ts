@@ -173,7 +173,7 @@ describe("toLogRow with the canonical preset", () => {
     [{ input_tokens: 100, cache_read_tokens: 60, cache_write_tokens: 50 }, "cache_read_tokens + cache_write_tokens (110) exceed input_tokens (100)", "cache_read_tokens"],
     [{ output_tokens: 5, reasoning_tokens: 6 }, "reasoning_tokens (6) exceed output_tokens (5)", "reasoning_tokens"],
     [{ output_tokens: 5, output_audio_tokens: 6 }, "output_audio_tokens (6) exceed output_tokens (5)", "output_audio_tokens"],
-    [{ input_tokens: 100, cache_read_tokens: 60, input_audio_tokens: 50 }, "input_audio_tokens (50) exceed uncached input tokens (40)", "input_audio_tokens"],
+    [{ input_tokens: 100, cache_read_tokens: 60, input_audio_tokens: 50 }, "input_audio_tokens (50) exceed the uncached input tokens (40)", "input_audio_tokens"],
     [{ input_images: "-1" }, "input_images must be ≥ 0, got -1", "input_images"],
     [{ pages: "two" }, 'pages must be a number ≥ 0, got "two"', "pages"],
     [{ input_seconds: Number.NaN }, "input_seconds must be a number ≥ 0, got NaN", "input_seconds"],

@@ -33,8 +33,8 @@ export interface RowProblem {
  *   `input_tokens must be a whole number, got "abc"`; above 2^53 → `… is too large`.
  *   With `inputExcludesCache` (Anthropic usage) input_tokens = input + cache read + cache write.
  * - Subsets: cache_read + cache_write ≤ input (`cache_read_tokens + cache_write_tokens (X)
- *   exceed input_tokens (Y)`), reasoning ≤ output, output_audio ≤ output, input_audio ≤
- *   input − cache read − cache write.
+ *   exceed input_tokens (Y)`), input_audio ≤ input − cache read − cache write,
+ *   output_audio ≤ output, reasoning ≤ output.
  * - Non-token units (images, characters, seconds, queries, pages): absent → null; else
  *   decimal text ≥ 0, kept exactly as written (a JSON number as `String(n)`).
  * - `batch`: true/false, "true"/"false"/"1"/"0" (any case), 1/0; absent → false.
@@ -68,13 +68,13 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
       input += cacheRead + cacheWrite;
       if (!Number.isSafeInteger(input)) fail("input_tokens", `input_tokens is too large, got ${input}`);
     }
-    if (cacheRead + cacheWrite > input) {
-      fail("cache_read_tokens", `cache_read_tokens + cache_write_tokens (${cacheRead + cacheWrite}) exceed input_tokens (${input})`);
-    }
-    if (reasoning > output) fail("reasoning_tokens", `reasoning_tokens (${reasoning}) exceed output_tokens (${output})`);
+    // The subset rules of the pricing engine's checkCall, with this contract's reasons;
+    // inline because checkCall's generic loops cost more than all other checks of a row.
+    const cached = cacheRead + cacheWrite;
+    if (cached > input) fail("cache_read_tokens", `cache_read_tokens + cache_write_tokens (${cached}) exceed input_tokens (${input})`);
+    if (inputAudio > input - cached) fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed the uncached input tokens (${input - cached})`);
     if (outputAudio > output) fail("output_audio_tokens", `output_audio_tokens (${outputAudio}) exceed output_tokens (${output})`);
-    const uncached = input - cacheRead - cacheWrite;
-    if (inputAudio > uncached) fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed uncached input tokens (${uncached})`);
+    if (reasoning > output) fail("reasoning_tokens", `reasoning_tokens (${reasoning}) exceed output_tokens (${output})`);
 
     const subjectType = text("subject_type", get.subject_type(record));
     const row: LogRow = {
