@@ -44,7 +44,7 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
   const c = manifest.counts;
   const lines: string[] = [];
   lines.push(
-    `costs run: ${n(c.rows_read)} rows read from ${manifest.inputs.length} file${manifest.inputs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${n(Math.round(c.rows_read / Math.max(seconds, 0.001)))} rows/s)`,
+    `costs run: ${n(c.rows_read)} row${c.rows_read === 1 ? "" : "s"} read from ${manifest.inputs.length} file${manifest.inputs.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${n(Math.round(c.rows_read / Math.max(seconds, 0.001)))} rows/s)`,
     "",
   );
   const outcomes = [
