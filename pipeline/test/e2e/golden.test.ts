@@ -223,6 +223,33 @@ describe("costs run on the golden log", () => {
   });
 });
 
+describe("costs extract", () => {
+  it("groups the priced data ad hoc, by period, to CSV on stdout or Parquet", async () => {
+    const csv = await costs("extract", "--group-by", "team,model", "--period", "month", "--data", "out");
+    expect(csv.code).toBe(0);
+    const lines = csv.out.trim().split("\n");
+    expect(lines[0]).toBe("month,team,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,list_cost_usd,unpriced_requests");
+    expect(lines).toContain("2026-06,payments,acme-main/flat,2,2000,0,0,500,0.013000000,0.013000000,0");
+    expect(csv.err).toMatch(/^extract: \d+ rows grouped by month, team, model from 19 priced rows \(2026-06-30 … 2026-07-01\), cost_usd 0\.121699000\n$/);
+
+    const day = await costs("extract", "--group-by", "price_source", "--period", "day", "--since", "2026-07-01", "--format", "parquet", "--out", "by-day.parquet", "--data", "out");
+    expect(day.code).toBe(0);
+    const { columns } = await readParquet(path.join(dir, "by-day.parquet"));
+    expect([columns.date, columns.price_source, columns.requests, columns.cost_usd!.map(money)]).toEqual([
+      ["2026-07-01", "2026-07-01"],
+      ["private", "public"],
+      [1n, 8n],
+      ["0.009000000", "0.076715000"],
+    ]);
+  });
+
+  it("explains a bad field, period or an empty data folder", async () => {
+    expect(await costs("extract", "--group-by", "colour", "--data", "out")).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --group-by: unknown field `colour`\n  hint: use date, month, /) });
+    expect(await costs("extract", "--group-by", "user", "--period", "week", "--data", "out")).toMatchObject({ code: 1, err: "error: --period: must be day or month, got week\n" });
+    expect(await costs("extract", "--group-by", "user", "--data", "nowhere")).toMatchObject({ code: 1, err: expect.stringMatching(/no priced partitions to extract from/) });
+  });
+});
+
 describe("re-runs", () => {
   it("running twice gives byte-identical CSV and the same manifest apart from run time", async () => {
     const csvs = async () => {
