@@ -4,18 +4,13 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { PRICING_FIXTURE } from "../test/pricing-fixture.ts";
 import { writeTempTree } from "../test/temp-dir.ts";
-import { main } from "./cli.ts";
+import { runCli } from "../test/run-cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "pipeline/bin/costs.js");
 
 /** Runs the command line in-process with captured stdout/stderr. */
-async function run(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: ROOT });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runCli(ROOT, ...argv);
 
 /** Runs the real executable, as `npm run costs --` does. */
 async function spawn(...argv: string[]) {

@@ -4,17 +4,7 @@ import type { Io } from "../lib/io.ts";
 import { run, type RunOptions } from "../run.ts";
 import type { Manifest } from "../stages/write/index.ts";
 
-export interface RunCommandOptions {
-  logs: string[];
-  pricingDir: string;
-  policiesDir: string;
-  out: string;
-  since?: string;
-  until?: string;
-  preset?: RunOptions["preset"];
-  columns?: string;
-  progress?: boolean;
-}
+export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress"> & { progress?: boolean };
 
 /**
  * `costs run`: the nightly job. Progress goes to stderr (at most every 2 s, so short runs

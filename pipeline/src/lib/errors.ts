@@ -58,3 +58,9 @@ export function displayPath(file: string, cwd: string): string {
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0));
 }
+
+/** Throws every error-severity problem at once; warnings pass. */
+export function throwOnErrors(problems: Problem[]): void {
+  const errors = problems.filter((p) => p.severity !== "warning");
+  if (errors.length > 0) throw new PipelineError(errors);
+}

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { z } from "zod";
 import { checkSchema } from "../lib/check-schema.ts";
-import { formatField, PipelineError, type Problem } from "../lib/errors.ts";
+import { formatField, PipelineError, throwOnErrors, type Problem } from "../lib/errors.ts";
 import { readYaml, type YamlFile } from "../lib/read-yaml.ts";
 import { exists } from "../pricing/load-accounts.ts";
 import { ExtractsSchema, type ExtractSpec } from "../schemas/extracts.schema.ts";
@@ -156,8 +156,7 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
 /** Loads policies and stops with every error (warnings pass). */
 export async function loadPoliciesOrThrow(dir: string): Promise<PolicyBook> {
   const { policies, problems } = await loadPolicies(dir);
-  const errors = problems.filter((p) => p.severity !== "warning");
-  if (errors.length > 0) throw new PipelineError(errors);
+  throwOnErrors(problems);
   return policies;
 }
 

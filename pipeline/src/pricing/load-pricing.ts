@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PipelineError, type Problem } from "../lib/errors.ts";
+import { throwOnErrors, type Problem } from "../lib/errors.ts";
 import { closest } from "../lib/suggest.ts";
 import { loadAccounts, type ProviderAccount } from "./load-accounts.ts";
 import { loadCatalog, type Catalog } from "./load-catalog.ts";
@@ -36,8 +36,7 @@ export async function loadPricing(dir: string): Promise<{ book: PricingBook; pro
 /** Loads pricing and stops with every error when there is one (warnings pass). */
 export async function loadPricingOrThrow(dir: string): Promise<PricingBook> {
   const { book, problems } = await loadPricing(dir);
-  const errors = problems.filter((p) => p.severity !== "warning");
-  if (errors.length > 0) throw new PipelineError(errors);
+  throwOnErrors(problems);
   return book;
 }
 

@@ -8,22 +8,17 @@ import { gzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
+import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 let dir: string;
 const line = (id: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ request_id: id, timestamp: "2026-03-01T10:00:00Z", model: "acme-main/flat", input_tokens: 1000, output_tokens: 500, ...extra });
 
-async function costs(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
-  return { code, out, err };
-}
+const costs = (...argv: string[]) => runCli(dir, ...argv);
 
 beforeAll(async () => {
   dir = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));

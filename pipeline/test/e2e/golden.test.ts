@@ -7,22 +7,17 @@ import { cp, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { readParquet } from "../../src/stages/write/read-parquet.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
+import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const GOLDEN = path.join(import.meta.dirname, "golden");
 let dir: string;
 
-async function costs(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
-  return { code, out, err };
-}
+const costs = (...argv: string[]) => runCli(dir, ...argv);
 
 const RUN = ["run", "--logs", "logs", "--pricing-dir", "pricing", "--policies-dir", "policies", "--out", "out", "--no-progress"];
 

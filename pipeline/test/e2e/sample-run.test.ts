@@ -2,19 +2,14 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
 import { checkOutputs } from "../check-outputs.ts";
+import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..", "..");
 let out: string;
 
-async function costs(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { out: (s) => (stdout += s), err: (s) => (stderr += s), cwd: ROOT });
-  return { code, stdout, stderr };
-}
+const costs = (...argv: string[]) => runCli(ROOT, ...argv);
 
 beforeAll(async () => {
   out = path.join(await writeTempTree({}), "data");
@@ -22,7 +17,7 @@ beforeAll(async () => {
 
 describe("costs run on data/sample", () => {
   it("prices the sample with the repository's pricing and policies, every row accounted for", async () => {
-    const { code, stdout, stderr } = await costs("run", "--logs", "data/sample", "--out", out, "--no-progress");
+    const { code, out: stdout, err: stderr } = await costs("run", "--logs", "data/sample", "--out", out, "--no-progress");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(/\(every row accounted for\)/);
