@@ -3,6 +3,7 @@ import { extractCommand } from "./commands/extract.ts";
 import { quote } from "./commands/quote.ts";
 import { runCommand } from "./commands/run.ts";
 import { DEFAULT_SEED, sampleCommand } from "./commands/sample.ts";
+import { siteDataCommand } from "./commands/site-data.ts";
 import { validate } from "./commands/validate.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
@@ -100,6 +101,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--committed", "regenerate the committed samples under data/sample/")
     .action(async (opts) => {
       exitCode = await sampleCommand(opts, io);
+    });
+
+  program
+    .command("site-data")
+    .description("compute what the report site is built from: JSON summaries, breakdowns, prices, reconciliation, downloads and the groupBy cube")
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .option("--policies-dir <dir>", "policies folder", "policies")
+    .option("--out <dir>", "where the JSON goes (read by the site build)", "site/.data")
+    .option("--public-dir <dir>", "the site's public folder (downloads go to <dir>/data)", "site/public")
+    .action(async (opts) => {
+      exitCode = await siteDataCommand(opts, io);
     });
 
   try {

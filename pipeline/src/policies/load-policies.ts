@@ -37,6 +37,8 @@ export interface PolicyBook {
   virtualAccounts: Map<string, { name: string; team?: string; tags: Record<string, string> }>;
   guardrails: CompiledGuardrail[];
   extracts: ExtractSpec[];
+  /** Metadata keys the report site shows (undefined: the most used ones). */
+  siteMetadataKeys?: string[];
   /** The policy files read, for the pricing version hash. */
   files: string[];
 }
@@ -144,6 +146,7 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
   const extracts = await read("extracts.yaml", ExtractsSchema);
   if (extracts) {
     policies.extracts = extracts.value.extracts;
+    if (extracts.value.site.metadata_keys) policies.siteMetadataKeys = extracts.value.site.metadata_keys;
     const seen = new Set<string>();
     extracts.value.extracts.forEach((extract, i) => {
       if (seen.has(extract.name)) problems.push(duplicate(extracts.yaml, ["extracts", i, "name"], `extract \`${extract.name}\``));

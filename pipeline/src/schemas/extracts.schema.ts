@@ -32,6 +32,12 @@ export const ExtractsSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** The report site: which metadata keys get a page and a cube column (default: the 8 most used). */
+  site: z
+    .strictObject({
+      metadata_keys: z.array(z.string().regex(/^[^.\s]+$/, { message: "a metadata key, without the `metadata.` prefix" })).optional(),
+    })
+    .default({}),
 });
 export type Extracts = z.infer<typeof ExtractsSchema>;
 export type ExtractSpec = Extracts["extracts"][number];

@@ -62,13 +62,19 @@ export async function listPartitions(out: string): Promise<string[]> {
 
 /** Reads the priced rows of `days` from `<out>/priced` into a dataset. */
 export async function readPartitions(out: string, days: string[], dataset: Dataset = emptyDataset()): Promise<Dataset> {
+  appendColumns(dataset, await readPartitionColumns(out, days, [...DATASET_COLUMNS]));
+  return dataset;
+}
+
+/** Reads `columns` of the priced partitions of `days`, in day and file order, into column arrays. */
+export async function readPartitionColumns(out: string, days: string[], columns: string[]): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, []]));
   for (const day of days) {
     const dir = path.join(out, "priced", `date=${day}`);
-    const files = (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort();
-    for (const file of files) {
-      const { columns } = await readParquet(path.join(dir, file), [...DATASET_COLUMNS]);
-      appendColumns(dataset, columns);
+    for (const file of (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort()) {
+      const { columns: read } = await readParquet(path.join(dir, file), columns);
+      for (const c of columns) for (const v of read[c]!) result[c]!.push(v);
     }
   }
-  return dataset;
+  return result;
 }

@@ -1,0 +1,176 @@
+import { z } from "zod";
+
+/**
+ * The data the report site is built from: JSON files that `costs site-data` writes into
+ * `site/.data/` (and the cube, extracts and FOCUS files it copies into
+ * `site/public/data/`). Shared by the pipeline (writer) and the site (reader). Money is
+ * always a decimal string with 9 places ("12.345678900"); shares and changes are decimal
+ * strings too, never binary floats. Every string that came from a log (users, metadata
+ * values, models) must be escaped when shown.
+ */
+const Money = z.string().regex(/^-?\d+\.\d{9}$/);
+/** A ratio as a decimal string with 6 places ("0.981234"), or null when undefined (0/0). */
+const Share = z.string().regex(/^-?\d+\.\d{6}$/).nullable();
+
+export const TotalsSchema = z.object({
+  requests: z.number(),
+  input_tokens: z.number(),
+  cache_read_tokens: z.number(),
+  cache_write_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: Money,
+  list_cost_usd: Money,
+  unpriced_requests: z.number(),
+  /** cost_usd / priced requests. */
+  avg_cost_per_request_usd: Money,
+  /** Share of cost on rows with policy_status ok. */
+  policy_coverage: Share,
+});
+
+/** `summary.json`: the overview's numbers. Equal to manifest.json's dataset totals. */
+export const SiteSummarySchema = z.object({
+  generated_at: z.string(),
+  pricing_version: z.string(),
+  /** First and last UTC date with data, and the number of days. */
+  period: z.object({ from: z.string(), to: z.string(), days: z.number() }),
+  totals: TotalsSchema,
+  /** The last 7 days with data against the 7 before them (null without 14 days). */
+  period_over_period: z
+    .object({
+      current: z.object({ from: z.string(), to: z.string(), cost_usd: Money, requests: z.number() }),
+      previous: z.object({ from: z.string(), to: z.string(), cost_usd: Money, requests: z.number() }),
+      /** (current − previous) / previous, null when previous is 0. */
+      cost_change: Share,
+    })
+    .nullable(),
+  /** manifest.json counts of the last run. */
+  counts: z.record(z.string(), z.number()),
+  /** Metadata keys that have a page (from policies/extracts.yaml `site.metadata_keys`, else all seen keys up to 8). */
+  metadata_keys: z.array(z.string()),
+  /** Daily cost for the trend chart: one row per date and model and team. */
+  daily: z.array(z.object({ date: z.string(), model: z.string(), team: z.string(), requests: z.number(), cost_usd: Money })),
+});
+export type SiteSummary = z.infer<typeof SiteSummarySchema>;
+
+export const BreakdownRowSchema = z.object({
+  /** null = the value is absent (no user, no such metadata key). */
+  key: z.string().nullable(),
+  requests: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: Money,
+  list_cost_usd: Money,
+  unpriced_requests: z.number(),
+  /** Share of the total cost. */
+  share: Share,
+});
+
+/** `breakdown-<dimension>.json` for user, model, team and metadata.<key>: totals per value and daily cost of the top values. */
+export const BreakdownSchema = z.object({
+  dimension: z.string(),
+  rows: z.array(BreakdownRowSchema),
+  /** Daily cost of the 8 costliest values; the rest summed as key "(other)". */
+  daily: z.array(z.object({ date: z.string(), key: z.string().nullable(), cost_usd: Money })),
+});
+export type Breakdown = z.infer<typeof BreakdownSchema>;
+
+/** `issues.json`: the unpriced bucket and policy breaks. */
+export const SiteIssuesSchema = z.object({
+  unpriced: z.array(z.object({ reason: z.string(), requests: z.number(), models: z.array(z.string()) })),
+  policy_status: z.array(z.object({ status: z.string(), requests: z.number(), cost_usd: Money })),
+  violations: z.array(z.object({ violation: z.string(), requests: z.number(), cost_usd: Money })),
+  /** Up to 50 example calls per bucket, newest first. */
+  examples: z.array(
+    z.object({
+      request_id: z.string(),
+      timestamp: z.string(),
+      model: z.string(),
+      user: z.string().nullable(),
+      team: z.string(),
+      price_source: z.string(),
+      unpriced_reason: z.string().nullable(),
+      policy_status: z.string(),
+      policy_violations: z.array(z.string()),
+    }),
+  ),
+});
+export type SiteIssues = z.infer<typeof SiteIssuesSchema>;
+
+/** `prices.json`: the effective prices of every declared gateway model. */
+export const SitePricesSchema = z.object({
+  models: z.array(
+    z.object({
+      model: z.string(),
+      provider: z.string(),
+      provider_model: z.string().nullable(),
+      cost: z.enum(["public", "private"]),
+      account_region: z.string().nullable(),
+      entries: z.array(
+        z.object({
+          /** Region id or "*". */
+          region: z.string(),
+          /** For private prices: the period; null for the catalog. */
+          effective_from: z.string().nullable(),
+          effective_to: z.string().nullable(),
+          source: z.string(),
+          ref: z.string(),
+          /** Rate field → decimal text, USD per unit. */
+          rates: z.record(z.string(), z.string()),
+          tiers: z.array(z.object({ component: z.string(), from: z.number(), rate: z.string() })),
+          pricing_mode: z.enum(["cumulative", "marginal"]),
+          pricing_mode_declared: z.boolean(),
+          priority: z.record(z.string(), z.string()).nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** Changes to pricing/ read from git: newest first (empty outside a git checkout). */
+  history: z.array(z.object({ commit: z.string(), date: z.string(), author: z.string(), subject: z.string(), files: z.array(z.string()) })),
+});
+export type SitePrices = z.infer<typeof SitePricesSchema>;
+
+/** `reconciliation.json`: the gateway's reported cost against ours, where logs carry it. */
+export const SiteReconciliationSchema = z.object({
+  reported_requests: z.number(),
+  by_model_day: z.array(
+    z.object({ date: z.string(), model: z.string(), requests: z.number(), reported_usd: Money, computed_usd: Money, variance_usd: Money, variance_share: Share }),
+  ),
+  /** The 50 calls whose |computed − reported| is largest. */
+  top_differences: z.array(
+    z.object({ request_id: z.string(), timestamp: z.string(), model: z.string(), reported_usd: Money, computed_usd: z.string().nullable(), variance_usd: z.string().nullable() }),
+  ),
+});
+export type SiteReconciliation = z.infer<typeof SiteReconciliationSchema>;
+
+export const DownloadFileSchema = z.object({
+  /** Path under the site root, e.g. `data/extracts/cost-by-user.csv`. */
+  href: z.string(),
+  format: z.string(),
+  rows: z.number(),
+  bytes: z.number(),
+  sha256: z.string(),
+});
+
+/** `downloads.json`: the nightly extracts and the cube the groupBy builder reads. */
+export const SiteDownloadsSchema = z.object({
+  extracts: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string().nullable(),
+      group_by: z.array(z.string()),
+      cost_usd: Money,
+      /** Column name → type (string, int64, decimal(38,9)). */
+      schema: z.array(z.object({ name: z.string(), type: z.string() })),
+      files: z.array(DownloadFileSchema),
+    }),
+  ),
+  focus: z.array(DownloadFileSchema),
+  /**
+   * The cube: priced rows summed by date, team, model, provider_account, region, user,
+   * virtual_account, price_source, policy_status and the site's metadata keys (columns
+   * `metadata.<key>`), with requests, token sums, cost_usd / list_cost_usd as DECIMAL(38,9)
+   * and unpriced_requests. Its cost sums to summary.totals.cost_usd.
+   */
+  cube: DownloadFileSchema.extend({ dimensions: z.array(z.string()), measures: z.array(z.string()) }),
+});
+export type SiteDownloads = z.infer<typeof SiteDownloadsSchema>;

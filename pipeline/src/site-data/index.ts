@@ -1,0 +1,304 @@
+/**
+ * `costs site-data`: everything the report site is built from, computed from the
+ * pipeline's output (priced partitions and manifest) and the pricing files. Writes the JSON
+ * of `schemas/site-data.schema.ts` into `out` and the downloadable files (extracts, FOCUS,
+ * the groupBy cube) into `publicDir/data/`. Money stays exact (bigint nano-USD).
+ */
+import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { displayPath, PipelineError } from "../lib/errors.ts";
+import { sha256File } from "../lib/hash.ts";
+import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
+import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
+import { formatNano } from "../pricing/money.ts";
+import type { SiteDownloads, SiteIssues, SiteReconciliation, SiteSummary } from "../schemas/site-data.schema.ts";
+import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../stages/write/dataset.ts";
+import { computeExtract, extractHeader, extractToColumns, MEASURES } from "../stages/write/extracts.ts";
+import { readManifest, type Manifest } from "../stages/write/index.ts";
+import { writeParquet } from "../stages/write/to-parquet.ts";
+import { breakdown } from "./breakdowns.ts";
+import { effectivePrices, priceHistory } from "./prices.ts";
+import { ratio } from "./ratio.ts";
+
+export interface SiteDataOptions {
+  data: string;
+  pricingDir: string;
+  policiesDir: string;
+  out: string;
+  publicDir: string;
+  cwd: string;
+}
+
+export const CUBE_DIMENSIONS = ["date", "team", "model", "provider_account", "region", "user", "virtual_account", "price_source", "policy_status"];
+
+export async function buildSiteData(options: SiteDataOptions): Promise<string[]> {
+  const resolve = (p: string) => path.resolve(options.cwd, p);
+  const data = resolve(options.data);
+  const out = resolve(options.out);
+  const publicData = path.join(resolve(options.publicDir), "data");
+  const pricingDir = resolve(options.pricingDir);
+  const book = await loadPricingOrThrow(pricingDir);
+  const policies = await loadPoliciesOrThrow(resolve(options.policiesDir));
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(data);
+  } catch {
+    throw new PipelineError({ file: path.join(data, "manifest.json"), message: "no pipeline output here", hint: "run `costs run` first (npm start does), or pass --data" });
+  }
+  const days = await listPartitions(data);
+  const dataset = await readPartitions(data, days);
+  const written: string[] = [];
+  await mkdir(out, { recursive: true });
+  await rm(publicData, { recursive: true, force: true });
+  await mkdir(path.join(publicData, "extracts"), { recursive: true });
+  const json = async (name: string, value: unknown) => {
+    await writeFile(path.join(out, name), `${JSON.stringify(value)}\n`);
+    written.push(path.join(out, name));
+  };
+
+  const total = sum(dataset.cost_usd);
+  const metadataKeys = policies.siteMetadataKeys ?? mostUsedKeys(dataset, 8);
+  await json("summary.json", summary(manifest, dataset, days, metadataKeys, total));
+  for (const dimension of ["user", "model", "team", ...metadataKeys.map((k) => `metadata.${k}`)]) {
+    await json(`breakdown-${dimension}.json`, breakdown(dataset, dimension, total));
+  }
+  const extra = await readPartitionColumns(data, days, [
+    "request_id",
+    "timestamp",
+    "model",
+    "user",
+    "team",
+    "price_source",
+    "unpriced_reason",
+    "policy_status",
+    "policy_violations",
+    "reported_cost_usd",
+    "cost_usd",
+    "date",
+  ]);
+  await json("issues.json", issues(manifest, extra));
+  const display = (file: string) => displayPath(file, path.dirname(pricingDir));
+  await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
+  await json("reconciliation.json", reconciliation(extra));
+
+  // downloads: the nightly files, copied beside the site, and the cube
+  const file = async (relative: string, format: string, rows: number) => {
+    const target = path.join(publicData, relative);
+    return { href: `data/${relative}`, format, rows, bytes: (await stat(target)).size, sha256: await sha256File(target) };
+  };
+  const extracts: SiteDownloads["extracts"] = [];
+  for (const extract of manifest.outputs.extracts) {
+    const spec = policies.extracts.find((e) => e.name === extract.name);
+    const files = [];
+    for (const f of extract.files) {
+      await copyFile(path.join(data, f.path), path.join(publicData, f.path));
+      files.push(await file(f.path, f.format, f.rows));
+    }
+    const header = extractHeader({ groupBy: extract.group_by, rows: [], totalCostNano: 0n });
+    extracts.push({
+      name: extract.name,
+      description: spec?.description ?? null,
+      group_by: extract.group_by,
+      cost_usd: extract.cost_usd,
+      schema: header.map((name, i) => ({ name, type: i < extract.group_by.length ? "string" : MEASURES[i - extract.group_by.length]![1] === "money_total" ? "decimal(38,9)" : "int64" })),
+      files,
+    });
+  }
+  const focus = [];
+  if (manifest.outputs.focus) {
+    await mkdir(path.join(publicData, "focus"), { recursive: true });
+    for (const f of manifest.outputs.focus.files) {
+      await copyFile(path.join(data, f.path), path.join(publicData, f.path));
+      focus.push(await file(f.path, f.format, f.rows));
+    }
+  }
+  const dimensions = [...CUBE_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
+  const cube = computeExtract(dataset, dimensions);
+  await writeParquet(path.join(publicData, "cube.parquet"), extractToColumns(cube), { pricing_version: manifest.pricing_version });
+  await json("downloads.json", {
+    extracts,
+    focus,
+    cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURES.map(([m]) => m) },
+  } satisfies SiteDownloads);
+  return written;
+}
+
+function sum(values: unknown[]): bigint {
+  let total = 0n;
+  for (const v of values) if (typeof v === "bigint") total += v;
+  return total;
+}
+
+function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataKeys: string[], total: bigint): SiteSummary {
+  const n = (column: keyof Dataset) => (dataset[column] as number[]).reduce((a, b) => a + b, 0);
+  let unpriced = 0;
+  let ok = 0n;
+  const sources = dataset.price_source as string[];
+  for (let i = 0; i < dataset.length; i++) {
+    if (sources[i] === "unpriced") unpriced++;
+    if (dataset.policy_status[i] === "ok") ok += (dataset.cost_usd[i] as bigint | null) ?? 0n;
+  }
+  const priced = dataset.length - unpriced;
+  const daily = computeExtract(dataset, ["date", "model", "team"]).rows.map((r) => ({
+    date: r[0] as string,
+    model: r[1] as string,
+    team: r[2] as string,
+    requests: r[3] as number,
+    cost_usd: formatNano(r[3 + 5] as bigint),
+  }));
+  return {
+    generated_at: manifest.generated_at,
+    pricing_version: manifest.pricing_version,
+    period: { from: days[0] ?? "", to: days.at(-1) ?? "", days: days.length },
+    totals: {
+      requests: dataset.length,
+      input_tokens: n("input_tokens"),
+      cache_read_tokens: n("cache_read_tokens"),
+      cache_write_tokens: n("cache_write_tokens"),
+      output_tokens: n("output_tokens"),
+      cost_usd: formatNano(total),
+      list_cost_usd: formatNano(sum(dataset.list_cost_usd)),
+      unpriced_requests: unpriced,
+      avg_cost_per_request_usd: formatNano(priced === 0 ? 0n : roundDiv(total, BigInt(priced))),
+      policy_coverage: ratio(ok, total),
+    },
+    period_over_period: periodOverPeriod(days, daily),
+    counts: manifest.counts as unknown as Record<string, number>,
+    metadata_keys: metadataKeys,
+    daily,
+  };
+}
+
+function periodOverPeriod(days: string[], daily: SiteSummary["daily"]): SiteSummary["period_over_period"] {
+  if (days.length < 14) return null;
+  const current = days.slice(-7);
+  const previous = days.slice(-14, -7);
+  const sumOf = (set: string[]) => {
+    const wanted = new Set(set);
+    let cost = 0n;
+    let requests = 0;
+    for (const d of daily) {
+      if (!wanted.has(d.date)) continue;
+      cost += BigInt(d.cost_usd.replace(".", ""));
+      requests += d.requests;
+    }
+    return { from: set[0]!, to: set.at(-1)!, cost, requests };
+  };
+  const c = sumOf(current);
+  const p = sumOf(previous);
+  return {
+    current: { from: c.from, to: c.to, cost_usd: formatNano(c.cost), requests: c.requests },
+    previous: { from: p.from, to: p.to, cost_usd: formatNano(p.cost), requests: p.requests },
+    cost_change: ratio(c.cost - p.cost, p.cost),
+  };
+}
+
+function issues(manifest: Manifest, rows: Record<string, unknown[]>): SiteIssues {
+  const n = rows.request_id!.length;
+  const unpriced = new Map<string, { requests: number; models: Set<string> }>();
+  const violations = new Map<string, { requests: number; cost: bigint }>();
+  const examples: SiteIssues["examples"] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const source = rows.price_source![i] as string;
+    const list = JSON.parse(rows.policy_violations![i] as string) as string[];
+    const cost = (rows.cost_usd![i] as bigint | null) ?? 0n;
+    if (source === "unpriced") {
+      const reason = rows.unpriced_reason![i] as string;
+      const entry = unpriced.get(reason) ?? { requests: 0, models: new Set() };
+      entry.requests++;
+      entry.models.add(rows.model![i] as string);
+      unpriced.set(reason, entry);
+    }
+    for (const v of list) {
+      const entry = violations.get(v) ?? { requests: 0, cost: 0n };
+      entry.requests++;
+      entry.cost += cost;
+      violations.set(v, entry);
+    }
+    if ((source === "unpriced" || list.length > 0) && examples.length < 50) {
+      examples.push({
+        request_id: rows.request_id![i] as string,
+        timestamp: new Date(rows.timestamp![i] as number).toISOString(),
+        model: rows.model![i] as string,
+        user: rows.user![i] as string | null,
+        team: rows.team![i] as string,
+        price_source: source,
+        unpriced_reason: rows.unpriced_reason![i] as string | null,
+        policy_status: rows.policy_status![i] as string,
+        policy_violations: list,
+      });
+    }
+  }
+  const byStatus = manifest.run.by_policy_status as Record<string, { requests: number; cost_usd: string }>;
+  return {
+    unpriced: [...unpriced]
+      .map(([reason, e]) => ({ reason, requests: e.requests, models: [...e.models].sort() }))
+      .sort((a, b) => b.requests - a.requests || (a.reason < b.reason ? -1 : 1)),
+    policy_status: Object.entries(byStatus).map(([status, b]) => ({ status, requests: b.requests, cost_usd: b.cost_usd })),
+    violations: [...violations]
+      .map(([violation, e]) => ({ violation, requests: e.requests, cost_usd: formatNano(e.cost) }))
+      .sort((a, b) => b.requests - a.requests || (a.violation < b.violation ? -1 : 1)),
+    examples,
+  };
+}
+
+function reconciliation(rows: Record<string, unknown[]>): SiteReconciliation {
+  const groups = new Map<string, { date: string; model: string; requests: number; reported: bigint; computed: bigint }>();
+  const differences: { i: number; diff: bigint }[] = [];
+  let reported = 0;
+  for (let i = 0; i < rows.request_id!.length; i++) {
+    const r = rows.reported_cost_usd![i] as bigint | null;
+    if (r === null || r === undefined) continue;
+    reported++;
+    const c = rows.cost_usd![i] as bigint | null;
+    const key = `${rows.date![i]}\u0000${rows.model![i]}`;
+    const g = groups.get(key) ?? { date: rows.date![i] as string, model: rows.model![i] as string, requests: 0, reported: 0n, computed: 0n };
+    g.requests++;
+    g.reported += r;
+    g.computed += c ?? 0n;
+    groups.set(key, g);
+    differences.push({ i, diff: c === null ? r : c - r < 0n ? r - c : c - r });
+  }
+  differences.sort((a, b) => (a.diff === b.diff ? a.i - b.i : a.diff > b.diff ? -1 : 1));
+  return {
+    reported_requests: reported,
+    by_model_day: [...groups.values()]
+      .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.model < b.model ? -1 : 1))
+      .map((g) => ({
+        date: g.date,
+        model: g.model,
+        requests: g.requests,
+        reported_usd: formatNano(g.reported),
+        computed_usd: formatNano(g.computed),
+        variance_usd: formatNano(g.computed - g.reported),
+        variance_share: ratio(g.computed - g.reported, g.reported),
+      })),
+    top_differences: differences.slice(0, 50).map(({ i }) => {
+      const r = rows.reported_cost_usd![i] as bigint;
+      const c = rows.cost_usd![i] as bigint | null;
+      return {
+        request_id: rows.request_id![i] as string,
+        timestamp: new Date(rows.timestamp![i] as number).toISOString(),
+        model: rows.model![i] as string,
+        reported_usd: formatNano(r),
+        computed_usd: c === null ? null : formatNano(c),
+        variance_usd: c === null ? null : formatNano(c - r),
+      };
+    }),
+  };
+}
+
+function mostUsedKeys(dataset: Dataset, limit: number): string[] {
+  const counts = new Map<string, number>();
+  for (const m of dataset.metadata as (string | null)[]) {
+    if (!m) continue;
+    for (const key of Object.keys(JSON.parse(m) as object)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
+}
+
+function roundDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  const r = a % b;
+  return r * 2n > b || (r * 2n === b && q % 2n === 1n) ? q + 1n : q;
+}
