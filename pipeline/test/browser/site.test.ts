@@ -1,0 +1,288 @@
+/**
+ * The report site in a real browser (issue 4 acceptance): builds the site from a run on
+ * the committed sample (buildSite: temp folder, downloads in the gitignored
+ * site/public/data/), serves it on 127.0.0.1 with gzip and drives Debian's chromium with
+ * playwright-core. Pages are found in the build, not listed here. Screenshots of every
+ * page at 375 and 1440 px go to test-artifacts/screenshots/.
+ *
+ * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
+ * CI=true, where a missing browser fails.
+ */
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { formatNano, parseNano } from "../../src/pricing/money.ts";
+import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
+import { listPartitions, readPartitions, type Dataset } from "../../src/stages/write/dataset.ts";
+import { computeExtract, extractToCsv } from "../../src/stages/write/extracts.ts";
+import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
+import { describeInChromium } from "./describe-in-chromium.ts";
+import { chartReports, chartsDrawn, overflowReport, tableReports, type ChartReport, type OverflowReport, type TableReport } from "./in-page.ts";
+import { launchChromium, type Browser } from "./launch-chromium.ts";
+import { listPages, pageSlug } from "./list-pages.ts";
+import { serveStatic, type StaticServer } from "./serve-static.ts";
+
+const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
+const WIDTHS = [375, 1440] as const;
+const XSS = "<img src=x onerror=alert(1)>";
+
+/** What one page showed at one width. */
+interface Visit {
+  page: string;
+  width: number;
+  status: number | null;
+  errors: string[];
+  dialogs: string[];
+  charts: ChartReport[];
+  tables: TableReport[];
+  overflow: OverflowReport;
+  injectedImages: number;
+}
+
+/** Collects console errors, uncaught exceptions, failed requests and dialogs of a page. */
+function watch(page: Page): { errors: string[]; dialogs: string[] } {
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on("dialog", (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { errors, dialogs };
+}
+
+/** Waits for the network to settle and the charts to draw (both bounded). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => undefined);
+  await page.waitForFunction(chartsDrawn, undefined, { timeout: 15_000 }).catch(() => undefined);
+}
+
+describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
+  let work: string;
+  let site: BuiltSite;
+  let server: StaticServer;
+  let browser: Browser;
+  let pages: string[];
+  let metadataKeys: string[];
+  /** The priced rows of the run, read back with the pipeline's own reader. */
+  let dataset: Dataset;
+  const visits: Visit[] = [];
+
+  const open = async (pathname: string, width = 1440) => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    const seen = watch(page);
+    const response = await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
+    await settle(page);
+    return { page, ...seen, status: response?.status() ?? null };
+  };
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), "costs-site-"));
+    site = await buildSite({ logs: [path.join(ROOT, "data/sample")], work });
+    metadataKeys = SiteSummarySchema.parse(JSON.parse(await readFile(path.join(site.siteData, "summary.json"), "utf8"))).metadata_keys;
+    pages = await listPages(site.dist);
+    dataset = await readPartitions(site.data, await listPartitions(site.data));
+    server = await serveStatic(site.dist);
+    browser = await launchChromium({ acceptDownloads: true });
+    await rm(SCREENSHOTS, { recursive: true, force: true });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    // Every page at both widths once: what the checks below assert on.
+    for (const pathname of pages) {
+      for (const width of WIDTHS) {
+        const { page, errors, dialogs, status } = await open(pathname, width);
+        visits.push({
+          page: pathname,
+          width,
+          status,
+          errors,
+          dialogs,
+          charts: await page.evaluate(chartReports),
+          tables: await page.evaluate(tableReports),
+          overflow: await page.evaluate(overflowReport),
+          injectedImages: await page.locator('img[src="x"]').count(),
+        });
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${pageSlug(pathname)}-${width}.png`), fullPage: true });
+        await page.close();
+      }
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it("builds every page of the site, one per metadata key", () => {
+    const expected = ["/", "/users/", "/models/", "/teams/", "/issues/", "/prices/", "/reconciliation/", "/downloads/", "/methodology/"];
+    expect(metadataKeys.length).toBeGreaterThan(0);
+    expect(pages).toEqual(expect.arrayContaining([...expected, ...metadataKeys.map((k) => `/metadata/${k}/`)]));
+  });
+
+  it("loads every page at 375 and 1440 px with no console error, failed request or dialog", () => {
+    expect(visits).toHaveLength(pages.length * WIDTHS.length);
+    const problems = visits.flatMap((v) => [
+      ...(v.status === 200 ? [] : [`${v.page} @${v.width}: status ${v.status}`]),
+      ...v.errors.map((e) => `${v.page} @${v.width}: ${e}`),
+      ...v.dialogs.map((d) => `${v.page} @${v.width}: dialog ${d}`),
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it("draws marks in every chart, each with a text alternative", () => {
+    const charts = visits.flatMap((v) => v.charts.map((c) => ({ ...c, where: `${v.page} @${v.width} ${c.testid}` })));
+    // The overview, the breakdown pages and the metadata pages have charts.
+    const pagesWithCharts = new Set(visits.filter((v) => v.charts.length > 0).map((v) => v.page));
+    expect([...pagesWithCharts]).toEqual(expect.arrayContaining(["/", "/users/", "/models/", "/teams/", ...metadataKeys.map((k) => `/metadata/${k}/`)]));
+    expect(charts.filter((c) => c.marks === 0).map((c) => `${c.where}: no marks (${c.renderer})`)).toEqual([]);
+    expect(charts.filter((c) => c.alt.length < 10).map((c) => `${c.where}: no text alternative ("${c.alt}")`)).toEqual([]);
+  });
+
+  it("fits 375 px and 1440 px widths: the body never scrolls sideways", () => {
+    const wide = visits.filter((v) => v.overflow.scrollWidth > v.overflow.innerWidth);
+    expect(wide.map((v) => `${v.page} @${v.width}: scrollWidth ${v.overflow.scrollWidth} > ${v.overflow.innerWidth}: ${v.overflow.culprits.join(", ")}`)).toEqual([]);
+  });
+
+  it("shows the overview total of manifest.json exactly", async () => {
+    const { page } = await open("/");
+    const total = page.getByTestId("total-cost");
+    await expect.poll(() => total.getAttribute("data-value")).toBe(site.manifest.dataset.cost_usd);
+    // What the reader sees: the same amount rounded to cents.
+    const cents = (parseNano(site.manifest.dataset.cost_usd) + 5_000_000n) / 10_000_000n;
+    const dollars = new Intl.NumberFormat("en-US").format(cents / 100n);
+    expect(await total.textContent()).toBe(`$${dollars}.${String(cents % 100n).padStart(2, "0")}`);
+    await page.close();
+  });
+
+  it("filters by team: the KPI, the table and the chart change together, to the cube's figures for that team", async () => {
+    // The expected figures, computed in Node from the priced rows by the pipeline's extract code.
+    const byTeam = computeExtract(dataset, ["team"]).rows.map((r) => ({ team: r[0] as string, cost: r[6] as bigint }));
+    byTeam.sort((a, b) => (a.cost === b.cost ? 0 : a.cost > b.cost ? -1 : 1));
+    const team = byTeam[1]!.team; // the second costliest: a real subset, neither everything nor nothing
+    const expected = new Map(
+      computeExtract(dataset, ["team", "model"])
+        .rows.filter((r) => r[0] === team)
+        .map((r) => [r[1] as string, formatNano(r[7] as bigint)]),
+    );
+    const teamTotal = formatNano(byTeam[1]!.cost);
+    expect([...expected.values()].reduce((s, v) => s + parseNano(v), 0n)).toBe(parseNano(teamTotal));
+
+    const { page, errors } = await open("/models/");
+    const table = page.getByTestId("table-breakdown");
+    const chart = page.getByTestId("chart-top");
+    const readTable = () =>
+      table.evaluate((t: HTMLTableElement) => {
+        const column = [...t.tHead!.rows[0]!.cells].findIndex((th) => th.dataset.key === "cost_usd");
+        return [...t.tBodies[0]!.rows].map((tr) => [tr.cells[0]!.dataset.value ?? "", tr.cells[column]!.dataset.value ?? ""] as [string, string]);
+      });
+    const chartOf = async () => (await page.evaluate(chartReports)).find((c) => c.testid === "chart-top")!;
+    const before = { rows: await readTable(), chart: await chartOf(), total: await page.getByTestId("total-cost").getAttribute("data-value") };
+    expect(before.total).toBe(site.manifest.dataset.cost_usd);
+    expect(before.rows.reduce((s, [, v]) => s + parseNano(v), 0n)).toBe(parseNano(site.manifest.dataset.cost_usd));
+
+    await page.getByTestId("filter-team").selectOption(team);
+    await expect.poll(() => page.getByTestId("filters").getAttribute("data-active"), { timeout: 30_000 }).toBe("true");
+    await expect.poll(() => chart.getAttribute("data-rendered")).toBe("true");
+    const after = { rows: await readTable(), chart: await chartOf(), total: await page.getByTestId("total-cost").getAttribute("data-value") };
+
+    // The table: exactly the team's models, each at the cube's cost, summing to the team's total.
+    expect(Object.fromEntries(after.rows)).toEqual(Object.fromEntries(expected));
+    expect(formatNano(after.rows.reduce((s, [, v]) => s + parseNano(v), 0n))).toBe(teamTotal);
+    expect(after.total).toBe(teamTotal);
+    // The chart: redrawn from the same figures (one bar per model, up to 15, costliest first).
+    expect(after.chart.drawn).not.toBe(before.chart.drawn);
+    expect(after.chart.marks).toBe(Math.min(15, expected.size));
+    const costliest = [...expected].sort(([, a], [, b]) => (parseNano(b) > parseNano(a) ? 1 : -1))[0]![0];
+    expect(after.chart.alt).toContain(costliest);
+    expect(after.chart.alt).not.toBe(before.chart.alt);
+    expect(new URL(page.url()).searchParams.get("team")).toBe(team);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("computes a custom groupBy in the browser whose CSV download sums exactly to the site total", async () => {
+    const fields = ["month", "user", "model", "metadata.application"];
+    const { page, errors, dialogs } = await open("/downloads/");
+    const boxes = page.locator('[data-testid^="groupby-field-"]');
+    for (const box of await boxes.all()) await box.uncheck();
+    for (const field of fields) await page.getByTestId(`groupby-field-${field}`).check();
+    await page.getByTestId("groupby-run").click();
+    const total = page.getByTestId("groupby-total");
+    await expect.poll(() => total.getAttribute("data-value"), { timeout: 30_000 }).toBe(site.manifest.dataset.cost_usd);
+    await expect(page.getByTestId("site-total").getAttribute("data-value")).resolves.toBe(site.manifest.dataset.cost_usd);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("groupby-download").click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await readFile(await download.path(), "utf8");
+    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0]!)).toEqual([...fields, "requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "list_cost_usd", "unpriced_requests"]);
+    const sum = records.reduce((s, r) => s + parseNano(r.cost_usd!), 0n);
+    expect(formatNano(sum)).toBe(site.manifest.dataset.cost_usd);
+    expect(records.reduce((s, r) => s + Number(r.requests), 0)).toBe(site.manifest.dataset.rows);
+    expect(await page.getByTestId("groupby-rows").getAttribute("data-value")).toBe(String(records.length));
+    // Byte for byte the extract the pipeline computes from the priced rows (costs extract).
+    expect(csv).toBe(extractToCsv(computeExtract(dataset, fields)));
+    // The log value is data in the CSV, and text in the preview table.
+    expect(records.some((r) => r["metadata.application"] === XSS)).toBe(true);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows every table's rows without JavaScript", async () => {
+    const noJs = await launchChromium({ javaScriptEnabled: false });
+    try {
+      const problems: string[] = [];
+      let tablesSeen = 0;
+      let withRows = 0;
+      for (const pathname of pages) {
+        const page = await noJs.context.newPage();
+        await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
+        const tables = await page.evaluate(tableReports);
+        await page.close();
+        const withJs = visits.find((v) => v.page === pathname && v.width === 1440)!;
+        // Tables drawn by the browser (the groupBy preview) exist only with JavaScript.
+        const built = withJs.tables.filter((t) => t.testid !== "table-groupby-preview");
+        if (tables.map((t) => t.testid).join() !== built.map((t) => t.testid).join()) {
+          problems.push(`${pathname}: tables ${tables.map((t) => t.testid).join(", ")} without JavaScript, ${built.map((t) => t.testid).join(", ")} with`);
+          continue;
+        }
+        tables.forEach((plain, i) => {
+          tablesSeen++;
+          if (plain.rows !== built[i]!.rows) problems.push(`${pathname} ${plain.testid}: ${plain.rows} rows without JavaScript, ${built[i]!.rows} with`);
+          else if (plain.visibleRows !== plain.rows) problems.push(`${pathname} ${plain.testid}: ${plain.visibleRows} of ${plain.rows} rows visible without JavaScript`);
+          else if (plain.rows > 0 && plain.firstRow === "") problems.push(`${pathname} ${plain.testid}: empty first row without JavaScript`);
+        });
+        withRows += tables.filter((t) => t.visibleRows > 0).length;
+      }
+      expect(problems).toEqual([]);
+      // The breakdown pages, issues and prices at least.
+      expect(tablesSeen).toBeGreaterThan(0);
+      expect(withRows).toBeGreaterThanOrEqual(6 + metadataKeys.length);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it(`shows the metadata value ${XSS} as text on /metadata/application/, never as markup`, async () => {
+    const { page, dialogs, errors } = await open("/metadata/application/");
+    await expect(page.getByText(XSS, { exact: true }).count()).resolves.toBeGreaterThan(0);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+    expect(visits.filter((v) => v.injectedImages > 0 || v.dialogs.length > 0).map((v) => v.page)).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * What a page embeds for each chart and how it becomes a drawing and a sentence for
+ * screen readers. `data-chart` holds the compact data (payload); `data-vega` the
+ * Vega-Lite spec compiled to Vega at build time (compile-chart.ts), one per variant
+ * (the trend chart's "stack by" choices). The browser puts `chartRows(payload)` into the
+ * spec's `table` source and draws it with vega-embed; a filter only changes the payload.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { formatInt, formatUsd } from "../lib/format.ts";
+import { barSpec, type BarDatum } from "./bar-spec.ts";
+import { linesSpec } from "./lines-spec.ts";
+import { seriesRows, type Series } from "./series.ts";
+import { trendSpec } from "./trend-spec.ts";
+
+export type ChartPayload =
+  | { kind: "trend"; series: Record<string, Series>; stackBy: string }
+  | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string }
+  | { kind: "lines"; series: Series; what: string };
+
+/** The variants a chart can be shown in, and the current one. */
+export function chartVariants(payload: ChartPayload): string[] {
+  return payload.kind === "trend" ? Object.keys(payload.series) : ["default"];
+}
+
+export function currentVariant(payload: ChartPayload): string {
+  return payload.kind === "trend" ? payload.stackBy : "default";
+}
+
+/** The Vega-Lite spec of one variant (data from the named source `table`). */
+export function chartSpec(payload: ChartPayload, variant = currentVariant(payload)): TopLevelSpec {
+  switch (payload.kind) {
+    case "trend":
+      return trendSpec(variant);
+    case "bar":
+      return barSpec(payload.what, payload.measure);
+    case "lines":
+      return linesSpec(payload.what);
+  }
+}
+
+/** The rows of the `table` source. */
+export function chartRows(payload: ChartPayload): object[] {
+  switch (payload.kind) {
+    case "trend":
+      return seriesRows(payload.series[payload.stackBy]!);
+    case "bar":
+      return payload.rows;
+    case "lines":
+      return seriesRows(payload.series);
+  }
+}
+
+const usd = (x: number) => formatUsd(BigInt(Math.round(x * 1e9)));
+
+/** A one-paragraph text alternative of the chart. */
+export function describeChart(payload: ChartPayload): string {
+  if (payload.kind === "bar") {
+    if (payload.rows.length === 0) return `No data by ${payload.what}.`;
+    const money = (payload.measure ?? "cost (USD)").includes("USD");
+    const fmt = (x: number) => (money ? usd(x) : formatInt(x));
+    const list = payload.rows.slice(0, 3).map((r) => `${r.key} (${fmt(r.cost)})`).join(", ");
+    return `Bar chart of ${payload.measure ?? "cost"} by ${payload.what}, ${payload.rows.length} bars, largest first: ${list}.`;
+  }
+  const series = payload.kind === "trend" ? payload.series[payload.stackBy]! : payload.series;
+  const what = payload.kind === "trend" ? payload.stackBy : payload.what;
+  if (series.dates.length === 0) return `No daily data by ${what}.`;
+  const daily = series.dates.map((_, d) => series.values.reduce((s, v) => s + v[d]!, 0));
+  const peak = daily.indexOf(Math.max(...daily));
+  const totals = series.values.map((v) => v.reduce((s, x) => s + x, 0));
+  const top = totals.indexOf(Math.max(...totals));
+  const kind = payload.kind === "trend" ? `Stacked bars of daily cost by ${what}` : `Daily cost lines by ${what}`;
+  return (
+    `${kind}, ${series.dates[0]} to ${series.dates[series.dates.length - 1]} (${series.dates.length} days, ${series.keys.length} series). ` +
+    `Highest day ${series.dates[peak]} at ${usd(daily[peak]!)}; largest series ${series.keys[top]} at ${usd(totals[top]!)} over the period.`
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { describeChart } from "./index.ts";
+import { seriesRows, toSeries } from "./series.ts";
+
+describe("toSeries", () => {
+  const rows = [
+    { date: "2026-07-02", key: "b", nano: 2_000_000_000n },
+    { date: "2026-07-01", key: "a", nano: 1_000_000_000n },
+    { date: "2026-07-02", key: "a", nano: 4_000_000_000n },
+    { date: "2026-07-01", key: null, nano: 500_000_000n },
+    { date: "2026-07-02", key: "c", nano: 250_000_000n },
+  ];
+  it("orders keys by total cost, names null (none) and folds the rest into (other)", () => {
+    expect(toSeries(rows, 2)).toEqual({
+      dates: ["2026-07-01", "2026-07-02"],
+      keys: ["a", "b", "(other)"],
+      values: [
+        [1, 4],
+        [0, 2],
+        [0.5, 0.25],
+      ],
+    });
+  });
+  it("gives long rows with the key's rank for legend and stack order", () => {
+    expect(seriesRows(toSeries(rows, 1)).filter((r) => r.date === "2026-07-02")).toEqual([
+      { date: "2026-07-02", key: "a", cost: 4, order: 0 },
+      { date: "2026-07-02", key: "(other)", cost: 2.25, order: 1 },
+    ]);
+  });
+  it("describes the chart in a sentence: range, busiest day, largest series", () => {
+    const text = describeChart({ kind: "lines", series: toSeries(rows), what: "model" });
+    expect(text).toBe(
+      "Daily cost lines by model, 2026-07-01 to 2026-07-02 (2 days, 4 series). Highest day 2026-07-02 at $6.25; largest series a at $5.00 over the period.",
+    );
+  });
+});

@@ -1,0 +1,31 @@
+import type { TopLevelSpec } from "vega-lite";
+import { DATA } from "./data.ts";
+
+/**
+ * The overview's daily cost: one stacked bar per day, coloured by model or team. Data
+ * comes from the named source `table` (rows of `seriesRows`), so the spec is compiled
+ * once at build time and filters only swap the rows.
+ */
+export function trendSpec(stackBy: string): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    description: `Daily cost stacked by ${stackBy}`,
+    width: "container",
+    height: 280,
+    autosize: { type: "fit-x", contains: "padding" },
+    data: { name: DATA },
+    mark: { type: "bar", tooltip: true },
+    encoding: {
+      x: { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: null, axis: { format: "%b %d", labelAngle: 0, labelOverlap: true }, scale: { type: "utc" } },
+      y: { aggregate: "sum", field: "cost", type: "quantitative", title: "cost (USD)", axis: { format: "$,.2f" } },
+      color: { field: "key", type: "nominal", title: stackBy, sort: { field: "order", op: "min" }, legend: { orient: "bottom", columns: 1, labelLimit: 320 } },
+      order: { field: "order", type: "quantitative" },
+      tooltip: [
+        { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
+        { field: "key", type: "nominal", title: stackBy },
+        { aggregate: "sum", field: "cost", type: "quantitative", title: "cost (USD)", format: "$,.4f" },
+      ],
+    },
+    config: { view: { stroke: null } },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,144 @@
+/**
+ * Questions the pages ask of the cube, answered with Arquero. Money columns are BigInt
+ * nano-USD and are summed exactly (Arquero's `sum` adds bigints as bigints).
+ */
+import * as aq from "arquero";
+import { toSeries, type Series } from "../charts/series.ts";
+import { formatNano, ratio } from "../lib/format.ts";
+
+const { op } = aq;
+
+export interface CubeFilter {
+  from?: string;
+  to?: string;
+  /** Column → required value; null requires the value to be absent. */
+  equals: Record<string, string | null>;
+}
+
+export function isActive(filter: CubeFilter): boolean {
+  return Boolean(filter.from || filter.to || Object.keys(filter.equals).length > 0);
+}
+
+/** Rows of the cube that pass the filter (values are passed as params, never spliced into code). */
+export function filterCube(table: aq.ColumnTable, filter: CubeFilter, options: { ignoreDates?: boolean } = {}): aq.ColumnTable {
+  const conditions: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.from && !options.ignoreDates) {
+    conditions.push("d.date >= $.from");
+    params.from = filter.from;
+  }
+  if (filter.to && !options.ignoreDates) {
+    conditions.push("d.date <= $.to");
+    params.to = filter.to;
+  }
+  Object.entries(filter.equals).forEach(([column, value], i) => {
+    const field = `d[${JSON.stringify(column)}]`;
+    if (value === null) conditions.push(`${field} == null`);
+    else {
+      params[`v${i}`] = value;
+      conditions.push(`${field} === $.v${i}`);
+    }
+  });
+  if (conditions.length === 0) return table;
+  return table.params(params).filter(`(d, $) => ${conditions.join(" && ")}`) as aq.ColumnTable;
+}
+
+/** The cube columns every query sums. */
+export const MEASURES = ["requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "list_cost_usd", "unpriced_requests"];
+
+const SUMS = {
+  requests: op.sum("requests"),
+  input_tokens: op.sum("input_tokens"),
+  cache_read_tokens: op.sum("cache_read_tokens"),
+  cache_write_tokens: op.sum("cache_write_tokens"),
+  output_tokens: op.sum("output_tokens"),
+  cost: op.sum("cost_usd"),
+  list_cost: op.sum("list_cost_usd"),
+  unpriced: op.sum("unpriced_requests"),
+};
+
+const big = (v: unknown): bigint => (typeof v === "bigint" ? v : 0n);
+const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : 0);
+
+export interface Totals {
+  requests: number;
+  input_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  cost: bigint;
+  list_cost: bigint;
+  unpriced: number;
+  ok_cost: bigint;
+}
+
+export function totals(table: aq.ColumnTable): Totals {
+  const row = (table.numRows() ? table.rollup(SUMS).object(0) : {}) as Record<string, unknown>;
+  const ok = table.numRows() ? (table.filter("d => d.policy_status === 'ok'").rollup({ cost: op.sum("cost_usd") }).object(0) as Record<string, unknown>) : {};
+  return {
+    requests: num(row.requests),
+    input_tokens: num(row.input_tokens),
+    cache_read_tokens: num(row.cache_read_tokens),
+    cache_write_tokens: num(row.cache_write_tokens),
+    output_tokens: num(row.output_tokens),
+    cost: big(row.cost),
+    list_cost: big(row.list_cost),
+    unpriced: num(row.unpriced),
+    ok_cost: big(ok.cost),
+  };
+}
+
+/** Breakdown rows (the shape of breakdown-*.json rows) of one dimension, costliest first. */
+export function breakdown(table: aq.ColumnTable, dimension: string): Record<string, unknown>[] {
+  if (table.numRows() === 0) return [];
+  const grouped = table.groupby(dimension).rollup(SUMS).objects() as Record<string, unknown>[];
+  const total = grouped.reduce((s, r) => s + big(r.cost), 0n);
+  const rows = grouped.map((r) => ({
+    key: (r[dimension] as string | null) ?? null,
+    requests: num(r.requests),
+    input_tokens: num(r.input_tokens),
+    output_tokens: num(r.output_tokens),
+    cost_nano: big(r.cost),
+    cost_usd: formatNano(big(r.cost)),
+    list_cost_usd: formatNano(big(r.list_cost)),
+    unpriced_requests: num(r.unpriced),
+    share: ratio(big(r.cost), total),
+  }));
+  rows.sort((a, b) => (a.cost_nano === b.cost_nano ? compareKeys(a.key, b.key) : a.cost_nano > b.cost_nano ? -1 : 1));
+  return rows;
+}
+
+/** Daily cost by a dimension, top values kept and the rest as "(other)". */
+export function dailySeries(table: aq.ColumnTable, dimension: string, top = 8): Series {
+  if (table.numRows() === 0) return { dates: [], keys: [], values: [] };
+  const grouped = table.groupby("date", dimension).rollup({ cost: op.sum("cost_usd") });
+  const dates = grouped.array("date") as string[];
+  const keys = grouped.array(dimension) as (string | null)[];
+  const costs = grouped.array("cost") as unknown[];
+  return toSeries(
+    dates.map((date, i) => ({ date, key: keys[i] ?? null, nano: big(costs[i]) })),
+    top,
+  );
+}
+
+/** Distinct values of a column, costliest first (for the metadata value select). */
+export function valuesOf(table: aq.ColumnTable, column: string, limit = 1000): (string | null)[] {
+  return breakdown(table, column)
+    .slice(0, limit)
+    .map((r) => r.key as string | null);
+}
+
+export function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** Exact cost in a date window (inclusive) of an already filtered table. */
+export function windowCost(table: aq.ColumnTable, from: string, to: string): { cost: bigint; requests: number } {
+  const t = table.params({ from, to }).filter("(d, $) => d.date >= $.from && d.date <= $.to");
+  if (t.numRows() === 0) return { cost: 0n, requests: 0 };
+  const row = t.rollup({ cost: op.sum("cost_usd"), requests: op.sum("requests") }).object(0) as Record<string, unknown>;
+  return { cost: big(row.cost), requests: num(row.requests) };
+}

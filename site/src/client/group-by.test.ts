@@ -1,0 +1,109 @@
+import * as aq from "arquero";
+import { describe, expect, it } from "vitest";
+import { computeExtract, extractToCsv } from "../../../pipeline/src/stages/write/extracts.ts";
+import type { Dataset } from "../../../pipeline/src/stages/write/dataset.ts";
+import { breakdown, filterCube, MEASURES, totals } from "./cube-query.ts";
+import { groupByCube } from "./group-by.ts";
+import type { Cube } from "./load-cube.ts";
+
+/** Priced rows (as the pipeline reads them) and the cube they sum into: one cube row per distinct dimension tuple. */
+const priced = [
+  { date: "2026-06-30", team: "payments", model: "m1", user: "=cmd", cost: 1_000_000_001n, list: 900_000_000n, unpriced: 0, in: 10, out: 1 },
+  { date: "2026-06-30", team: "payments", model: "m1", user: "=cmd", cost: 2n, list: null, unpriced: 0, in: 20, out: 2 },
+  { date: "2026-07-01", team: "search", model: "m2", user: null, cost: 333_333_333n, list: 333_333_333n, unpriced: 0, in: 5, out: 5 },
+  { date: "2026-07-01", team: "search", model: "m3", user: "bob", cost: null, list: null, unpriced: 1, in: 7, out: 0 },
+];
+
+function datasetOf(): Dataset {
+  const col = <T,>(f: (r: (typeof priced)[number]) => T) => priced.map(f);
+  return {
+    length: priced.length,
+    date: col((r) => r.date),
+    user: col((r) => r.user),
+    virtual_account: col(() => null),
+    team: col((r) => r.team),
+    model: col((r) => r.model),
+    provider: col(() => "p"),
+    provider_account: col(() => "a"),
+    provider_model: col(() => "pm"),
+    region: col(() => null),
+    price_source: col((r) => (r.unpriced ? "unpriced" : "public")),
+    policy_status: col((r) => (r.team === "payments" ? "ok" : "warning")),
+    metadata: col(() => null),
+    input_tokens: col((r) => r.in),
+    cache_read_tokens: col(() => 0),
+    cache_write_tokens: col(() => 0),
+    output_tokens: col((r) => r.out),
+    reasoning_tokens: col(() => 0),
+    cost_usd: col((r) => r.cost),
+    list_cost_usd: col((r) => r.list),
+  } as unknown as Dataset;
+}
+
+function cubeOf(): Cube {
+  const groups = new Map<string, (typeof priced)[number][]>();
+  for (const r of priced) {
+    const key = JSON.stringify([r.date, r.team, r.model, r.user, r.unpriced ? "unpriced" : "public", r.team === "payments" ? "ok" : "warning"]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const keys = [...groups.keys()].map((k) => JSON.parse(k) as (string | null)[]);
+  const rows = [...groups.values()];
+  const sum = (list: (typeof priced)[number][], f: (r: (typeof priced)[number]) => bigint | null) =>
+    list.some((r) => f(r) !== null) ? list.reduce((s, r) => s + (f(r) ?? 0n), 0n) : null;
+  const table = aq.table({
+    date: keys.map((k) => k[0]),
+    team: keys.map((k) => k[1]),
+    model: keys.map((k) => k[2]),
+    user: keys.map((k) => k[3]),
+    price_source: keys.map((k) => k[4]),
+    policy_status: keys.map((k) => k[5]),
+    requests: rows.map((g) => g.length),
+    input_tokens: rows.map((g) => g.reduce((s, r) => s + r.in, 0)),
+    cache_read_tokens: rows.map(() => 0),
+    cache_write_tokens: rows.map(() => 0),
+    output_tokens: rows.map((g) => g.reduce((s, r) => s + r.out, 0)),
+    cost_usd: rows.map((g) => sum(g, (r) => r.cost)),
+    list_cost_usd: rows.map((g) => sum(g, (r) => r.list)),
+    unpriced_requests: rows.map((g) => g.reduce((s, r) => s + r.unpriced, 0)),
+  });
+  return {
+    dimensions: ["date", "team", "model", "user", "price_source", "policy_status"],
+    measures: [],
+    money: ["cost_usd", "list_cost_usd"],
+    rows: keys.length,
+    bytes: 0,
+    ms: 0,
+    table: async (columns) => table.select([...new Set(columns)]),
+  };
+}
+
+describe("groupByCube", () => {
+  it.each([[["team"]], [["month", "user"]], [["user", "model", "date"]], [[]]])("gives the CSV the pipeline computes from the priced rows, grouped by %j", async (fields) => {
+    const result = await groupByCube(cubeOf(), fields);
+    expect(result.csv).toBe(extractToCsv(computeExtract(datasetOf(), fields)));
+    expect(result.totalCostNano).toBe(1_333_333_336n);
+  });
+  it("neutralises formula cells and keeps money exact in the CSV", async () => {
+    const csv = (await groupByCube(cubeOf(), ["user"])).csv;
+    expect(csv.split("\n")).toContain("'=cmd,2,30,0,0,3,1.000000003,0.900000000,0");
+  });
+});
+
+const everything = () => cubeOf().table(["date", "team", "model", "user", "price_source", "policy_status", ...MEASURES]);
+
+describe("cube queries", () => {
+  it("filters by dimension values (null = absent) and dates, and sums exactly", async () => {
+    const cube = await everything();
+    expect(totals(filterCube(cube, { equals: { team: "payments" } }))).toMatchObject({ requests: 2, cost: 1_000_000_003n, ok_cost: 1_000_000_003n });
+    expect(totals(filterCube(cube, { equals: { user: null } }))).toMatchObject({ requests: 1, cost: 333_333_333n });
+    expect(totals(filterCube(cube, { from: "2026-07-01", equals: {} }))).toMatchObject({ requests: 2, unpriced: 1, cost: 333_333_333n, ok_cost: 0n });
+    expect(totals(filterCube(cube, { equals: { team: "x" } })).requests).toBe(0);
+  });
+  it("breaks down by a dimension, costliest first, with shares of the filtered total", async () => {
+    expect(breakdown(await everything(), "model").map((r) => [r.key, r.cost_usd, r.share])).toEqual([
+      ["m1", "1.000000003", "0.750000"],
+      ["m2", "0.333333333", "0.250000"],
+      ["m3", "0.000000000", "0.000000"],
+    ]);
+  });
+});
