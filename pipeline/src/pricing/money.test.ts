@@ -1,7 +1,7 @@
 import { Decimal as Big } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { add, formatDecimal, formatNano, isDecimalText, multiply, parseDecimal, parseNano, toNano } from "./money.ts";
+import { add, divideHalfEven, formatDecimal, formatNano, isDecimalText, multiply, parseDecimal, parseNano, ratio, toNano } from "./money.ts";
 
 // decimal.js is an independent oracle: arbitrary precision, ROUND_HALF_EVEN.
 const Oracle = Big.clone({ precision: 200, rounding: Big.ROUND_HALF_EVEN });
@@ -99,5 +99,35 @@ describe("properties against decimal.js", () => {
         expect(parseNano(text)).toBe(nano);
       }),
     );
+  });
+});
+
+describe("divideHalfEven and ratio", () => {
+  it.each([
+    [7n, 2n, 4n],
+    [5n, 2n, 2n],
+    [-5n, 2n, -2n],
+    [-7n, 2n, -4n],
+    [10n, 3n, 3n],
+    [11n, 3n, 4n],
+  ])("%s / %s → %s", (a, b, q) => {
+    expect(divideHalfEven(a, b)).toBe(q);
+  });
+
+  it.each([
+    [127_284_192_676n, 138_635_910_151n, "0.918118"],
+    [5n, 10_000_000n, "0.000000"],
+    [15n, 10_000_000n, "0.000002"],
+    [-1n, 4n, "-0.250000"],
+    [1n, -4n, "-0.250000"],
+    [-1n, 10_000_000n, "0.000000"],
+    [3n, 2n, "1.500000"],
+    [0n, 5n, "0.000000"],
+  ])("ratio(%s, %s) = %s", (a, b, text) => {
+    expect(ratio(a, b)).toBe(text);
+  });
+
+  it("ratio of anything over 0 is null", () => {
+    expect(ratio(1n, 0n)).toBeNull();
   });
 });

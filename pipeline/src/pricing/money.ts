@@ -120,3 +120,25 @@ export function formatDecimal(d: Decimal): string {
   const padded = digits.padStart(d.scale + 1, "0");
   return `${negative ? "-" : ""}${padded.slice(0, -d.scale)}.${padded.slice(-d.scale)}`;
 }
+
+/** a / b rounded half to even to a whole number (b > 0): e.g. an average cost in nano-USD. */
+export function divideHalfEven(a: bigint, b: bigint): bigint {
+  const negative = a < 0n;
+  const x = negative ? -a : a;
+  const q = x / b;
+  const twice = (x % b) * 2n;
+  const rounded = twice > b || (twice === b && q % 2n === 1n) ? q + 1n : q;
+  return negative ? -rounded : rounded;
+}
+
+/**
+ * a / b as a decimal string with 6 places, rounded half to even, signed ("0.918118",
+ * "-0.250000"); null when b is 0. Shares, coverage and changes use it: exact, no floats.
+ */
+export function ratio(a: bigint, b: bigint): string | null {
+  if (b === 0n) return null;
+  const negative = a !== 0n && a < 0n !== b < 0n;
+  const micro = divideHalfEven((a < 0n ? -a : a) * 1_000_000n, b < 0n ? -b : b);
+  const text = micro.toString().padStart(7, "0");
+  return `${negative && micro !== 0n ? "-" : ""}${text.slice(0, -6)}.${text.slice(-6)}`;
+}

@@ -1,8 +1,7 @@
-import { formatNano } from "../pricing/money.ts";
+import { formatNano, ratio } from "../pricing/money.ts";
 import type { Breakdown } from "../schemas/site-data.schema.ts";
 import type { Dataset } from "../stages/write/dataset.ts";
 import { computeExtract } from "../stages/write/extracts.ts";
-import { ratio } from "./ratio.ts";
 
 // Positions of the measures after the group values in an extract row (see MEASURES).
 const REQUESTS = 0;

@@ -10,7 +10,7 @@ import { displayPath, PipelineError } from "../lib/errors.ts";
 import { sha256File } from "../lib/hash.ts";
 import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
 import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
-import { formatNano } from "../pricing/money.ts";
+import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteIssues, SiteReconciliation, SiteSummary } from "../schemas/site-data.schema.ts";
 import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../stages/write/dataset.ts";
 import { computeExtract, extractHeader, extractToColumns, MEASURES } from "../stages/write/extracts.ts";
@@ -18,7 +18,6 @@ import { readManifest, type Manifest } from "../stages/write/index.ts";
 import { writeParquet } from "../stages/write/to-parquet.ts";
 import { breakdown } from "./breakdowns.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
-import { ratio } from "./ratio.ts";
 
 export interface SiteDataOptions {
   data: string;
@@ -159,7 +158,7 @@ function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataK
       cost_usd: formatNano(total),
       list_cost_usd: formatNano(sum(dataset.list_cost_usd)),
       unpriced_requests: unpriced,
-      avg_cost_per_request_usd: formatNano(priced === 0 ? 0n : roundDiv(total, BigInt(priced))),
+      avg_cost_per_request_usd: formatNano(priced === 0 ? 0n : divideHalfEven(total, BigInt(priced))),
       policy_coverage: ratio(ok, total),
     },
     period_over_period: periodOverPeriod(days, daily),
@@ -295,10 +294,4 @@ function mostUsedKeys(dataset: Dataset, limit: number): string[] {
     for (const key of Object.keys(JSON.parse(m) as object)) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
-}
-
-function roundDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  const r = a % b;
-  return r * 2n > b || (r * 2n === b && q % 2n === 1n) ? q + 1n : q;
 }

@@ -4,8 +4,7 @@
  * for display, half away from zero, and the exact text is kept beside it (data-value).
  * No `node:` imports: bundled into the browser too.
  */
-import { formatNano, parseNano } from "../../../pipeline/src/pricing/money.ts";
-import { coverage } from "../../../pipeline/src/stages/write/run-stats.ts";
+import { formatNano, parseNano, ratio } from "../../../pipeline/src/pricing/money.ts";
 
 export { formatNano, parseNano };
 
@@ -65,16 +64,8 @@ export function formatChange(share: string | null): string {
   return text.startsWith("−") || text === "0.00%" ? text : `+${text}`;
 }
 
-/**
- * An exact ratio as a 6-decimal string, rounded half to even (the pipeline's `coverage`,
- * extended to signed values); null when the denominator is 0.
- */
-export function ratio(numerator: bigint, denominator: bigint): string | null {
-  if (denominator === 0n) return null;
-  const negative = numerator !== 0n && numerator < 0n !== denominator < 0n;
-  const text = coverage(numerator < 0n ? -numerator : numerator, denominator < 0n ? -denominator : denominator)!;
-  return negative ? `-${text}` : text;
-}
+/** An exact ratio as a 6-decimal string, rounded half to even: the pipeline's own. */
+export { ratio };
 
 /** Nano-USD to a float USD, for chart marks only (never for totals). */
 export function nanoToNumber(nano: bigint): number {

@@ -4,6 +4,7 @@
  */
 import type { SiteSummary } from "../../../pipeline/src/schemas/site-data.schema.ts";
 import { formatChange, formatInt, formatNano, formatShare, formatUsd, ratio } from "./format.ts";
+import { divideHalfEven } from "../../../pipeline/src/pricing/money.ts";
 import { METHOD } from "./paths.ts";
 
 type Totals = SiteSummary["totals"];
@@ -76,11 +77,7 @@ export function changeKpi(change: SiteSummary["period_over_period"]): KpiValue {
 
 /** Average cost per priced request, nano-USD rounded half to even. */
 export function averageNano(cost: bigint, pricedRequests: number): bigint {
-  if (pricedRequests <= 0) return 0n;
-  const n = BigInt(pricedRequests);
-  const q = cost / n;
-  const twice = (cost % n) * 2n;
-  return twice > n || (twice === n && q % 2n === 1n) ? q + 1n : q;
+  return pricedRequests <= 0 ? 0n : divideHalfEven(cost, BigInt(pricedRequests));
 }
 
 /** Totals as summary.json would state them, from exact sums (used after filtering). */

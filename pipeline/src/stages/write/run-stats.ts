@@ -1,4 +1,4 @@
-import { formatNano } from "../../pricing/money.ts";
+import { formatNano, ratio } from "../../pricing/money.ts";
 import type { Attribution } from "../attribute/index.ts";
 import type { PriceColumns } from "../price/index.ts";
 import type { PolicyResult, PolicyStatus } from "../validate/index.ts";
@@ -72,16 +72,7 @@ function bump<K>(map: Map<K, Bucket>, key: K, cost: bigint): void {
   map.set(key, bucket);
 }
 
-/**
- * Attribution coverage: the share of cost whose rows pass every rule, as a decimal string
- * with 6 places, rounded half to even; null when there is no cost.
- */
+/** Attribution coverage: the share of cost whose rows pass every rule (6 places, half to even); null without cost. */
 export function coverage(passing: bigint, total: bigint): string | null {
-  if (total === 0n) return null;
-  const exact = passing * 1_000_000n;
-  const floor = exact / total;
-  const rem = exact % total;
-  const rounded = rem * 2n > total || (rem * 2n === total && floor % 2n === 1n) ? floor + 1n : floor;
-  const text = rounded.toString().padStart(7, "0");
-  return `${text.slice(0, -6)}.${text.slice(-6)}`;
+  return ratio(passing, total);
 }
