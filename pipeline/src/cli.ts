@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { diffCommand } from "./commands/diff.ts";
 import { extractCommand } from "./commands/extract.ts";
 import { quote } from "./commands/quote.ts";
 import { runCommand } from "./commands/run.ts";
@@ -113,6 +114,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--public-dir <dir>", "the site's public folder (downloads go to <dir>/data)", "site/public")
     .action(async (opts) => {
       exitCode = await siteDataCommand(opts, io);
+    });
+
+  program
+    .command("diff")
+    .description("what a pricing change does: every rate, region, tier, mode and policy change between two git refs, and its impact on recent usage")
+    .requiredOption("--base <ref>", "the git ref before the change (e.g. origin/main)")
+    .requiredOption("--head <ref>", "the git ref after the change (e.g. HEAD)")
+    .option("--usage <dir>", "a pipeline output folder whose priced partitions are re-priced with both sides")
+    .option("--days <n>", "how many of the latest days of usage to re-price", "30")
+    .addOption(new Option("--format <format>", "markdown (the pull-request comment) or json").choices(["markdown", "json"]).default("markdown"))
+    .option("--repo <dir>", "the git repository", ".")
+    .option("--pricing-path <path>", "the pricing folder inside the repository", "pricing")
+    .option("--policies-path <path>", "the policies folder inside the repository", "policies")
+    .action(async (opts) => {
+      exitCode = await diffCommand(opts, io);
     });
 
   try {
