@@ -164,3 +164,13 @@ describe("help and usage", () => {
     expect(await run("quote", "--at", "2026-01-01")).toMatchObject({ code: 2, err: expect.stringMatching(/required option '--model <account\/model>' not specified/) });
   });
 });
+
+describe("costs comment", () => {
+  it("is registered: --dry-run prints the sticky comment without any request or token", async () => {
+    const dir = await writeTempTree({ "comment.md": "## Pricing diff\n\nNo change.\n" });
+    const { code, out } = await run("comment", "--repo", "acme/costs", "--pr", "7", "--body-file", `${dir}/comment.md`, "--dry-run");
+    expect(code).toBe(0);
+    expect(out).toContain("<!-- gateway-costs:pricing-diff -->");
+    expect(out).toContain("## Pricing diff");
+  });
+});

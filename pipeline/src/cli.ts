@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { commentCommand } from "./commands/comment.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { extractCommand } from "./commands/extract.ts";
 import { quote } from "./commands/quote.ts";
@@ -12,7 +13,8 @@ import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
 
 /**
  * argv → commands. The only place that prints errors and decides exit codes:
- * 0 success, 1 problems found (invalid config, bad input), 2 usage errors.
+ * 0 success, 1 problems found (invalid config, bad input), 2 usage errors,
+ * 3 a pricing change that needs finance review (`costs comment`).
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -129,6 +131,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--policies-path <path>", "the policies folder inside the repository", "policies")
     .action(async (opts) => {
       exitCode = await diffCommand(opts, io);
+    });
+
+  program
+    .command("comment")
+    .description("post the pricing diff as one sticky pull-request comment; label it for finance review over the threshold (exit 3)")
+    .requiredOption("--repo <owner/name>", "GitHub repository, e.g. acme/gateway-costs")
+    .requiredOption("--pr <n>", "pull-request number")
+    .requiredOption("--body-file <file>", "the comment markdown (costs diff --format markdown)")
+    .option("--diff-json <file>", "the diff JSON (costs diff --format json): decides the finance-review label")
+    .option("--threshold-usd <usd>", "absolute impact in USD that needs finance review", "100")
+    .option("--threshold-percent <percent>", "impact in percent of the base cost that needs finance review", "5")
+    .option("--label <name>", "label for changes that need finance review", "finance-review")
+    .option("--dry-run", "print the comment and the label decision; no request, no token needed")
+    .action(async (opts) => {
+      exitCode = await commentCommand(opts, io, process.env);
     });
 
   try {

@@ -1,0 +1,197 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A fake GitHub REST API on 127.0.0.1 for tests: just the endpoints the gitops commands
+ * use, state in memory, every request recorded so tests can assert the exact sequence.
+ * Like GitHub, list endpoints cap `per_page` at 100 and paginate with a `Link` header.
+ */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, e.g. `/repos/acme/costs/issues/7/comments`. */
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  /** The Authorization header as received (undefined when absent). */
+  authorization: string | undefined;
+}
+
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: "User" | "Bot" };
+}
+
+interface Failure {
+  method: string;
+  path: RegExp;
+  status: number;
+  message: string;
+  times: number;
+}
+
+export interface FakeGithubOptions {
+  /** When set, any request whose Authorization header does not carry this token gets 401. */
+  token?: string;
+  /** Largest page a list request gets (GitHub: 100). */
+  maxPerPage?: number;
+  /** Login of the token's user: author of the comments it creates. */
+  login?: string;
+}
+
+export interface FakeGithub {
+  /** `http://127.0.0.1:<port>`: pass as GITHUB_API_URL / Octokit baseUrl. */
+  url: string;
+  requests: RecordedRequest[];
+  /** Comments of `owner/repo#number`, oldest first. */
+  comments(issue: string): FakeComment[];
+  /** Adds a comment as `login` (someone else by default). */
+  addComment(issue: string, body: string, login?: string): FakeComment;
+  labels(issue: string): string[];
+  setLabels(issue: string, labels: string[]): void;
+  /**
+   * The next `times` requests matching method and path answer `status` with `message`.
+   * `{authorization}` in the message is replaced by the request's Authorization header,
+   * the way some proxies and servers echo it back: the client must not print it.
+   */
+  fail(method: string, path: RegExp, status: number, message?: string, times?: number): void;
+  close(): Promise<void>;
+}
+
+const ISSUE_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
+const COMMENT_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
+const LABELS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/;
+const LABEL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/;
+
+export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
+  const maxPerPage = options.maxPerPage ?? 100;
+  const login = options.login ?? "github-actions[bot]";
+  const comments = new Map<string, FakeComment[]>();
+  const commentIssue = new Map<number, string>();
+  const labels = new Map<string, string[]>();
+  const failures: Failure[] = [];
+  const requests: RecordedRequest[] = [];
+  let nextId = 1001;
+  let url = "";
+
+  const issueComments = (issue: string): FakeComment[] => {
+    let list = comments.get(issue);
+    if (!list) comments.set(issue, (list = []));
+    return list;
+  };
+  const addComment = (issue: string, body: string, author = "someone-else"): FakeComment => {
+    const comment: FakeComment = { id: nextId++, body, user: { login: author, type: author.endsWith("[bot]") ? "Bot" : "User" } };
+    issueComments(issue).push(comment);
+    commentIssue.set(comment.id, issue);
+    return comment;
+  };
+  const toJson = (repoPath: string, comment: FakeComment) => ({
+    id: comment.id,
+    body: comment.body,
+    user: comment.user,
+    html_url: `https://github.com/${repoPath}#issuecomment-${comment.id}`,
+  });
+  const labelObjects = (issue: string) => (labels.get(issue) ?? []).map((name) => ({ name }));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const parsed = new URL(req.url ?? "/", url);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const method = req.method ?? "GET";
+    const authorization = req.headers.authorization;
+    requests.push({ method, path: parsed.pathname, query: Object.fromEntries(parsed.searchParams), body: text ? JSON.parse(text) : undefined, authorization });
+    const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+    const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(data === undefined ? "" : JSON.stringify(data));
+    };
+
+    const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(parsed.pathname));
+    if (failure) {
+      failure.times--;
+      return send(failure.status, { message: failure.message.replaceAll("{authorization}", authorization ?? ""), documentation_url: "https://docs.github.com/rest" });
+    }
+    if (options.token !== undefined) {
+      const given = authorization?.replace(/^(token|bearer) /i, "");
+      if (given !== options.token) return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    }
+
+    let m: RegExpExecArray | null;
+    if ((m = ISSUE_PATH.exec(parsed.pathname))) {
+      const repoPath = `${m[1]}/${m[2]}`;
+      const issue = `${repoPath}#${m[3]}`;
+      if (method === "GET") {
+        const perPage = Math.min(Number(parsed.searchParams.get("per_page") ?? 30), maxPerPage);
+        const page = Number(parsed.searchParams.get("page") ?? 1);
+        const all = issueComments(issue);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
+        const links: string[] = [];
+        const pageUrl = (p: number) => {
+          const u = new URL(parsed.pathname, url);
+          u.searchParams.set("per_page", String(perPage));
+          u.searchParams.set("page", String(p));
+          return u.toString();
+        };
+        if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`);
+        if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`);
+        const slice = all.slice((page - 1) * perPage, page * perPage).map((c) => toJson(repoPath, c));
+        return send(200, slice, links.length ? { link: links.join(", ") } : {});
+      }
+      if (method === "POST") {
+        if (typeof body.body !== "string") return send(422, { message: "Invalid request: body is required" });
+        return send(201, toJson(repoPath, addComment(issue, body.body, login)));
+      }
+    }
+    if ((m = COMMENT_PATH.exec(parsed.pathname)) && method === "PATCH") {
+      const id = Number(m[3]);
+      const issue = commentIssue.get(id);
+      const comment = issue ? issueComments(issue).find((c) => c.id === id) : undefined;
+      if (!comment || !issue?.startsWith(`${m[1]}/${m[2]}#`)) return send(404, { message: "Not Found" });
+      if (typeof body.body !== "string") return send(422, { message: "Invalid request: body is required" });
+      comment.body = body.body;
+      return send(200, toJson(`${m[1]}/${m[2]}`, comment));
+    }
+    if ((m = LABELS_PATH.exec(parsed.pathname)) && method === "POST") {
+      const issue = `${m[1]}/${m[2]}#${m[3]}`;
+      const given = Array.isArray(body.labels) ? (body.labels as string[]) : [];
+      labels.set(issue, [...new Set([...(labels.get(issue) ?? []), ...given])]);
+      return send(200, labelObjects(issue));
+    }
+    if ((m = LABEL_PATH.exec(parsed.pathname)) && method === "DELETE") {
+      const issue = `${m[1]}/${m[2]}#${m[3]}`;
+      const name = decodeURIComponent(m[4]!);
+      const current = labels.get(issue) ?? [];
+      if (!current.includes(name)) return send(404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" });
+      labels.set(issue, current.filter((l) => l !== name));
+      return send(200, labelObjects(issue));
+    }
+    return send(404, { message: `fake-github: no route for ${method} ${parsed.pathname}` });
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: `fake-github: ${(error as Error).message}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    requests,
+    comments: (issue) => issueComments(issue).map((c) => ({ ...c })),
+    addComment,
+    labels: (issue) => [...(labels.get(issue) ?? [])],
+    setLabels: (issue, list) => void labels.set(issue, [...list]),
+    fail: (method, path, status, message = "Server Error", times = 1) => void failures.push({ method, path, status, message, times }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
