@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { catalogSyncCommand } from "./commands/catalog-sync.ts";
 import { commentCommand } from "./commands/comment.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { extractCommand } from "./commands/extract.ts";
@@ -146,6 +147,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--dry-run", "print the comment and the label decision; no request, no token needed")
     .action(async (opts) => {
       exitCode = await commentCommand(opts, io, process.env);
+    });
+
+  program
+    .command("catalog")
+    .description("the vendored public catalog")
+    .command("sync")
+    .description("refresh pricing/catalog/ from an upstream truefoundry/models-style repository; record the commit in SOURCE.yaml and the price changes in CHANGELOG.md")
+    .option("--from <git URL or path>", "upstream repository", "https://github.com/truefoundry/models")
+    .option("--ref <ref>", "branch, tag or commit (default: the upstream's default branch)")
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .action(async (opts) => {
+      exitCode = await catalogSyncCommand(opts, io);
     });
 
   try {

@@ -1,0 +1,92 @@
+/** `costs catalog sync` from local git repositories standing in for the upstream catalog. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../run-cli.ts";
+import { SHARED_CATALOG, writeTempTree } from "../temp-dir.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const UPSTREAM = path.join(SHARED_CATALOG, "truefoundry-models");
+const present = existsSync(path.join(UPSTREAM, "providers"));
+if (!present) console.log(`skipping the upstream catalog sync test: ${UPSTREAM} is absent (only the project's CI and dev machines have ../shared)`);
+
+async function git(cwd: string, ...args: string[]) {
+  const env = { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" };
+  return (await promisify(execFile)("git", args, { cwd, env, maxBuffer: 64 << 20 })).stdout.trim();
+}
+
+async function projectCopy(): Promise<string> {
+  const dir = await writeTempTree({});
+  await cp(path.join(ROOT, "pricing"), path.join(dir, "pricing"), { recursive: true });
+  await cp(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
+  return dir;
+}
+
+describe("costs catalog sync", () => {
+  it("replaces the catalog, records the commit and writes the price changes", async () => {
+    const upstream = await writeTempTree({
+      "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n  output_cost_per_token: 0.00001\n",
+      "providers/openai/new-model.yaml": "model: new-model\ncosts:\n  input_cost_per_token: 1.e-7\n",
+    });
+    await git(upstream, "init", "-q", "-b", "main");
+    await git(upstream, "add", ".");
+    await git(upstream, "commit", "-q", "-m", "v1");
+    const first = await git(upstream, "rev-parse", "HEAD");
+    await writeFile(path.join(upstream, "providers/openai/gpt-4o.yaml"), "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.000002\n  output_cost_per_token: 0.00001\n");
+    await git(upstream, "commit", "-q", "-am", "v2");
+    const second = await git(upstream, "rev-parse", "HEAD");
+
+    const project = await projectCopy();
+    const one = await runCli(project, "catalog", "sync", "--from", upstream, "--ref", first);
+    expect(one.err).toBe("");
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^pricing\/catalog: 2 files, 2 models \(2 with costs\) from upstream [0-9a-f]{12}\n/);
+    const source = parse(await readFile(path.join(project, "pricing/catalog/SOURCE.yaml"), "utf8"));
+    expect(source).toMatchObject({ repository: upstream, ref: first, commit: first });
+    let changelog = await readFile(path.join(project, "pricing/catalog/CHANGELOG.md"), "utf8");
+    expect(changelog).toContain("- added `openai/new-model`");
+    expect(changelog).toContain("- removed `anthropic/claude-sonnet-4-5`");
+    expect(changelog).toContain("- `openai/gpt-4o` cache_read_input_token_cost: 0.00000125 → —");
+
+    const two = await runCli(project, "catalog", "sync", "--from", upstream);
+    expect(two.code).toBe(0);
+    expect(parse(await readFile(path.join(project, "pricing/catalog/SOURCE.yaml"), "utf8")).commit).toBe(second);
+    changelog = await readFile(path.join(project, "pricing/catalog/CHANGELOG.md"), "utf8");
+    expect(changelog.indexOf(second.slice(0, 12))).toBeLessThan(changelog.indexOf(first.slice(0, 12)));
+    expect(changelog).toContain("- `openai/gpt-4o` input_cost_per_token: 0.0000025 → 0.000002");
+  });
+
+  it("refuses an upstream that does not load, and changes nothing", async () => {
+    const upstream = await writeTempTree({ "providers/openai/bad.yaml": "model: bad\ncosts:\n  input_cost_per_token: -1\n" });
+    await git(upstream, "init", "-q", "-b", "main");
+    await git(upstream, "add", ".");
+    await git(upstream, "commit", "-q", "-m", "bad");
+    const project = await projectCopy();
+    const before = await readFile(path.join(project, "pricing/catalog/SOURCE.yaml"), "utf8");
+    const result = await runCli(project, "catalog", "sync", "--from", upstream);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/providers\/openai\/bad\.yaml:3 costs\.input_cost_per_token: must not be negative/);
+    expect(await readFile(path.join(project, "pricing/catalog/SOURCE.yaml"), "utf8")).toBe(before);
+  });
+
+  it.skipIf(!present)("from a git repository of the real upstream catalog: loads cleanly and costs validate passes", async () => {
+    const upstream = await writeTempTree({});
+    await mkdir(upstream, { recursive: true });
+    await cp(path.join(UPSTREAM, "providers"), path.join(upstream, "providers"), { recursive: true });
+    await git(upstream, "init", "-q", "-b", "main");
+    await git(upstream, "add", ".");
+    await git(upstream, "commit", "-q", "-m", "upstream snapshot");
+    const project = await projectCopy();
+    const sync = await runCli(project, "catalog", "sync", "--from", upstream);
+    expect(sync.err).toBe("");
+    expect(sync.out).toMatch(/^pricing\/catalog: 1,248 files, 1,233 models \(897 with costs\) from upstream/);
+    const validate = await runCli(project, "validate");
+    expect(validate.err).toBe("");
+    expect(validate.code).toBe(0);
+    expect(validate.out).toMatch(/^pricing: 1248 catalog files, 1233 models \(897 with costs\) from 19 providers/);
+  });
+});
