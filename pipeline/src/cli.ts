@@ -157,8 +157,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--from <git URL or path>", "upstream repository", "https://github.com/truefoundry/models")
     .option("--ref <ref>", "branch, tag or commit (default: the upstream's default branch)")
     .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .option("--open-pr", "commit on the costs/catalog-sync branch, push it and open or update one pull request (GITHUB_TOKEN, GITHUB_API_URL)")
+    .option("--repo <owner/name>", "GitHub repository for --open-pr (default: GITHUB_REPOSITORY)")
+    .option("--base <branch>", "base branch of the pull request", "main")
+    .option("--remote <name>", "git remote to push the branch to", "origin")
     .action(async (opts) => {
-      exitCode = await catalogSyncCommand(opts, io);
+      exitCode = await catalogSyncCommand(opts, io, process.env);
     });
 
   try {

@@ -50,6 +50,8 @@ export interface FakeGithub {
   addComment(issue: string, body: string, login?: string): FakeComment;
   labels(issue: string): string[];
   setLabels(issue: string, labels: string[]): void;
+  /** Pull requests opened or updated through the API, in creation order. */
+  pulls(): FakePull[];
   /**
    * The next `times` requests matching method and path answer `status` with `message`.
    * `{authorization}` in the message is replaced by the request's Authorization header,
@@ -63,6 +65,19 @@ const ISSUE_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const COMMENT_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
 const LABELS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/;
 const LABEL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/;
+const PULLS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/;
+const PULL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/;
+
+/** A pull request as the fake keeps it. */
+export interface FakePull {
+  number: number;
+  repo: string;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+}
 
 export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
   const maxPerPage = options.maxPerPage ?? 100;
@@ -70,6 +85,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   const comments = new Map<string, FakeComment[]>();
   const commentIssue = new Map<number, string>();
   const labels = new Map<string, string[]>();
+  const pulls: FakePull[] = [];
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
   let nextId = 1001;
@@ -167,6 +183,37 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       labels.set(issue, current.filter((l) => l !== name));
       return send(200, labelObjects(issue));
     }
+    const pullJson = (p: FakePull) => ({
+      number: p.number,
+      state: p.state,
+      title: p.title,
+      body: p.body,
+      head: { ref: p.head, label: `${p.repo.split("/")[0]}:${p.head}` },
+      base: { ref: p.base },
+      html_url: `https://github.com/${p.repo}/pull/${p.number}`,
+    });
+    if ((m = PULLS_PATH.exec(parsed.pathname))) {
+      const repoPath = `${m[1]}/${m[2]}`;
+      if (method === "GET") {
+        const head = parsed.searchParams.get("head");
+        const state = parsed.searchParams.get("state") ?? "open";
+        const list = pulls.filter((p) => p.repo === repoPath && (state === "all" || p.state === state) && (!head || `${m![1]}:${p.head}` === head));
+        return send(200, list.map(pullJson));
+      }
+      if (method === "POST") {
+        if (typeof body.head !== "string" || typeof body.base !== "string" || typeof body.title !== "string") return send(422, { message: "Validation Failed" });
+        const pull: FakePull = { number: pulls.length + 1, repo: repoPath, head: String(body.head).replace(/^[^:]+:/, ""), base: body.base, title: body.title, body: String(body.body ?? ""), state: "open" };
+        pulls.push(pull);
+        return send(201, pullJson(pull));
+      }
+    }
+    if ((m = PULL_PATH.exec(parsed.pathname)) && method === "PATCH") {
+      const pull = pulls.find((p) => p.repo === `${m![1]}/${m![2]}` && p.number === Number(m![3]));
+      if (!pull) return send(404, { message: "Not Found" });
+      if (typeof body.title === "string") pull.title = body.title;
+      if (typeof body.body === "string") pull.body = body.body;
+      return send(200, pullJson(pull));
+    }
     return send(404, { message: `fake-github: no route for ${method} ${parsed.pathname}` });
   };
 
@@ -185,6 +232,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     comments: (issue) => issueComments(issue).map((c) => ({ ...c })),
     addComment,
     labels: (issue) => [...(labels.get(issue) ?? [])],
+    pulls: () => pulls.map((p) => ({ ...p })),
     setLabels: (issue, list) => void labels.set(issue, [...list]),
     fail: (method, path, status, message = "Server Error", times = 1) => void failures.push({ method, path, status, message, times }),
     close: () =>

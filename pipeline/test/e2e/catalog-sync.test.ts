@@ -90,3 +90,63 @@ describe("costs catalog sync", () => {
     expect(validate.out).toMatch(/^pricing: 1248 catalog files, 1233 models \(897 with costs\) from 19 providers/);
   });
 });
+
+describe("costs catalog sync --open-pr", () => {
+  it("pushes one branch and opens, then updates, one pull request through the GitHub API; the token is never printed", async () => {
+    const { startFakeGithub } = await import("../fake-github.ts");
+    const { catalogSyncCommand } = await import("../../src/commands/catalog-sync.ts");
+    const TOKEN = "ghs_secretTOKEN123";
+    const github = await startFakeGithub({ token: TOKEN });
+    try {
+      const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
+      await git(upstream, "init", "-q", "-b", "main");
+      await git(upstream, "add", ".");
+      await git(upstream, "commit", "-q", "-m", "v1");
+      const remote = await writeTempTree({});
+      await git(remote, "init", "-q", "--bare", "-b", "main");
+      const project = await projectCopy();
+      await git(project, "init", "-q", "-b", "main");
+      await git(project, "add", ".");
+      await git(project, "commit", "-q", "-m", "project");
+      await git(project, "remote", "add", "origin", remote);
+
+      let out = "";
+      let err = "";
+      const io = { out: (s: string) => (out += s), err: (s: string) => (err += s), cwd: project };
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: "acme/costs" };
+      const options = { from: upstream, pricingDir: "pricing", openPr: true, base: "main", remote: "origin" };
+
+      expect(await catalogSyncCommand(options, io, env)).toBe(0);
+      expect(out).toMatch(/created pull request #1 on acme\/costs\n$/);
+      expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/costs/pulls", "POST /repos/acme/costs/pulls"]);
+      expect(github.requests[0]!.query).toMatchObject({ head: "acme:costs/catalog-sync", state: "open" });
+      expect(github.requests[1]!.body).toMatchObject({ head: "costs/catalog-sync", base: "main", title: expect.stringMatching(/^Sync pricing catalog from upstream [0-9a-f]{12}$/) });
+      expect(github.requests[1]!.authorization).toBe(`token ${TOKEN}`);
+      // the branch was pushed with the synced catalog; the working tree is back on main
+      expect(await git(remote, "show", "costs/catalog-sync:pricing/catalog/providers/openai/gpt-4o.yaml")).toContain("0.0000025");
+      expect(await git(project, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+
+      // a newer upstream: the same pull request is updated
+      await writeFile(path.join(upstream, "providers/openai/gpt-4o.yaml"), "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.000002\n");
+      await git(upstream, "commit", "-q", "-am", "v2");
+      github.requests.length = 0;
+      expect(await catalogSyncCommand(options, io, env)).toBe(0);
+      expect(out).toMatch(/updated pull request #1 on acme\/costs\n$/);
+      expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/costs/pulls", "PATCH /repos/acme/costs/pulls/1"]);
+      expect(github.pulls()).toHaveLength(1);
+      expect(github.pulls()[0]!.body).toContain("`openai/gpt-4o` input_cost_per_token: 0.0000025 → 0.000002");
+
+      expect(out + err).not.toContain(TOKEN);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it("needs a repository and a token", async () => {
+    const { catalogSyncCommand } = await import("../../src/commands/catalog-sync.ts");
+    const io = { out: () => {}, err: () => {}, cwd: ROOT };
+    const options = { from: "x", pricingDir: "pricing", openPr: true, base: "main", remote: "origin" };
+    await expect(catalogSyncCommand(options, io, {})).rejects.toThrow(/--open-pr needs the repository as OWNER\/NAME/);
+    await expect(catalogSyncCommand(options, io, { GITHUB_REPOSITORY: "a/b" })).rejects.toThrow(/--open-pr needs GITHUB_TOKEN/);
+  });
+});
