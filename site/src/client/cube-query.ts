@@ -5,6 +5,7 @@
 import * as aq from "arquero";
 import { toSeries, type Series } from "../charts/series.ts";
 import { formatNano, ratio } from "../lib/format.ts";
+import type { Sums } from "../lib/kpis.ts";
 
 const { op } = aq;
 
@@ -60,17 +61,7 @@ const SUMS = {
 const big = (v: unknown): bigint => (typeof v === "bigint" ? v : 0n);
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : 0);
 
-export interface Totals {
-  requests: number;
-  input_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  cost: bigint;
-  list_cost: bigint;
-  unpriced: number;
-  ok_cost: bigint;
-}
+export type Totals = Sums;
 
 export function totals(table: aq.ColumnTable): Totals {
   const row = (table.numRows() ? table.rollup(SUMS).object(0) : {}) as Record<string, unknown>;

@@ -81,7 +81,8 @@ export function averageNano(cost: bigint, pricedRequests: number): bigint {
 }
 
 /** Totals as summary.json would state them, from exact sums (used after filtering). */
-export function totalsFrom(sums: {
+/** Exact sums over (filtered) cube rows: money in nano-USD. */
+export interface Sums {
   requests: number;
   input_tokens: number;
   cache_read_tokens: number;
@@ -91,7 +92,9 @@ export function totalsFrom(sums: {
   list_cost: bigint;
   unpriced: number;
   ok_cost: bigint;
-}): Totals {
+}
+
+export function totalsFrom(sums: Sums): Totals {
   return {
     requests: sums.requests,
     input_tokens: sums.input_tokens,
