@@ -104,37 +104,9 @@ interface Applied {
 export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpriced {
   if (isUnpriced(plan)) return plan;
   const { rates, fieldOf, tiers, tierSource, mode } = plan.effective;
-  const components: ComponentCost[] = [];
+  const state: ApplyState = { plan, mode, promptSize: call.input_tokens, components: [], highestTier: null, usedTiers: false };
+  const components = state.components;
   const notes: string[] = [];
-  const promptSize = call.input_tokens;
-  let highestTier: number | null = null;
-  let usedTiers = false;
-
-  const tokenComponent = (
-    component: ComponentName,
-    count: number,
-    rate: Decimal | undefined,
-    rateField: string,
-    tierList: Tier[] | undefined,
-    tierField: string,
-  ): Unpriced | undefined => {
-    if (count === 0) return undefined;
-    if (rate === undefined) {
-      return { unpriced: `${plan.price_ref} has no ${rateField} for ${count} ${component.replace("_", " ")} tokens` };
-    }
-    let brackets: Bracket[];
-    if (!tierList || tierList.length === 0) {
-      brackets = [{ quantity: fromInteger(count), rate, rate_field: rateField, tier: "base" }];
-    } else {
-      usedTiers = true;
-      brackets = mode === "marginal" ? marginal(count, rate, rateField, tierList, tierField) : cumulative(count, promptSize, rate, rateField, tierList, tierField);
-      for (const bracket of brackets) {
-        if (bracket.tier !== "base") highestTier = Math.max(highestTier ?? 0, Number(bracket.tier.slice(5)));
-      }
-    }
-    components.push(costOf(component, fromInteger(count), brackets));
-    return undefined;
-  };
 
   const cacheRead = call.cache_read_tokens ?? 0;
   const cacheWrite = call.cache_write_tokens ?? 0;
@@ -149,27 +121,16 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
 
   const inputRate = rates.input_cost_per_token;
   const inputField = fieldOf.input_cost_per_token ?? "input_cost_per_token";
-  const cacheSpec = (own: RateField, tier: TierComponent) =>
-    rates[own]
-      ? { rate: rates[own], field: fieldOf[own]!, tiers: tiers[tier], tierField: `${tierSource}.${tier}` }
-      : {
-          rate: inputRate,
-          field: inputField,
-          tiers: tiers[tier] ?? tiers.input,
-          tierField: `${tierSource}.${tiers[tier] ? tier : "input"}`,
-        };
-  const read = cacheSpec("cache_read_input_token_cost", "cache_read");
-  const write = cacheSpec("cache_creation_input_token_cost", "cache_write");
+  const read = cacheSpec(plan.effective, "cache_read_input_token_cost", "cache_read", inputRate, inputField);
+  const write = cacheSpec(plan.effective, "cache_creation_input_token_cost", "cache_write", inputRate, inputField);
 
-  const failures = [
-    tokenComponent("input", textInput, inputRate, inputField, tiers.input, `${tierSource}.input`),
-    tokenComponent("cache_read", cacheRead, read.rate, read.field, read.tiers, read.tierField),
-    tokenComponent("cache_write", cacheWrite, write.rate, write.field, write.tiers, write.tierField),
-    audioInRate ? tokenComponent("input_audio", audioIn, audioInRate, fieldOf.input_cost_per_audio_token!, undefined, "") : undefined,
-    tokenComponent("output", textOutput, rates.output_cost_per_token, fieldOf.output_cost_per_token ?? "output_cost_per_token", tiers.output, `${tierSource}.output`),
-    audioOutRate ? tokenComponent("output_audio", audioOut, audioOutRate, fieldOf.output_cost_per_audio_token!, undefined, "") : undefined,
-  ];
-  const failure = failures.find((f) => f !== undefined);
+  const failure =
+    tokenComponent(state, "input", textInput, inputRate, inputField, tiers.input, `${tierSource}.input`) ??
+    tokenComponent(state, "cache_read", cacheRead, read.rate, read.field, read.tiers, read.tierField) ??
+    tokenComponent(state, "cache_write", cacheWrite, write.rate, write.field, write.tiers, write.tierField) ??
+    (audioInRate ? tokenComponent(state, "input_audio", audioIn, audioInRate, fieldOf.input_cost_per_audio_token!, undefined, "") : undefined) ??
+    tokenComponent(state, "output", textOutput, rates.output_cost_per_token, fieldOf.output_cost_per_token ?? "output_cost_per_token", tiers.output, `${tierSource}.output`) ??
+    (audioOutRate ? tokenComponent(state, "output_audio", audioOut, audioOutRate, fieldOf.output_cost_per_audio_token!, undefined, "") : undefined);
   if (failure) return failure;
 
   if (rates.input_cost_per_request) {
@@ -190,16 +151,67 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
     components.push(costOf(unit.component, quantity, [{ quantity, rate, rate_field: fieldOf[unit.rate]!, tier: "base" }]));
   }
 
-  components.sort((a, b) => COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component));
+  components.sort(byComponentOrder);
   let cost = 0n;
   for (const component of components) cost += component.cost_nano;
   return {
     components,
     cost_nano: cost,
-    pricing_mode: usedTiers ? mode : null,
-    tier: usedTiers ? (highestTier === null ? "base" : `from ${highestTier}`) : null,
+    pricing_mode: state.usedTiers ? mode : null,
+    tier: state.usedTiers ? (state.highestTier === null ? "base" : `from ${state.highestTier}`) : null,
     notes,
   };
+}
+
+/** What pricing one call's components accumulates (module-level helpers keep the hot path free of closures). */
+interface ApplyState {
+  plan: RatePlan;
+  mode: "cumulative" | "marginal";
+  promptSize: number;
+  components: ComponentCost[];
+  highestTier: number | null;
+  usedTiers: boolean;
+}
+
+/** Prices one token component into `state`; a reason when the component has tokens but no rate. */
+function tokenComponent(
+  state: ApplyState,
+  component: ComponentName,
+  count: number,
+  rate: Decimal | undefined,
+  rateField: string,
+  tierList: Tier[] | undefined,
+  tierField: string,
+): Unpriced | undefined {
+  if (count === 0) return undefined;
+  if (rate === undefined) {
+    return { unpriced: `${state.plan.price_ref} has no ${rateField} for ${count} ${component.replace("_", " ")} tokens` };
+  }
+  let brackets: Bracket[];
+  if (!tierList || tierList.length === 0) {
+    brackets = [{ quantity: fromInteger(count), rate, rate_field: rateField, tier: "base" }];
+  } else {
+    state.usedTiers = true;
+    brackets =
+      state.mode === "marginal" ? marginal(count, rate, rateField, tierList, tierField) : cumulative(count, state.promptSize, rate, rateField, tierList, tierField);
+    for (const bracket of brackets) {
+      if (bracket.tier !== "base") state.highestTier = Math.max(state.highestTier ?? 0, Number(bracket.tier.slice(5)));
+    }
+  }
+  state.components.push(costOf(component, fromInteger(count), brackets));
+  return undefined;
+}
+
+/** A cache component's rate and tiers: its own, else the input rate in force and the input tiers. */
+function cacheSpec(effective: RatePlan["effective"], own: RateField, tier: TierComponent, inputRate: Decimal | undefined, inputField: string) {
+  const { rates, fieldOf, tiers, tierSource } = effective;
+  return rates[own]
+    ? { rate: rates[own], field: fieldOf[own]!, tiers: tiers[tier], tierField: `${tierSource}.${tier}` }
+    : { rate: inputRate, field: inputField, tiers: tiers[tier] ?? tiers.input, tierField: `${tierSource}.${tiers[tier] ? tier : "input"}` };
+}
+
+function byComponentOrder(a: ComponentCost, b: ComponentCost): number {
+  return COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component);
 }
 
 /** Cumulative: every token at the rate of the highest tier whose `from` the prompt size strictly exceeds. */

@@ -120,7 +120,8 @@ export function resolveRate(book: PricingBook, call: Call): Resolution {
   }
   result.list = list;
   const periods = book.privatePrices.get(call.model) ?? [];
-  const inForce = periods.filter((p) => p.from <= call.timestamp && (p.to === undefined || call.timestamp < p.to));
+  const inForce: typeof periods = [];
+  for (const p of periods) if (p.from <= call.timestamp && (p.to === undefined || call.timestamp < p.to)) inForce.push(p);
   if (inForce.length === 0) {
     const known = periods.map((p) => `${p.fromText} → ${p.toText ?? "open"}`).join(", ");
     result.plan = {
@@ -128,17 +129,16 @@ export function resolveRate(book: PricingBook, call: Call): Resolution {
     };
     return result;
   }
-  const chosen = chooseEntry(
-    inForce.map((p) => p.card),
-    result.region,
-  );
+  const cards: RateCard[] = [];
+  for (const p of inForce) cards.push(p.card);
+  const chosen = chooseEntry(cards, result.region);
   if (!chosen) {
     result.plan = {
       unpriced: `no private price for ${call.model} in region \`${result.region}\` and no "*" entry in force at ${formatTimestamp(call.timestamp)}`,
     };
     return result;
   }
-  const period = inForce.find((p) => p.card === chosen)!;
+  const period = inForce[cards.indexOf(chosen)]!;
   result.plan = makePlan("private", chosen, period.source, call);
   return result;
 }
@@ -157,7 +157,12 @@ function planFromCatalog(model: CatalogModel, region: string | null, call: Call)
 
 /** The entry for exactly `region`, else the `"*"` entry, else none: no silent fallback. */
 export function chooseEntry(cards: RateCard[], region: string | null): RateCard | undefined {
-  return (region !== null ? cards.find((c) => c.region === region) : undefined) ?? cards.find((c) => c.region === "*");
+  let star: RateCard | undefined;
+  for (const card of cards) {
+    if (region !== null && card.region === region) return card;
+    if (card.region === "*" && star === undefined) star = card;
+  }
+  return star;
 }
 
 function makePlan(source: "public" | "private", card: RateCard, note: string, call: Call): RatePlan {
