@@ -31,7 +31,8 @@ export interface OpenSyncPrResult {
 /**
  * Commits the synced catalog on `costs/catalog-sync` (from the current commit), force-pushes
  * it, and opens the pull request or updates the one already open for that branch (SPEC 8).
- * With nothing changed in the catalog no commit, push or pull-request call is made. The
+ * With nothing changed in the catalog, or the remote branch already holding the same
+ * catalog, no push or pull-request call is made. The
  * working tree is put back on the branch it was on.
  */
 export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<OpenSyncPrResult> {
@@ -44,6 +45,14 @@ export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<O
   await git.add([catalog]);
   await git.commit(`Sync pricing catalog from upstream ${options.commit.slice(0, 12)}`, [catalog]);
   try {
+    // The branch on the remote already holds exactly these catalog files (SOURCE.yaml's sync
+    // time and the changelog aside): nothing to push or update.
+    const remoteRef = `refs/remotes/${options.remote}/${SYNC_BRANCH}`;
+    const fetched = await git.fetch(options.remote, `+refs/heads/${SYNC_BRANCH}:${remoteRef}`).then(
+      () => true,
+      () => false,
+    );
+    if (fetched && (await git.raw(["diff", "--name-only", remoteRef, "HEAD", "--", `${catalog}/providers`])).trim() === "") return { action: "unchanged" };
     await git.push(options.remote, SYNC_BRANCH, ["--force"]);
   } catch (error) {
     throw new PipelineError({ message: `cannot push ${SYNC_BRANCH} to ${options.remote}: ${String((error as Error).message).split("\n")[0]}`, hint: "the workflow needs `contents: write`" });

@@ -136,6 +136,14 @@ describe("costs catalog sync --open-pr", () => {
       expect(github.pulls()).toHaveLength(1);
       expect(github.pulls()[0]!.body).toContain("`openai/gpt-4o` input_cost_per_token: 0.0000025 → 0.000002");
 
+      // the same upstream again: the remote branch already has this catalog, nothing is pushed or requested
+      const pushed = await git(remote, "rev-parse", "costs/catalog-sync");
+      github.requests.length = 0;
+      expect(await catalogSyncCommand(options, io, env)).toBe(0);
+      expect(out).toMatch(/catalog unchanged: no pull request\n$/);
+      expect(github.requests).toEqual([]);
+      expect(await git(remote, "rev-parse", "costs/catalog-sync")).toBe(pushed);
+
       expect(out + err).not.toContain(TOKEN);
     } finally {
       await github.close();
