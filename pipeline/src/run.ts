@@ -17,7 +17,7 @@
  */
 import path from "node:path";
 import { hashFiles } from "./lib/hash.ts";
-import { PipelineError } from "./lib/errors.ts";
+import { displayPath, PipelineError } from "./lib/errors.ts";
 import { loadPoliciesOrThrow, type PolicyBook } from "./policies/load-policies.ts";
 import { listYamlFiles } from "./pricing/load-catalog.ts";
 import { loadPricingOrThrow } from "./pricing/load-pricing.ts";
@@ -73,6 +73,8 @@ export async function run(options: RunOptions): Promise<RunOutputs> {
   const seen = new Set<string>();
   const fileStats: FileStats[] = [];
   const refBase = path.dirname(pricingDir);
+  let lastFile = "";
+  let lastDisplay = "";
 
   for await (const item of readLogs(files, { preset: options.preset ?? "auto", mapping, onFile: (s) => fileStats.push(s) })) {
     stats.counts.rows_read++;
@@ -108,23 +110,24 @@ export async function run(options: RunOptions): Promise<RunOutputs> {
     stats.add(price, policy, attribution, date);
     let table = days.get(date);
     if (!table) days.set(date, (table = new PricedTable()));
-    table.push(toPricedRow(row, date, price, attribution, policy, pricingVersion, displayFile(item.file, options.cwd), item.line));
+    if (item.file !== lastFile) lastDisplay = displayPath((lastFile = item.file), options.cwd);
+    table.push(toPricedRow(row, date, price, attribution, policy, pricingVersion, lastDisplay, item.line));
   }
   options.onProgress?.(stats.counts.rows_read);
 
   return writeOutputs({
     out: resolve(options.out),
     days,
-    rejects: rejects.map((r) => ({ ...r, file: displayFile(r.file, options.cwd) })),
+    rejects: rejects.map((r) => ({ ...r, file: displayPath(r.file, options.cwd) })),
     stats,
     policies,
-    fileStats: fileStats.map((s) => ({ ...s, file: displayFile(s.file, options.cwd) })),
+    fileStats: fileStats.map((s) => ({ ...s, file: displayPath(s.file, options.cwd) })),
     inputFiles: files,
     cwd: options.cwd,
     pricingVersion,
     options: {
-      pricing_dir: displayFile(pricingDir, options.cwd),
-      policies_dir: displayFile(policiesDir, options.cwd),
+      pricing_dir: displayPath(pricingDir, options.cwd),
+      policies_dir: displayPath(policiesDir, options.cwd),
       since: options.since ?? null,
       until: options.until ?? null,
       preset: options.preset ?? "auto",
@@ -145,10 +148,6 @@ function checkWindow(since?: string, until?: string): void {
   if (since && until && until < since) throw new PipelineError({ field: "--until", message: `${until} is before --since ${since}` });
 }
 
-function displayFile(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-}
 
 function toPricedRow(
   row: LogRow,

@@ -4,6 +4,7 @@ import { writeTempTree } from "../../test/temp-dir.ts";
 import { formatProblem, PipelineError } from "../lib/errors.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { commentCommand, type CommentEnv, type CommentOptions } from "./comment.ts";
+import { diffWithImpact } from "../../test/diff-fixture.ts";
 
 const TOKEN = "ghs_commentCommandSecret9876543210";
 const MARKER = "<!-- gateway-costs:pricing-diff -->";
@@ -13,21 +14,7 @@ const CREATE = "POST /repos/acme/costs/issues/7/comments";
 const ADD_LABEL = "POST /repos/acme/costs/issues/7/labels";
 const REMOVE_LABEL = "DELETE /repos/acme/costs/issues/7/labels/finance-review";
 
-function diff(change_usd: string, change_share: string | null): PricingDiff {
-  return {
-    base: { ref: "main", commit: "a".repeat(40) },
-    head: { ref: "pr", commit: "b".repeat(40) },
-    rate_changes: [],
-    models_added: [],
-    models_removed: [],
-    regions_added: [],
-    regions_removed: [],
-    tier_changes: [],
-    mode_changes: [],
-    policy_changes: [],
-    impact: { days: 30, from: "2026-06-01", to: "2026-06-30", rows: 12, base_cost_usd: "2000.000000000", head_cost_usd: "2000.000000000", change_usd, change_share, by_model: [], by_team: [] },
-  };
-}
+const diff = diffWithImpact;
 
 let github: FakeGithub;
 let dir: string;

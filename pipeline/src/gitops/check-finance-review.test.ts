@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { checkFinanceReview, DEFAULT_FINANCE_THRESHOLD } from "./check-finance-review.ts";
+import { diffWithImpact } from "../../test/diff-fixture.ts";
 
-function diffWith(change_usd: string, change_share: string | null): PricingDiff {
-  return {
-    base: { ref: "main", commit: "a".repeat(40) },
-    head: { ref: "pr", commit: "b".repeat(40) },
-    rate_changes: [],
-    models_added: [],
-    models_removed: [],
-    regions_added: [],
-    regions_removed: [],
-    tier_changes: [],
-    mode_changes: [],
-    policy_changes: [],
-    impact: { days: 30, from: "2026-06-01", to: "2026-06-30", rows: 10, base_cost_usd: "0.000000000", head_cost_usd: "0.000000000", change_usd, change_share, by_model: [], by_team: [] },
-  };
-}
+const diffWith = diffWithImpact;
 
 describe("checkFinanceReview", () => {
   it("needs review over the USD limit, and says why", () => {

@@ -48,10 +48,10 @@ export function formatField(path: ReadonlyArray<string | number | symbol>): stri
   return out;
 }
 
-/** A path as people should see it: relative to `cwd` when inside it, else absolute. */
+/** A path as people (and output files) should see it: relative to `cwd` with `/` when inside it, else absolute. */
 export function displayPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
-  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : file;
 }
 
 /** Problems in a stable order: by file, then line. */

@@ -4,23 +4,14 @@
  * extract writer (same columns, order and formula neutralising as the nightly extracts).
  */
 import * as aq from "arquero";
-import { extractToCsv } from "../../../pipeline/src/stages/write/extracts.ts";
+import { extractToCsv, MEASURES } from "../../../pipeline/src/stages/write/extracts.ts";
 import { compareKeys } from "./cube-query.ts";
 import type { Cube } from "./load-cube.ts";
 
 const { op } = aq;
 
-/** The measures of every extract, summed (money as bigint). */
-const SUMS = {
-  requests: op.sum("requests"),
-  input_tokens: op.sum("input_tokens"),
-  cache_read_tokens: op.sum("cache_read_tokens"),
-  cache_write_tokens: op.sum("cache_write_tokens"),
-  output_tokens: op.sum("output_tokens"),
-  cost_usd: op.sum("cost_usd"),
-  list_cost_usd: op.sum("list_cost_usd"),
-  unpriced_requests: op.sum("unpriced_requests"),
-};
+/** The measures of every extract (the pipeline's MEASURES), summed; money as bigint. */
+const SUMS = Object.fromEntries(MEASURES.map(([name]) => [name, op.sum(name)]));
 
 export interface GroupByResult {
   groupBy: string[];

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PolicyBook } from "../../policies/load-policies.ts";
+import { displayPath } from "../../lib/errors.ts";
 import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
 import type { Reject } from "../../schemas/log-row.ts";
@@ -132,9 +133,9 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
 
     const inputs = await Promise.all(
       input.inputFiles.map(async (file, i) => {
-        const stats = input.fileStats.find((s) => s.file === displayOf(input, file)) ?? input.fileStats[i];
+        const stats = input.fileStats.find((s) => s.file === displayPath(file, input.cwd)) ?? input.fileStats[i];
         return {
-          file: displayOf(input, file),
+          file: displayPath(file, input.cwd),
           sha256: await sha256File(file),
           bytes: (await stat(file)).size,
           format: stats?.format ?? null,
@@ -157,10 +158,6 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   }
 }
 
-function displayOf(input: WriteInput, file: string): string {
-  const relative = path.relative(input.cwd, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-}
 
 function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], dataset: Dataset, outputs: Outputs) {
   const finished = input.now();
