@@ -27,7 +27,7 @@ import { attribute } from "./stages/attribute/index.ts";
 import { expandInputs } from "./stages/ingest/expand-inputs.ts";
 import { readLogs, type FileStats } from "./stages/ingest/index.ts";
 import { loadColumnMapping } from "./stages/ingest/presets.ts";
-import { COMPONENTS, priceRow, type PriceColumns } from "./stages/price/index.ts";
+import { COMPONENTS, createRowPricer, type PriceColumns } from "./stages/price/index.ts";
 import { validateMetadata, type PolicyResult } from "./stages/validate/index.ts";
 import { RunStats } from "./stages/write/run-stats.ts";
 import { PricedTable, type PricedRow } from "./stages/write/priced-schema.ts";
@@ -73,6 +73,7 @@ export async function run(options: RunOptions): Promise<RunOutputs> {
   const seen = new Set<string>();
   const fileStats: FileStats[] = [];
   const refBase = path.dirname(pricingDir);
+  const pricer = createRowPricer(book, refBase);
   let lastFile = "";
   let lastDisplay = "";
 
@@ -99,7 +100,7 @@ export async function run(options: RunOptions): Promise<RunOutputs> {
       stats.counts.virtual_parents++;
       continue;
     }
-    const price = priceRow(book, row, refBase);
+    const price = pricer(row);
     if ("reject" in price) {
       stats.counts.rejected++;
       rejects.push({ file: item.file, line: item.line, reason: price.reject, raw: JSON.stringify(row).slice(0, 4096) });

@@ -1,7 +1,9 @@
 import { InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
 import type { PricingBook } from "../../pricing/load-pricing.ts";
 import { parseDecimal } from "../../pricing/money.ts";
+import { applyCompiled, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
 import { COMPONENTS, priceCall, type ComponentName } from "../../pricing/price-call.ts";
+import { isUnpriced, resolveRate, type RatePlan } from "../../pricing/resolve-rate.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 
 /** The pricing columns of one priced row (SPEC 6); money in nano-USD. */
@@ -74,4 +76,116 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string): Price
 /** Paths in refs and reasons are made relative to the pricing folder's parent, so outputs do not depend on where the repository is checked out. */
 function relativeRef(ref: string, base: string): string {
   return base && ref.startsWith(`${base}/`) ? ref.slice(base.length + 1) : ref;
+}
+
+/** What the resolution of a call (SPEC 4.4 steps 1–3) gives every call with the same key. */
+interface Resolved {
+  provider_account: string | null;
+  provider: string | null;
+  provider_model: string | null;
+  region: string | null;
+  price_source: "public" | "private";
+  price_ref: string;
+  plan: CompiledPlan;
+  /** undefined: no list price (list cost null); "same": the plan itself. */
+  list: CompiledPlan | "same" | undefined;
+}
+
+/**
+ * `priceRow` for a whole run: the same result for every row, faster. A call's resolution
+ * depends only on its model, region, batch flag, priority tier and, for private prices,
+ * which periods are in force; it is resolved once per such key and its rates compiled
+ * (compile-plan.ts). Calls the compiled path does not cover, and keys whose resolution
+ * is unpriced, go through `priceRow`, which words the reason.
+ */
+export function createRowPricer(book: PricingBook, refBase: string): (row: LogRow) => PriceColumns | { reject: string } {
+  const memo = new Map<string, Resolved | null>();
+  const boundaries = new Map<string, number[]>();
+  for (const [model, periods] of book.privatePrices) {
+    boundaries.set(model, [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b));
+  }
+  return (row) => {
+    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0 || hasUnits(row)) return priceRow(book, row, refBase);
+    const cached = row.cache_read_tokens + row.cache_write_tokens;
+    if (cached > row.input_tokens) return priceRow(book, row, refBase);
+    const edges = boundaries.get(row.model);
+    let segment = 0;
+    if (edges) while (segment < edges.length && edges[segment]! <= row.timestamp) segment++;
+    const key = `${row.model}\u0000${row.region ?? ""}\u0000${row.batch ? 1 : 0}${row.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
+    let resolved = memo.get(key);
+    if (resolved === undefined) memo.set(key, (resolved = resolveKey(book, row, refBase)));
+    if (resolved === null) return priceRow(book, row, refBase);
+    const cost = applyCompiled(resolved.plan, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
+    if (cost === undefined) return priceRow(book, row, refBase);
+    let list: bigint | null = null;
+    if (resolved.list === "same") list = cost.cost;
+    else if (resolved.list !== undefined) {
+      const listed = applyCompiled(resolved.list, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
+      if (listed === undefined) return priceRow(book, row, refBase);
+      list = listed.cost;
+    }
+    return {
+      provider_account: resolved.provider_account,
+      provider: resolved.provider,
+      provider_model: resolved.provider_model,
+      region: resolved.region,
+      price_source: resolved.price_source,
+      price_ref: resolved.price_ref,
+      pricing_mode: cost.pricing_mode,
+      tier: cost.tier,
+      unpriced_reason: null,
+      components: {
+        input: cost.input,
+        cache_read: cost.cache_read,
+        cache_write: cost.cache_write,
+        input_audio: 0n,
+        output: cost.output,
+        output_audio: 0n,
+        request: cost.request,
+        input_image: 0n,
+        output_image: 0n,
+        input_character: 0n,
+        input_second: 0n,
+        output_second: 0n,
+        query: 0n,
+        page: 0n,
+      },
+      cost_nano: cost.cost,
+      list_cost_nano: list,
+    };
+  };
+}
+
+function hasUnits(row: LogRow): boolean {
+  return (
+    row.input_images !== null ||
+    row.output_images !== null ||
+    row.input_characters !== null ||
+    row.input_seconds !== null ||
+    row.output_seconds !== null ||
+    row.queries !== null ||
+    row.pages !== null
+  );
+}
+
+/** The resolution shared by every call with this row's key; null when it is unpriced (priceRow words the reason per row). */
+function resolveKey(book: PricingBook, row: LogRow, refBase: string): Resolved | null {
+  const resolution = resolveRate(book, { model: row.model, timestamp: row.timestamp, region: row.region, input_tokens: 0, output_tokens: 0, batch: row.batch, service_tier: row.service_tier });
+  if (isUnpriced(resolution.plan)) return null;
+  const plan = resolution.plan as RatePlan;
+  let list: Resolved["list"];
+  if (resolution.list === null) list = undefined;
+  else if (resolution.list === resolution.plan) list = "same";
+  else if (isUnpriced(resolution.list)) list = undefined;
+  else list = compilePlan(resolution.list);
+  return {
+    provider_account: resolution.provider_account,
+    provider: resolution.provider,
+    provider_model: resolution.provider_model,
+    region: resolution.region,
+    price_source: plan.price_source,
+    price_ref: relativeRef(plan.price_ref, refBase),
+    plan: compilePlan(plan),
+    list,
+  };
 }

@@ -1,0 +1,114 @@
+import { add, fromInteger, multiply, toNano, type Decimal } from "./money.ts";
+import type { Tier } from "./rate-card.ts";
+import type { RatePlan } from "./resolve-rate.ts";
+
+/**
+ * A rate plan compiled for the hot path of `costs run`: the token components of the
+ * common call (text input, cache read, cache write, output, a per-request fee) priced
+ * with the same brackets, the same single half-to-even rounding per component and the
+ * same tier label as `applyPlan`. Everything else (audio, non-token units, a component
+ * with tokens but no rate) is left to `applyPlan`, which explains it: `applyCompiled`
+ * returns undefined for those calls. price-calls.property.test.ts checks that both agree.
+ */
+export interface CompiledPlan {
+  mode: "cumulative" | "marginal";
+  /** Audio rates split tokens off input/output: not compiled. */
+  simple: boolean;
+  input: TokenRate;
+  cacheRead: TokenRate;
+  cacheWrite: TokenRate;
+  output: TokenRate;
+  request: Decimal | undefined;
+}
+
+interface TokenRate {
+  rate: Decimal | undefined;
+  tiers: Tier[] | undefined;
+}
+
+/** Component costs in COMPONENTS order for the components this path prices (0: input, 1: cache_read, 2: cache_write, 4: output, 6: request). */
+export interface CompiledCost {
+  input: bigint;
+  cache_read: bigint;
+  cache_write: bigint;
+  output: bigint;
+  request: bigint;
+  cost: bigint;
+  tier: string | null;
+  pricing_mode: "cumulative" | "marginal" | null;
+}
+
+export function compilePlan(plan: RatePlan): CompiledPlan {
+  const { rates, tiers, mode } = plan.effective;
+  const inputRate = rates.input_cost_per_token;
+  const cache = (own: Decimal | undefined, ownTiers: Tier[] | undefined): TokenRate =>
+    own ? { rate: own, tiers: ownTiers } : { rate: inputRate, tiers: ownTiers ?? tiers.input };
+  return {
+    mode,
+    simple: !rates.input_cost_per_audio_token && !rates.output_cost_per_audio_token,
+    input: { rate: inputRate, tiers: tiers.input },
+    cacheRead: cache(rates.cache_read_input_token_cost, tiers.cache_read),
+    cacheWrite: cache(rates.cache_creation_input_token_cost, tiers.cache_write),
+    output: { rate: rates.output_cost_per_token, tiers: tiers.output },
+    request: rates.input_cost_per_request,
+  };
+}
+
+interface TierState {
+  used: boolean;
+  highest: number;
+}
+
+/** Prices the token components of a call, or undefined when the call needs `applyPlan` (see above). */
+export function applyCompiled(plan: CompiledPlan, input: number, cacheRead: number, cacheWrite: number, output: number): CompiledCost | undefined {
+  if (!plan.simple) return undefined;
+  const state: TierState = { used: false, highest: -1 };
+  const text = input - cacheRead - cacheWrite;
+  const a = componentCost(plan, plan.input, text, input, state);
+  const b = componentCost(plan, plan.cacheRead, cacheRead, input, state);
+  const c = componentCost(plan, plan.cacheWrite, cacheWrite, input, state);
+  const d = componentCost(plan, plan.output, output, input, state);
+  if (a === undefined || b === undefined || c === undefined || d === undefined) return undefined;
+  const request = plan.request ? toNano(plan.request) : 0n;
+  return {
+    input: a,
+    cache_read: b,
+    cache_write: c,
+    output: d,
+    request,
+    cost: a + b + c + d + request,
+    tier: state.used ? (state.highest < 0 ? "base" : `from ${state.highest}`) : null,
+    pricing_mode: state.used ? plan.mode : null,
+  };
+}
+
+/** One token component, rounded once; undefined when it has tokens but no rate (applyPlan words the reason). */
+function componentCost(plan: CompiledPlan, spec: TokenRate, count: number, promptSize: number, state: TierState): bigint | undefined {
+  if (count === 0) return 0n;
+  const rate = spec.rate;
+  if (rate === undefined) return undefined;
+  const tiers = spec.tiers;
+  if (!tiers || tiers.length === 0) return toNano(multiply(fromInteger(count), rate));
+  state.used = true;
+  if (plan.mode === "cumulative") {
+    let chosen = -1;
+    for (let i = 0; i < tiers.length; i++) if (promptSize > tiers[i]!.from) chosen = i;
+    if (chosen < 0) return toNano(multiply(fromInteger(count), rate));
+    const tier = tiers[chosen]!;
+    if (tier.from > state.highest) state.highest = tier.from;
+    return toNano(multiply(fromInteger(count), tier.rate));
+  }
+  let exact = fromInteger(0);
+  const baseCount = Math.min(count, tiers[0]!.from);
+  if (baseCount > 0) exact = add(exact, multiply(fromInteger(baseCount), rate));
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = tiers[i]!;
+    const upper = i + 1 < tiers.length ? tiers[i + 1]!.from : Infinity;
+    const n = Math.min(count, upper) - tier.from;
+    if (n > 0) {
+      exact = add(exact, multiply(fromInteger(n), tier.rate));
+      if (tier.from > state.highest) state.highest = tier.from;
+    }
+  }
+  return toNano(exact);
+}

@@ -1,0 +1,113 @@
+import fc from "fast-check";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PRICING_FIXTURE } from "../../../test/pricing-fixture.ts";
+import { writeTempTree } from "../../../test/temp-dir.ts";
+import { loadPricingOrThrow, type PricingBook } from "../../pricing/load-pricing.ts";
+import type { LogRow } from "../../schemas/log-row.ts";
+import { createRowPricer, priceRow } from "./index.ts";
+
+const FIXTURE_MODELS = [
+  "acme-main/flat",
+  "acme-main/nobatch",
+  "acme-main/cumul",
+  "acme-main/marg",
+  "acme-main/defreg",
+  "acme-main/prio",
+  "acme-main/prio-notiers",
+  "acme-main/audio",
+  "acme-main/units",
+  "acme-main/halfeven",
+  "acme-main/embed",
+  "acme-us/regional",
+  "acme-us/regional-star",
+  "priv/ft",
+  "priv/ft-nolist",
+  "acme-main/not-declared",
+  "nobody/model",
+];
+
+function rowArb(models: string[]): fc.Arbitrary<LogRow> {
+  return fc
+    .record({
+      model: fc.constantFrom(...models),
+      timestamp: fc.integer({ min: Date.UTC(2025, 11, 1), max: Date.UTC(2026, 11, 31) }),
+      region: fc.constantFrom(null, "us-east-1", "eu-west-1", "ap-south-1", "us-west-2"),
+      input: fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.constantFrom(0, 1, 1000, 1001, 128_000, 128_001, 200_000, 200_001)),
+      readShare: fc.double({ min: 0, max: 1.2, noNaN: true }),
+      writeShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      audio: fc.constantFrom(0, 0, 0, 5),
+      output: fc.integer({ min: 0, max: 200_000 }),
+      batch: fc.boolean(),
+      tier: fc.constantFrom(null, "priority", "default"),
+      seconds: fc.constantFrom(null, null, "12.25"),
+    })
+    .map((r) => {
+      const read = Math.floor(r.input * r.readShare); // above 1: cache exceeds input, a reject
+      const write = Math.floor(Math.max(0, r.input - read) * r.writeShare);
+      return {
+        request_id: "r",
+        timestamp: r.timestamp,
+        model: r.model,
+        region: r.region,
+        subject_type: null,
+        subject: null,
+        pat_name: null,
+        teams: [],
+        input_tokens: r.input,
+        cache_read_tokens: read,
+        cache_write_tokens: write,
+        output_tokens: r.output,
+        reasoning_tokens: 0,
+        input_audio_tokens: Math.min(r.audio, Math.max(0, r.input - read - write)),
+        output_audio_tokens: 0,
+        input_images: null,
+        output_images: null,
+        input_characters: null,
+        input_seconds: r.seconds,
+        output_seconds: null,
+        queries: null,
+        pages: null,
+        batch: r.batch,
+        service_tier: r.tier,
+        status_code: 200,
+        virtual_model: null,
+        metadata: {},
+        reported_cost_usd: null,
+      } satisfies LogRow;
+    });
+}
+
+/** The run's memoized, compiled pricer must give exactly what the explaining engine gives, row by row. */
+function checkAgainstPriceRow(book: () => PricingBook, base: () => string, models: () => string[]) {
+  it("equals priceRow on every row (cost, components, list cost, tier, mode, source, ref, reason)", () => {
+    const fast = createRowPricer(book(), base());
+    fc.assert(
+      fc.property(fc.array(rowArb(models()), { minLength: 1, maxLength: 40 }), (rows) => {
+        for (const row of rows) expect(fast(row)).toEqual(priceRow(book(), row, base()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+}
+
+describe("createRowPricer on the hand-made fixture (tiers, batch, priority, private periods, regions)", () => {
+  let book: PricingBook;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await writeTempTree(PRICING_FIXTURE);
+    book = await loadPricingOrThrow(dir);
+  });
+  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => FIXTURE_MODELS);
+});
+
+describe("createRowPricer on the project's pricing/", () => {
+  let book: PricingBook;
+  const dir = path.resolve(import.meta.dirname, "../../../../pricing");
+  let models: string[] = [];
+  beforeAll(async () => {
+    book = await loadPricingOrThrow(dir);
+    models = [...book.accounts.values()].flatMap((a) => [...a.models.keys()].map((m) => `${a.name}/${m}`));
+  });
+  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => models);
+});
