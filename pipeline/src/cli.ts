@@ -1,13 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { catalogSyncCommand } from "./commands/catalog-sync.ts";
-import { commentCommand } from "./commands/comment.ts";
-import { diffCommand } from "./commands/diff.ts";
-import { extractCommand } from "./commands/extract.ts";
-import { quote } from "./commands/quote.ts";
-import { runCommand } from "./commands/run.ts";
-import { DEFAULT_SEED, sampleCommand } from "./commands/sample.ts";
-import { siteDataCommand } from "./commands/site-data.ts";
-import { validate } from "./commands/validate.ts";
+import { DEFAULT_SEED } from "./sample/generate-sample.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
 import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
@@ -15,7 +7,8 @@ import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
 /**
  * argv → commands. The only place that prints errors and decides exit codes:
  * 0 success, 1 problems found (invalid config, bad input), 2 usage errors,
- * 3 a pricing change that needs finance review (`costs comment`).
+ * 3 a pricing change that needs finance review (`costs comment`). Each command's module
+ * is imported when it runs, so `costs run` starts without loading Octokit or simple-git.
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -32,7 +25,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--pricing-dir <dir>", "pricing folder (catalog/, accounts/, private/)", "pricing")
     .option("--policies-dir <dir>", "policies folder", "policies")
     .action(async (opts: { pricingDir: string; policiesDir: string }) => {
-      exitCode = await validate(opts, io);
+      exitCode = await (await import("./commands/validate.ts")).validate(opts, io);
     });
 
   const quoteCommand = program
@@ -60,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const key = unit.field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
       if (typeof opts[key] === "string") units[unit.field] = opts[key];
     }
-    exitCode = await quote({ ...(opts as unknown as Parameters<typeof quote>[0]), units }, io);
+    exitCode = await (await import("./commands/quote.ts")).quote({ ...(opts as unknown as Parameters<typeof import("./commands/quote.ts").quote>[0]), units }, io);
   });
 
   program
@@ -74,9 +67,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--until <date>", "only rows on or before this UTC date (YYYY-MM-DD)")
     .addOption(new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"))
     .option("--columns <file>", "YAML column mapping for other exports (see docs/pipeline.md)")
+    .option("--threads <n>", "worker threads for JSON Lines (0: none; default: one per CPU, at most 8, for inputs over 32 MB)")
+    .option("--timings <file>", "write where the time went (per stage), peak memory and rows/s as JSON to this file")
     .option("--no-progress", "do not print progress to stderr")
     .action(async (opts) => {
-      exitCode = await runCommand(opts, io);
+      if (opts.threads !== undefined) {
+        const threads = Number(opts.threads);
+        if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new PipelineError({ field: "--threads", message: `must be a whole number from 0 to 64, got ${opts.threads}` });
+        opts.threads = threads;
+      }
+      exitCode = await (await import("./commands/run.ts")).runCommand(opts, io);
     });
 
   program
@@ -90,7 +90,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--since <date>", "first UTC date (YYYY-MM-DD)")
     .option("--until <date>", "last UTC date (YYYY-MM-DD)")
     .action(async (opts) => {
-      exitCode = await extractCommand(opts, io);
+      exitCode = await (await import("./commands/extract.ts")).extractCommand(opts, io);
+    });
+
+  program
+    .command("export-rates")
+    .description("write the resolved rate table (rates.parquet) and a portable SQL query that prices logs with it, for Spark SQL, Trino, BigQuery or DuckDB")
+    .requiredOption("--out <dir>", "folder for rates.parquet, price_logs.sql and README.md")
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/export-rates.ts")).exportRatesCommand(opts, io);
     });
 
   program
@@ -104,7 +113,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(new Option("--traces <source>", "token sizes and arrivals").choices(["auto", "builtin"]).default("auto"))
     .option("--committed", "regenerate the committed samples under data/sample/")
     .action(async (opts) => {
-      exitCode = await sampleCommand(opts, io);
+      exitCode = await (await import("./commands/sample.ts")).sampleCommand(opts, io);
     });
 
   program
@@ -116,7 +125,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--out <dir>", "where the JSON goes (read by the site build)", "site/.data")
     .option("--public-dir <dir>", "the site's public folder (downloads go to <dir>/data)", "site/public")
     .action(async (opts) => {
-      exitCode = await siteDataCommand(opts, io);
+      exitCode = await (await import("./commands/site-data.ts")).siteDataCommand(opts, io);
     });
 
   program
@@ -131,7 +140,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--pricing-path <path>", "the pricing folder inside the repository", "pricing")
     .option("--policies-path <path>", "the policies folder inside the repository", "policies")
     .action(async (opts) => {
-      exitCode = await diffCommand(opts, io);
+      exitCode = await (await import("./commands/diff.ts")).diffCommand(opts, io);
     });
 
   program
@@ -146,7 +155,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--label <name>", "label for changes that need finance review", "finance-review")
     .option("--dry-run", "print the comment and the label decision; no request, no token needed")
     .action(async (opts) => {
-      exitCode = await commentCommand(opts, io, process.env);
+      exitCode = await (await import("./commands/comment.ts")).commentCommand(opts, io, process.env);
     });
 
   program
@@ -162,7 +171,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--base <branch>", "base branch of the pull request", "main")
     .option("--remote <name>", "git remote to push the branch to", "origin")
     .action(async (opts) => {
-      exitCode = await catalogSyncCommand(opts, io, process.env);
+      exitCode = await (await import("./commands/catalog-sync.ts")).catalogSyncCommand(opts, io, process.env);
     });
 
   try {

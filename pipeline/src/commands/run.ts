@@ -1,10 +1,12 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { displayPath } from "../lib/errors.ts";
 import { formatTable } from "../lib/format-table.ts";
 import type { Io } from "../lib/io.ts";
 import { run, type RunOptions } from "../run.ts";
 import type { Manifest } from "../stages/write/index.ts";
 
-export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress"> & { progress?: boolean };
+export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress"> & { progress?: boolean; timings?: string };
 
 /**
  * `costs run`: the nightly job. Progress goes to stderr (at most every 2 s, so short runs
@@ -24,7 +26,26 @@ export async function runCommand(options: RunCommandOptions, io: Io, now: () => 
       io.err(`  ${rows.toLocaleString("en")} rows read (${Math.round(rows / ((t - started) / 1000)).toLocaleString("en")} rows/s)\n`);
     },
   });
-  io.out(summarize(result.manifest, displayPath(result.out, io.cwd) || ".", (Date.now() - started) / 1000));
+  const seconds = (Date.now() - started) / 1000;
+  io.out(summarize(result.manifest, displayPath(result.out, io.cwd) || ".", seconds));
+  if (options.timings) {
+    const t = result.timings;
+    const rows = result.manifest.counts.rows_read;
+    const report = {
+      wall_ms: Math.round(seconds * 1000),
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+      threads: t.threads,
+      rows,
+      rows_per_second: Math.round(rows / Math.max(seconds, 0.001)),
+      stages: [
+        { stage: "config", ms: Math.round(t.config), note: "load and check pricing/ and policies/, start worker threads" },
+        { stage: "read", ms: Math.round(t.read), note: "read (and gunzip) the input, cut it into chunks of whole lines" },
+        { stage: "parse+price", ms: Math.round(t.parse), note: "parse, attribute, validate, price and encode columns; summed over worker threads" },
+        { stage: "write", ms: Math.round(t.write), note: "rejects, extracts, FOCUS, manifest and the swap (day files are written while reading)" },
+      ],
+    };
+    await writeFile(path.resolve(io.cwd, options.timings), `${JSON.stringify(report, null, 2)}\n`);
+  }
   return 0;
 }
 

@@ -4,6 +4,28 @@ import type { Dataset } from "./dataset.ts";
 import { toCsv, type CsvKind } from "./to-csv.ts";
 import type { Column } from "./to-parquet.ts";
 
+/**
+ * Priced rows, or groups of them: with `requests` (rows per group) and, for FOCUS,
+ * `list_or_cost_usd` (list cost else cost, summed), and `metadata.<key>` columns holding
+ * one metadata value each. The run's rollup (engine/rollup.ts) has this shape.
+ */
+export type WeightedDataset = Dataset & {
+  requests?: number[];
+  list_or_cost_usd?: bigint[];
+  [column: `metadata.${string}`]: unknown[] | undefined;
+};
+
+const ones = new WeakMap<Dataset, number[]>();
+
+/** Rows per entry: the `requests` column, else 1 each. */
+export function weightsOf(dataset: Dataset): number[] {
+  const weights = (dataset as WeightedDataset).requests;
+  if (weights) return weights;
+  let list = ones.get(dataset);
+  if (!list || list.length !== dataset.length) ones.set(dataset, (list = new Array<number>(dataset.length).fill(1)));
+  return list;
+}
+
 /** The measures of every extract, after its group fields. */
 export const MEASURES = [
   ["requests", "int64"],
@@ -30,9 +52,11 @@ export interface ExtractTable {
  */
 export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTable {
   const columns: Record<string, unknown[]> = {};
+  const weighted = dataset as WeightedDataset;
   let parsed: Record<string, string>[] | undefined;
   for (const field of groupBy) {
     if (field === "month") columns[field] = (dataset.date as string[]).map((d) => d.slice(0, 7));
+    else if (field.startsWith("metadata.") && weighted[field as `metadata.${string}`]) columns[field] = weighted[field as `metadata.${string}`]!;
     else if (field.startsWith("metadata.")) {
       parsed ??= (dataset.metadata as (string | null)[]).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
       const key = field.slice("metadata.".length);
@@ -48,10 +72,11 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
     output_tokens: dataset.output_tokens,
     cost: dataset.cost_usd,
     list_cost: dataset.list_cost_usd,
-    unpriced: (dataset.price_source as string[]).map((s) => (s === "unpriced" ? 1 : 0)),
+    requests: weightsOf(dataset),
+    unpriced: (dataset.price_source as string[]).map((s, i) => (s === "unpriced" ? weightsOf(dataset)[i]! : 0)),
   });
   const grouped = table.groupby(...names).rollup({
-    requests: aq.op.count(),
+    requests: aq.op.sum("requests"),
     input_tokens: aq.op.sum("input_tokens"),
     cache_read_tokens: aq.op.sum("cache_read_tokens"),
     cache_write_tokens: aq.op.sum("cache_write_tokens"),

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import { formatNano } from "../../pricing/money.ts";
 import type { Dataset } from "./dataset.ts";
+import { weightsOf, type WeightedDataset } from "./extracts.ts";
 import { toCsv, type CsvKind } from "./to-csv.ts";
 import type { Column, ColumnKind } from "./to-parquet.ts";
 
@@ -51,10 +52,16 @@ export interface FocusExport {
 export function computeFocus(dataset: Dataset): FocusExport {
   const keep: number[] = [];
   const sources = dataset.price_source as string[];
-  for (let i = 0; i < dataset.length; i++) if (sources[i] !== "unpriced") keep.push(i);
+  const weights = weightsOf(dataset);
+  let excluded = 0;
+  for (let i = 0; i < dataset.length; i++) {
+    if (sources[i] !== "unpriced") keep.push(i);
+    else excluded += weights[i]!;
+  }
   const pick = (name: keyof Dataset) => keep.map((i) => (dataset[name] as unknown[])[i] ?? null);
   const cost = pick("cost_usd") as bigint[];
-  const list = pick("list_cost_usd") as (bigint | null)[];
+  const listOrCost = (dataset as WeightedDataset).list_or_cost_usd;
+  const list = listOrCost ? keep.map((i) => listOrCost[i]!) : (pick("list_cost_usd") as (bigint | null)[]).map((l, i) => l ?? cost[i]!);
   const table = aq.table({
     date: pick("date"),
     provider: pick("provider"),
@@ -70,13 +77,14 @@ export function computeFocus(dataset: Dataset): FocusExport {
     output: pick("output_tokens"),
     reasoning: pick("reasoning_tokens"),
     cost,
-    list: list.map((l, i) => l ?? cost[i]!),
+    list,
+    requests: keep.map((i) => weights[i]!),
   });
   const keys = ["date", "provider", "account", "model", "provider_model", "region", "team", "source"];
   const grouped = table
     .groupby(...keys)
     .rollup({
-      requests: aq.op.count(),
+      requests: aq.op.sum("requests"),
       input: aq.op.sum("input"),
       cache_read: aq.op.sum("cache_read"),
       cache_write: aq.op.sum("cache_write"),
@@ -128,7 +136,7 @@ export function computeFocus(dataset: Dataset): FocusExport {
   rows.sort((a, b) => compareRows(a, b, [2, 18, 19, 11, 20, 21]));
   let total = 0n;
   for (const row of rows) total += row[4] as bigint;
-  return { rows, totalCostNano: total, excludedUnpricedRequests: dataset.length - keep.length };
+  return { rows, totalCostNano: total, excludedUnpricedRequests: excluded };
 }
 
 export function focusToCsv(focus: FocusExport): string {

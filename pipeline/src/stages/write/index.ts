@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PolicyBook } from "../../policies/load-policies.ts";
@@ -7,12 +6,12 @@ import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
 import type { Reject } from "../../schemas/log-row.ts";
 import type { FileStats } from "../ingest/index.ts";
-import { appendColumns, emptyDataset, listPartitions, readPartitions, type Dataset } from "./dataset.ts";
-import { computeExtract, extractToColumns, extractToCsv } from "./extracts.ts";
+import { ROLLUP_COLUMNS, Rollup } from "../../engine/rollup.ts";
+import { listPartitions, readPartitions, type Dataset } from "./dataset.ts";
+import { computeExtract, extractToColumns, extractToCsv, weightsOf, type WeightedDataset } from "./extracts.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
-import type { PricedTable } from "./priced-schema.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
-import { Staging } from "./swap.ts";
+import type { Staging } from "./swap.ts";
 import { toCsv } from "./to-csv.ts";
 import { writeParquet } from "./to-parquet.ts";
 
@@ -21,7 +20,12 @@ export const TOOL = { name: "gateway-costs", version: "0.1.0" };
 
 export interface WriteInput {
   out: string;
-  days: Map<string, PricedTable>;
+  /** Where the run's priced day files already are (engine/day-files.ts). */
+  staging: Staging;
+  /** The run's priced day files in the staging folder, sorted by day. */
+  days: Array<{ day: string; relative: string; rows: number }>;
+  /** The run's rollup (engine/rollup.ts): extracts, FOCUS and totals are computed from it. */
+  rollup: Rollup;
   rejects: Reject[];
   stats: RunStats;
   policies: PolicyBook;
@@ -64,102 +68,111 @@ export interface RunOutputs {
 export type Manifest = ReturnType<typeof buildManifest>;
 
 /**
- * Writes every output of a run (SPEC 6) into a staging folder, then swaps it into `out`:
- * the run's days replace their `priced/date=…` partitions (other days stay), and the
- * rejects, extracts, FOCUS export and manifest are rebuilt over all partitions.
+ * Writes every output of a run (SPEC 6) into the staging folder the priced day files are
+ * already in, then swaps it into `out`: the run's days replace their `priced/date=…`
+ * partitions (other days stay), and the rejects, extracts, FOCUS export and manifest are
+ * rebuilt over all partitions: the run's rollup plus the rows of the partitions kept.
  */
 export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
-  const runDays = [...input.days.keys()].sort();
-  const staging = new Staging(input.out, createHash("sha256").update(`${process.pid}:${input.started.getTime()}`).digest("hex").slice(0, 12));
-  await staging.open();
-  try {
-    const moved: string[] = [];
-    const outputs: Outputs = { priced: [], extracts: [] };
-    const record = async (relative: string, format: OutputFile["format"], rows: number): Promise<OutputFile> => {
-      const file = staging.path(relative);
-      return { path: relative, format, rows, bytes: (await stat(file)).size, sha256: await sha256File(file) };
-    };
+  const staging = input.staging;
+  const runDays = input.days.map((d) => d.day);
+  const moved: string[] = [];
+  const outputs: Outputs = { priced: [], extracts: [] };
+  const record = async (relative: string, format: OutputFile["format"], rows: number): Promise<OutputFile> => {
+    const file = staging.path(relative);
+    return { path: relative, format, rows, bytes: (await stat(file)).size, sha256: await sha256File(file) };
+  };
 
-    // priced rows: one partition per UTC day of this run
-    const dataset = emptyDataset();
-    const kept = (await listPartitions(input.out)).filter((d) => !input.days.has(d));
-    await readPartitions(input.out, kept, dataset);
-    for (const day of runDays) {
-      const table = input.days.get(day)!;
-      const relative = `priced/date=${day}/part-00000.parquet`;
-      await mkdir(path.dirname(staging.path(relative)), { recursive: true });
-      const columns = table.columns();
-      await writeParquet(staging.path(relative), columns, { pricing_version: input.pricingVersion });
-      outputs.priced.push(await record(relative, "parquet", table.length));
-      moved.push(`priced/date=${day}`);
-      appendColumns(dataset, Object.fromEntries(columns.map((c) => [c.name, c.data])));
+  // priced rows: one partition per UTC day of this run, written while reading
+  for (const { day, relative, rows } of input.days) {
+    outputs.priced.push(await record(relative, "parquet", rows));
+    moved.push(`priced/date=${day}`);
+  }
+  const all = new Rollup(input.rollup.metadataKeys);
+  all.addRollup(input.rollup);
+  const kept = (await listPartitions(input.out)).filter((d) => !runDays.includes(d));
+  if (kept.length > 0) addRows(all, await readPartitions(input.out, kept));
+  const dataset = all.toColumns() as unknown as WeightedDataset;
+
+  // rejects, in input order
+  const rejects = [...input.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  await writeFile(
+    staging.path("rejects.csv"),
+    toCsv(["file", "line", "reason", "raw"], ["text", "number", "text", "text"], rejects.map((r) => [r.file, r.line, r.reason, r.raw])),
+  );
+  outputs.rejects = await record("rejects.csv", "csv", rejects.length);
+  moved.push("rejects.csv");
+
+  // extracts from the reviewed config, over every partition
+  await mkdir(staging.path("extracts"), { recursive: true });
+  for (const spec of input.policies.extracts) {
+    const extract = computeExtract(dataset, spec.group_by);
+    const files: OutputFile[] = [];
+    for (const format of spec.formats) {
+      const relative = `extracts/${spec.name}.${format}`;
+      if (format === "csv") await writeFile(staging.path(relative), extractToCsv(extract));
+      else await writeParquet(staging.path(relative), extractToColumns(extract), { pricing_version: input.pricingVersion });
+      files.push(await record(relative, format, extract.rows.length));
     }
+    outputs.extracts.push({ name: spec.name, group_by: spec.group_by, cost_usd: formatNano(extract.totalCostNano), files });
+  }
+  moved.push("extracts");
 
-    // rejects, in input order
-    const rejects = [...input.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-    await writeFile(
-      staging.path("rejects.csv"),
-      toCsv(["file", "line", "reason", "raw"], ["text", "number", "text", "text"], rejects.map((r) => [r.file, r.line, r.reason, r.raw])),
+  // FOCUS-shaped export
+  const focus = computeFocus(dataset);
+  await mkdir(staging.path("focus"), { recursive: true });
+  await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
+  await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
+  outputs.focus = {
+    cost_usd: formatNano(focus.totalCostNano),
+    excluded_unpriced_requests: focus.excludedUnpricedRequests,
+    files: [await record("focus/focus.csv", "csv", focus.rows.length), await record("focus/focus.parquet", "parquet", focus.rows.length)],
+  };
+  moved.push("focus");
+
+  const inputs = await Promise.all(
+    input.inputFiles.map(async (file, i) => {
+      const stats = input.fileStats.find((s) => s.file === displayPath(file, input.cwd)) ?? input.fileStats[i];
+      return {
+        file: displayPath(file, input.cwd),
+        sha256: await sha256File(file),
+        bytes: (await stat(file)).size,
+        format: stats?.format ?? null,
+        gzip: stats?.gzip ?? false,
+        preset: stats?.preset ?? null,
+        rows: stats?.rows ?? 0,
+        rejects: stats?.rejects ?? 0,
+        ignored_columns: stats?.ignored_columns ?? [],
+      };
+    }),
+  );
+  const manifest = buildManifest(input, inputs, runDays, dataset, outputs);
+  await writeFile(staging.path("manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  moved.push("manifest.json");
+  await staging.commit(moved);
+  return { out: input.out, manifest };
+}
+
+/** Adds the rows of partitions kept from earlier runs to a rollup, one request each. */
+function addRows(rollup: Rollup, rows: Dataset): void {
+  const keys = rollup.metadataKeys;
+  const column = (name: string) => rows[name as keyof Dataset] as unknown[];
+  const dims = ["date", ...ROLLUP_COLUMNS].map((name) => (name in rows ? column(name) : undefined));
+  for (let i = 0; i < rows.length; i++) {
+    const metadata = keys.length > 0 && rows.metadata[i] ? (JSON.parse(rows.metadata[i] as string) as Record<string, string>) : {};
+    const cost = (rows.cost_usd[i] as bigint | null) ?? null;
+    const list = (rows.list_cost_usd[i] as bigint | null) ?? null;
+    rollup.addGroup(
+      [...dims.map((d) => (d ? ((d[i] as string | null) ?? null) : null)), ...keys.map((k) => metadata[k] ?? null)],
+      [1, ...["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"].map((t) => Number(column(t)[i] ?? 0))],
+      0,
+      [cost ?? 0n, list ?? 0n, list ?? cost ?? 0n],
+      0,
     );
-    outputs.rejects = await record("rejects.csv", "csv", rejects.length);
-    moved.push("rejects.csv");
-
-    // extracts from the reviewed config, over every partition
-    await mkdir(staging.path("extracts"), { recursive: true });
-    for (const spec of input.policies.extracts) {
-      const extract = computeExtract(dataset, spec.group_by);
-      const files: OutputFile[] = [];
-      for (const format of spec.formats) {
-        const relative = `extracts/${spec.name}.${format}`;
-        if (format === "csv") await writeFile(staging.path(relative), extractToCsv(extract));
-        else await writeParquet(staging.path(relative), extractToColumns(extract), { pricing_version: input.pricingVersion });
-        files.push(await record(relative, format, extract.rows.length));
-      }
-      outputs.extracts.push({ name: spec.name, group_by: spec.group_by, cost_usd: formatNano(extract.totalCostNano), files });
-    }
-    moved.push("extracts");
-
-    // FOCUS-shaped export
-    const focus = computeFocus(dataset);
-    await mkdir(staging.path("focus"), { recursive: true });
-    await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
-    await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
-    outputs.focus = {
-      cost_usd: formatNano(focus.totalCostNano),
-      excluded_unpriced_requests: focus.excludedUnpricedRequests,
-      files: [await record("focus/focus.csv", "csv", focus.rows.length), await record("focus/focus.parquet", "parquet", focus.rows.length)],
-    };
-    moved.push("focus");
-
-    const inputs = await Promise.all(
-      input.inputFiles.map(async (file, i) => {
-        const stats = input.fileStats.find((s) => s.file === displayPath(file, input.cwd)) ?? input.fileStats[i];
-        return {
-          file: displayPath(file, input.cwd),
-          sha256: await sha256File(file),
-          bytes: (await stat(file)).size,
-          format: stats?.format ?? null,
-          gzip: stats?.gzip ?? false,
-          preset: stats?.preset ?? null,
-          rows: stats?.rows ?? 0,
-          rejects: stats?.rejects ?? 0,
-          ignored_columns: stats?.ignored_columns ?? [],
-        };
-      }),
-    );
-    const manifest = buildManifest(input, inputs, runDays, dataset, outputs);
-    await writeFile(staging.path("manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    moved.push("manifest.json");
-    await staging.commit(moved);
-    return { out: input.out, manifest };
-  } catch (error) {
-    await staging.discard();
-    throw error;
   }
 }
 
-
-function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], dataset: Dataset, outputs: Outputs) {
+function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], dataset: WeightedDataset, outputs: Outputs) {
   const finished = input.now();
   return {
     manifest_version: MANIFEST_VERSION,
@@ -183,19 +196,22 @@ export function datasetTotals(dataset: Dataset) {
   let ok = 0n;
   let unpriced = 0;
   const days = new Set<string>();
+  let rows = 0;
   const sources = dataset.price_source as string[];
   const statuses = dataset.policy_status as string[];
+  const weights = weightsOf(dataset);
   for (let i = 0; i < dataset.length; i++) {
     const c = (dataset.cost_usd[i] as bigint | null) ?? 0n;
     cost += c;
     list += (dataset.list_cost_usd[i] as bigint | null) ?? 0n;
     if (statuses[i] === "ok") ok += c;
-    if (sources[i] === "unpriced") unpriced++;
+    if (sources[i] === "unpriced") unpriced += weights[i]!;
+    rows += weights[i]!;
     days.add(dataset.date[i] as string);
   }
   return {
     days: [...days].sort(),
-    rows: dataset.length,
+    rows,
     cost_usd: formatNano(cost),
     list_cost_usd: formatNano(list),
     unpriced_requests: unpriced,

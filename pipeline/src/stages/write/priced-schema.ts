@@ -58,32 +58,3 @@ export const PRICED_COLUMNS = [
 ] as const satisfies ReadonlyArray<readonly [string, ColumnKind]>;
 
 export type PricedColumnName = (typeof PRICED_COLUMNS)[number][0];
-export type PricedRow = Record<PricedColumnName, unknown>;
-
-/** Collects priced rows column by column; `columns()` returns them sorted by timestamp, then request_id. */
-export class PricedTable {
-  readonly data: Record<string, unknown[]> = Object.fromEntries(PRICED_COLUMNS.map(([name]) => [name, []]));
-  length = 0;
-
-  push(row: PricedRow): void {
-    for (const [name] of PRICED_COLUMNS) this.data[name]!.push(row[name] ?? null);
-    this.length++;
-  }
-
-  /** Row order is deterministic whatever the input order: timestamp, then request_id. */
-  sortedOrder(): number[] {
-    const ts = this.data.timestamp as number[];
-    const ids = this.data.request_id as string[];
-    const order = Array.from({ length: this.length }, (_, i) => i);
-    order.sort((a, b) => ts[a]! - ts[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-    return order;
-  }
-
-  columns(): Column[] {
-    const order = this.sortedOrder();
-    return PRICED_COLUMNS.map(([name, kind]) => {
-      const source = this.data[name]!;
-      return { name, kind, data: order.map((i) => source[i]) };
-    });
-  }
-}

@@ -1,7 +1,5 @@
 import { formatNano, ratio } from "../../pricing/money.ts";
-import type { Attribution } from "../attribute/index.ts";
-import type { PriceColumns } from "../price/index.ts";
-import type { PolicyResult, PolicyStatus } from "../validate/index.ts";
+import type { PolicyStatus } from "../validate/index.ts";
 
 export interface Counts {
   rows_read: number;
@@ -30,20 +28,35 @@ export class RunStats {
   cost = 0n;
   listCost = 0n;
 
-  add(price: PriceColumns, policy: PolicyResult, attribution: Attribution, _date: string): void {
-    const cost = price.cost_nano ?? 0n;
-    if (price.price_source === "unpriced") {
-      this.counts.unpriced++;
-      const reason = price.unpriced_reason ?? "unknown";
-      this.unpricedReasons.set(reason, (this.unpricedReasons.get(reason) ?? 0) + 1);
-    } else this.counts.priced++;
-    bump(this.bySource, price.price_source, cost);
-    bump(this.byPolicy, policy.policy_status, cost);
-    for (const v of policy.policy_violations) this.violations.set(v, (this.violations.get(v) ?? 0) + 1);
-    if (attribution.overrides.length > 0) this.overrideRows++;
-    for (const key of attribution.overrides) this.overrides.set(key, (this.overrides.get(key) ?? 0) + 1);
-    this.cost += cost;
-    this.listCost += price.list_cost_nano ?? 0n;
+  /**
+   * Adds a group of `requests` priced rows that share these values (engine/rollup.ts):
+   * the same as `add` once per row. `violations` and `overrides` are the rows' JSON lists.
+   */
+  addGroup(group: {
+    requests: number;
+    price_source: string;
+    policy_status: PolicyStatus;
+    unpriced_reason: string | null;
+    violations: string;
+    overrides: string;
+    cost: bigint;
+    list: bigint;
+  }): void {
+    const n = group.requests;
+    if (n === 0) return;
+    if (group.price_source === "unpriced") {
+      this.counts.unpriced += n;
+      const reason = group.unpriced_reason ?? "unknown";
+      this.unpricedReasons.set(reason, (this.unpricedReasons.get(reason) ?? 0) + n);
+    } else this.counts.priced += n;
+    bump(this.bySource, group.price_source, group.cost, n);
+    bump(this.byPolicy, group.policy_status, group.cost, n);
+    for (const v of JSON.parse(group.violations) as string[]) this.violations.set(v, (this.violations.get(v) ?? 0) + n);
+    const overrides = JSON.parse(group.overrides) as string[];
+    if (overrides.length > 0) this.overrideRows += n;
+    for (const key of overrides) this.overrides.set(key, (this.overrides.get(key) ?? 0) + n);
+    this.cost += group.cost;
+    this.listCost += group.list;
   }
 
   /** The part of the manifest that describes this run. */
@@ -65,9 +78,9 @@ export class RunStats {
   }
 }
 
-function bump<K>(map: Map<K, Bucket>, key: K, cost: bigint): void {
+function bump<K>(map: Map<K, Bucket>, key: K, cost: bigint, requests = 1): void {
   const bucket = map.get(key) ?? { requests: 0, cost: 0n };
-  bucket.requests++;
+  bucket.requests += requests;
   bucket.cost += cost;
   map.set(key, bucket);
 }

@@ -5,9 +5,14 @@ import { parquetWriteBuffer } from "hyparquet-writer";
  * Column kinds of the project's Parquet files:
  * - `money`: nano-USD bigint → DECIMAL(18,9) on INT64 (a row's cost, up to 9.2 billion USD);
  * - `money_total`: nano-USD bigint → DECIMAL(38,9) on a 16-byte FIXED_LEN_BYTE_ARRAY (sums);
+ * - `rate`: a rate as the bigint of its value × 10^RATE_SCALE → DECIMAL(38,24) on a 16-byte
+ *   FIXED_LEN_BYTE_ARRAY (every rate of the upstream catalog is exact at 24 decimals);
  * - `timestamp`: epoch ms → TIMESTAMP(MILLIS, UTC).
  */
-export type ColumnKind = "string" | "int64" | "int32" | "boolean" | "timestamp" | "money" | "money_total" | "json";
+export type ColumnKind = "string" | "int64" | "int32" | "boolean" | "timestamp" | "money" | "money_total" | "rate" | "json";
+
+/** Decimal places of the `rate` kind. */
+export const RATE_SCALE = 24;
 
 export interface Column {
   name: string;
@@ -62,6 +67,15 @@ function schemaOf(kind: ColumnKind): Record<string, unknown> {
         scale: 9,
         precision: 38,
         logical_type: { type: "DECIMAL", scale: 9, precision: 38 },
+      };
+    case "rate":
+      return {
+        type: "FIXED_LEN_BYTE_ARRAY",
+        type_length: 16,
+        converted_type: "DECIMAL",
+        scale: RATE_SCALE,
+        precision: 38,
+        logical_type: { type: "DECIMAL", scale: RATE_SCALE, precision: 38 },
       };
   }
 }

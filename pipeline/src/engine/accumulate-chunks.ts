@@ -1,0 +1,76 @@
+import type { Reject } from "../schemas/log-row.ts";
+import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
+import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from "./chunk-processor.ts";
+import { keepRows, type DayFiles } from "./day-files.ts";
+import { DedupeSet } from "./dedupe-set.ts";
+import { Rollup, subtractRow } from "./rollup.ts";
+
+/** Row outcomes counted while merging; priced and unpriced rows are counted from the rollup. */
+export interface MergeCounts {
+  rows_read: number;
+  rejected: number;
+  duplicates: number;
+  virtual_parents: number;
+  out_of_window: number;
+}
+
+/**
+ * The main thread's side of a run: takes chunk results in input order, keeps the first
+ * row of each request_id (SPEC 3: duplicates keep their first occurrence, wherever they
+ * are), removes later ones from their segment and its partial rollup, counts every
+ * outcome, merges the rollup and hands each segment to the day files.
+ */
+export class ChunkAccumulator {
+  readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
+  readonly rejects: Reject[] = [];
+  readonly rollup: Rollup;
+  private readonly seen = new DedupeSet();
+
+  constructor(
+    metadataKeys: readonly string[],
+    private readonly files: DayFiles,
+  ) {
+    this.rollup = new Rollup(metadataKeys);
+  }
+
+  accept(result: ChunkResult): void {
+    const c = this.counts;
+    c.rows_read += result.items;
+    for (const reject of result.rejects) this.rejects.push(reject);
+    c.rejected += result.rejects.length;
+    const drops: Array<Uint8Array | undefined> = [];
+    const { hashes, outcome, position } = result;
+    for (let v = 0; v < result.valid; v++) {
+      const kind = outcome[v]!;
+      if (!this.seen.add(hashes[v * 3]!, hashes[v * 3 + 1]!, hashes[v * 3 + 2]!)) {
+        c.duplicates++;
+        if (kind >= 0) (drops[kind] ??= new Uint8Array(result.segments[kind]!.rows))[position[v]!] = 1;
+        continue;
+      }
+      if (kind === OUT_OF_WINDOW) c.out_of_window++;
+      else if (kind === VIRTUAL_PARENT) c.virtual_parents++;
+      else if (kind === PRICE_REJECT) {
+        c.rejected++;
+        this.rejects.push(result.priceRejects[position[v]!]!);
+      }
+    }
+    result.segments.forEach((segment, s) => {
+      let rows = segment.rows;
+      let columns: ColumnData[] = segment.columns;
+      const drop = drops[s];
+      if (drop) {
+        for (let r = 0; r < segment.rows; r++) if (drop[r]) subtractRow(segment.rollup, segment.columns, r);
+        ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));
+      }
+      this.rollup.merge(segment.day, segment.rollup, segment.columns);
+      if (rows > 0) this.files.write(segment.day, rows, columns);
+    });
+  }
+
+  /** An input-level problem that is not part of a chunk (an empty file, a truncated gzip). */
+  acceptReject(reject: Reject): void {
+    this.counts.rows_read++;
+    this.counts.rejected++;
+    this.rejects.push(reject);
+  }
+}

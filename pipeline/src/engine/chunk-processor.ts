@@ -1,0 +1,267 @@
+import { parseDecimal, toNano } from "../pricing/money.ts";
+import type { PolicyBook } from "../policies/load-policies.ts";
+import type { PricingBook } from "../pricing/load-pricing.ts";
+import type { IngestItem, LogRow, Reject } from "../schemas/log-row.ts";
+import { attribute } from "../stages/attribute/index.ts";
+import { COMPONENTS, createRowPricer } from "../stages/price/index.ts";
+import { validateMetadata } from "../stages/validate/index.ts";
+import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
+import { hashRequestId } from "./dedupe-set.ts";
+import { PartialRollupBuilder, ROLLUP_COLUMNS, type PartialRollup } from "./rollup.ts";
+import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
+
+/** What every thread needs to process rows: the same on all of them. */
+export interface ProcessConfig {
+  book: PricingBook;
+  policies: PolicyBook;
+  /** Price refs and reasons are made relative to this folder (the pricing folder's parent). */
+  refBase: string;
+  pricingVersion: string;
+  since?: string;
+  until?: string;
+}
+
+/** Outcomes of valid rows that are not priced rows of a segment. */
+export const OUT_OF_WINDOW = -1;
+export const VIRTUAL_PARENT = -2;
+export const PRICE_REJECT = -3;
+
+export interface Segment {
+  day: string;
+  rows: number;
+  columns: ColumnData[];
+  rollup: PartialRollup;
+}
+
+/** Everything a chunk of input turned into, before the main thread removes duplicates. */
+export interface ChunkResult {
+  /** Items read: rows and ingest rejects (a whole-file problem is one item). */
+  items: number;
+  /** Ingest rejects (bad JSON, wrong types…): they never reach dedupe. */
+  rejects: Reject[];
+  /** Valid rows, in input order: 3 hash words each, the outcome (≥ 0: segment index) and position (row in segment, or index into priceRejects). */
+  valid: number;
+  hashes: Uint32Array;
+  outcome: Int32Array;
+  position: Int32Array;
+  priceRejects: Reject[];
+  segments: Segment[];
+}
+
+const DAY_MS = 86_400_000;
+const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
+const COMPONENT_COLUMNS = COMPONENTS.map((c) => COLUMN[`${c}_cost_usd` as keyof typeof COLUMN]);
+const ROLLUP_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
+
+/**
+ * Attributes, validates and prices rows (SPEC 4.4, 5.3, 5.4) into per-day column segments
+ * and their partial rollups. One per thread, reused chunk after chunk; `take()` hands the
+ * chunk's result over and starts the next. Row semantics are those of run.ts's loop.
+ */
+export class ChunkProcessor {
+  private readonly price: ReturnType<typeof createRowPricer>;
+  private readonly metadataKeys: string[];
+  private readonly dayNames = new Map<number, string>();
+  private state!: {
+    items: number;
+    rejects: Reject[];
+    valid: number;
+    hashes: Uint32Array;
+    outcome: Int32Array;
+    position: Int32Array;
+    priceRejects: Reject[];
+    segments: Map<string, { index: number; builder: SegmentBuilder; rollup: PartialRollupBuilder }>;
+  };
+  private readonly codes = new Int32Array(ROLLUP_COLUMNS.length);
+  private readonly tokens = [0, 0, 0, 0, 0];
+
+  constructor(private readonly config: ProcessConfig) {
+    this.price = createRowPricer(config.book, config.refBase);
+    this.metadataKeys = [...new Set(config.policies.extracts.flatMap((e) => e.group_by).filter((f) => f.startsWith("metadata.")).map((f) => f.slice(9)))].sort();
+    this.reset();
+  }
+
+  /** Items added since the last `take()`. */
+  get pending(): number {
+    return this.state.items;
+  }
+
+  get rollupMetadataKeys(): string[] {
+    return this.metadataKeys;
+  }
+
+  private reset(): void {
+    this.state = {
+      items: 0,
+      rejects: [],
+      valid: 0,
+      hashes: new Uint32Array(3 * 4096),
+      outcome: new Int32Array(4096),
+      position: new Int32Array(4096),
+      priceRejects: [],
+      segments: new Map(),
+    };
+  }
+
+  /** One input item; `file` is the display path written to rejects and `source_file`. */
+  add(item: IngestItem, file: string): void {
+    if (item.kind === "reject") {
+      this.addReject({ file, line: item.line, reason: item.reason, raw: item.raw });
+      return;
+    }
+    this.addItemRow(item.row, file, item.line);
+  }
+
+  addReject(reject: Reject): void {
+    this.state.items++;
+    this.state.rejects.push(reject);
+  }
+
+  /** A valid row read from the input (counted as an item). */
+  addItemRow(row: LogRow, file: string, line: number): void {
+    this.state.items++;
+    this.addRow(row, file, line);
+  }
+
+  private addRow(row: LogRow, file: string, line: number): void {
+    const s = this.state;
+    const v = s.valid++;
+    if (v === s.outcome.length) this.growValid();
+    hashRequestId(row.request_id, s.hashes, v * 3);
+    const dayNumber = Math.floor(row.timestamp / DAY_MS);
+    let date = this.dayNames.get(dayNumber);
+    if (date === undefined) this.dayNames.set(dayNumber, (date = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10)));
+    const { since, until } = this.config;
+    if ((since && date < since) || (until && date > until)) {
+      s.outcome[v] = OUT_OF_WINDOW;
+      return;
+    }
+    if (row.virtual_model !== null) {
+      s.outcome[v] = VIRTUAL_PARENT;
+      return;
+    }
+    const price = this.price(row);
+    if ("reject" in price) {
+      s.outcome[v] = PRICE_REJECT;
+      s.position[v] = s.priceRejects.length;
+      s.priceRejects.push({ file, line, reason: price.reject, raw: JSON.stringify(row).slice(0, 4096) });
+      return;
+    }
+    const attribution = attribute(row, this.config.policies);
+    const policy = validateMetadata(row, attribution, this.config.policies);
+
+    let segment = s.segments.get(date);
+    if (!segment) {
+      segment = { index: s.segments.size, builder: new SegmentBuilder(date), rollup: new PartialRollupBuilder(this.metadataKeys) };
+      s.segments.set(date, segment);
+    }
+    const b = segment.builder;
+    const r = b.next();
+    s.outcome[v] = segment.index;
+    s.position[v] = r;
+    b.text(COLUMN.request_id, r, row.request_id);
+    b.number(COLUMN.timestamp, r, row.timestamp);
+    b.dict(COLUMN.date, r, date);
+    b.dict(COLUMN.model, r, row.model);
+    b.dict(COLUMN.provider_account, r, price.provider_account);
+    b.dict(COLUMN.provider, r, price.provider);
+    b.dict(COLUMN.provider_model, r, price.provider_model);
+    b.dict(COLUMN.region, r, price.region);
+    b.dict(COLUMN.subject_type, r, row.subject_type);
+    b.dict(COLUMN.subject, r, row.subject);
+    b.dict(COLUMN.user, r, attribution.user);
+    b.dict(COLUMN.virtual_account, r, attribution.virtual_account);
+    b.dict(COLUMN.pat_name, r, row.pat_name);
+    b.dict(COLUMN.teams, r, row.teams.length === 0 ? "[]" : JSON.stringify(row.teams));
+    b.dict(COLUMN.team, r, attribution.team);
+    b.number(COLUMN.input_tokens, r, row.input_tokens);
+    b.number(COLUMN.cache_read_tokens, r, row.cache_read_tokens);
+    b.number(COLUMN.cache_write_tokens, r, row.cache_write_tokens);
+    b.number(COLUMN.output_tokens, r, row.output_tokens);
+    b.number(COLUMN.reasoning_tokens, r, row.reasoning_tokens);
+    b.number(COLUMN.input_audio_tokens, r, row.input_audio_tokens);
+    b.number(COLUMN.output_audio_tokens, r, row.output_audio_tokens);
+    b.dict(COLUMN.input_images, r, row.input_images);
+    b.dict(COLUMN.output_images, r, row.output_images);
+    b.dict(COLUMN.input_characters, r, row.input_characters);
+    b.dict(COLUMN.input_seconds, r, row.input_seconds);
+    b.dict(COLUMN.output_seconds, r, row.output_seconds);
+    b.dict(COLUMN.queries, r, row.queries);
+    b.dict(COLUMN.pages, r, row.pages);
+    b.bool(COLUMN.batch, r, row.batch);
+    b.dict(COLUMN.service_tier, r, row.service_tier);
+    b.number(COLUMN.status_code, r, row.status_code);
+    b.dict(COLUMN.virtual_model, r, row.virtual_model);
+    b.text(COLUMN.metadata, r, sortedJson(attribution.metadata));
+    b.dict(COLUMN.metadata_overrides, r, attribution.overrides.length === 0 ? "[]" : JSON.stringify(attribution.overrides));
+    b.bigint(COLUMN.reported_cost_usd, r, row.reported_cost_usd === null ? null : toNano(parseDecimal(row.reported_cost_usd)));
+    b.dict(COLUMN.price_source, r, price.price_source);
+    b.dict(COLUMN.price_ref, r, price.price_ref);
+    b.dict(COLUMN.pricing_mode, r, price.pricing_mode);
+    b.dict(COLUMN.tier, r, price.tier);
+    b.dict(COLUMN.unpriced_reason, r, price.unpriced_reason);
+    for (let c = 0; c < COMPONENTS.length; c++) b.bigint(COMPONENT_COLUMNS[c]!, r, price.components[COMPONENTS[c]!]);
+    b.bigint(COLUMN.cost_usd, r, price.cost_nano);
+    b.bigint(COLUMN.list_cost_usd, r, price.list_cost_nano);
+    b.dict(COLUMN.policy_status, r, policy.policy_status);
+    b.dict(COLUMN.policy_violations, r, policy.policy_violations.length === 0 ? "[]" : JSON.stringify(policy.policy_violations));
+    b.dict(COLUMN.pricing_version, r, this.config.pricingVersion);
+    b.dict(COLUMN.source_file, r, file);
+    b.number(COLUMN.source_line, r, line);
+
+    const codes = this.codes;
+    for (let i = 0; i < ROLLUP_INDEX.length; i++) codes[i] = b.codeAt(ROLLUP_INDEX[i]!, r);
+    const tokens = this.tokens;
+    for (let t = 0; t < TOKEN_COLUMNS.length; t++) tokens[t] = row[TOKEN_COLUMNS[t]!];
+    segment.rollup.add(r, codes, attribution.metadata, tokens, price.cost_nano, price.list_cost_nano);
+  }
+
+  /** The chunk's result (buffers ready to transfer); the processor starts a new chunk. */
+  take(): ChunkResult {
+    const s = this.state;
+    const segments = [...s.segments.values()].map(({ builder, rollup }) => ({
+      day: builder.day,
+      rows: builder.rows,
+      columns: builder.finish(),
+      rollup: rollup.finish(builder.rows),
+    }));
+    const result: ChunkResult = {
+      items: s.items,
+      rejects: s.rejects,
+      valid: s.valid,
+      hashes: s.hashes.slice(0, s.valid * 3),
+      outcome: s.outcome.slice(0, s.valid),
+      position: s.position.slice(0, s.valid),
+      priceRejects: s.priceRejects,
+      segments,
+    };
+    this.reset();
+    return result;
+  }
+
+  private growValid(): void {
+    const s = this.state;
+    const n = s.outcome.length * 2;
+    const hashes = new Uint32Array(n * 3);
+    hashes.set(s.hashes);
+    const outcome = new Int32Array(n);
+    outcome.set(s.outcome);
+    const position = new Int32Array(n);
+    position.set(s.position);
+    s.hashes = hashes;
+    s.outcome = outcome;
+    s.position = position;
+  }
+}
+
+/** JSON of a string map with its keys in sorted order (usually they already are: then no copy is made). */
+export function sortedJson(object: Record<string, string>): string {
+  const keys = Object.keys(object);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  if (sorted) return JSON.stringify(object);
+  keys.sort();
+  const copy: Record<string, string> = {};
+  for (const key of keys) copy[key] = object[key]!;
+  return JSON.stringify(copy);
+}

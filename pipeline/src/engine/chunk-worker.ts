@@ -1,0 +1,81 @@
+/**
+ * The body of a `costs run` worker thread: loads the same pricing and policies as the
+ * main thread (and checks they hash to the same pricing version, so a file edited during
+ * the run cannot price part of it differently), then turns each JSON Lines chunk it is
+ * sent into a ChunkResult, transferring the column buffers back.
+ */
+import path from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import { hashFiles } from "../lib/hash.ts";
+import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
+import { listYamlFiles } from "../pricing/load-catalog.ts";
+import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
+import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema.ts";
+import { compilePreset, type CompiledPreset } from "../stages/ingest/compile-preset.ts";
+import { ChunkProcessor, type ChunkResult } from "./chunk-processor.ts";
+import { parseJsonlChunk } from "./parse-jsonl-chunk.ts";
+import { transferablesOf } from "./segment-builder.ts";
+
+export interface WorkerSetup {
+  pricingDir: string;
+  policiesDir: string;
+  pricingVersion: string;
+  since?: string;
+  until?: string;
+}
+
+export interface ChunkTask {
+  id: number;
+  /** The file as written to rejects and `source_file`; also keys the preset's column memory. */
+  file: string;
+  preset: PresetName | ColumnMapping;
+  bytes: Uint8Array;
+  firstLine: number;
+}
+
+export type WorkerReply =
+  | { type: "ready" }
+  | { type: "result"; id: number; result: ChunkResult; ignored: string[]; ms: { parse: number } }
+  | { type: "error"; id?: number; message: string; stack?: string };
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+
+async function start(): Promise<ChunkProcessor> {
+  const book = await loadPricingOrThrow(setup.pricingDir);
+  const policies = await loadPoliciesOrThrow(setup.policiesDir);
+  const files = [...(await listYamlFiles(setup.pricingDir)), ...policies.files];
+  const version = await hashFiles(files, path.dirname(setup.pricingDir));
+  if (version !== setup.pricingVersion) {
+    throw new Error(`pricing or policies changed while the run started (${setup.pricingVersion} → ${version}); run again`);
+  }
+  return new ChunkProcessor({ book, policies, refBase: path.dirname(setup.pricingDir), pricingVersion: version, since: setup.since, until: setup.until });
+}
+
+try {
+  const processor = await start();
+  const presets = new Map<string, CompiledPreset>();
+  port.on("message", (task: ChunkTask) => {
+    try {
+      const key = `${task.file}\0${JSON.stringify(task.preset)}`;
+      let preset = presets.get(key);
+      if (!preset) presets.set(key, (preset = compilePreset(task.preset)));
+      const t = performance.now();
+      parseJsonlChunk(task.bytes, task.firstLine, task.file, preset, processor);
+      const parse = performance.now() - t;
+      const result = processor.take();
+      const transfer: ArrayBuffer[] = [result.hashes.buffer as ArrayBuffer, result.outcome.buffer as ArrayBuffer, result.position.buffer as ArrayBuffer];
+      for (const segment of result.segments) {
+        transfer.push(...transferablesOf(segment.columns));
+        transfer.push(segment.rollup.keys.buffer as ArrayBuffer, segment.rollup.counts.buffer as ArrayBuffer, segment.rollup.groupOf.buffer as ArrayBuffer);
+      }
+      const reply: WorkerReply = { type: "result", id: task.id, result, ignored: preset.ignoredColumns(), ms: { parse } };
+      port.postMessage(reply, transfer);
+    } catch (error) {
+      port.postMessage({ type: "error", id: task.id, message: (error as Error).message, stack: (error as Error).stack } satisfies WorkerReply);
+    }
+  });
+  port.postMessage({ type: "ready" } satisfies WorkerReply);
+} catch (error) {
+  port.postMessage({ type: "error", message: (error as Error).message, stack: (error as Error).stack } satisfies WorkerReply);
+}

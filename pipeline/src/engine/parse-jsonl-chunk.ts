@@ -1,0 +1,29 @@
+import type { CompiledPreset } from "../stages/ingest/compile-preset.ts";
+import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
+import { parseJsonlLines } from "../stages/ingest/parse-jsonl-lines.ts";
+import { toLogRow } from "../stages/ingest/to-log-row.ts";
+import type { ChunkProcessor } from "./chunk-processor.ts";
+
+const decoder = new TextDecoder("utf-8");
+
+/**
+ * Parses a chunk of whole JSON Lines (split-jsonl.ts cut it at a line end) into the
+ * processor with the ingest stage's rules (parse-jsonl-lines.ts, to-log-row.ts); bad
+ * lines and rows become rejects with their raw text. Returns the number of items.
+ */
+export function parseJsonlChunk(bytes: Uint8Array, firstLine: number, file: string, preset: CompiledPreset, processor: ChunkProcessor): number {
+  return parseJsonlLines(decoder.decode(bytes), firstLine, {
+    record(line, value, raw) {
+      const result = toLogRow(value, preset);
+      if ("row" in result) processor.addItemRow(result.row, file, line);
+      else processor.addReject({ file, line, reason: result.reason, raw: cut(raw) });
+    },
+    problem(line, reason, raw) {
+      processor.addReject({ file, line, reason, raw: cut(raw) });
+    },
+  });
+}
+
+function cut(raw: string): string {
+  return raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
+}

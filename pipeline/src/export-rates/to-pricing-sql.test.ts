@@ -1,0 +1,283 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { UNIT_RATES } from "../pricing/call.ts";
+import { loadPricingOrThrow, type PricingBook } from "../pricing/load-pricing.ts";
+import { formatNano } from "../pricing/money.ts";
+import { COMPONENTS, priceRow, type PriceColumns } from "../stages/price/index.ts";
+import type { LogRow } from "../schemas/log-row.ts";
+import { writeParquet, type Column } from "../stages/write/to-parquet.ts";
+import { EXPORT_PRICING } from "./__fixtures__/export-pricing.ts";
+import { toPricingSql } from "./to-pricing-sql.ts";
+import { writeRates } from "./write-rates.ts";
+
+let root: string;
+let book: PricingBook;
+beforeAll(async () => {
+  root = await writeTempTree(Object.fromEntries(Object.entries(EXPORT_PRICING).map(([name, text]) => [`pricing/${name}`, text])));
+  book = await loadPricingOrThrow(path.join(root, "pricing"));
+  await writeRates(book, path.join(root, "export"), "test");
+});
+
+describe("price_logs.sql, the file", () => {
+  const sql = toPricingSql();
+
+  it("is comment lines, then one query ending in the file's only `;`", () => {
+    const lines = sql.split("\n");
+    const first = lines.findIndex((line) => !line.startsWith("--"));
+    expect(first).toBeGreaterThan(10);
+    expect(lines[first]).toBe("WITH");
+    expect(sql.indexOf(";")).toBe(sql.trimEnd().length - 1);
+    expect(sql.trimEnd().endsWith("\n;")).toBe(true);
+  });
+
+  it("stays away from DuckDB-only syntax", () => {
+    const query = sql.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n");
+    for (const duckdbOnly of ["::", "//", "GROUP BY ALL", "read_parquet", "QUALIFY", "EXCLUDE", "ILIKE", "STRUCT", "LIST_VALUE"]) {
+      expect(query, duckdbOnly).not.toContain(duckdbOnly);
+    }
+  });
+});
+
+/** A deterministic PRNG (mulberry32): the same calls on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MODELS = [
+  ...["flat", "nobatch", "cumul", "marg", "defreg", "prio", "prio-notiers", "audio", "units", "halfeven", "embed", "nocost", "alias", "missing"].map((m) => `acme-main/${m}`),
+  "acme-us/regional",
+  "acme-us/regional-star",
+  "priv/ft",
+  "priv/ft-nolist",
+  "extra/deep",
+  "extra/cachetiers",
+  "extra/voice",
+  "priv_eu/contract",
+  "priv_eu/nothing-yet",
+  // the models with unit rates, twice as often: images, characters, seconds, queries, pages
+  "acme-main/units",
+  "extra/voice",
+  "ghost/model",
+  "noslash",
+  "/lead",
+];
+const REGIONS = [null, null, null, "", "us-east-1", "eu-west-1", "ap-south-1", "sa-east-1", "*"];
+const TIMES = [
+  "2025-12-31T23:59:59.999Z",
+  "2026-01-01T00:00:00.000Z",
+  "2026-02-01T11:59:59.999Z",
+  "2026-02-01T12:00:00.000Z",
+  "2026-03-01T00:00:00.000Z",
+  "2026-04-30T23:59:59.999Z",
+  "2026-05-01T00:00:00.000Z",
+  "2026-06-30T23:59:59.999Z",
+  "2026-07-01T00:00:00.000Z",
+  "2026-08-15T10:00:00.000Z",
+];
+const SIZES = [0, 1, 5, 10, 30, 49, 50, 51, 99, 100, 101, 299, 300, 301, 399, 400, 401, 999, 1000, 1001, 1999, 2000, 2001, 4999, 5000, 5001, 200001];
+const UNITS = ["0", "1", "2", "12.5", "0.000000001", "1e3", "3.333333333", "7", ".5"];
+
+/** Calls over every model of the fixture, with counts at and around every threshold. */
+function makeRows(n: number): LogRow[] {
+  const next = random(20260616);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const upTo = (max: number) => (next() < 0.4 ? 0 : Math.min(max, next() < 0.5 ? pick(SIZES) : Math.floor(next() * (max + 1))));
+  return Array.from({ length: n }, (_, i) => {
+    const input = next() < 0.5 ? pick(SIZES) : Math.floor(next() * 6000);
+    const cacheRead = upTo(input);
+    const cacheWrite = upTo(input - cacheRead);
+    const output = next() < 0.1 ? 0 : next() < 0.5 ? pick(SIZES) : Math.floor(next() * 3000);
+    const row: LogRow = {
+      request_id: `r${String(i).padStart(5, "0")}`,
+      timestamp: Date.parse(pick(TIMES)),
+      model: pick(MODELS),
+      region: pick(REGIONS),
+      subject_type: null,
+      subject: null,
+      pat_name: null,
+      teams: [],
+      input_tokens: input,
+      cache_read_tokens: cacheRead,
+      cache_write_tokens: cacheWrite,
+      output_tokens: output,
+      reasoning_tokens: 0,
+      input_audio_tokens: next() < 0.3 ? upTo(input - cacheRead - cacheWrite) : 0,
+      output_audio_tokens: next() < 0.3 ? upTo(output) : 0,
+      input_images: null,
+      output_images: null,
+      input_characters: null,
+      input_seconds: null,
+      output_seconds: null,
+      queries: null,
+      pages: null,
+      batch: next() < 0.3,
+      service_tier: pick([null, null, "priority", "flex"]),
+      status_code: 200,
+      virtual_model: null,
+      metadata: {},
+      reported_cost_usd: null,
+    };
+    for (const { field } of UNIT_RATES) if (next() < 0.2) row[field] = pick(UNITS);
+    return row;
+  });
+}
+
+const TOKENS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "output_audio_tokens"] as const;
+
+/** The log rows as the priced Parquet types them; a count of 0 is sometimes written as NULL (the SQL reads NULL as 0). */
+async function writeLogs(file: string, rows: LogRow[]): Promise<void> {
+  const columns: Column[] = [
+    { name: "request_id", kind: "string", data: rows.map((r) => r.request_id) },
+    { name: "timestamp", kind: "timestamp", data: rows.map((r) => r.timestamp) },
+    { name: "model", kind: "string", data: rows.map((r) => r.model) },
+    { name: "region", kind: "string", data: rows.map((r) => r.region) },
+    ...TOKENS.map((name): Column => ({ name, kind: "int64", data: rows.map((r, i) => (r[name] === 0 && i % 3 === 0 ? null : r[name])) })),
+    ...UNIT_RATES.map(({ field }): Column => ({ name: field, kind: "string", data: rows.map((r) => r[field]) })),
+    { name: "batch", kind: "boolean", data: rows.map((r, i) => (!r.batch && i % 4 === 0 ? null : r.batch)) },
+    { name: "service_tier", kind: "string", data: rows.map((r) => r.service_tier) },
+  ];
+  await writeParquet(file, columns);
+}
+
+/** Runs price_logs.sql in DuckDB over `rates.parquet` and a logs Parquet file; rows by request_id, values as text. */
+async function priceWithSql(exportDir: string, logsFile: string): Promise<Map<string, Record<string, string | null>>> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(`CREATE VIEW rates AS SELECT * FROM read_parquet('${path.join(exportDir, "rates.parquet")}')`);
+    await connection.run(`CREATE VIEW logs AS SELECT * FROM read_parquet('${logsFile}')`);
+    const query = (await readFile(path.join(exportDir, "price_logs.sql"), "utf8")).trimEnd().replace(/;$/, "");
+    const reader = await connection.runAndReadAll(`SELECT * FROM (${query}) priced ORDER BY request_id`);
+    const rows = reader.getRowObjectsJson() as Array<Record<string, string | null>>;
+    return new Map(rows.map((row) => [row.request_id!, row]));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The engine's answer in the SQL's output columns. */
+function expected(price: PriceColumns, row: LogRow): Record<string, string | null> {
+  const money = (nano: bigint | null) => (nano === null ? null : formatNano(nano));
+  return {
+    request_id: row.request_id,
+    date: new Date(row.timestamp).toISOString().slice(0, 10),
+    model: row.model,
+    provider_account: price.provider_account,
+    provider: price.provider,
+    provider_model: price.provider_model,
+    region: price.region,
+    price_source: price.price_source,
+    price_ref: price.price_ref,
+    pricing_mode: price.pricing_mode,
+    tier: price.tier,
+    ...Object.fromEntries(COMPONENTS.map((c) => [`${c}_cost_usd`, money(price.components[c])])),
+    cost_usd: money(price.cost_nano),
+    list_cost_usd: money(price.list_cost_nano),
+  };
+}
+
+describe("price_logs.sql prices like the engine", () => {
+  it("every generated call of the fixture, row for row, to the nano-USD", async () => {
+    const rows = makeRows(4000);
+    const file = path.join(root, "logs.parquet");
+    await writeLogs(file, rows);
+    const got = await priceWithSql(path.join(root, "export"), file);
+    expect(got.size).toBe(rows.length);
+
+    let compared = 0;
+    const seen = { unpriced: 0, private: 0, marginal: 0, tiers: 0, list: 0, units: 0, audio: 0, priority: 0, batch: 0 };
+    for (const row of rows) {
+      const price = priceRow(book, row, root);
+      const sql = got.get(row.request_id)!;
+      if ("reject" in price) continue; // never reaches the priced output
+      const { unpriced_reason, ...rest } = sql;
+      expect(rest, row.request_id).toEqual(expected(price, row));
+      expect(unpriced_reason === null, `${row.request_id} reason`).toBe(price.price_source !== "unpriced");
+      compared++;
+      if (price.price_source === "unpriced") seen.unpriced++;
+      if (price.price_source === "private") seen.private++;
+      if (price.pricing_mode === "marginal") seen.marginal++;
+      if (price.tier?.startsWith("from")) seen.tiers++;
+      if (price.price_source === "private" && price.list_cost_nano !== null) seen.list++;
+      if (price.components.input_image || price.components.input_second || price.components.page) seen.units++;
+      if (price.components.input_audio || price.components.output_audio) seen.audio++;
+      if (row.service_tier === "priority" && price.price_source !== "unpriced") seen.priority++;
+      if (row.batch && price.price_source !== "unpriced") seen.batch++;
+    }
+    // The comparison covered every rule, not only the easy rows.
+    expect(compared).toBeGreaterThan(3500);
+    for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(20);
+  });
+
+  it("hand-worked rows: half-even ties, tier thresholds, periods, priority and list prices", async () => {
+    const base = makeRows(1)[0]!;
+    const call = (id: string, overrides: Partial<LogRow>): LogRow => ({
+      ...base,
+      request_id: id,
+      timestamp: Date.parse("2026-03-01T12:00:00Z"),
+      region: null,
+      input_tokens: 0,
+      cache_read_tokens: 0,
+      cache_write_tokens: 0,
+      output_tokens: 0,
+      input_audio_tokens: 0,
+      output_audio_tokens: 0,
+      batch: false,
+      service_tier: null,
+      ...Object.fromEntries(UNIT_RATES.map((u) => [u.field, null])),
+      ...overrides,
+    });
+    const rows = [
+      // 30 × 1.5e-10 = 4.5 nano → 4 (even); 10 × 1.5e-10 = 1.5 nano → 2 (even)
+      call("tie", { model: "acme-main/halfeven", input_tokens: 30, output_tokens: 10 }),
+      // a prompt of exactly 1000 stays on the base rate; 1001 reaches the tier, for every token
+      call("at-threshold", { model: "acme-main/cumul", input_tokens: 1000, output_tokens: 10 }),
+      call("above-threshold", { model: "acme-main/cumul", input_tokens: 1001, output_tokens: 10 }),
+      // marginal from 0: all 400 input tokens are above 0: 300 at 0.0000004, 100 at 0.0000005
+      call("marginal", { model: "extra/deep", input_tokens: 400 }),
+      // the contract starts at 12:00 UTC: one millisecond before, only the list price exists
+      call("before-contract", { model: "priv_eu/contract", timestamp: Date.parse("2026-02-01T11:59:59.999Z"), input_tokens: 1000 }),
+      call("contract", { model: "priv_eu/contract", timestamp: Date.parse("2026-02-01T12:00:00Z"), input_tokens: 1000, service_tier: "priority", output_tokens: 100 }),
+      call("seconds", { model: "acme-main/units", input_seconds: "0.0000000001" }),
+    ];
+    const file = path.join(root, "hand.parquet");
+    await writeLogs(file, rows);
+    const got = await priceWithSql(path.join(root, "export"), file);
+    const pick = (id: string, ...keys: string[]) => Object.fromEntries(keys.map((k) => [k, got.get(id)![k]]));
+    expect(pick("tie", "input_cost_usd", "output_cost_usd", "cost_usd")).toEqual({ input_cost_usd: "0.000000004", output_cost_usd: "0.000000002", cost_usd: "0.000000006" });
+    expect(pick("at-threshold", "tier", "cost_usd")).toEqual({ tier: "base", cost_usd: "0.001040000" });
+    expect(pick("above-threshold", "tier", "cost_usd")).toEqual({ tier: "from 1000", cost_usd: "0.002052000" });
+    expect(pick("marginal", "pricing_mode", "tier", "cost_usd")).toEqual({ pricing_mode: "marginal", tier: "from 300", cost_usd: "0.000170000" });
+    expect(pick("before-contract", "price_source", "cost_usd", "list_cost_usd", "region")).toEqual({
+      price_source: "unpriced",
+      cost_usd: null,
+      list_cost_usd: "0.000069000",
+      region: "eu-west-1",
+    });
+    expect(pick("contract", "price_source", "tier", "input_cost_usd", "output_cost_usd", "list_cost_usd")).toEqual({
+      price_source: "private",
+      tier: "base",
+      input_cost_usd: "0.001100000",
+      output_cost_usd: "0.000700000",
+      list_cost_usd: "0.000096600",
+    });
+    // the one case the SQL does not price: a unit quantity below the nano
+    expect(got.get("seconds")!.price_source).toBe("unpriced");
+    expect(got.get("seconds")!.unpriced_reason).toMatch(/more than 9 decimal places/);
+    for (const row of rows.slice(0, -1)) {
+      const { unpriced_reason: _reason, ...sql } = got.get(row.request_id)!;
+      expect(sql, row.request_id).toEqual(expected(priceRow(book, row, root) as PriceColumns, row));
+    }
+  });
+});

@@ -1,0 +1,316 @@
+import { UNIT_RATES } from "../pricing/call.ts";
+import { COMPONENTS, type ComponentName } from "../pricing/price-call.ts";
+
+/** What each token component counts (the request fee counts 1); `{x}` is `cost` or `list`. */
+const TOKEN_COUNTS: Partial<Record<ComponentName, string>> = {
+  input: "s.{x}_text_input",
+  cache_read: "s.cache_read_tokens",
+  cache_write: "s.cache_write_tokens",
+  input_audio: "s.input_audio_tokens",
+  output: "s.{x}_text_output",
+  output_audio: "s.output_audio_tokens",
+  request: "1",
+};
+/** Token components whose tokens make the call unpriced when the entry has no rate for them. */
+const REQUIRED: Array<[ComponentName, string]> = [
+  ["input", "{x}_text_input"],
+  ["cache_read", "cache_read_tokens"],
+  ["cache_write", "cache_write_tokens"],
+  ["output", "{x}_text_output"],
+];
+const FLAGGED: ComponentName[] = ["input", "cache_read", "cache_write", "input_audio", "output", "output_audio"];
+const UNIT_QUANTITY = "DECIMAL(38, 9)";
+
+/**
+ * `price_logs.sql`: one portable SELECT that prices a `logs` relation with the `rates`
+ * table of rates.parquet, row for row like `costs run` (SPEC 4.4). The same text for every
+ * pricing folder: everything that depends on the files is in the table. The file holds
+ * comment lines, then exactly one query ending in the only `;` of the file.
+ */
+export function toPricingSql(): string {
+  const sides = ["cost", "list"] as const;
+  const units = UNIT_RATES.map((u) => u.field);
+  const componentSql = (fn: (c: ComponentName) => string, separator = ",\n") => COMPONENTS.map(fn).join(separator);
+  return `${HEADER}
+WITH
+-- 1. one row per log row: counts default to 0, the variant decides batch / priority rates
+calls AS (
+  SELECT
+    l.request_id,
+    l.timestamp AS called_at,
+    l.model,
+    NULLIF(l.region, '') AS row_region,
+${["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"]
+  .map((f) => `    COALESCE(l.${f}, 0) AS ${f},`)
+  .join("\n")}
+${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
+    CASE WHEN ${units.map((f) => `CAST(l.${f} AS DECIMAL(38, 18)) <> CAST(l.${f} AS ${UNIT_QUANTITY})`).join("\n      OR ")}
+      THEN 1 ELSE 0 END AS units_too_precise,
+    CASE
+      WHEN l.service_tier = 'priority' AND COALESCE(l.batch, FALSE) THEN 'priority_batch'
+      WHEN l.service_tier = 'priority' THEN 'priority'
+      WHEN COALESCE(l.batch, FALSE) THEN 'batch'
+      ELSE 'standard'
+    END AS variant
+  FROM logs l
+),
+account_rows AS (
+  SELECT a.provider_account, a.provider FROM rates a WHERE a.kind = 'account'
+),
+model_rows AS (
+  SELECT m.model, m.provider_account, m.provider, m.provider_model, m.price_source, m.default_region
+  FROM rates m WHERE m.kind = 'model'
+),
+-- a price entry is in force from valid_from (inclusive) to valid_to (exclusive)
+entry_rows AS (
+  SELECT e.model, e.applies_to, e.price_ref, e.price_source, e.region, e.default_region,
+    COALESCE(e.effective_from, TIMESTAMP '1900-01-01 00:00:00') AS valid_from,
+    COALESCE(e.effective_to, TIMESTAMP '9999-12-31 00:00:00') AS valid_to
+  FROM rates e WHERE e.kind = 'entry'
+),
+-- which components each entry and variant has a rate for
+entry_rates AS (
+  SELECT x.model, x.applies_to, x.price_ref, x.variant,
+${FLAGGED.map((c) => `    MAX(CASE WHEN x.component = '${c}' THEN 1 ELSE 0 END) AS has_${c}`).join(",\n")}
+  FROM rates x WHERE x.kind = 'rate'
+  GROUP BY x.model, x.applies_to, x.price_ref, x.variant
+),
+-- 2. account, model and region: the row's, else the account's, else the catalog default
+resolved AS (
+  SELECT
+    c.*,
+    m.model AS declared_model,
+    m.price_source AS declared_cost,
+    COALESCE(m.provider_account, a.provider_account) AS provider_account,
+    COALESCE(m.provider, a.provider) AS provider,
+    m.provider_model,
+    CASE WHEN m.model IS NOT NULL THEN COALESCE(c.row_region, m.default_region) END AS region
+  FROM calls c
+  LEFT JOIN model_rows m ON m.model = c.model
+  LEFT JOIN account_rows a
+    ON m.model IS NULL AND SUBSTRING(c.model, 1, LENGTH(a.provider_account) + 1) = a.provider_account || '/'
+),
+-- 3. the price entry in force: the one for the region, else the "*" one
+chosen AS (
+  SELECT
+    r.*,
+    COALESCE(ce.price_ref, cs.price_ref) AS cost_ref,
+    COALESCE(ce.price_source, cs.price_source) AS cost_source,
+    COALESCE(le.price_ref, ls.price_ref) AS list_ref
+  FROM resolved r
+${sides
+  .flatMap((side) => [
+    [`${side[0]}e`, side, `COALESCE(r.row_region, ${side[0]}e.default_region)`],
+    [`${side[0]}s`, side, "'*'"],
+  ])
+  .map(
+    ([alias, side, region]) =>
+      `  LEFT JOIN entry_rows ${alias}
+    ON ${alias}.applies_to = '${side}' AND ${alias}.model = r.model AND ${alias}.region = ${region}
+    AND r.called_at >= ${alias}.valid_from AND r.called_at < ${alias}.valid_to`,
+  )
+  .join("\n")}
+),
+-- 4. text tokens (audio with an audio rate is priced apart) and the entry's components
+counted AS (
+  SELECT
+    h.*,
+${sides
+  .map(
+    (side) => `    h.input_tokens - h.cache_read_tokens - h.cache_write_tokens
+      - CASE WHEN ${side[0]}f.has_input_audio = 1 THEN h.input_audio_tokens ELSE 0 END AS ${side}_text_input,
+    h.output_tokens - CASE WHEN ${side[0]}f.has_output_audio = 1 THEN h.output_audio_tokens ELSE 0 END AS ${side}_text_output,
+${FLAGGED.map((c) => `    COALESCE(${side[0]}f.has_${c}, 0) AS ${side}_has_${c}`).join(",\n")}`,
+  )
+  .join(",\n")}
+  FROM chosen h
+${sides
+  .map(
+    (side) => `  LEFT JOIN entry_rates ${side[0]}f
+    ON ${side[0]}f.model = h.model AND ${side[0]}f.applies_to = '${side}' AND ${side[0]}f.price_ref = h.${side}_ref AND ${side[0]}f.variant = h.variant`,
+  )
+  .join("\n")}
+),
+-- 5. unpriced: unknown model, no entry in force, tokens without a rate
+status AS (
+  SELECT
+    k.*,
+${sides
+  .map(
+    (side) => `    CASE WHEN k.declared_model IS NULL OR k.${side}_ref IS NULL OR k.units_too_precise = 1
+${REQUIRED.map(([c, count]) => `      OR (k.${count.replace("{x}", side)} > 0 AND k.${side}_has_${c} = 0)`).join("\n")}
+      THEN 1 ELSE 0 END AS ${side}_unpriced`,
+  )
+  .join(",\n")},
+    CASE
+      WHEN k.declared_model IS NULL AND k.provider_account IS NULL THEN 'unknown provider account in model ' || COALESCE(k.model, '(none)')
+      WHEN k.declared_model IS NULL THEN 'model ' || k.model || ' is not declared in account ' || k.provider_account
+      WHEN k.cost_ref IS NULL AND k.declared_cost = 'private' THEN 'no private price in force for region ' || COALESCE(k.region, '(none)') || ' or "*"'
+      WHEN k.cost_ref IS NULL THEN 'no catalog cost entry for region ' || COALESCE(k.region, '(none)') || ' or "*"'
+      WHEN k.units_too_precise = 1 THEN 'a unit quantity has more than 9 decimal places: price this row with costs run'
+${REQUIRED.map(([c, count]) => `      WHEN k.${count.replace("{x}", "cost")} > 0 AND k.cost_has_${c} = 0 THEN k.cost_ref || ' has no rate for ${c.replace("_", " ")} tokens'`).join("\n")}
+    END AS unpriced_reason
+  FROM counted k
+),
+-- 6. one line per call and rate: the quantity priced at that rate (SPEC 4.4 step 5).
+-- nano_rate is the rate when it has at most 9 decimals: tokens at such a rate cost a whole
+-- number of nano-USD, so they need no rounding (the rounding below is the slow part)
+rate_rows AS (
+  SELECT x.model, x.applies_to, x.price_ref, x.variant, x.component, x.tier_from, x.tier_to, x.pricing_mode, x.rate,
+    CASE WHEN CAST(x.rate AS DECIMAL(38, 9)) = x.rate THEN CAST(x.rate AS DECIMAL(38, 9)) END AS nano_rate
+  FROM rates x WHERE x.kind = 'rate'
+),
+lines AS (
+${sides
+  .map(
+    (side) => `  SELECT s.request_id, x.applies_to, x.component, x.tier_from, x.tier_to, x.pricing_mode, x.rate, x.nano_rate,
+    s.input_tokens AS prompt_tokens,
+    CASE x.component
+${Object.entries(TOKEN_COUNTS)
+  .map(([c, count]) => `      WHEN '${c}' THEN ${count!.replace("{x}", side)}`)
+  .join("\n")}
+    END AS token_count,
+    CASE x.component
+${UNIT_RATES.map((u) => `      WHEN '${u.component}' THEN s.${u.field}`).join("\n")}
+    END AS unit_quantity
+  FROM status s
+  JOIN rate_rows x
+    ON x.applies_to = '${side}' AND x.model = s.model AND x.price_ref = s.${side}_ref AND x.variant = s.variant
+  WHERE s.${side}_unpriced = 0${side === "list" ? " AND s.declared_cost = 'private'" : ""}`,
+  )
+  .join("\n  UNION ALL\n")}
+),
+amounts AS (
+  SELECT n.request_id, n.applies_to, n.component, n.tier_from, n.pricing_mode, n.unit_quantity, n.rate, n.nano_rate,
+    CASE
+      WHEN n.token_count IS NULL THEN NULL
+      WHEN n.pricing_mode IS NULL THEN n.token_count
+      -- marginal: like tax brackets on the component's own count
+      WHEN n.pricing_mode = 'marginal'
+        THEN GREATEST(LEAST(n.token_count, COALESCE(n.tier_to, n.token_count)) - COALESCE(n.tier_from, 0), 0)
+      -- cumulative: every token at the highest tier the prompt size is strictly above
+      WHEN (n.tier_from IS NULL OR n.prompt_tokens > n.tier_from) AND (n.tier_to IS NULL OR n.prompt_tokens <= n.tier_to)
+        THEN n.token_count
+      ELSE 0
+    END AS token_quantity
+  FROM lines n
+),
+-- 7. each component's exact cost, rounded once, half to even, to nano-USD
+component_sums AS (
+  SELECT a.request_id, a.applies_to, a.component,
+    SUM(a.token_quantity * a.nano_rate) AS nano_amount,
+    SUM(CASE WHEN a.nano_rate IS NULL THEN a.token_quantity * a.rate END) AS token_amount,
+    SUM(a.unit_quantity * a.rate) AS unit_amount,
+    MAX(a.pricing_mode) AS pricing_mode,
+    MAX(a.tier_from) AS top_tier
+  FROM amounts a
+  WHERE a.token_quantity > 0 OR a.unit_quantity > 0
+  GROUP BY a.request_id, a.applies_to, a.component
+),
+component_exact AS (
+  SELECT m.request_id, m.applies_to, m.component, m.pricing_mode, m.top_tier, m.nano_amount, m.unit_amount,
+    m.token_amount + COALESCE(m.nano_amount, 0) AS token_amount
+  FROM component_sums m
+),
+component_rounding AS (
+  SELECT e.request_id, e.applies_to, e.component, e.pricing_mode, e.top_tier, e.nano_amount, e.token_amount, e.unit_amount,
+    CAST(ROUND(e.token_amount, 9) AS DECIMAL(38, 9)) AS token_up,
+    CAST(ROUND(e.unit_amount, 9) AS DECIMAL(38, 9)) AS unit_up
+  FROM component_exact e
+),
+component_costs AS (
+  SELECT g.request_id, g.applies_to, g.component, g.pricing_mode, g.top_tier,
+    CAST(CASE
+      WHEN g.unit_amount IS NOT NULL THEN ${halfEven("g.unit_amount", "g.unit_up")}
+      WHEN g.token_amount IS NOT NULL THEN ${halfEven("g.token_amount", "g.token_up")}
+      ELSE g.nano_amount
+    END AS DECIMAL(18, 9)) AS cost
+  FROM component_rounding g
+),
+-- one row per call: its components side by side, the totals, the tier reached and the mode
+rounded AS (
+  SELECT k.request_id,
+${componentSql((c) => `    MAX(CASE WHEN k.applies_to = 'cost' AND k.component = '${c}' THEN k.cost END) AS cost_${c}`)},
+    SUM(CASE WHEN k.applies_to = 'cost' THEN k.cost END) AS cost_total,
+    SUM(CASE WHEN k.applies_to = 'list' THEN k.cost END) AS list_total,
+    MAX(CASE WHEN k.applies_to = 'cost' THEN k.pricing_mode END) AS pricing_mode,
+    MAX(CASE WHEN k.applies_to = 'cost' THEN k.top_tier END) AS top_tier
+  FROM component_costs k
+  GROUP BY k.request_id
+)
+SELECT
+  s.request_id,
+  CAST(CAST(s.called_at AS DATE) AS VARCHAR) AS date,
+  s.model,
+  s.provider_account,
+  s.provider,
+  s.provider_model,
+  s.region,
+  CASE WHEN s.cost_unpriced = 1 THEN 'unpriced' ELSE s.cost_source END AS price_source,
+  s.cost_ref AS price_ref,
+  CASE WHEN s.cost_unpriced = 0 THEN r.pricing_mode END AS pricing_mode,
+  CASE WHEN s.cost_unpriced = 0 AND r.pricing_mode IS NOT NULL THEN COALESCE('from ' || CAST(r.top_tier AS VARCHAR), 'base') END AS tier,
+  s.unpriced_reason,
+${componentSql((c) => `  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_${c}, 0) AS DECIMAL(18, 9)) END AS ${c}_cost_usd`)},
+  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS DECIMAL(18, 9)) END AS cost_usd,
+  CASE
+    WHEN s.declared_cost = 'public' AND s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS DECIMAL(18, 9))
+    WHEN s.declared_cost = 'private' AND s.list_unpriced = 0 THEN CAST(COALESCE(r.list_total, 0) AS DECIMAL(18, 9))
+  END AS list_cost_usd
+FROM status s
+LEFT JOIN rounded r ON r.request_id = s.request_id
+;
+`;
+}
+
+/**
+ * x (≥ 0) rounded half to even to 9 decimals in portable SQL, given `up` = ROUND(x, 9)
+ * (half away from zero everywhere, computed once: it is the slow part): an exact tie
+ * (up − x = 0.5 nano) goes to the even neighbour, twice x/2 rounded (x/2 ends in .25 or
+ * .75 nano, never a tie).
+ */
+function halfEven(x: string, up: string): string {
+  return `CASE WHEN ${up} - ${x} = 0.0000000005 THEN 2 * CAST(ROUND(${x} * 0.5, 9) AS DECIMAL(38, 9)) ELSE ${up} END`;
+}
+
+const HEADER = `-- price_logs.sql: prices gateway log rows with the rates of rates.parquet, exactly as
+-- \`costs run\` does (SPEC 4.4). Written by \`costs export-rates\`, the same text for every
+-- pricing folder. README.md beside this file and docs/export-rates.md show how to run it
+-- on DuckDB, Spark SQL, Trino and BigQuery.
+--
+-- Reads two relations:
+--   rates  the table of rates.parquet (rows of kind account, model, entry and rate)
+--   logs   one row per model call, with the canonical columns (SPEC 3) of the priced
+--          Parquet: request_id VARCHAR, timestamp TIMESTAMP (UTC), model VARCHAR,
+--          region VARCHAR (NULL: the account's region, else the catalog default),
+--          input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
+--          input_audio_tokens, output_audio_tokens BIGINT (NULL means 0),
+--          input_images, output_images, input_characters, input_seconds, output_seconds,
+--          queries, pages VARCHAR decimal text (NULL: none), batch BOOLEAN (NULL: false),
+--          service_tier VARCHAR ('priority' selects priority_pricing)
+-- Returns one row per log row, unknown models included (unpriced, never dropped):
+--   request_id, date (VARCHAR YYYY-MM-DD, UTC), model, provider_account, provider,
+--   provider_model, region (resolved), price_source (public, private or unpriced),
+--   price_ref, pricing_mode, tier, unpriced_reason, one <component>_cost_usd per component
+--   (${COMPONENTS.join(", ")}),
+--   cost_usd and list_cost_usd. Money is DECIMAL(18, 9), NULL when unpriced.
+--
+-- Assumes what the priced output guarantees: request_id is unique (deduplicate raw logs
+-- first, keeping the first row), virtual-model parent rows are left out, and every row is
+-- valid (cache_read + cache_write <= input_tokens, input audio within the uncached input,
+-- output audio within output_tokens, no negative counts): costs run rejects the others.
+-- Not expressed here, so such a row comes back unpriced with the reason instead of a
+-- wrong number: a unit quantity with more than 9 decimal places.
+-- Limits: one call's token component below 10^14 USD, a unit component below 100,000 USD
+-- (exact intermediates of scale 24 and 33 in 38 digits): beyond, the engine reports overflow.
+--
+-- Dialect spots (otherwise ANSI SQL: CTEs, CASE, LEFT JOIN, GROUP BY, UNION ALL):
+--   1. Decimals. DuckDB and Trino keep every scale as written. Spark SQL needs
+--      spark.sql.decimalOperations.allowPrecisionLoss=false, else it cuts products to 6
+--      decimals. BigQuery: replace DECIMAL(p, s) with BIGNUMERIC(p, s).
+--   2. Rounding half to even is written out with ROUND (half away from zero in DuckDB, Trino
+--      and BigQuery, HALF_UP in Spark: the same for costs >= 0). An engine with a half-even
+--      ROUND may use it instead (BigQuery: ROUND(x, 9, 'ROUND_HALF_EVEN')).
+--   3. Types and time zone. Spark and BigQuery: replace VARCHAR with STRING. The date and the
+--      private price periods are UTC: run with the session time zone set to UTC (DuckDB
+--      SET TimeZone = 'UTC', Spark spark.sql.session.timeZone=UTC, Trino SET TIME ZONE 'UTC').`;

@@ -1,0 +1,69 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { hashFiles } from "../lib/hash.ts";
+import { listYamlFiles } from "../pricing/load-catalog.ts";
+import type { PricingBook } from "../pricing/load-pricing.ts";
+import { Staging } from "../stages/write/swap.ts";
+import { writeParquet } from "../stages/write/to-parquet.ts";
+import { buildRateTable } from "./build-rate-table.ts";
+import { toExportReadme, type RateTableCounts } from "./to-export-readme.ts";
+import { toPricingSql } from "./to-pricing-sql.ts";
+import { toRateColumns } from "./to-rate-columns.ts";
+
+export const EXPORT_FILES = ["rates.parquet", "price_logs.sql", "README.md"] as const;
+
+export interface WrittenRates {
+  out: string;
+  rows: number;
+  counts: RateTableCounts;
+  /** Content hash of the pricing files the rates come from. */
+  pricingVersion: string;
+  files: Array<{ file: (typeof EXPORT_FILES)[number]; bytes: number }>;
+}
+
+/**
+ * Writes rates.parquet, price_logs.sql and README.md into `out`. They are staged and
+ * moved into place together, so a failed export leaves the previous one as it was.
+ * `stagingId` names the staging folder (the caller's process id, say).
+ */
+export async function writeRates(book: PricingBook, out: string, stagingId: string): Promise<WrittenRates> {
+  const refBase = path.dirname(book.dir);
+  const rows = buildRateTable(book, refBase);
+  const columns = toRateColumns(rows);
+  const counts: RateTableCounts = { accounts: 0, models: 0, entries: 0, rates: 0 };
+  for (const row of rows) {
+    if (row.kind === "account") counts.accounts++;
+    else if (row.kind === "model") counts.models++;
+    else if (row.kind === "entry") counts.entries++;
+    else counts.rates++;
+  }
+  const pricingVersion = await hashFiles(await listYamlFiles(book.dir), refBase);
+
+  const staging = new Staging(out, stagingId);
+  await staging.open();
+  try {
+    const sql = toPricingSql();
+    const readme = toExportReadme(counts, pricingVersion);
+    const parquetBytes = await writeParquet(staging.path("rates.parquet"), columns, {
+      "gateway-costs.pricing_version": pricingVersion,
+      "gateway-costs.table": "resolved rates, see docs/export-rates.md",
+    });
+    await writeFile(staging.path("price_logs.sql"), sql);
+    await writeFile(staging.path("README.md"), readme);
+    await staging.commit([...EXPORT_FILES]);
+    return {
+      out,
+      rows: rows.length,
+      counts,
+      pricingVersion,
+      files: [
+        { file: "rates.parquet", bytes: parquetBytes },
+        { file: "price_logs.sql", bytes: Buffer.byteLength(sql) },
+        { file: "README.md", bytes: Buffer.byteLength(readme) },
+      ],
+    };
+  } catch (error) {
+    await staging.discard();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+/** A line longer than this many characters is reported and skipped (not a log row; saves memory). */
+export const MAX_LINE_CHARS = 1 << 26;
+
+/** Where parseJsonlLines sends each non-blank line. */
+export interface JsonlSink {
+  /** A line holding a JSON object. */
+  record(line: number, value: Record<string, unknown>, raw: string): void;
+  /** A line that is not valid JSON, or not an object. */
+  problem(line: number, reason: string, raw: string): void;
+}
+
+/**
+ * The JSON Lines rules for whole lines of text starting at physical line `firstLine`:
+ * LF or CRLF endings; blank lines skipped (but counted); a line that is not valid JSON →
+ * `invalid JSON: …`; a JSON value that is not an object → `not a JSON object`. Returns
+ * the number of non-blank lines. A line longer than `maxLineChars` → `line longer than …
+ * characters` (split-jsonl.ts also stops one that never ends). Shared by readJsonl and the run's worker threads.
+ */
+export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink, maxLineChars = MAX_LINE_CHARS): number {
+  let items = 0;
+  let line = firstLine;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+    if (stop - start > maxLineChars) {
+      items++;
+      sink.problem(line, `line longer than ${maxLineChars} characters`, text.slice(start, start + 4096));
+    } else if (stop > start) {
+      const raw = text.slice(start, stop);
+      let value: unknown;
+      let failure: string | undefined;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        if (raw.trim() !== "") failure = `invalid JSON: ${(error as Error).message}`;
+      }
+      if (failure !== undefined) {
+        items++;
+        sink.problem(line, failure, raw);
+      } else if (value !== undefined) {
+        items++;
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) sink.record(line, value as Record<string, unknown>, raw);
+        else sink.problem(line, "not a JSON object", raw);
+      }
+    }
+    line++;
+    start = end + 1;
+  }
+  return items;
+}
