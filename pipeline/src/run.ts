@@ -27,6 +27,7 @@ import path from "node:path";
 import { ChunkAccumulator } from "./engine/accumulate-chunks.ts";
 import { ChunkProcessor } from "./engine/chunk-processor.ts";
 import { DayFiles } from "./engine/day-files.ts";
+import { Rollups } from "./engine/rollup.ts";
 import { readInputs } from "./engine/read-inputs.ts";
 import { ThreadPool } from "./engine/thread-pool.ts";
 import { hashFiles } from "./lib/hash.ts";
@@ -105,7 +106,9 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const dayFiles = new DayFiles((relative) => staging.path(relative), { pricing_version: pricingVersion });
   try {
     const processor = new ChunkProcessor({ book, policies, refBase: path.dirname(pricingDir), pricingVersion, since: options.since, until: options.until });
-    const accumulator = new ChunkAccumulator(processor.rollupMetadataKeys, dayFiles);
+    const { writeOutputs, rollupOutputs } = await writeStage;
+    const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
+    const accumulator = new ChunkAccumulator(rollups, dayFiles);
     const fileStats = await readInputs(files, {
       cwd: options.cwd,
       preset: options.preset ?? "auto",
@@ -123,8 +126,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
 
     const stats = new RunStats();
     Object.assign(stats.counts, accumulator.counts);
-    for (const group of accumulator.rollup.entries()) {
-      const d = group.dims;
+    for (const group of rollups.get("stats").entries()) {
+      const d = group.values;
       stats.addGroup({
         requests: group.requests,
         price_source: d.price_source!,
@@ -136,12 +139,11 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
         list: group.list,
       });
     }
-    const { writeOutputs } = await writeStage;
     const result = await writeOutputs({
       out,
       staging,
       days,
-      rollup: accumulator.rollup,
+      rollups,
       rejects: accumulator.rejects,
       stats,
       policies,

@@ -3,7 +3,7 @@ import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
 import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from "./chunk-processor.ts";
 import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
-import { Rollup, subtractRow } from "./rollup.ts";
+import { subtractRow, type Rollups } from "./rollup.ts";
 
 /** Row outcomes counted while merging; priced and unpriced rows are counted from the rollup. */
 export interface MergeCounts {
@@ -18,20 +18,17 @@ export interface MergeCounts {
  * The main thread's side of a run: takes chunk results in input order, keeps the first
  * row of each request_id (SPEC 3: duplicates keep their first occurrence, wherever they
  * are), removes later ones from their segment and its partial rollup, counts every
- * outcome, merges the rollup and hands each segment to the day files.
+ * outcome, merges the rollups and hands each segment to the day files.
  */
 export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
   readonly rejects: Reject[] = [];
-  readonly rollup: Rollup;
   private readonly seen = new DedupeSet();
 
   constructor(
-    metadataKeys: readonly string[],
+    readonly rollups: Rollups,
     private readonly files: DayFiles,
-  ) {
-    this.rollup = new Rollup(metadataKeys);
-  }
+  ) {}
 
   accept(result: ChunkResult): void {
     const c = this.counts;
@@ -62,7 +59,7 @@ export class ChunkAccumulator {
         for (let r = 0; r < segment.rows; r++) if (drop[r]) subtractRow(segment.rollup, segment.columns, r);
         ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));
       }
-      this.rollup.merge(segment.day, segment.rollup, segment.columns);
+      this.rollups.merge(segment.day, segment.rollup, segment.columns);
       if (rows > 0) this.files.write(segment.day, rows, columns);
     });
   }

@@ -213,7 +213,7 @@ export class ChunkProcessor {
     for (let i = 0; i < ROLLUP_INDEX.length; i++) codes[i] = b.codeAt(ROLLUP_INDEX[i]!, r);
     const tokens = this.tokens;
     for (let t = 0; t < TOKEN_COLUMNS.length; t++) tokens[t] = row[TOKEN_COLUMNS[t]!];
-    segment.rollup.add(r, codes, attribution.metadata, tokens, price.cost_nano, price.list_cost_nano);
+    segment.rollup.add(r, codes, attribution.metadata, tokens, price.cost_nano, price.list_cost_nano, price.price_source === "unpriced");
   }
 
   /** The chunk's result (buffers ready to transfer); the processor starts a new chunk. */

@@ -1,13 +1,14 @@
 /**
- * The run's totals at the finest grain any output needs: one group per distinct
- * (date, user, virtual account, team, model, provider, account, provider model, region,
- * price source, policy status, unpriced reason, violations, overrides, metadata keys of
- * the extracts), with request counts, token sums and exact nano-USD sums. Extracts, the
- * FOCUS export, the manifest's counts and totals are all computed from it, so they add
- * up to each other by construction, and its size grows with distinct groups, not rows.
+ * The run's totals, grouped: request counts, token sums and exact nano-USD sums.
  *
- * Workers build a partial rollup per segment (one UTC day of one chunk); the main thread
- * subtracts the rows it finds to be duplicates and merges the partials in input order.
+ * Workers build a partial rollup per segment (one UTC day of one chunk) at the finest
+ * grain any output needs: (user, virtual account, team, model, provider, account,
+ * provider model, region, price source, policy status, unpriced reason, violations,
+ * overrides, metadata keys of the extracts). The main thread subtracts the rows it finds
+ * to be duplicates and projects each partial group into one rollup per output (each
+ * extract's group_by, the FOCUS grain, the run's stats, the dataset totals): their size
+ * grows with the distinct groups of each output, not with rows, and every output sums
+ * the same rows, so they add up to each other by construction.
  */
 import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
 import { COLUMN } from "./segment-builder.ts";
@@ -31,7 +32,7 @@ export const ROLLUP_COLUMNS = [
 export type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
 
 /** Number measures per group, in order. */
-export const COUNT_MEASURES = ["requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
+export const COUNT_MEASURES = ["requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "unpriced_requests"] as const;
 /** Money measures per group: cost (unpriced: 0), list cost (none: 0), list cost else cost (FOCUS ListCost). */
 export const MONEY_MEASURES = ["cost_usd", "list_cost_usd", "list_or_cost_usd"] as const;
 
@@ -81,7 +82,7 @@ export class PartialRollupBuilder {
    * Adds one row: `codes` are its dictionary codes of ROLLUP_COLUMNS (segment-local),
    * `metadata` its metadata after injection.
    */
-  add(row: number, codes: Int32Array, metadata: Record<string, string>, tokens: readonly number[], cost: bigint | null, list: bigint | null): void {
+  add(row: number, codes: Int32Array, metadata: Record<string, string>, tokens: readonly number[], cost: bigint | null, list: bigint | null, unpriced: boolean): void {
     const key = this.scratch;
     key.set(codes);
     for (let k = 0; k < this.metadataKeys.length; k++) {
@@ -120,7 +121,8 @@ export class PartialRollupBuilder {
     this.groupOf[row] = group;
     const c = group * NC;
     this.counts[c] = this.counts[c]! + 1;
-    for (let m = 1; m < NC; m++) this.counts[c + m] = this.counts[c + m]! + tokens[m - 1]!;
+    for (let m = 1; m < NC - 1; m++) this.counts[c + m] = this.counts[c + m]! + tokens[m - 1]!;
+    if (unpriced) this.counts[c + NC - 1] = this.counts[c + NC - 1]! + 1;
     const g = group * NM;
     if (cost !== null) this.money[g] = this.money[g]! + cost;
     if (list !== null) this.money[g + 1] = this.money[g + 1]! + list;
@@ -153,6 +155,7 @@ export function subtractRow(partial: PartialRollup, columns: ColumnData[], row: 
     partial.counts[c + 1 + m] = partial.counts[c + 1 + m]! - (columns[column] as { values: Float64Array }).values[row]!;
   });
   const cost = moneyAt(columns[COLUMN.cost_usd]!, row);
+  if (cost === null) partial.counts[c + NC - 1]!--; // only unpriced rows have no cost
   const list = moneyAt(columns[COLUMN.list_cost_usd]!, row);
   const g = group * NM;
   if (cost !== null) partial.money[g] = partial.money[g]! - cost;
@@ -166,29 +169,37 @@ function moneyAt(column: ColumnData, row: number): bigint | null {
   return nulls && nulls[row] ? null : values[row]!;
 }
 
-/** The merged rollup of a run (main thread): groups keyed by per-dimension value ids. */
+/** Totals grouped by some dimensions (an output's): groups keyed by per-dimension value ids. */
 export class Rollup {
-  /** Per dimension (date, ROLLUP_COLUMNS, metadata keys): value → id, and id → value. */
+  /** Per dimension: value → id, and id → value. */
   private readonly ids: Array<Map<string, number>>;
   private readonly values: string[][];
   private readonly heads = new Map<number, number>();
   private readonly nextInChain: Array<number | undefined> = [];
   /** groups × width value ids (-1: null). */
-  private keys: number[] = [];
-  readonly counts: number[] = [];
-  readonly money: bigint[] = [];
+  private keys = new Int32Array(1024);
+  private counts = new Float64Array(1024);
+  private readonly money: bigint[] = [];
   private readonly width: number;
   private readonly scratch: Int32Array;
 
-  constructor(readonly metadataKeys: readonly string[]) {
-    this.width = 1 + ROLLUP_COLUMNS.length + metadataKeys.length;
-    this.ids = Array.from({ length: this.width }, () => new Map());
-    this.values = Array.from({ length: this.width }, () => []);
+  constructor(readonly dimensions: readonly string[]) {
+    this.width = dimensions.length;
+    this.ids = dimensions.map(() => new Map());
+    this.values = dimensions.map(() => []);
     this.scratch = new Int32Array(this.width);
   }
 
   get groups(): number {
     return this.nextInChain.length;
+  }
+
+  /** Adds measures to the group of these values (one per dimension). */
+  add(values: ReadonlyArray<string | null>, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
+    for (let d = 0; d < this.width; d++) this.scratch[d] = this.idOf(d, values[d] ?? null);
+    const group = this.groupOfScratch();
+    for (let m = 0; m < NC; m++) this.counts[group * NC + m]! += counts[countsAt + m]!;
+    for (let m = 0; m < NM; m++) this.money[group * NM + m] = this.money[group * NM + m]! + money[moneyAt + m]!;
   }
 
   private idOf(dimension: number, value: string | null): number {
@@ -206,87 +217,53 @@ export class Rollup {
   /** The group of the ids in `scratch`, created empty when new. */
   private groupOfScratch(): number {
     const key = this.scratch;
+    const width = this.width;
     let hash = 0x9e3779b9;
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ (key[i]! + 1), 0x01000193);
+    for (let i = 0; i < width; i++) hash = Math.imul(hash ^ (key[i]! + 1), 0x01000193);
     hash >>>= 0;
     let group = this.heads.get(hash);
     while (group !== undefined) {
-      const at = group * this.width;
+      const at = group * width;
       let same = true;
-      for (let i = 0; i < key.length && same; i++) same = this.keys[at + i] === key[i];
+      for (let i = 0; i < width && same; i++) same = this.keys[at + i] === key[i];
       if (same) return group;
       group = this.nextInChain[group];
     }
     group = this.nextInChain.length;
     this.nextInChain.push(this.heads.get(hash));
     this.heads.set(hash, group);
-    for (let i = 0; i < key.length; i++) this.keys.push(key[i]!);
-    for (let m = 0; m < NC; m++) this.counts.push(0);
+    if ((group + 1) * width > this.keys.length) this.keys = grow(this.keys, (group + 1) * width);
+    if ((group + 1) * NC > this.counts.length) this.counts = grow(this.counts, (group + 1) * NC);
+    this.keys.set(key, group * width);
     for (let m = 0; m < NM; m++) this.money.push(0n);
     return group;
   }
 
-  private addMeasures(group: number, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
-    for (let m = 0; m < NC; m++) this.counts[group * NC + m] = this.counts[group * NC + m]! + counts[countsAt + m]!;
-    for (let m = 0; m < NM; m++) this.money[group * NM + m] = this.money[group * NM + m]! + money[moneyAt + m]!;
-  }
-
-  /** Adds a group given by its values (date, ROLLUP_COLUMNS, metadata keys) and measures. */
-  addGroup(dims: ReadonlyArray<string | null>, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
-    for (let d = 0; d < this.width; d++) this.scratch[d] = this.idOf(d, dims[d] ?? null);
-    this.addMeasures(this.groupOfScratch(), counts, countsAt, money, moneyAt);
-  }
-
-  addRollup(other: Rollup): void {
-    for (let g = 0; g < other.groups; g++) this.addGroup(other.dimsOf(g), other.counts, g * NC, other.money, g * NM);
-  }
-
-  /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
-  merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
-    const width = ROLLUP_COLUMNS.length + this.metadataKeys.length;
-    // Local codes → this rollup's ids, once per dictionary entry rather than per group.
-    const maps = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues].map((dictionary, d) =>
-      Int32Array.from(dictionary, (value) => this.idOf(d + 1, value)),
-    );
-    const dayId = this.idOf(0, day);
-    for (let g = 0; g < partial.groups; g++) {
-      if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
-      this.scratch[0] = dayId;
-      for (let d = 0; d < width; d++) {
-        const code = partial.keys[g * width + d]!;
-        this.scratch[d + 1] = code < 0 ? -1 : maps[d]![code]!;
-      }
-      this.addMeasures(this.groupOfScratch(), partial.counts, g * NC, partial.money, g * NM);
-    }
-  }
-
-  /** The values of group `g`: date, ROLLUP_COLUMNS, metadata keys. */
-  dimsOf(g: number): Array<string | null> {
-    const dims: Array<string | null> = [];
+  /** The values of group `g`, one per dimension. */
+  valuesOf(g: number): Array<string | null> {
+    const values: Array<string | null> = [];
     for (let d = 0; d < this.width; d++) {
       const id = this.keys[g * this.width + d]!;
-      dims.push(id < 0 ? null : this.values[d]![id]!);
+      values.push(id < 0 ? null : this.values[d]![id]!);
     }
-    return dims;
+    return values;
   }
 
-  /** Each group as named dimensions and measures, for the run's stats. */
-  *entries(): Generator<{ dims: Record<string, string | null>; requests: number; cost: bigint; list: bigint }> {
-    const names = ["date", ...ROLLUP_COLUMNS];
+  /** Each group as named values and measures. */
+  *entries(): Generator<{ values: Record<string, string | null>; requests: number; cost: bigint; list: bigint }> {
     for (let g = 0; g < this.groups; g++) {
-      const values = this.dimsOf(g);
-      const dims: Record<string, string | null> = {};
-      names.forEach((name, d) => (dims[name] = values[d] ?? null));
-      yield { dims, requests: this.counts[g * NC]!, cost: this.money[g * NM]!, list: this.money[g * NM + 1]! };
+      const list = this.valuesOf(g);
+      const values: Record<string, string | null> = {};
+      this.dimensions.forEach((name, d) => (values[name] = list[d] ?? null));
+      yield { values, requests: this.counts[g * NC]!, cost: this.money[g * NM]!, list: this.money[g * NM + 1]! };
     }
   }
 
-  /** The rollup as weighted columns (`requests` = rows per group), the shape extracts and FOCUS read. */
+  /** The groups as weighted columns (`requests` = rows per group): the shape extracts and FOCUS read. */
   toColumns(): Record<string, unknown[]> & { length: number } {
-    const names = ["date", ...ROLLUP_COLUMNS, ...this.metadataKeys.map((k) => `metadata.${k}`)];
     const n = this.groups;
     const columns: Record<string, unknown[]> = {};
-    names.forEach((name, d) => {
+    this.dimensions.forEach((name, d) => {
       const values = this.values[d]!;
       columns[name] = Array.from({ length: n }, (_, g) => {
         const id = this.keys[g * this.width + d]!;
@@ -296,5 +273,81 @@ export class Rollup {
     COUNT_MEASURES.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.counts[g * NC + m]!)));
     MONEY_MEASURES.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.money[g * NM + m]!)));
     return Object.assign(columns, { length: n });
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(array: T, atLeast: number): T {
+  let size = array.length * 2;
+  while (size < atLeast) size *= 2;
+  const grown = new (array.constructor as new (n: number) => T)(size);
+  grown.set(array as never);
+  return grown;
+}
+
+/** The dimensions a partial rollup group has: the date, ROLLUP_COLUMNS, then `metadata.<key>` per extract key. */
+export function fineDimensions(metadataKeys: readonly string[]): string[] {
+  return ["date", ...ROLLUP_COLUMNS, ...metadataKeys.map((k) => `metadata.${k}`)];
+}
+
+/**
+ * One rollup per output, filled from partial rollups (main thread) or from rows of
+ * partitions kept from earlier runs. A dimension is one of fineDimensions, or `month`
+ * (the date's YYYY-MM).
+ */
+export class Rollups {
+  readonly byName = new Map<string, Rollup>();
+  private readonly fine: string[];
+  /** Per output rollup: where each of its dimensions comes from in a fine group (-1: month of the date). */
+  private readonly picks: Array<{ name: string; rollup: Rollup; from: number[] }> = [];
+
+  constructor(
+    readonly metadataKeys: readonly string[],
+    outputs: ReadonlyArray<{ name: string; dimensions: readonly string[] }>,
+  ) {
+    this.fine = fineDimensions(metadataKeys);
+    for (const { name, dimensions } of outputs) {
+      const rollup = new Rollup(dimensions);
+      this.byName.set(name, rollup);
+      this.picks.push({
+        name,
+        rollup,
+        from: dimensions.map((d) => {
+          if (d === "month") return -1;
+          const at = this.fine.indexOf(d);
+          if (at < 0) throw new Error(`rollup dimension ${d} is not one of ${this.fine.join(", ")}`);
+          return at;
+        }),
+      });
+    }
+  }
+
+  get(name: string): Rollup {
+    const rollup = this.byName.get(name);
+    if (!rollup) throw new Error(`no rollup ${name}`);
+    return rollup;
+  }
+
+  /** Adds one fine group (values in fineDimensions order) to every output rollup but `skip`. */
+  addFine(values: ReadonlyArray<string | null>, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number, skip?: string): void {
+    for (const { name, rollup, from } of this.picks) {
+      if (name === skip) continue;
+      const picked = from.map((i) => (i < 0 ? (values[0]?.slice(0, 7) ?? null) : (values[i] ?? null)));
+      rollup.add(picked, counts, countsAt, money, moneyAt);
+    }
+  }
+
+  /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
+  merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
+    const width = ROLLUP_COLUMNS.length + this.metadataKeys.length;
+    const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
+    const values: Array<string | null> = [day];
+    for (let g = 0; g < partial.groups; g++) {
+      if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
+      for (let d = 0; d < width; d++) {
+        const code = partial.keys[g * width + d]!;
+        values[d + 1] = code < 0 ? null : dictionaries[d]![code]!;
+      }
+      this.addFine(values, partial.counts, g * NC, partial.money, g * NM);
+    }
   }
 }

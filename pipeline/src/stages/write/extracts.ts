@@ -5,12 +5,13 @@ import { toCsv, type CsvKind } from "./to-csv.ts";
 import type { Column } from "./to-parquet.ts";
 
 /**
- * Priced rows, or groups of them: with `requests` (rows per group) and, for FOCUS,
+ * Priced rows, or groups of them: with `requests` and `unpriced_requests` (rows per group) and, for FOCUS,
  * `list_or_cost_usd` (list cost else cost, summed), and `metadata.<key>` columns holding
  * one metadata value each. The run's rollup (engine/rollup.ts) has this shape.
  */
 export type WeightedDataset = Dataset & {
   requests?: number[];
+  unpriced_requests?: number[];
   list_or_cost_usd?: bigint[];
   [column: `metadata.${string}`]: unknown[] | undefined;
 };
@@ -55,13 +56,14 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
   const weighted = dataset as WeightedDataset;
   let parsed: Record<string, string>[] | undefined;
   for (const field of groupBy) {
-    if (field === "month") columns[field] = (dataset.date as string[]).map((d) => d.slice(0, 7));
-    else if (field.startsWith("metadata.") && weighted[field as `metadata.${string}`]) columns[field] = weighted[field as `metadata.${string}`]!;
+    const own = (weighted as unknown as Record<string, unknown[] | undefined>)[field];
+    if (own) columns[field] = own;
+    else if (field === "month") columns[field] = (dataset.date as string[]).map((d) => d.slice(0, 7));
     else if (field.startsWith("metadata.")) {
       parsed ??= (dataset.metadata as (string | null)[]).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
       const key = field.slice("metadata.".length);
       columns[field] = parsed.map((m) => m[key] ?? null);
-    } else columns[field] = dataset[field as keyof Dataset] as unknown[];
+    } else throw new Error(`extract field ${field} is not a column`);
   }
   const names = groupBy.map((_, i) => `g${i}`);
   const table = aq.table({
@@ -73,7 +75,7 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
     cost: dataset.cost_usd,
     list_cost: dataset.list_cost_usd,
     requests: weightsOf(dataset),
-    unpriced: (dataset.price_source as string[]).map((s, i) => (s === "unpriced" ? weightsOf(dataset)[i]! : 0)),
+    unpriced: weighted.unpriced_requests ?? (dataset.price_source as string[]).map((s) => (s === "unpriced" ? 1 : 0)),
   });
   const grouped = table.groupby(...names).rollup({
     requests: aq.op.sum("requests"),

@@ -6,7 +6,8 @@ import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
 import type { Reject } from "../../schemas/log-row.ts";
 import type { FileStats } from "../ingest/index.ts";
-import { ROLLUP_COLUMNS, Rollup } from "../../engine/rollup.ts";
+import { fineDimensions, Rollups } from "../../engine/rollup.ts";
+import type { ExtractSpec } from "../../schemas/extracts.schema.ts";
 import { listPartitions, readPartitions, type Dataset } from "./dataset.ts";
 import { computeExtract, extractToColumns, extractToCsv, weightsOf, type WeightedDataset } from "./extracts.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
@@ -24,8 +25,8 @@ export interface WriteInput {
   staging: Staging;
   /** The run's priced day files in the staging folder, sorted by day. */
   days: Array<{ day: string; relative: string; rows: number }>;
-  /** The run's rollup (engine/rollup.ts): extracts, FOCUS and totals are computed from it. */
-  rollup: Rollup;
+  /** The run's rollups (engine/rollup.ts, one per output of rollupOutputs): extracts, FOCUS and totals are computed from them. */
+  rollups: Rollups;
   rejects: Reject[];
   stats: RunStats;
   policies: PolicyBook;
@@ -88,11 +89,12 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
     outputs.priced.push(await record(relative, "parquet", rows));
     moved.push(`priced/date=${day}`);
   }
-  const all = new Rollup(input.rollup.metadataKeys);
-  all.addRollup(input.rollup);
+  // Partitions of earlier runs that this run did not replace count in every output.
+  const rollups = input.rollups;
   const kept = (await listPartitions(input.out)).filter((d) => !runDays.includes(d));
-  if (kept.length > 0) addRows(all, await readPartitions(input.out, kept));
-  const dataset = all.toColumns() as unknown as WeightedDataset;
+  if (kept.length > 0) addRows(rollups, await readPartitions(input.out, kept));
+  const table = (name: string) => rollups.get(name).toColumns() as unknown as WeightedDataset;
+  const dataset = table("dataset");
 
   // rejects, in input order
   const rejects = [...input.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
@@ -106,7 +108,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   // extracts from the reviewed config, over every partition
   await mkdir(staging.path("extracts"), { recursive: true });
   for (const spec of input.policies.extracts) {
-    const extract = computeExtract(dataset, spec.group_by);
+    const extract = computeExtract(table(`extract:${spec.name}`), spec.group_by);
     const files: OutputFile[] = [];
     for (const format of spec.formats) {
       const relative = `extracts/${spec.name}.${format}`;
@@ -119,7 +121,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   moved.push("extracts");
 
   // FOCUS-shaped export
-  const focus = computeFocus(dataset);
+  const focus = computeFocus(table("focus"));
   await mkdir(staging.path("focus"), { recursive: true });
   await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
@@ -153,21 +155,34 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   return { out: input.out, manifest };
 }
 
-/** Adds the rows of partitions kept from earlier runs to a rollup, one request each. */
-function addRows(rollup: Rollup, rows: Dataset): void {
-  const keys = rollup.metadataKeys;
-  const column = (name: string) => rows[name as keyof Dataset] as unknown[];
-  const dims = ["date", ...ROLLUP_COLUMNS].map((name) => (name in rows ? column(name) : undefined));
+/** The rollup of each output (engine/rollup.ts): its name and the dimensions it groups by. */
+export function rollupOutputs(extracts: readonly ExtractSpec[]): Array<{ name: string; dimensions: string[] }> {
+  return [
+    ...extracts.map((e) => ({ name: `extract:${e.name}`, dimensions: e.group_by })),
+    { name: "focus", dimensions: ["date", "provider", "provider_account", "model", "provider_model", "region", "team", "price_source"] },
+    { name: "stats", dimensions: ["price_source", "policy_status", "unpriced_reason", "policy_violations", "metadata_overrides"] },
+    { name: "dataset", dimensions: ["date", "price_source", "policy_status"] },
+  ];
+}
+
+/** Adds the rows of partitions kept from earlier runs to the output rollups (not to the run's stats: they are not this run's). */
+function addRows(rollups: Rollups, rows: Dataset): void {
+  const keys = rollups.metadataKeys;
+  const fine = fineDimensions(keys);
+  const column = (name: string) => rows[name as keyof Dataset] as unknown[] | undefined;
+  const dims = fine.map((name) => column(name));
   for (let i = 0; i < rows.length; i++) {
     const metadata = keys.length > 0 && rows.metadata[i] ? (JSON.parse(rows.metadata[i] as string) as Record<string, string>) : {};
     const cost = (rows.cost_usd[i] as bigint | null) ?? null;
     const list = (rows.list_cost_usd[i] as bigint | null) ?? null;
-    rollup.addGroup(
-      [...dims.map((d) => (d ? ((d[i] as string | null) ?? null) : null)), ...keys.map((k) => metadata[k] ?? null)],
-      [1, ...["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"].map((t) => Number(column(t)[i] ?? 0))],
+    const values = fine.map((name, d) => (name.startsWith("metadata.") ? (metadata[name.slice(9)] ?? null) : ((dims[d]?.[i] as string | null | undefined) ?? null)));
+    rollups.addFine(
+      values,
+      [1, ...["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"].map((t) => Number(column(t)![i] ?? 0)), cost === null ? 1 : 0],
       0,
       [cost ?? 0n, list ?? 0n, list ?? cost ?? 0n],
       0,
+      "stats",
     );
   }
 }
