@@ -244,7 +244,8 @@ describe("price_logs.sql prices like the engine", () => {
       // a prompt of exactly 1000 stays on the base rate; 1001 reaches the tier, for every token
       call("at-threshold", { model: "acme-main/cumul", input_tokens: 1000, output_tokens: 10 }),
       call("above-threshold", { model: "acme-main/cumul", input_tokens: 1001, output_tokens: 10 }),
-      // marginal from 0: all 400 input tokens are above 0: 300 at 0.0000004, 100 at 0.0000005
+      // marginal: 100 tokens at the 23-decimal base rate, 200 at 0.0000004, 100 at the 23-decimal tier rate:
+      // 0.000030001999999999996 + 0.00008 + 0.000050000000000000001 = 0.000160001999999999997 → 0.000160002
       call("marginal", { model: "extra/deep", input_tokens: 400 }),
       // the contract starts at 12:00 UTC: one millisecond before, only the list price exists
       call("before-contract", { model: "priv_eu/contract", timestamp: Date.parse("2026-02-01T11:59:59.999Z"), input_tokens: 1000 }),
@@ -258,7 +259,7 @@ describe("price_logs.sql prices like the engine", () => {
     expect(pick("tie", "input_cost_usd", "output_cost_usd", "cost_usd")).toEqual({ input_cost_usd: "0.000000004", output_cost_usd: "0.000000002", cost_usd: "0.000000006" });
     expect(pick("at-threshold", "tier", "cost_usd")).toEqual({ tier: "base", cost_usd: "0.001040000" });
     expect(pick("above-threshold", "tier", "cost_usd")).toEqual({ tier: "from 1000", cost_usd: "0.002052000" });
-    expect(pick("marginal", "pricing_mode", "tier", "cost_usd")).toEqual({ pricing_mode: "marginal", tier: "from 300", cost_usd: "0.000170000" });
+    expect(pick("marginal", "pricing_mode", "tier", "cost_usd")).toEqual({ pricing_mode: "marginal", tier: "from 300", cost_usd: "0.000160002" });
     expect(pick("before-contract", "price_source", "cost_usd", "list_cost_usd", "region")).toEqual({
       price_source: "unpriced",
       cost_usd: null,

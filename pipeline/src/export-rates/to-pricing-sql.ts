@@ -189,7 +189,7 @@ amounts AS (
       WHEN n.pricing_mode = 'marginal'
         THEN GREATEST(LEAST(n.token_count, COALESCE(n.tier_to, n.token_count)) - COALESCE(n.tier_from, 0), 0)
       -- cumulative: every token at the highest tier the prompt size is strictly above
-      WHEN (n.tier_from IS NULL OR n.prompt_tokens > n.tier_from) AND (n.tier_to IS NULL OR n.prompt_tokens <= n.tier_to)
+      WHEN (n.tier_from IS NULL OR n.prompt_tokens > n.tier_from) AND (n.tier_to IS NULL OR n.prompt_tokens < n.tier_to)
         THEN n.token_count
       ELSE 0
     END AS token_quantity

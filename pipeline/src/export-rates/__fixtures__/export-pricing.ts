@@ -2,11 +2,11 @@ import { PRICING_FIXTURE } from "../../../test/pricing-fixture.ts";
 
 /**
  * The hand-made pricing fixture of the engine's tests, plus the corners the rate table
- * and the SQL must get right too: a rate with 23 decimals (as the upstream catalog has),
- * marginal tiers starting at 0, cache tiers borrowed from the input tiers, an input-only
- * batch rate, a priority overlay with its own marginal tiers, an empty region entry, audio
- * under priority, and a private model with regional periods, priority and tiers whose list
- * price comes from a regional catalog entry.
+ * and the SQL must get right too: rates with 23 decimals (as the upstream catalog has)
+ * beside 9-decimal rates in one component, marginal tiers starting at 0, cache tiers
+ * borrowed from the input tiers, an input-only batch rate, a priority overlay with its own
+ * marginal tiers, an empty region entry, audio under priority, and a private model with
+ * regional periods, priority and tiers whose list price comes from a regional catalog entry.
  */
 export const EXPORT_PRICING: Record<string, string> = {
   ...PRICING_FIXTURE,
@@ -21,9 +21,9 @@ costs:
     tiered_pricing:
       pricing_mode: marginal
       input:
-        - {from: 0, cost_per_token: 0.0000004}
-        - {from: 300, cost_per_token: 0.0000005}
-      cache_read: [{from: 100, cost_per_token: 4.e-8}]
+        - {from: 100, cost_per_token: 0.0000004}
+        - {from: 300, cost_per_token: 0.00000050000000000000001}
+      cache_read: [{from: 0, cost_per_token: 4.e-8}]
   - region: eu-west-1
     input_cost_per_token: 0.000001
     output_cost_per_token: 0.000002

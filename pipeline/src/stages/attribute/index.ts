@@ -33,21 +33,24 @@ export function attribute(row: LogRow, policies: PolicyBook): Attribution {
 
   let metadata = row.metadata;
   const overrides: string[] = [];
-  const inject = (tags: Record<string, string>) => {
-    for (const key in tags) {
-      const value = tags[key]!;
-      const sent = metadata[key];
-      if (sent === value) continue;
-      if (metadata === row.metadata) metadata = { ...row.metadata };
-      if (sent !== undefined && !overrides.includes(key)) overrides.push(key);
-      metadata[key] = value;
-    }
-  };
   // A PAT's team tags first, then the virtual account's (the more specific) over them.
-  if (patTeam) inject(patTeam.tags);
-  if (va) inject(va.tags);
+  if (patTeam) metadata = inject(row.metadata, metadata, patTeam.tags, overrides);
+  if (va) metadata = inject(row.metadata, metadata, va.tags, overrides);
 
   const team = pat?.team ?? va?.team ?? (row.teams.length === 1 ? row.teams[0]! : UNASSIGNED);
   const patViolation = policies.requirePatTeam && row.pat_name !== null && pat?.team === undefined ? `require_pat_team:${row.pat_name}:no_team` : null;
   return { user, virtual_account: virtualAccount, team, metadata, overrides, patViolation };
+}
+
+/** Writes `tags` over `metadata` (copied from `sent` before the first change); records replaced keys in `overrides`. */
+function inject(sent: Record<string, string>, metadata: Record<string, string>, tags: Record<string, string>, overrides: string[]): Record<string, string> {
+  for (const key in tags) {
+    const value = tags[key]!;
+    const was = metadata[key];
+    if (was === value) continue;
+    if (metadata === sent) metadata = { ...sent };
+    if (was !== undefined && !overrides.includes(key)) overrides.push(key);
+    metadata[key] = value;
+  }
+  return metadata;
 }

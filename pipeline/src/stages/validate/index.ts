@@ -25,8 +25,8 @@ export function validateMetadata(row: LogRow, attribution: Attribution, policies
     const metadata = attribution.metadata;
     for (const rule of policies.guardrails) {
       if (rule.models !== null && !rule.models.has(row.model)) continue;
-      if (rule.subjectsIn !== null && !subjects.some((s) => rule.subjectsIn!.has(s))) continue;
-      if (subjects.some((s) => rule.subjectsNotIn.has(s))) continue;
+      if (rule.subjectsIn !== null && !anyIn(subjects, rule.subjectsIn)) continue;
+      if (rule.subjectsNotIn.size > 0 && anyIn(subjects, rule.subjectsNotIn)) continue;
       const before = violations.length;
       for (const [key, keyRule] of rule.keys) {
         const value = metadata[key];
@@ -59,4 +59,9 @@ function subjectsOf(row: LogRow, attribution: Attribution): string[] {
   for (const team of row.teams) subjects.push(`team:${team}`);
   if (attribution.team !== UNASSIGNED && !row.teams.includes(attribution.team)) subjects.push(`team:${attribution.team}`);
   return subjects;
+}
+
+function anyIn(subjects: string[], set: ReadonlySet<string>): boolean {
+  for (const s of subjects) if (set.has(s)) return true;
+  return false;
 }

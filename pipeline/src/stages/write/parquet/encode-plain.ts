@@ -18,8 +18,12 @@ export interface Plain<T = never> {
 const TWO_32 = 4294967296;
 
 /*
- * The loops over rows that may be null are branch-free: each value is stored, and the
- * output position only moves past the present ones (nulls are unpredictable branches).
+ * Each hot loop is a small function of its own, returning a count: V8 compiles such a loop
+ * on the fly (OSR) on its first large call, and code after a loop that has never run would
+ * make that compiled loop bail out at every later call. Loops over rows that may be null
+ * are branch-free (nulls are unpredictable branches): each value is stored, the output
+ * position only moves past the present ones, and the definition levels are packed on the
+ * way (bit k of bits[g] for row 8g + k: 1 = present).
  */
 
 /**
@@ -28,11 +32,23 @@ const TWO_32 = 4294967296;
  */
 export function plainInt64FromNumbers(values: Float64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<number> {
   out.ensure(rows * 8);
-  const words = out.words;
-  let w = 0;
+  const range = [Infinity, -Infinity];
+  const w = nulls === undefined ? int64Words(values, rows, out.words, range) : int64WordsPresent(values, nulls, rows, out.words, bits);
+  if (w < 0) throw new RangeError(`expected integers, got ${firstBad(values, nulls, rows, (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 63)}`);
+  if (nulls !== undefined) {
+    const [minHi, minLo, maxHi, maxLo] = int64Range(out.words, w >>> 1);
+    range[0] = minHi * TWO_32 + minLo;
+    range[1] = maxHi * TWO_32 + maxLo;
+  }
+  return { length: w * 4, nullCount: rows - (w >>> 1), min: range[0], max: range[1] };
+}
+
+/** All `rows` values as word pairs, min/max into `range`; returns the word count, -1 on a value that is not an int64 integer. */
+function int64Words(values: Float64Array, rows: number, words: Int32Array, range: number[]): number {
   let bad = 0;
-  for (let i = 0; i < rows; i++) {
-    const present = nulls === undefined ? 1 : (nulls[i]! - 1) >>> 31;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0, w = 0; i < rows; i++, w += 2) {
     const v = values[i]!;
     const small = v | 0;
     if (small === v) {
@@ -41,31 +57,53 @@ export function plainInt64FromNumbers(values: Float64Array, nulls: Uint8Array | 
     } else {
       const hi = Math.floor(v / TWO_32);
       const lo = v - hi * TWO_32;
-      bad |= present & +(lo !== lo >>> 0 || hi !== (hi | 0));
+      bad |= +(lo !== lo >>> 0 || hi !== (hi | 0));
       words[w] = lo;
       words[w + 1] = hi;
     }
-    w += present << 1;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  if (bad) throw new RangeError(`expected integers, got ${firstBad(values, nulls, rows, (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 63)}`);
-  const [minHi, minLo, maxHi, maxLo] = int64Range(words, w >>> 1);
-  return { length: w * 4, nullCount: levels(nulls, rows, bits), min: minHi * TWO_32 + minLo, max: maxHi * TWO_32 + maxLo };
+  range[0] = min;
+  range[1] = max;
+  return bad ? -1 : 2 * rows;
+}
+
+/** The present values as word pairs, levels into `bits`; returns the word count, -1 on a value that is not an int64 integer. */
+function int64WordsPresent(values: Float64Array, nulls: Uint8Array, rows: number, words: Int32Array, bits: Uint8Array): number {
+  let bad = 0;
+  let w = 0;
+  for (let i = 0; i < rows; i += 8) {
+    const end = Math.min(rows, i + 8);
+    let b = 0;
+    for (let k = i; k < end; k++) {
+      const present = (nulls[k]! - 1) >>> 31;
+      const v = values[k]!;
+      const small = v | 0;
+      if (small === v) {
+        words[w] = small;
+        words[w + 1] = small >> 31;
+      } else {
+        const hi = Math.floor(v / TWO_32);
+        const lo = v - hi * TWO_32;
+        bad |= present & +(lo !== lo >>> 0 || hi !== (hi | 0));
+        words[w] = lo;
+        words[w + 1] = hi;
+      }
+      w += present << 1;
+      b |= present << (k & 7);
+    }
+    bits[i >>> 3] = b;
+  }
+  return bad ? -1 : w;
 }
 
 /** 32-bit integers (HTTP status codes) as little-endian INT32. */
 export function plainInt32FromNumbers(values: Float64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<number> {
   out.ensure(rows * 4);
+  const w = int32Words(values, nulls, rows, out.words, bits);
+  if (w < 0) throw new RangeError(`expected 32-bit integers, got ${firstBad(values, nulls, rows, (v) => (v | 0) === v)}`);
   const words = out.words;
-  let w = 0;
-  let bad = 0;
-  for (let i = 0; i < rows; i++) {
-    const present = nulls === undefined ? 1 : (nulls[i]! - 1) >>> 31;
-    const v = values[i]!;
-    bad |= present & +((v | 0) !== v);
-    words[w] = v;
-    w += present;
-  }
-  if (bad) throw new RangeError(`expected 32-bit integers, got ${firstBad(values, nulls, rows, (v) => (v | 0) === v)}`);
   let min = words[0]!;
   let max = min;
   for (let k = 1; k < w; k++) {
@@ -73,7 +111,27 @@ export function plainInt32FromNumbers(values: Float64Array, nulls: Uint8Array | 
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { length: w * 4, nullCount: levels(nulls, rows, bits), min, max };
+  return { length: w * 4, nullCount: rows - w, min, max };
+}
+
+/** The present values as int32 words, levels into `bits`; returns the word count, -1 on a value that is not an int32. */
+function int32Words(values: Float64Array, nulls: Uint8Array | undefined, rows: number, words: Int32Array, bits: Uint8Array): number {
+  let bad = 0;
+  let w = 0;
+  for (let i = 0; i < rows; i += 8) {
+    const end = Math.min(rows, i + 8);
+    let b = 0;
+    for (let k = i; k < end; k++) {
+      const present = nulls === undefined ? 1 : (nulls[k]! - 1) >>> 31;
+      const v = values[k]!;
+      bad |= present & +((v | 0) !== v);
+      words[w] = v;
+      w += present;
+      b |= present << (k & 7);
+    }
+    bits[i >>> 3] = b;
+  }
+  return bad ? -1 : w;
 }
 
 function firstBad(values: Float64Array, nulls: Uint8Array | undefined, rows: number, ok: (v: number) => boolean): string {
@@ -90,7 +148,7 @@ function levels(nulls: Uint8Array | undefined, rows: number, bits: Uint8Array): 
  * Min and max of `pairs` little-endian int64 as [minHi, minLo, maxHi, maxLo] (high words
  * signed, low words unsigned). Low words are compared with their sign bit flipped, which
  * orders them as unsigned while every variable stays an int32 (uint32 values would make V8
- * fall back to doubles, three times slower here).
+ * fall back to doubles, several times slower here).
  */
 function int64Range(words: Int32Array, pairs: number): [number, number, number, number] {
   let minHi = 0x7fffffff;
@@ -116,22 +174,30 @@ function int64Range(words: Int32Array, pairs: number): [number, number, number, 
 export function plainInt64FromBigInts(values: BigInt64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<bigint> {
   const bytes = out.ensure(rows * 8);
   let w = 2 * rows;
-  if (nulls === undefined) {
-    bytes.set(new Uint8Array(values.buffer, values.byteOffset, rows * 8));
-  } else {
-    const source = new Int32Array(values.buffer, values.byteOffset, rows * 2);
-    const words = out.words;
-    w = 0;
-    for (let i = 0; i < rows; i++) {
-      words[w] = source[2 * i]!;
-      words[w + 1] = source[2 * i + 1]!;
-      w += ((nulls[i]! - 1) >>> 31) << 1;
-    }
-  }
+  if (nulls === undefined) bytes.set(new Uint8Array(values.buffer, values.byteOffset, rows * 8));
+  else w = copyPresentPairs(new Int32Array(values.buffer, values.byteOffset, rows * 2), nulls, rows, out.words, bits);
   const [minHi, minLo, maxHi, maxLo] = int64Range(out.words, w >>> 1);
   const min = (BigInt(minHi) << 32n) | BigInt(minLo);
   const max = (BigInt(maxHi) << 32n) | BigInt(maxLo);
-  return { length: w * 4, nullCount: levels(nulls, rows, bits), min, max };
+  return { length: w * 4, nullCount: rows - (w >>> 1), min, max };
+}
+
+/** The word pairs of the present rows, levels into `bits`; returns the word count. */
+function copyPresentPairs(source: Int32Array, nulls: Uint8Array, rows: number, words: Int32Array, bits: Uint8Array): number {
+  let w = 0;
+  for (let i = 0; i < rows; i += 8) {
+    const end = Math.min(rows, i + 8);
+    let b = 0;
+    for (let k = i; k < end; k++) {
+      const present = (nulls[k]! - 1) >>> 31;
+      words[w] = source[2 * k]!;
+      words[w + 1] = source[2 * k + 1]!;
+      w += present << 1;
+      b |= present << (k & 7);
+    }
+    bits[i >>> 3] = b;
+  }
+  return w;
 }
 
 /** int64 values as 16-byte big-endian two's complement (FIXED_LEN_BYTE_ARRAY DECIMAL(38,9)). */
