@@ -88,15 +88,15 @@ function componentCost(plan: CompiledPlan, spec: TokenRate, count: number, promp
   const rate = spec.rate;
   if (rate === undefined) return undefined;
   const tiers = spec.tiers;
-  if (!tiers || tiers.length === 0) return toNano(multiply(fromInteger(count), rate));
+  if (!tiers || tiers.length === 0) return tokensTimesRate(count, rate);
   state.used = true;
   if (plan.mode === "cumulative") {
     let chosen = -1;
     for (let i = 0; i < tiers.length; i++) if (promptSize > tiers[i]!.from) chosen = i;
-    if (chosen < 0) return toNano(multiply(fromInteger(count), rate));
+    if (chosen < 0) return tokensTimesRate(count, rate);
     const tier = tiers[chosen]!;
     if (tier.from > state.highest) state.highest = tier.from;
-    return toNano(multiply(fromInteger(count), tier.rate));
+    return tokensTimesRate(count, tier.rate);
   }
   let exact = fromInteger(0);
   const baseCount = Math.min(count, tiers[0]!.from);
@@ -111,4 +111,43 @@ function componentCost(plan: CompiledPlan, spec: TokenRate, count: number, promp
     }
   }
   return toNano(exact);
+}
+
+/** Integer rate coefficients and 10^k that are exact as doubles, per rate. */
+const exact = new WeakMap<Decimal, { coef: number; shift: number } | null>();
+
+/**
+ * `toNano(count × rate)`: the same half-to-even rounding, in double arithmetic whenever
+ * every intermediate is an integer below 2^53 (so exact), else in bigints.
+ */
+export function tokensTimesRate(count: number, rate: Decimal): bigint {
+  let e = exact.get(rate);
+  if (e === undefined) {
+    const coef = Number(rate.coef);
+    const ok = Number.isSafeInteger(coef) && coef >= 0 && Math.abs(rate.scale - 9) <= 15;
+    exact.set(rate, (e = ok ? { coef, shift: rate.scale - 9 } : null));
+  }
+  if (e !== null) {
+    const q = count * e.coef;
+    if (Number.isSafeInteger(q)) {
+      if (e.shift <= 0) {
+        const nano = q * 10 ** -e.shift;
+        if (Number.isSafeInteger(nano)) return BigInt(nano);
+      } else {
+        const d = 10 ** e.shift;
+        let whole = Math.floor(q / d);
+        let rest = q - whole * d;
+        if (rest < 0) {
+          whole--;
+          rest += d;
+        } else if (rest >= d) {
+          whole++;
+          rest -= d;
+        }
+        if (2 * rest > d || (2 * rest === d && whole % 2 === 1)) whole++;
+        return BigInt(whole);
+      }
+    }
+  }
+  return toNano(multiply(fromInteger(count), rate));
 }
