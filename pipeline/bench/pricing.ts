@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures what unit tests must not time. Prints, for this machine:
+ * `npm run bench:pricing`: measures what unit tests must not time. Prints, for this machine:
  * - loading the project's pricing/ and, when ../shared is present, the whole upstream catalog;
  * - pricing throughput of `priceCall` on calls shaped like real traffic (token sizes from
  *   ../shared/traces when present, else a built-in log-normal distribution).
