@@ -27,6 +27,7 @@ import path from "node:path";
 import { ChunkAccumulator } from "./engine/accumulate-chunks.ts";
 import { ChunkProcessor } from "./engine/chunk-processor.ts";
 import { DayFiles } from "./engine/day-files.ts";
+import { RejectsFile } from "./engine/rejects-file.ts";
 import { Rollups } from "./engine/rollup.ts";
 import { readInputs } from "./engine/read-inputs.ts";
 import { ThreadPool } from "./engine/thread-pool.ts";
@@ -108,7 +109,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const processor = new ChunkProcessor({ book, policies, refBase: path.dirname(pricingDir), pricingVersion, since: options.since, until: options.until });
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles);
+    const rejects = new RejectsFile(staging.path("rejects.csv"));
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects);
     const fileStats = await readInputs(files, {
       cwd: options.cwd,
       preset: options.preset ?? "auto",
@@ -122,6 +124,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     });
     await pool?.close();
     const days = dayFiles.close();
+    rejects.close();
     const tw = performance.now();
 
     const stats = new RunStats();
@@ -144,7 +147,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       staging,
       days,
       rollups,
-      rejects: accumulator.rejects,
+      rejects: rejects.rows,
       stats,
       policies,
       fileStats,

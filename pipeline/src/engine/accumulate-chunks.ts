@@ -3,6 +3,7 @@ import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
 import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from "./chunk-processor.ts";
 import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
+import type { RejectsFile } from "./rejects-file.ts";
 import { subtractRow, type Rollups } from "./rollup.ts";
 
 /** Row outcomes counted while merging; priced and unpriced rows are counted from the rollup. */
@@ -22,19 +23,19 @@ export interface MergeCounts {
  */
 export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
-  readonly rejects: Reject[] = [];
   private readonly seen = new DedupeSet();
 
   constructor(
     readonly rollups: Rollups,
     private readonly files: DayFiles,
+    private readonly rejects: RejectsFile,
   ) {}
 
   accept(result: ChunkResult): void {
     const c = this.counts;
     c.rows_read += result.items;
-    for (const reject of result.rejects) this.rejects.push(reject);
     c.rejected += result.rejects.length;
+    const priceRejects: Reject[] = [];
     const drops: Array<Uint8Array | undefined> = [];
     const { hashes, outcome, position } = result;
     for (let v = 0; v < result.valid; v++) {
@@ -48,9 +49,10 @@ export class ChunkAccumulator {
       else if (kind === VIRTUAL_PARENT) c.virtual_parents++;
       else if (kind === PRICE_REJECT) {
         c.rejected++;
-        this.rejects.push(result.priceRejects[position[v]!]!);
+        priceRejects.push(result.priceRejects[position[v]!]!);
       }
     }
+    this.rejects.append(byLine(result.rejects, priceRejects));
     result.segments.forEach((segment, s) => {
       let rows = segment.rows;
       let columns: ColumnData[] = segment.columns;
@@ -68,6 +70,17 @@ export class ChunkAccumulator {
   acceptReject(reject: Reject): void {
     this.counts.rows_read++;
     this.counts.rejected++;
-    this.rejects.push(reject);
+    this.rejects.append([reject]);
   }
+}
+
+/** Two lists of one chunk's rejects, each in line order, merged in line order. */
+function byLine(a: Reject[], b: Reject[]): Reject[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const merged: Reject[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && a[i]!.line <= b[j]!.line) ? a[i++]! : b[j++]!);
+  return merged;
 }

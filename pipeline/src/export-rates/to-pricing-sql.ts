@@ -1,5 +1,6 @@
 import { UNIT_RATES } from "../pricing/call.ts";
 import { COMPONENTS, type ComponentName } from "../pricing/price-call.ts";
+import { toSqlHeader } from "./to-sql-header.ts";
 
 /** What each token component counts (the request fee counts 1); `{x}` is `cost` or `list`. */
 const TOKEN_COUNTS: Partial<Record<ComponentName, string>> = {
@@ -31,7 +32,7 @@ export function toPricingSql(): string {
   const sides = ["cost", "list"] as const;
   const units = UNIT_RATES.map((u) => u.field);
   const componentSql = (fn: (c: ComponentName) => string, separator = ",\n") => COMPONENTS.map(fn).join(separator);
-  return `${HEADER}
+  return `${toSqlHeader()}
 WITH
 -- 1. one row per log row: counts default to 0, the variant decides batch / priority rates
 calls AS (
@@ -68,6 +69,10 @@ entry_rows AS (
     COALESCE(e.effective_to, TIMESTAMP '9999-12-31 00:00:00') AS valid_to
   FROM rates e WHERE e.kind = 'entry'
 ),
+-- the region a list price is looked up in when the row has none
+list_regions AS (
+  SELECT DISTINCT d.model, d.default_region FROM rates d WHERE d.kind = 'entry' AND d.applies_to = 'list'
+),
 -- which components each entry and variant has a rate for
 entry_rates AS (
   SELECT x.model, x.applies_to, x.price_ref, x.variant,
@@ -84,9 +89,11 @@ resolved AS (
     COALESCE(m.provider_account, a.provider_account) AS provider_account,
     COALESCE(m.provider, a.provider) AS provider,
     m.provider_model,
-    CASE WHEN m.model IS NOT NULL THEN COALESCE(c.row_region, m.default_region) END AS region
+    CASE WHEN m.model IS NOT NULL THEN COALESCE(c.row_region, m.default_region) END AS region,
+    COALESCE(c.row_region, d.default_region) AS list_region
   FROM calls c
   LEFT JOIN model_rows m ON m.model = c.model
+  LEFT JOIN list_regions d ON d.model = c.model
   LEFT JOIN account_rows a
     ON m.model IS NULL AND SUBSTRING(c.model, 1, LENGTH(a.provider_account) + 1) = a.provider_account || '/'
 ),
@@ -100,7 +107,7 @@ chosen AS (
   FROM resolved r
 ${sides
   .flatMap((side) => [
-    [`${side[0]}e`, side, `COALESCE(r.row_region, ${side[0]}e.default_region)`],
+    [`${side[0]}e`, side, side === "cost" ? "r.region" : "r.list_region"],
     [`${side[0]}s`, side, "'*'"],
   ])
   .map(
@@ -189,7 +196,7 @@ amounts AS (
       WHEN n.pricing_mode = 'marginal'
         THEN GREATEST(LEAST(n.token_count, COALESCE(n.tier_to, n.token_count)) - COALESCE(n.tier_from, 0), 0)
       -- cumulative: every token at the highest tier the prompt size is strictly above
-      WHEN (n.tier_from IS NULL OR n.prompt_tokens > n.tier_from) AND (n.tier_to IS NULL OR n.prompt_tokens < n.tier_to)
+      WHEN (n.tier_from IS NULL OR n.prompt_tokens > n.tier_from) AND (n.tier_to IS NULL OR n.prompt_tokens <= n.tier_to)
         THEN n.token_count
       ELSE 0
     END AS token_quantity
@@ -272,45 +279,3 @@ LEFT JOIN rounded r ON r.request_id = s.request_id
 function halfEven(x: string, up: string): string {
   return `CASE WHEN ${up} - ${x} = 0.0000000005 THEN 2 * CAST(ROUND(${x} * 0.5, 9) AS DECIMAL(38, 9)) ELSE ${up} END`;
 }
-
-const HEADER = `-- price_logs.sql: prices gateway log rows with the rates of rates.parquet, exactly as
--- \`costs run\` does (SPEC 4.4). Written by \`costs export-rates\`, the same text for every
--- pricing folder. README.md beside this file and docs/export-rates.md show how to run it
--- on DuckDB, Spark SQL, Trino and BigQuery.
---
--- Reads two relations:
---   rates  the table of rates.parquet (rows of kind account, model, entry and rate)
---   logs   one row per model call, with the canonical columns (SPEC 3) of the priced
---          Parquet: request_id VARCHAR, timestamp TIMESTAMP (UTC), model VARCHAR,
---          region VARCHAR (NULL: the account's region, else the catalog default),
---          input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
---          input_audio_tokens, output_audio_tokens BIGINT (NULL means 0),
---          input_images, output_images, input_characters, input_seconds, output_seconds,
---          queries, pages VARCHAR decimal text (NULL: none), batch BOOLEAN (NULL: false),
---          service_tier VARCHAR ('priority' selects priority_pricing)
--- Returns one row per log row, unknown models included (unpriced, never dropped):
---   request_id, date (VARCHAR YYYY-MM-DD, UTC), model, provider_account, provider,
---   provider_model, region (resolved), price_source (public, private or unpriced),
---   price_ref, pricing_mode, tier, unpriced_reason, one <component>_cost_usd per component
---   (${COMPONENTS.join(", ")}),
---   cost_usd and list_cost_usd. Money is DECIMAL(18, 9), NULL when unpriced.
---
--- Assumes what the priced output guarantees: request_id is unique (deduplicate raw logs
--- first, keeping the first row), virtual-model parent rows are left out, and every row is
--- valid (cache_read + cache_write <= input_tokens, input audio within the uncached input,
--- output audio within output_tokens, no negative counts): costs run rejects the others.
--- Not expressed here, so such a row comes back unpriced with the reason instead of a
--- wrong number: a unit quantity with more than 9 decimal places.
--- Limits: one call's token component below 10^14 USD, a unit component below 100,000 USD
--- (exact intermediates of scale 24 and 33 in 38 digits): beyond, the engine reports overflow.
---
--- Dialect spots (otherwise ANSI SQL: CTEs, CASE, LEFT JOIN, GROUP BY, UNION ALL):
---   1. Decimals. DuckDB and Trino keep every scale as written. Spark SQL needs
---      spark.sql.decimalOperations.allowPrecisionLoss=false, else it cuts products to 6
---      decimals. BigQuery: replace DECIMAL(p, s) with BIGNUMERIC(p, s).
---   2. Rounding half to even is written out with ROUND (half away from zero in DuckDB, Trino
---      and BigQuery, HALF_UP in Spark: the same for costs >= 0). An engine with a half-even
---      ROUND may use it instead (BigQuery: ROUND(x, 9, 'ROUND_HALF_EVEN')).
---   3. Types and time zone. Spark and BigQuery: replace VARCHAR with STRING. The date and the
---      private price periods are UTC: run with the session time zone set to UTC (DuckDB
---      SET TimeZone = 'UTC', Spark spark.sql.session.timeZone=UTC, Trino SET TIME ZONE 'UTC').`;

@@ -27,7 +27,8 @@ export interface WriteInput {
   days: Array<{ day: string; relative: string; rows: number }>;
   /** The run's rollups (engine/rollup.ts, one per output of rollupOutputs): extracts, FOCUS and totals are computed from them. */
   rollups: Rollups;
-  rejects: Reject[];
+  /** Rows of `rejects.csv`, already in the staging folder (engine/rejects-file.ts). */
+  rejects: number;
   stats: RunStats;
   policies: PolicyBook;
   fileStats: FileStats[];
@@ -96,13 +97,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   const table = (name: string) => rollups.get(name).toColumns() as unknown as WeightedDataset;
   const dataset = table("dataset");
 
-  // rejects, in input order
-  const rejects = [...input.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  await writeFile(
-    staging.path("rejects.csv"),
-    toCsv(["file", "line", "reason", "raw"], ["text", "number", "text", "text"], rejects.map((r) => [r.file, r.line, r.reason, r.raw])),
-  );
-  outputs.rejects = await record("rejects.csv", "csv", rejects.length);
+  // rejects, in input order, written while reading
+  outputs.rejects = await record("rejects.csv", "csv", input.rejects);
   moved.push("rejects.csv");
 
   // extracts from the reviewed config, over every partition

@@ -49,6 +49,11 @@ function fixtures(): Fixture[] {
       values: column(["", null, "é ü 😀 中文", long, longMultiByte, "lone \uD800 surrogate"], (i) => (i % 7 === 3 ? null : `req-${i}`)),
     },
     { name: "model", kind: "string", as: "dict", dictionary: models, values: column([], (i) => (i % 11 === 0 ? null : pick(["gpt-4o", "", "claude-é", "😀"]))) },
+    // Bit widths 5, 7 and 8 (two halves of a packed group of 8 indices share a byte when odd).
+    ...[17, 100, 200].map((size): Fixture => {
+      const dictionary = Array.from({ length: size }, (_, i) => `user-${i}`);
+      return { name: `user_${size}`, kind: "string", as: "dict", dictionary, values: column([], () => (random() < 0.1 ? null : pick(dictionary))) };
+    }),
     { name: "teams", kind: "json", as: "dict", dictionary: ['["a"]', "unused"], values: column([], () => null) },
     { name: "region", kind: "string", as: "dict", dictionary: [], values: column([], () => null) },
     { name: "metadata", kind: "json", as: "text", values: column([], () => null) },
@@ -199,6 +204,16 @@ describe("ParquetFileWriter", () => {
     });
   });
 
+  it("orders string statistics by UTF-8 bytes (code points), not UTF-16 code units", async () => {
+    const dir = await writeTempTree({});
+    const file = path.join(dir, "t.parquet");
+    const writer = new ParquetFileWriter(file, [["s", "string"]]);
+    writer.writeRowGroup(4, [{ type: "dict", codes: Int32Array.of(0, 1, 2, -1), dictionary: ["\uE000", "😀", "a", "zzz-unused"] }]);
+    writer.close();
+    const statistics = footer(file).row_groups[0]!.columns[0]!.meta_data!.statistics!;
+    expect([statistics.min_value, statistics.max_value, statistics.null_count]).toEqual(["a", "😀", 1n]);
+  });
+
   it("describes every column chunk: values, sizes, offsets, encodings, codec", async () => {
     const dir = await writeTempTree({});
     const file = path.join(dir, "t.parquet");
@@ -268,7 +283,12 @@ describe("ParquetFileWriter", () => {
     expect(() => writer.writeRowGroup(1, bad(2, { type: "number", values: Float64Array.of(2 ** 31) }))).toThrow("expected 32-bit integers, got 2147483648 at row 0");
     expect(() => writer.writeRowGroup(2, good(1))).toThrow("column model: 1 values for a row group of 2 rows");
     expect(() => writer.writeRowGroup(1, good(1).slice(1))).toThrow("2 columns for a schema of 3");
-    writer.writeRowGroup(1, good(1));
+    // Only the first `rows` entries of each array count.
+    writer.writeRowGroup(1, [
+      { type: "dict", codes: Int32Array.of(1, 0, 5), dictionary: ["a", "b"] },
+      { type: "number", values: Float64Array.of(7, 1.5, NaN) },
+      { type: "number", values: Float64Array.of(200, 2 ** 40) },
+    ]);
     writer.close();
     expect(() => writer.writeRowGroup(1, good(1))).toThrow("writeRowGroup after close");
     expect(await readParquet(file)).toEqual({ rowCount: 2, columns: { model: ["a", "b"], tokens: [7n, 7n], status: [200, 200] } });

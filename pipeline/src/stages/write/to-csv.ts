@@ -9,19 +9,24 @@ export type CsvKind = "text" | "number";
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function toCsv(header: string[], kinds: CsvKind[], rows: Iterable<unknown[]>): string {
-  const lines = [header.map((h) => quote(h)).join(",")];
+  return `${header.map((h) => quote(h)).join(",")}\n${toCsvLines(kinds, rows)}`;
+}
+
+/** The CSV lines of `rows` (each ending in `\n`), without a header: for files written in pieces. */
+export function toCsvLines(kinds: CsvKind[], rows: Iterable<unknown[]>): string {
+  const lines: string[] = [];
   for (const row of rows) {
     let line = "";
-    for (let i = 0; i < header.length; i++) {
+    for (let i = 0; i < kinds.length; i++) {
       if (i > 0) line += ",";
       const value = row[i];
       if (value === null || value === undefined) continue;
       const text = typeof value === "string" ? value : String(value);
       line += quote(kinds[i] === "number" ? text : neutralize(text));
     }
-    lines.push(line);
+    lines.push(`${line}\n`);
   }
-  return `${lines.join("\n")}\n`;
+  return lines.join("");
 }
 
 export function neutralize(text: string): string {

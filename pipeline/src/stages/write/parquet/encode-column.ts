@@ -1,5 +1,5 @@
-import type { Encoding, MinMaxType } from "./footer-types.ts";
 import type { ColumnKind } from "../to-parquet.ts";
+import { compactCodes, usedRange } from "./encode-dictionary.ts";
 import { encodeDefinitionLevels, encodeDictionaryIndices } from "./encode-rle.ts";
 import {
   plainBooleans,
@@ -10,6 +10,7 @@ import {
   plainStrings,
   type Plain,
 } from "./encode-plain.ts";
+import type { Encoding, MinMaxType } from "./footer-types.ts";
 import { ScratchBuffer } from "./scratch-buffer.ts";
 
 /** One column of a row group, as `ParquetFileWriter.writeRowGroup` takes it. */
@@ -83,41 +84,17 @@ export class ColumnEncoder {
     if (size > MAX_DICTIONARY) throw new RangeError(`column ${name}: a dictionary of ${size} entries is over the ${MAX_DICTIONARY} supported`);
     this.codes.ensure((rows + 8) * 4);
     const compact = this.codes.words;
-    const last = size - 1;
-    let count = 0;
-    let check = 0; // turns negative on a code outside -1..last
-    // Branch-free: every code is stored, and the count only moves past the present ones.
-    for (let i = 0; i < rows; i += 8) {
-      const end = Math.min(rows, i + 8);
-      let b = 0;
-      for (let k = i; k < end; k++) {
-        const code = codes[k]!;
-        const present = (code >>> 31) ^ 1;
-        compact[count] = code;
-        count += present;
-        b |= present << (k & 7);
-        check |= (((last - code) | code) & -present) | (code + 1);
-      }
-      bits[i >>> 3] = b;
-    }
-    if (check < 0) throw new RangeError(`column ${name}: a dictionary code outside -1..${last}`);
+    const used = new Uint8Array(size + 1); // used[code + 1]: used[0] stands for null
+    const count = compactCodes(codes, rows, size, compact, bits, used);
+    if (count < 0) throw new RangeError(`column ${name}: a dictionary code outside -1..${size - 1}`);
     if (count === 0) return this.finish(rows, "PLAIN", { length: 0, nullCount: rows });
     // Every entry goes into the dictionary page (codes need no remapping); min/max are over those used.
     const entries = plainStrings(dictionary, size, this.dictionary, new Uint8Array((size + 7) >>> 3));
     if (entries.nullCount > 0) throw new TypeError(`column ${name}: the dictionary has null entries`);
-    const used = new Uint8Array(size);
-    for (let k = 0; k < count; k++) used[compact[k]!] = 1;
-    let min: string | undefined;
-    let max: string | undefined;
-    for (let code = 0; code < size; code++) {
-      if (used[code] === 0) continue;
-      const entry = wellFormed(dictionary[code]!);
-      if (min === undefined || compareCodePoints(entry, min) < 0) min = entry;
-      if (max === undefined || compareCodePoints(entry, max) > 0) max = entry;
-    }
+    const { min, max } = usedRange(dictionary, used);
     const bitWidth = Math.max(1, 32 - Math.clz32(size - 1));
     const length = encodeDictionaryIndices(compact, count, bitWidth, this.values);
-    const encoded = this.finish(rows, "RLE_DICTIONARY", { length, nullCount: rows - count, min: min!, max: max! });
+    const encoded = this.finish(rows, "RLE_DICTIONARY", { length, nullCount: rows - count, min, max });
     encoded.dictionary = { data: this.dictionary.bytes.subarray(0, entries.length), count: size };
     return encoded;
   }
@@ -137,29 +114,4 @@ export class ColumnEncoder {
     }
     return encoded;
   }
-}
-
-/** The string as written (lone surrogates become U+FFFD, as in the UTF-8 encoding). */
-function wellFormed(s: string): string {
-  return /[\uD800-\uDFFF]/.test(s) ? Buffer.from(s).toString() : s;
-}
-
-/**
- * Orders well-formed strings by code point, which is the order of their UTF-8 bytes (the
- * order of Parquet statistics); UTF-16 code units differ from it only where surrogates meet
- * U+E000..U+FFFF.
- */
-function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x < 0xe000 ? x + 0x2000 : x - 0x800;
-      y = y < 0xe000 ? y + 0x2000 : y - 0x800;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
 }

@@ -182,20 +182,29 @@ export function plainInt64FromBigInts(values: BigInt64Array, nulls: Uint8Array |
   return { length: w * 4, nullCount: rows - (w >>> 1), min, max };
 }
 
-/** The word pairs of the present rows, levels into `bits`; returns the word count. */
+/** The word pairs of the present rows, levels into `bits`; returns the word count. Unrolled by groups of 8 rows (a level byte). */
 function copyPresentPairs(source: Int32Array, nulls: Uint8Array, rows: number, words: Int32Array, bits: Uint8Array): number {
   let w = 0;
-  for (let i = 0; i < rows; i += 8) {
-    const end = Math.min(rows, i + 8);
+  let p: number;
+  const full = rows & ~7;
+  for (let i = 0, s = 0; i < full; i += 8, s += 16) {
     let b = 0;
-    for (let k = i; k < end; k++) {
-      const present = (nulls[k]! - 1) >>> 31;
-      words[w] = source[2 * k]!;
-      words[w + 1] = source[2 * k + 1]!;
-      w += present << 1;
-      b |= present << (k & 7);
-    }
+    p = (nulls[i]! - 1) >>> 31; words[w] = source[s]!; words[w + 1] = source[s + 1]!; w += p << 1; b |= p;
+    p = (nulls[i + 1]! - 1) >>> 31; words[w] = source[s + 2]!; words[w + 1] = source[s + 3]!; w += p << 1; b |= p << 1;
+    p = (nulls[i + 2]! - 1) >>> 31; words[w] = source[s + 4]!; words[w + 1] = source[s + 5]!; w += p << 1; b |= p << 2;
+    p = (nulls[i + 3]! - 1) >>> 31; words[w] = source[s + 6]!; words[w + 1] = source[s + 7]!; w += p << 1; b |= p << 3;
+    p = (nulls[i + 4]! - 1) >>> 31; words[w] = source[s + 8]!; words[w + 1] = source[s + 9]!; w += p << 1; b |= p << 4;
+    p = (nulls[i + 5]! - 1) >>> 31; words[w] = source[s + 10]!; words[w + 1] = source[s + 11]!; w += p << 1; b |= p << 5;
+    p = (nulls[i + 6]! - 1) >>> 31; words[w] = source[s + 12]!; words[w + 1] = source[s + 13]!; w += p << 1; b |= p << 6;
+    p = (nulls[i + 7]! - 1) >>> 31; words[w] = source[s + 14]!; words[w + 1] = source[s + 15]!; w += p << 1; b |= p << 7;
     bits[i >>> 3] = b;
+  }
+  if (full < rows) {
+    let b = 0;
+    for (let i = full; i < rows; i++) {
+      p = (nulls[i]! - 1) >>> 31; words[w] = source[2 * i]!; words[w + 1] = source[2 * i + 1]!; w += p << 1; b |= p << (i & 7);
+    }
+    bits[full >>> 3] = b;
   }
   return w;
 }

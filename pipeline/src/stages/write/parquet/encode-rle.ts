@@ -130,21 +130,9 @@ function flushPackedIndices(bytes: Uint8Array, o: number, values: Int32Array, fr
   const groups = (to - from + 7) >>> 3;
   o = writeVarint(bytes, o, (groups << 1) | 1);
   const end = from + groups * 8;
+  if (bitWidth <= 8) return packGroupsNarrow(bytes, o, values, from, end, bitWidth);
   let acc = 0;
   let used = 0;
-  if (bitWidth <= 8) {
-    // At most one whole byte per value.
-    for (let i = from; i < end; i++) {
-      acc |= values[i]! << used;
-      used += bitWidth;
-      if (used >= 8) {
-        bytes[o++] = acc;
-        acc >>>= 8;
-        used -= 8;
-      }
-    }
-    return o;
-  }
   for (let i = from; i < end; i++) {
     acc |= values[i]! << used;
     used += bitWidth;
@@ -152,6 +140,25 @@ function flushPackedIndices(bytes: Uint8Array, o: number, values: Int32Array, fr
       bytes[o++] = acc;
       acc >>>= 8;
       used -= 8;
+    }
+  }
+  return o;
+}
+
+/** Bit-packs groups of 8 values of at most 8 bits, half a group (≤ 32 bits) at a time. */
+function packGroupsNarrow(bytes: Uint8Array, o: number, values: Int32Array, from: number, end: number, w: number): number {
+  const half = 4 * w;
+  for (let i = from; i < end; i += 8) {
+    let acc = values[i]! | (values[i + 1]! << w) | (values[i + 2]! << (2 * w)) | (values[i + 3]! << (3 * w));
+    let pending = half;
+    for (; pending >= 8; pending -= 8) {
+      bytes[o++] = acc;
+      acc >>>= 8;
+    }
+    acc |= (values[i + 4]! | (values[i + 5]! << w) | (values[i + 6]! << (2 * w)) | (values[i + 7]! << (3 * w))) << pending;
+    for (pending += half; pending >= 8; pending -= 8) {
+      bytes[o++] = acc;
+      acc >>>= 8;
     }
   }
   return o;
