@@ -25,7 +25,9 @@ export interface ParquetFileWriterOptions {
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // "PAR1"
 
 // Shared by every writer of the process: writes are synchronous, so one column is encoded
-// at a time, and a run writing many files grows the scratch buffers once.
+// at a time, and a run writing many files grows the scratch buffers once (they keep their
+// size, that of the largest column chunk written, for the life of the process: ~32 MB
+// with row groups of 131,072 priced rows, for the metadata column).
 const encoder = new ColumnEncoder();
 const compressors = { none: new PageCompressor("UNCOMPRESSED"), snappy: new PageCompressor("SNAPPY") };
 

@@ -33,7 +33,7 @@ const TWO_32 = 4294967296;
 export function plainInt64FromNumbers(values: Float64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<number> {
   out.ensure(rows * 8);
   const range = [Infinity, -Infinity];
-  const w = nulls === undefined ? int64Words(values, rows, out.words, range) : int64WordsPresent(values, nulls, rows, out.words, bits);
+  const w = nulls === undefined ? int64WordsAll(values, rows, out.words, range) : int64Words(values, nulls, rows, out.words, bits);
   if (w < 0) throw new RangeError(`expected integers, got ${firstBad(values, nulls, rows, (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 63)}`);
   if (nulls !== undefined) {
     const [minHi, minLo, maxHi, maxLo] = int64Range(out.words, w >>> 1);
@@ -43,24 +43,14 @@ export function plainInt64FromNumbers(values: Float64Array, nulls: Uint8Array | 
   return { length: w * 4, nullCount: rows - (w >>> 1), min: range[0], max: range[1] };
 }
 
-/** All `rows` values as word pairs, min/max into `range`; returns the word count, -1 on a value that is not an int64 integer. */
-function int64Words(values: Float64Array, rows: number, words: Int32Array, range: number[]): number {
+/** Every value as a word pair, min/max into `range`; returns the word count, -1 on a value that is not an int64 integer. */
+function int64WordsAll(values: Float64Array, rows: number, words: Int32Array, range: number[]): number {
   let bad = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0, w = 0; i < rows; i++, w += 2) {
+  for (let i = 0; i < rows; i++) {
     const v = values[i]!;
-    const small = v | 0;
-    if (small === v) {
-      words[w] = small;
-      words[w + 1] = small >> 31;
-    } else {
-      const hi = Math.floor(v / TWO_32);
-      const lo = v - hi * TWO_32;
-      bad |= +(lo !== lo >>> 0 || hi !== (hi | 0));
-      words[w] = lo;
-      words[w + 1] = hi;
-    }
+    bad |= setInt64(words, 2 * i, v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -70,7 +60,7 @@ function int64Words(values: Float64Array, rows: number, words: Int32Array, range
 }
 
 /** The present values as word pairs, levels into `bits`; returns the word count, -1 on a value that is not an int64 integer. */
-function int64WordsPresent(values: Float64Array, nulls: Uint8Array, rows: number, words: Int32Array, bits: Uint8Array): number {
+function int64Words(values: Float64Array, nulls: Uint8Array, rows: number, words: Int32Array, bits: Uint8Array): number {
   let bad = 0;
   let w = 0;
   for (let i = 0; i < rows; i += 8) {
@@ -78,24 +68,28 @@ function int64WordsPresent(values: Float64Array, nulls: Uint8Array, rows: number
     let b = 0;
     for (let k = i; k < end; k++) {
       const present = (nulls[k]! - 1) >>> 31;
-      const v = values[k]!;
-      const small = v | 0;
-      if (small === v) {
-        words[w] = small;
-        words[w + 1] = small >> 31;
-      } else {
-        const hi = Math.floor(v / TWO_32);
-        const lo = v - hi * TWO_32;
-        bad |= present & +(lo !== lo >>> 0 || hi !== (hi | 0));
-        words[w] = lo;
-        words[w + 1] = hi;
-      }
+      bad |= present & setInt64(words, w, values[k]!);
       w += present << 1;
       b |= present << (k & 7);
     }
     bits[i >>> 3] = b;
   }
   return bad ? -1 : w;
+}
+
+/** Writes `v` as the little-endian word pair at `w`; returns 1 when it is not an integer in int64 range. */
+function setInt64(words: Int32Array, w: number, v: number): number {
+  const small = v | 0;
+  if (small === v) {
+    words[w] = small;
+    words[w + 1] = small >> 31;
+    return 0;
+  }
+  const hi = Math.floor(v / TWO_32);
+  const lo = v - hi * TWO_32;
+  words[w] = lo;
+  words[w + 1] = hi;
+  return +(lo !== lo >>> 0 || hi !== (hi | 0));
 }
 
 /** 32-bit integers (HTTP status codes) as little-endian INT32. */

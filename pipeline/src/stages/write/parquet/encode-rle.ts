@@ -7,8 +7,8 @@ import type { ScratchBuffer } from "./scratch-buffer.ts";
  * indices (bit width from the dictionary size).
  */
 
-/** Runs shorter than this many groups of 8 definition levels stay bit-packed. */
-const MIN_LEVEL_RUN_GROUPS = 4;
+/** Runs shorter than this many groups of 8 definition levels stay bit-packed (a run costs 2-4 bytes, and each switch a header). */
+const MIN_LEVEL_RUN_GROUPS = 8;
 /** Runs shorter than this many dictionary indices stay bit-packed. */
 const MIN_INDEX_RUN = 8;
 
@@ -87,6 +87,11 @@ export function encodeDefinitionLevels(bits: Uint8Array, rows: number, nullCount
 function flushPackedLevels(bytes: Uint8Array, o: number, bits: Uint8Array, from: number, to: number): number {
   if (to <= from) return o;
   o = writeVarint(bytes, o, ((to - from) << 1) | 1);
+  // Mostly short stretches between runs: a loop beats creating a subarray view for `set`.
+  if (to - from < 256) {
+    for (let g = from; g < to; g++) bytes[o++] = bits[g]!;
+    return o;
+  }
   bytes.set(bits.subarray(from, to), o);
   return o + to - from;
 }

@@ -1,7 +1,7 @@
 /**
  * A reusable output buffer that only grows: the column encoders write into it and the
  * writer hands a view of it to the file before the next column reuses it, so pages cost
- * no allocation (and no page faults) once the first row group has sized it. The byte
+ * no allocation (and no page faults) once the first row groups have sized it. The byte
  * view is a Buffer for its fast UTF-8 `write`; `words` views the same memory as int32
  * (always 8-byte aligned at 0) for the integer encoders.
  */

@@ -21,7 +21,9 @@ export function maxCompressedLength(length: number): number {
 }
 
 /** Compresses `src` into `dst` (at least `maxCompressedLength(src.length)` bytes); returns the compressed length. */
-export function snappyCompress(src: Uint8Array, dst: Uint8Array): number {
+export function snappyCompress(input: Uint8Array, dst: Uint8Array): number {
+  // A plain Uint8Array view: `subarray` on a Buffer goes through its species constructor, far slower.
+  const src = new Uint8Array(input.buffer, input.byteOffset, input.length);
   let d = 0;
   let n = src.length;
   while (n >= 0x80) {
