@@ -110,6 +110,8 @@ function slice(data: ColumnData, start: number, end: number): ColumnData {
       return { ...data, codes: data.codes.subarray(start, end) };
     case "text":
       return { ...data, values: data.values.slice(start, end) };
+    case "bytes":
+      return { ...data, offsets: data.offsets.subarray(start, end + 1), nulls: data.nulls?.subarray(start, end) };
     default:
       return { ...data, values: data.values.subarray(start, end) as never, nulls: data.nulls?.subarray(start, end) } as ColumnData;
   }
@@ -123,6 +125,7 @@ function toColumns(data: ColumnData[], n: number): Column[] {
     for (let i = 0; i < n; i++) {
       if (d.type === "dict") cells[i] = d.codes[i] === -1 ? null : d.dictionary[d.codes[i]!];
       else if (d.type === "text") cells[i] = d.values[i];
+      else if (d.type === "bytes") cells[i] = d.nulls?.[i] ? null : Buffer.from(d.data.subarray(d.offsets[i]! + 4, d.offsets[i + 1]!)).toString("utf8");
       else if (d.nulls?.[i]) cells[i] = null;
       else cells[i] = d.type === "bool" ? d.values[i] === 1 : d.values[i];
     }

@@ -67,6 +67,17 @@ export function keepRows(columns: ColumnData[], rows: number, drop: Uint8Array):
           return { type: "dict", codes: pick(c.codes), dictionary: c.dictionary };
         case "text":
           return { type: "text", values: keep.map((r) => c.values[r] ?? null) };
+        case "bytes": {
+          const offsets = new Int32Array(keep.length + 1);
+          let size = 0;
+          for (const r of keep) size += c.offsets[r + 1]! - c.offsets[r]!;
+          const data = new Uint8Array(size);
+          keep.forEach((r, i) => {
+            data.set(c.data.subarray(c.offsets[r]!, c.offsets[r + 1]!), offsets[i]!);
+            offsets[i + 1] = offsets[i]! + c.offsets[r + 1]! - c.offsets[r]!;
+          });
+          return { type: "bytes", data, offsets, ...(c.nulls ? { nulls: pick(c.nulls) } : {}) };
+        }
         default:
           return { ...c, values: pick(c.values as never), ...(c.nulls ? { nulls: pick(c.nulls) } : {}) } as ColumnData;
       }

@@ -27,7 +27,8 @@ export class SegmentBuilder {
   private readonly dicts: Array<Map<string, number> | undefined> = [];
   private readonly values: Array<string[] | undefined> = [];
   private readonly codes: Array<Int32Array | undefined> = [];
-  private readonly texts: Array<(string | null)[] | undefined> = [];
+  /** Text columns, PLAIN-encoded as they are set (no string is kept alive): bytes, end offset per row, write position. */
+  private readonly texts: Array<{ bytes: Buffer; offsets: Int32Array; at: number } | undefined> = [];
   private readonly numbers: Array<Float64Array | undefined> = [];
   private readonly bigints: Array<BigInt64Array | undefined> = [];
   private readonly bools: Array<Uint8Array | undefined> = [];
@@ -42,7 +43,10 @@ export class SegmentBuilder {
         this.dicts[i] = new Map();
         this.values[i] = [];
         this.codes[i] = new Int32Array(this.capacity);
-      } else if (storage === "text") this.texts[i] = [];
+      } else if (storage === "text") {
+        this.texts[i] = { bytes: Buffer.allocUnsafeSlow(64 * this.capacity), offsets: new Int32Array(this.capacity + 1), at: 0 };
+        this.nulls[i] = new Uint8Array(this.capacity);
+      }
       else if (storage === "number") this.numbers[i] = new Float64Array(this.capacity);
       else if (storage === "bigint") this.bigints[i] = new BigInt64Array(this.capacity);
       else this.bools[i] = new Uint8Array(this.capacity);
@@ -76,7 +80,19 @@ export class SegmentBuilder {
   }
 
   text(column: number, row: number, value: string | null): void {
-    this.texts[column]![row] = value;
+    const t = this.texts[column]!;
+    if (value === null) this.nulls[column]![row] = 1;
+    else {
+      if (t.at + 4 + value.length * 3 > t.bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(t.bytes.length * 2, t.at + 4 + value.length * 3));
+        t.bytes.copy(grown, 0, 0, t.at);
+        t.bytes = grown;
+      }
+      const n = t.bytes.write(value, t.at + 4);
+      t.bytes.writeUInt32LE(n, t.at);
+      t.at += 4 + n;
+    }
+    t.offsets[row + 1] = t.at;
   }
 
   number(column: number, row: number, value: number | null): void {
@@ -111,8 +127,10 @@ export class SegmentBuilder {
       switch (storage) {
         case "dict":
           return { type: "dict", codes: this.codes[i]!.slice(0, n), dictionary: this.values[i]! };
-        case "text":
-          return { type: "text", values: this.texts[i]! };
+        case "text": {
+          const t = this.texts[i]!;
+          return { type: "bytes", data: new Uint8Array(t.bytes.subarray(0, t.at)), offsets: t.offsets.slice(0, n + 1), nulls: nulls! };
+        }
         case "number":
           return { type: "number", values: this.numbers[i]!.slice(0, n), nulls: nulls! };
         case "bigint":
@@ -132,6 +150,12 @@ export class SegmentBuilder {
       return b;
     };
     for (let i = 0; i < STORAGE.length; i++) {
+      const t = this.texts[i];
+      if (t) {
+        const offsets = new Int32Array(capacity + 1);
+        offsets.set(t.offsets);
+        t.offsets = offsets;
+      }
       this.codes[i] = grown(this.codes[i]);
       this.numbers[i] = grown(this.numbers[i]);
       this.bigints[i] = grown(this.bigints[i]);
@@ -147,7 +171,10 @@ export function transferablesOf(columns: ColumnData[]): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   for (const c of columns) {
     if (c.type === "dict") buffers.push(c.codes.buffer as ArrayBuffer);
-    else if (c.type !== "text") {
+    else if (c.type === "bytes") {
+      buffers.push(c.data.buffer as ArrayBuffer, c.offsets.buffer as ArrayBuffer);
+      if (c.nulls) buffers.push(c.nulls.buffer as ArrayBuffer);
+    } else if (c.type !== "text") {
       buffers.push(c.values.buffer as ArrayBuffer);
       if (c.nulls) buffers.push(c.nulls.buffer as ArrayBuffer);
     }

@@ -57,6 +57,13 @@ function fixtures(): Fixture[] {
     { name: "teams", kind: "json", as: "dict", dictionary: ['["a"]', "unused"], values: column([], () => null) },
     { name: "region", kind: "string", as: "dict", dictionary: [], values: column([], () => null) },
     { name: "metadata", kind: "json", as: "text", values: column([], () => null) },
+    // Pre-encoded text (what costs run's threads send): the same strings as request_id.
+    {
+      name: "request_id_bytes",
+      kind: "string",
+      as: "bytes",
+      values: column(["", null, "é ü 😀 中文", long, longMultiByte], (i) => (i % 5 === 2 ? null : `req-${i}`)),
+    },
     // Sorted runs (RLE runs of indices, bit width 10) and a long stretch of nulls (RLE runs of levels).
     { name: "price_ref", kind: "string", as: "dict", dictionary: refs, values: column([], (i) => (i >= 100 && i < 300 ? null : refs[Math.floor(i / 37) % 1000]!)) },
     {
@@ -91,6 +98,20 @@ function columnData(f: Fixture, start: number, end: number): ColumnData {
       return { type: "dict", dictionary: f.dictionary!, codes: Int32Array.from(values, (v) => (v === null ? -1 : f.dictionary!.indexOf(v as string))) };
     case "text":
       return { type: "text", values: values as (string | null)[] };
+    case "bytes": {
+      const parts = values.map((v) => (v === null ? Buffer.alloc(0) : Buffer.from(v as string)));
+      const offsets = new Int32Array(values.length + 1);
+      const chunks: Buffer[] = [];
+      parts.forEach((part, i) => {
+        if (values[i] !== null) {
+          const length = Buffer.alloc(4);
+          length.writeUInt32LE(part.length);
+          chunks.push(length, part);
+        }
+        offsets[i + 1] = offsets[i]! + (values[i] === null ? 0 : 4 + part.length);
+      });
+      return { type: "bytes", data: new Uint8Array(Buffer.concat(chunks)), offsets, nulls };
+    }
     case "number":
       return { type: "number", values: Float64Array.from(values, (v) => (v === null ? 0.5 : (v as number))), nulls };
     case "bigint":
@@ -198,7 +219,7 @@ describe("ParquetFileWriter", () => {
       const other = theirs.row_groups[0]!.columns[i]!.meta_data!;
       const nulls = data[i]!.values.filter((v) => v === null).length;
       expect(meta.statistics?.null_count, meta.path_in_schema[0]).toBe(BigInt(nulls));
-      if (data[i]!.as !== "text") {
+      if (data[i]!.as !== "text" && data[i]!.as !== "bytes") {
         expect([meta.statistics?.min_value, meta.statistics?.max_value], meta.path_in_schema[0]).toEqual([other.statistics?.min_value, other.statistics?.max_value]);
       }
     });
@@ -276,7 +297,7 @@ describe("ParquetFileWriter", () => {
     ];
     writer.writeRowGroup(1, good(0));
     const bad = (i: number, column: ColumnData): ColumnData[] => good(1).map((c, j) => (j === i ? column : c));
-    expect(() => writer.writeRowGroup(1, bad(0, { type: "bigint", values: BigInt64Array.of(1n) }))).toThrow("column model (string): expected data of type dict or text, got bigint");
+    expect(() => writer.writeRowGroup(1, bad(0, { type: "bigint", values: BigInt64Array.of(1n) }))).toThrow("column model (string): expected data of type dict or text or bytes, got bigint");
     expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(2), dictionary: ["a", "b"] }))).toThrow("column model: a dictionary code outside -1..1");
     expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(-2), dictionary: ["a", "b"] }))).toThrow("outside -1..1");
     expect(() => writer.writeRowGroup(1, bad(1, { type: "number", values: Float64Array.of(1.5) }))).toThrow("expected integers, got 1.5 at row 0");

@@ -17,6 +17,8 @@ import { ScratchBuffer } from "./scratch-buffer.ts";
 export type ColumnData =
   | { type: "dict"; codes: Int32Array; dictionary: string[] }
   | { type: "text"; values: (string | null)[] }
+  /** Text already PLAIN-encoded (4-byte little-endian length, UTF-8 bytes) for each non-null row; row r's entry is data[offsets[r], offsets[r + 1]). */
+  | { type: "bytes"; data: Uint8Array; offsets: Int32Array; nulls?: Uint8Array }
   | { type: "number"; values: Float64Array; nulls?: Uint8Array }
   | { type: "bigint"; values: BigInt64Array; nulls?: Uint8Array }
   | { type: "bool"; values: Uint8Array; nulls?: Uint8Array };
@@ -37,8 +39,8 @@ export interface EncodedColumn {
 
 /** The data types each supported column kind accepts. */
 export const ACCEPTS: Partial<Record<ColumnKind, ReadonlyArray<ColumnData["type"]>>> = {
-  string: ["dict", "text"],
-  json: ["dict", "text"],
+  string: ["dict", "text", "bytes"],
+  json: ["dict", "text", "bytes"],
   int64: ["number", "bigint"],
   timestamp: ["number", "bigint"],
   int32: ["number"],
@@ -63,13 +65,14 @@ export class ColumnEncoder {
     if (!accepted.includes(data?.type)) {
       throw new TypeError(`column ${name} (${kind}): expected data of type ${accepted.join(" or ")}, got ${data?.type}`);
     }
-    const length = data.type === "dict" ? data.codes.length : data.values.length;
+    const length = data.type === "dict" ? data.codes.length : data.type === "bytes" ? data.offsets.length - 1 : data.values.length;
     if (length < rows || ("nulls" in data && data.nulls !== undefined && data.nulls.length < rows)) {
       throw new RangeError(`column ${name}: ${length} values for a row group of ${rows} rows`);
     }
     const bits = this.bits.ensure((rows + 7) >>> 3);
     if (data.type === "dict") return this.encodeDict(name, data.codes, data.dictionary, rows, bits);
     let plain: Plain<MinMaxType>;
+    if (data.type === "bytes") return this.encodeBytes(data, rows, bits);
     if (data.type === "text") plain = plainStrings(data.values, rows, this.values, bits);
     else if (data.type === "bool") plain = plainBooleans(data.values, data.nulls, rows, this.values, bits);
     else if (data.type === "bigint" && kind === "money_total") plain = plainFixed16FromBigInts(data.values, data.nulls, rows, this.values, bits);
@@ -77,6 +80,19 @@ export class ColumnEncoder {
     else if (kind === "int32") plain = plainInt32FromNumbers(data.values, data.nulls, rows, this.values, bits);
     else plain = plainInt64FromNumbers(data.values, data.nulls, rows, this.values, bits);
     return this.finish(rows, "PLAIN", plain);
+  }
+
+  /** Pre-encoded text: the page body is the entries as they are; only the levels are computed. */
+  private encodeBytes(data: { data: Uint8Array; offsets: Int32Array; nulls?: Uint8Array }, rows: number, bits: Uint8Array): EncodedColumn {
+    let nullCount = 0;
+    bits.fill(0);
+    for (let i = 0; i < rows; i++) {
+      if (data.nulls && data.nulls[i]) nullCount++;
+      else bits[i >>> 3]! |= 1 << (i & 7);
+    }
+    const encoded = this.finish(rows, "PLAIN", { length: 0, nullCount });
+    encoded.values = data.data.subarray(data.offsets[0], data.offsets[rows]);
+    return encoded;
   }
 
   private encodeDict(name: string, codes: Int32Array, dictionary: string[], rows: number, bits: Uint8Array): EncodedColumn {
