@@ -1,10 +1,8 @@
 import type { CompiledPreset } from "../stages/ingest/compile-preset.ts";
 import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
-import { parseJsonlLines } from "../stages/ingest/parse-jsonl-lines.ts";
+import { decodeUtf8, parseJsonlLines } from "../stages/ingest/parse-jsonl-lines.ts";
 import { toLogRow } from "../stages/ingest/to-log-row.ts";
 import type { ChunkProcessor } from "./chunk-processor.ts";
-
-const decoder = new TextDecoder("utf-8");
 
 /**
  * Parses a chunk of whole JSON Lines (split-jsonl.ts cut it at a line end) into the
@@ -12,7 +10,7 @@ const decoder = new TextDecoder("utf-8");
  * lines and rows become rejects with their raw text. Returns the number of items.
  */
 export function parseJsonlChunk(bytes: Uint8Array, firstLine: number, file: string, preset: CompiledPreset, processor: ChunkProcessor): number {
-  return parseJsonlLines(decoder.decode(bytes), firstLine, {
+  return parseJsonlLines(decodeUtf8(bytes), firstLine, {
     record(line, value, raw) {
       const result = toLogRow(value, preset);
       if ("row" in result) processor.addItemRow(result.row, file, line);

@@ -4,6 +4,7 @@ import { compilePreset } from "../stages/ingest/compile-preset.ts";
 import { detectFormat, SUPPORTED_EXTENSIONS } from "../stages/ingest/detect-format.ts";
 import { detectPreset } from "../stages/ingest/detect-preset.ts";
 import { readLogs, type FileStats } from "../stages/ingest/index.ts";
+import { decodeUtf8 } from "../stages/ingest/parse-jsonl-lines.ts";
 import { EMPTY_FILE } from "../stages/ingest/raw-record.ts";
 import type { ChunkAccumulator } from "./accumulate-chunks.ts";
 import type { ChunkProcessor, ChunkResult } from "./chunk-processor.ts";
@@ -148,11 +149,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
 }
 
 
-const decoder = new TextDecoder("utf-8");
-
 /** The first line of a chunk that is a JSON object: what `--preset auto` detects the preset from. */
 function firstRecord(bytes: Uint8Array): Record<string, unknown> | undefined {
-  const text = decoder.decode(bytes);
+  const text = decodeUtf8(bytes);
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf("\n", start);

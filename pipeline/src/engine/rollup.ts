@@ -102,7 +102,7 @@ export class PartialRollupBuilder {
     // Groups are found by a hash of their codes, chained on collision; codes are compared in full.
     let hash = 0x9e3779b9;
     for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ (key[i]! + 1), 0x01000193);
-    hash >>>= 0;
+    hash &= 0x3fffffff; // a small integer: Map keys stay unboxed
     let group = this.heads.get(hash);
     while (group !== undefined && !this.sameKey(group, key)) group = this.nextInChain[group];
     if (group === undefined) {
@@ -220,7 +220,7 @@ export class Rollup {
     const width = this.width;
     let hash = 0x9e3779b9;
     for (let i = 0; i < width; i++) hash = Math.imul(hash ^ (key[i]! + 1), 0x01000193);
-    hash >>>= 0;
+    hash &= 0x3fffffff; // a small integer: Map keys stay unboxed
     let group = this.heads.get(hash);
     while (group !== undefined) {
       const at = group * width;

@@ -1,3 +1,5 @@
+import { isAscii } from "node:buffer";
+
 /** A line longer than this many characters is reported and skipped (not a log row; saves memory). */
 export const MAX_LINE_CHARS = 1 << 26;
 
@@ -50,4 +52,12 @@ export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink
     start = end + 1;
   }
   return items;
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** UTF-8 bytes as text; pure ASCII (most logs) is read by the much faster latin1 path, which gives the same text. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  return decoder.decode(bytes);
 }

@@ -1,10 +1,8 @@
-import { MAX_LINE_CHARS, parseJsonlLines } from "./parse-jsonl-lines.ts";
+import { decodeUtf8, MAX_LINE_CHARS, parseJsonlLines } from "./parse-jsonl-lines.ts";
 import { EMPTY_FILE, type RawRecord } from "./raw-record.ts";
 import { splitJsonl } from "./split-jsonl.ts";
 
 export { MAX_LINE_CHARS };
-
-const decoder = new TextDecoder("utf-8");
 
 /**
  * Streams a JSON Lines file (`.jsonl`, `.ndjson`, `.json`, optionally gzipped): one item
@@ -31,7 +29,7 @@ export async function* readJsonl(file: string, gzip: boolean, options: { maxLine
       continue;
     }
     const found: RawRecord[] = [];
-    items += parseJsonlLines(decoder.decode(piece.bytes), piece.firstLine, {
+    items += parseJsonlLines(decodeUtf8(piece.bytes), piece.firstLine, {
       record: (line, record, raw) => found.push({ line, record, raw }),
       problem: (line, error, raw) => found.push({ line, error, raw }),
     }, maxLineChars);
