@@ -50,32 +50,53 @@ export class DayFiles {
   }
 }
 
-/** The rows of `columns` whose `drop` flag is 0. */
+/** The rows of `columns` whose `drop` flag is 0 (duplicates are few: kept rows are copied run by run). */
 export function keepRows(columns: ColumnData[], rows: number, drop: Uint8Array): { rows: number; columns: ColumnData[] } {
-  const keep: number[] = [];
-  for (let r = 0; r < rows; r++) if (drop[r] === 0) keep.push(r);
+  const runs: number[] = []; // [start, end) pairs of kept rows
+  for (let r = 0; r < rows; ) {
+    while (r < rows && drop[r]) r++;
+    const start = r;
+    while (r < rows && !drop[r]) r++;
+    if (r > start) runs.push(start, r);
+  }
+  let kept = 0;
+  for (let i = 0; i < runs.length; i += 2) kept += runs[i + 1]! - runs[i]!;
   const pick = <T extends Int32Array | Float64Array | BigInt64Array | Uint8Array>(a: T): T => {
-    const b = new (a.constructor as new (n: number) => T)(keep.length);
-    for (let i = 0; i < keep.length; i++) b[i] = a[keep[i]!]!;
+    const b = new (a.constructor as new (n: number) => T)(kept);
+    for (let i = 0, at = 0; i < runs.length; i += 2) {
+      b.set(a.subarray(runs[i]!, runs[i + 1]!) as never, at);
+      at += runs[i + 1]! - runs[i]!;
+    }
     return b;
   };
   return {
-    rows: keep.length,
+    rows: kept,
     columns: columns.map((c): ColumnData => {
       switch (c.type) {
         case "dict":
           return { type: "dict", codes: pick(c.codes), dictionary: c.dictionary };
-        case "text":
-          return { type: "text", values: keep.map((r) => c.values[r] ?? null) };
+        case "text": {
+          const values: Array<string | null> = [];
+          for (let i = 0; i < runs.length; i += 2) for (let r = runs[i]!; r < runs[i + 1]!; r++) values.push(c.values[r] ?? null);
+          return { type: "text", values };
+        }
         case "bytes": {
-          const offsets = new Int32Array(keep.length + 1);
-          let size = 0;
-          for (const r of keep) size += c.offsets[r + 1]! - c.offsets[r]!;
-          const data = new Uint8Array(size);
-          keep.forEach((r, i) => {
-            data.set(c.data.subarray(c.offsets[r]!, c.offsets[r + 1]!), offsets[i]!);
-            offsets[i + 1] = offsets[i]! + c.offsets[r + 1]! - c.offsets[r]!;
-          });
+          const offsets = new Int32Array(kept + 1);
+          const parts: Uint8Array[] = [];
+          let at = 0;
+          let row = 0;
+          for (let i = 0; i < runs.length; i += 2) {
+            const from = c.offsets[runs[i]!]!;
+            parts.push(c.data.subarray(from, c.offsets[runs[i + 1]!]!));
+            for (let r = runs[i]!; r < runs[i + 1]!; r++) offsets[++row] = at + c.offsets[r + 1]! - from;
+            at = offsets[row]!;
+          }
+          const data = new Uint8Array(at);
+          let o = 0;
+          for (const part of parts) {
+            data.set(part, o);
+            o += part.length;
+          }
           return { type: "bytes", data, offsets, ...(c.nulls ? { nulls: pick(c.nulls) } : {}) };
         }
         default:
