@@ -54,7 +54,7 @@ export async function* splitJsonl(file: string, gzip: boolean, options: { chunkB
   };
   try {
     if ((await stat(file)).size === 0) return;
-    const source = createReadStream(file, { highWaterMark: Math.min(1 << 20, chunkBytes) });
+    const source = createReadStream(file, { highWaterMark: gzip ? 1 << 20 : chunkBytes });
     const input = gzip ? pipeline(source, createGunzip({ chunkSize: 1 << 20 }), () => {}) : source;
     for await (let data of input as AsyncIterable<Buffer>) {
       if (first) {
