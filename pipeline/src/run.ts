@@ -87,16 +87,30 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const pricingDir = resolve(options.pricingDir);
   const policiesDir = resolve(options.policiesDir);
 
-  // config: everything that decides a cost is checked before anything is written
-  const book = await loadPricingOrThrow(pricingDir);
-  const policies = await loadPoliciesOrThrow(policiesDir);
-  const mapping = options.columns ? await loadColumnMapping(resolve(options.columns)) : undefined;
   checkWindow(options.since, options.until);
   const files = await expandInputs(options.logs, options.cwd);
-  const configFiles = [...(await listYamlFiles(pricingDir)), ...policies.files];
-  const pricingVersion = await hashFiles(configFiles, path.dirname(pricingDir));
   const threads = options.threads ?? (await defaultThreads(files));
-  const pool = threads > 0 ? await ThreadPool.start(threads, { pricingDir, policiesDir, pricingVersion, since: options.since, until: options.until }) : undefined;
+  // Worker threads start now and load the pricing while this thread does the same.
+  const starting = threads > 0 ? ThreadPool.start(threads, { pricingDir, policiesDir, since: options.since, until: options.until }) : undefined;
+  starting?.catch(() => {}); // reported below, after the main thread's own (clearer) config errors
+
+  // config: everything that decides a cost is checked before anything is written
+  let book, policies, mapping, pricingVersion: string;
+  try {
+    book = await loadPricingOrThrow(pricingDir);
+    policies = await loadPoliciesOrThrow(policiesDir);
+    mapping = options.columns ? await loadColumnMapping(resolve(options.columns)) : undefined;
+    const configFiles = [...(await listYamlFiles(pricingDir)), ...policies.files];
+    pricingVersion = await hashFiles(configFiles, path.dirname(pricingDir));
+  } catch (error) {
+    await (await starting?.catch(() => undefined))?.close();
+    throw error;
+  }
+  const pool = await starting;
+  if (pool && pool.versions.some((v) => v !== pricingVersion)) {
+    await pool.close();
+    throw new PipelineError({ message: `pricing/ or policies/ changed while the run started (${pricingVersion} vs ${pool.versions.join(", ")})`, hint: "run again once the files stop changing" });
+  }
   const timings: RunTimings = { threads, config: performance.now() - t0, read: 0, parse: 0, write: 0 };
 
   // The write stage (and Arquero, for the extracts) loads while the threads price.
@@ -111,7 +125,9 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
     const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects);
+    const inputHashes = new Map<string, string>();
     const fileStats = await readInputs(files, {
+      inputHashes,
       cwd: options.cwd,
       preset: options.preset ?? "auto",
       mapping,
@@ -147,6 +163,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       staging,
       days,
       rollups,
+      inputHashes,
       rejects: rejects.rows,
       stats,
       policies,

@@ -130,6 +130,10 @@ export class ChunkProcessor {
     this.reset();
   }
 
+  get pricingVersion(): string {
+    return this.config.pricingVersion;
+  }
+
   /** Items added since the last `take()`. */
   get pending(): number {
     return this.state.items;

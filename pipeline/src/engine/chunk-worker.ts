@@ -1,7 +1,8 @@
 /**
  * The body of a `costs run` worker thread: loads the same pricing and policies as the
- * main thread (and checks they hash to the same pricing version, so a file edited during
- * the run cannot price part of it differently), then turns each JSON Lines chunk it is
+ * main thread and reports the pricing version they hash to (run.ts checks it is the main
+ * thread's, so a file edited during the run cannot price part of it differently), then
+ * turns each JSON Lines chunk it is
  * sent into a ChunkResult, transferring the column buffers back.
  */
 import path from "node:path";
@@ -19,7 +20,6 @@ import { transferablesOf } from "./segment-builder.ts";
 export interface WorkerSetup {
   pricingDir: string;
   policiesDir: string;
-  pricingVersion: string;
   since?: string;
   until?: string;
 }
@@ -34,7 +34,7 @@ export interface ChunkTask {
 }
 
 export type WorkerReply =
-  | { type: "ready" }
+  | { type: "ready"; pricingVersion: string }
   | { type: "result"; id: number; result: ChunkResult; ignored: string[]; ms: { parse: number } }
   | { type: "error"; id?: number; message: string; stack?: string };
 
@@ -42,13 +42,11 @@ const setup = workerData as WorkerSetup;
 const port = parentPort!;
 
 async function start(): Promise<ChunkProcessor> {
+  // The main thread compares the pricing version each thread reports with its own.
   const book = await loadPricingOrThrow(setup.pricingDir);
   const policies = await loadPoliciesOrThrow(setup.policiesDir);
   const files = [...(await listYamlFiles(setup.pricingDir)), ...policies.files];
   const version = await hashFiles(files, path.dirname(setup.pricingDir));
-  if (version !== setup.pricingVersion) {
-    throw new Error(`pricing or policies changed while the run started (${setup.pricingVersion} → ${version}); run again`);
-  }
   return new ChunkProcessor({ book, policies, refBase: path.dirname(setup.pricingDir), pricingVersion: version, since: setup.since, until: setup.until });
 }
 
@@ -75,7 +73,7 @@ try {
       port.postMessage({ type: "error", id: task.id, message: (error as Error).message, stack: (error as Error).stack } satisfies WorkerReply);
     }
   });
-  port.postMessage({ type: "ready" } satisfies WorkerReply);
+  port.postMessage({ type: "ready", pricingVersion: processor.pricingVersion } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: "error", message: (error as Error).message, stack: (error as Error).stack } satisfies WorkerReply);
 }

@@ -33,12 +33,12 @@ export class DayFiles {
     return [...this.writers.keys()].sort();
   }
 
-  /** Closes every file; the days with their relative path and row count, sorted by day. */
-  close(): Array<{ day: string; relative: string; rows: number }> {
+  /** Closes every file; the days with their relative path, row count, size and sha256, sorted by day. */
+  close(): Array<{ day: string; relative: string; rows: number; bytes: number; sha256?: string }> {
     const closed = this.days.map((day) => {
       const { writer, relative, rows } = this.writers.get(day)!;
-      writer.close();
-      return { day, relative, rows };
+      const bytes = writer.close();
+      return { day, relative, rows, bytes, ...(writer.sha256 ? { sha256: writer.sha256 } : {}) };
     });
     this.writers.clear();
     return closed;

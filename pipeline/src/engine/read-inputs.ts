@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { displayPath, PipelineError } from "../lib/errors.ts";
 import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema.ts";
 import { compilePreset } from "../stages/ingest/compile-preset.ts";
@@ -23,6 +24,8 @@ export interface ReadInputsOptions {
   pool?: ThreadPool;
   chunkBytes?: number;
   onProgress?: (rowsRead: number) => void;
+  /** Filled with the sha256 of plain JSON Lines files, hashed while they are read (for the manifest). */
+  inputHashes: Map<string, string>;
   /** Milliseconds spent by stage, summed over threads (for `--timings`). */
   timings: { read: number; parse: number };
 }
@@ -112,9 +115,12 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
     };
 
     let t = performance.now();
-    for await (const piece of splitJsonl(input, gzip, { chunkBytes: options.chunkBytes })) {
+    const hash = gzip ? undefined : createHash("sha256");
+    let readProblem = false;
+    for await (const piece of splitJsonl(input, gzip, { chunkBytes: options.chunkBytes, onBytes: (bytes) => hash?.update(bytes) })) {
       options.timings.read += performance.now() - t;
       if (piece.kind === "problem") {
+        readProblem = true;
         for (const chunk of held.splice(0)) await dispatch(chunk, preset ?? "canonical");
         fileStats.rows++;
         fileStats.rejects++;
@@ -131,6 +137,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       t = performance.now();
     }
     for (const chunk of held.splice(0)) await dispatch(chunk, "canonical");
+    if (hash && !readProblem) options.inputHashes.set(input, hash.digest("hex"));
     queue.push({
       kind: "end",
       finish: () => {

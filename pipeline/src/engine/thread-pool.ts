@@ -17,6 +17,8 @@ export class ThreadPool {
   private readonly busy: number[];
   private readonly waiting = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
+  /** The pricing version each thread loaded. */
+  readonly versions: string[] = [];
 
   private constructor(private readonly workers: Worker[]) {
     this.busy = workers.map(() => 0);
@@ -46,7 +48,10 @@ export class ThreadPool {
   private listen(worker: Worker, index: number): Promise<void> {
     return new Promise((ready, fail) => {
       worker.on("message", (reply: WorkerReply) => {
-        if (reply.type === "ready") return ready();
+        if (reply.type === "ready") {
+          this.versions[index] = reply.pricingVersion;
+          return ready();
+        }
         if (reply.type === "error") {
           const error = new Error(`worker thread ${index + 1}: ${reply.message}`);
           if (reply.id === undefined) return fail(error);

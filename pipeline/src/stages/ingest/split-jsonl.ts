@@ -26,8 +26,13 @@ export const CHUNK_BYTES = 8 << 20;
  * numbers them. A UTF-8 byte-order mark is dropped. A line longer than `maxLineBytes`
  * becomes one problem and is skipped. A read error (a truncated gzip) ends the file with
  * one problem at the line after the last whole line; the partial line is not guessed at.
+ * `onBytes` sees every byte of a plain (not gzipped) file as read, for a content hash.
  */
-export async function* splitJsonl(file: string, gzip: boolean, options: { chunkBytes?: number; maxLineBytes?: number } = {}): AsyncGenerator<JsonlChunk | JsonlProblem> {
+export async function* splitJsonl(
+  file: string,
+  gzip: boolean,
+  options: { chunkBytes?: number; maxLineBytes?: number; onBytes?: (bytes: Uint8Array) => void } = {},
+): AsyncGenerator<JsonlChunk | JsonlProblem> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_CHARS;
   let line = 1;
@@ -57,6 +62,7 @@ export async function* splitJsonl(file: string, gzip: boolean, options: { chunkB
     const source = createReadStream(file, { highWaterMark: gzip ? 1 << 20 : chunkBytes });
     const input = gzip ? pipeline(source, createGunzip({ chunkSize: 1 << 20 }), () => {}) : source;
     for await (let data of input as AsyncIterable<Buffer>) {
+      if (!gzip) options.onBytes?.(data);
       if (first) {
         first = false;
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);

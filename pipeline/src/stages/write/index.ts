@@ -24,7 +24,9 @@ export interface WriteInput {
   /** Where the run's priced day files already are (engine/day-files.ts). */
   staging: Staging;
   /** The run's priced day files in the staging folder, sorted by day. */
-  days: Array<{ day: string; relative: string; rows: number }>;
+  days: Array<{ day: string; relative: string; rows: number; bytes: number; sha256?: string }>;
+  /** sha256 of input files already hashed while reading, by path. */
+  inputHashes: Map<string, string>;
   /** The run's rollups (engine/rollup.ts, one per output of rollupOutputs): extracts, FOCUS and totals are computed from them. */
   rollups: Rollups;
   /** Rows of `rejects.csv`, already in the staging folder (engine/rejects-file.ts). */
@@ -86,8 +88,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   };
 
   // priced rows: one partition per UTC day of this run, written while reading
-  for (const { day, relative, rows } of input.days) {
-    outputs.priced.push(await record(relative, "parquet", rows));
+  for (const { day, relative, rows, bytes, sha256 } of input.days) {
+    outputs.priced.push(sha256 ? { path: relative, format: "parquet", rows, bytes, sha256 } : await record(relative, "parquet", rows));
     moved.push(`priced/date=${day}`);
   }
   // Partitions of earlier runs that this run did not replace count in every output.

@@ -46,6 +46,8 @@ export class ParquetFileWriter {
   private readonly rowGroups: RowGroup[] = [];
   private numRows = 0;
   private closed = false;
+  /** After `close()`: the file's sha256 (hex), computed while writing; undefined if a row group was rolled back. */
+  sha256: string | undefined;
 
   /** Opens `file` for writing; schema = [name, kind][] in file order, all columns OPTIONAL. */
   constructor(
@@ -123,6 +125,7 @@ export class ParquetFileWriter {
     this.sink.write([footer.getBytes()]);
     this.closed = true;
     closeSync(this.sink.fd);
+    this.sha256 = this.sink.digest();
     return this.sink.offset;
   }
 

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import { ftruncateSync, writevSync } from "node:fs";
 
 /**
@@ -7,11 +8,19 @@ import { ftruncateSync, writevSync } from "node:fs";
  */
 export class FileSink {
   offset = 0;
+  /** sha256 of the bytes written so far; null once a truncate made it unknowable. */
+  private hash: Hash | null = createHash("sha256");
 
   constructor(readonly fd: number) {}
 
+  /** The file's sha256 (hex), or undefined after a truncate. Call once, when done. */
+  digest(): string | undefined {
+    return this.hash?.digest("hex");
+  }
+
   write(chunks: Uint8Array[]): void {
     let pending = chunks.filter((chunk) => chunk.length > 0);
+    for (const chunk of pending) this.hash?.update(chunk);
     while (pending.length > 0) {
       let written = writevSync(this.fd, pending, this.offset);
       this.offset += written;
@@ -23,6 +32,7 @@ export class FileSink {
 
   /** Drops everything from `offset` on. */
   truncate(offset: number): void {
+    if (offset !== this.offset) this.hash = null;
     ftruncateSync(this.fd, offset);
     this.offset = offset;
   }
