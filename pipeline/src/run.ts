@@ -124,7 +124,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects);
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, await estimateRows(files));
     const inputHashes = new Map<string, string>();
     const fileStats = await readInputs(files, {
       inputHashes,
@@ -191,6 +191,13 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     await staging.discard();
     throw error;
   }
+}
+
+/** About how many rows the inputs hold (gateway log lines are ~300+ bytes; gzip ~8x), to size the request-id table. */
+async function estimateRows(files: string[]): Promise<number> {
+  let rows = 0;
+  for (const file of files) rows += ((await stat(file)).size * (detectFormat(file)?.gzip ? 8 : 1)) / 350;
+  return Math.min(rows, 1 << 26);
 }
 
 /** One thread per CPU (at most 8) when the JSON Lines input is large enough to gain from it. */

@@ -23,13 +23,17 @@ export interface MergeCounts {
  */
 export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
-  private readonly seen = new DedupeSet();
+  private readonly seen: DedupeSet;
 
+  /** `expectedRows` sizes the request-id table up front (no regrowth, whose old and new tables would coexist). */
   constructor(
     readonly rollups: Rollups,
     private readonly files: DayFiles,
     private readonly rejects: RejectsFile,
-  ) {}
+    expectedRows = 0,
+  ) {
+    this.seen = new DedupeSet(Math.max(1 << 16, Math.ceil((expectedRows * 4) / 3)));
+  }
 
   accept(result: ChunkResult): void {
     const c = this.counts;

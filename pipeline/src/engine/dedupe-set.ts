@@ -11,7 +11,7 @@ export class DedupeSet {
 
   constructor(initialCapacity = 1 << 16) {
     let capacity = 1;
-    while (capacity < initialCapacity) capacity *= 2;
+    while (capacity < initialCapacity && capacity < 1 << 26) capacity *= 2;
     this.table = new Uint32Array(capacity * 3);
     this.mask = capacity - 1;
   }

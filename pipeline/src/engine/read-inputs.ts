@@ -38,14 +38,14 @@ type Entry = { kind: "result"; result: ChunkResult } | { kind: "reject"; file: s
 /**
  * Reads every input file in order and hands the accumulator each file's results in input
  * order: JSON Lines are cut into chunks (split-jsonl.ts) that worker threads parse and
- * price in parallel, at most 4 per thread in flight; CSV and Parquet files go through
+ * price in parallel, at most 2 per thread in flight; CSV and Parquet files go through
  * stages/ingest's readers on this thread. Returns the manifest's per-file stats.
  */
 export async function readInputs(inputs: string[], options: ReadInputsOptions): Promise<FileStats[]> {
   const { processor, accumulator, pool } = options;
   const stats: FileStats[] = [];
   const queue: Array<Promise<Entry> | Entry> = [];
-  const limit = pool ? pool.size * 4 : 1;
+  const limit = pool ? pool.size * 2 : 1;
   let id = 0;
   // One compiled preset per file and preset: it remembers the file's ignored columns.
   const compiled = new Map<string, ReturnType<typeof compilePreset>>();
