@@ -1,6 +1,6 @@
 import type { CompiledPreset } from "../stages/ingest/compile-preset.ts";
 import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
-import { decodeUtf8, parseJsonlLines } from "../stages/ingest/parse-jsonl-lines.ts";
+import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { toLogRow } from "../stages/ingest/to-log-row.ts";
 import type { ChunkProcessor } from "./chunk-processor.ts";
 
@@ -10,7 +10,7 @@ import type { ChunkProcessor } from "./chunk-processor.ts";
  * lines and rows become rejects with their raw text. Returns the number of items.
  */
 export function parseJsonlChunk(bytes: Uint8Array, firstLine: number, file: string, preset: CompiledPreset, processor: ChunkProcessor): number {
-  return parseJsonlLines(decodeUtf8(bytes), firstLine, {
+  return parseJsonlBytes(bytes, firstLine, {
     record(line, value, raw) {
       const result = toLogRow(value, preset);
       if ("row" in result) processor.addItemRow(result.row, file, line);

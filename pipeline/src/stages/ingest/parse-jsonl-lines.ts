@@ -17,8 +17,10 @@ export interface JsonlSink {
  * `invalid JSON: …`; a JSON value that is not an object → `not a JSON object`. Returns
  * the number of non-blank lines. A line longer than `maxLineChars` → `line longer than …
  * characters` (split-jsonl.ts also stops one that never ends). Shared by readJsonl and the run's worker threads.
+ * `latin1Of`: `text` is these bytes read as latin1 (one character per byte, see parseJsonlBytes);
+ * a line with a non-ASCII byte is then decoded again as UTF-8.
  */
-export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink, maxLineChars = MAX_LINE_CHARS): number {
+export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink, maxLineChars = MAX_LINE_CHARS, latin1Of?: Uint8Array): number {
   let items = 0;
   let line = firstLine;
   let start = 0;
@@ -31,7 +33,7 @@ export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink
       items++;
       sink.problem(line, `line longer than ${maxLineChars} characters`, text.slice(start, start + 4096));
     } else if (stop > start) {
-      const raw = text.slice(start, stop);
+      const raw = latin1Of && !isAscii(latin1Of.subarray(start, stop)) ? decoder.decode(latin1Of.subarray(start, stop)) : text.slice(start, stop);
       let value: unknown;
       let failure: string | undefined;
       try {
@@ -58,6 +60,20 @@ const decoder = new TextDecoder("utf-8");
 
 /** UTF-8 bytes as text; pure ASCII (most logs) is read by the much faster latin1 path, which gives the same text. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  if (isAscii(bytes)) return latin1(bytes);
   return decoder.decode(bytes);
+}
+
+/**
+ * parseJsonlLines over UTF-8 bytes of whole lines: the bytes are read as latin1 (about ten
+ * times faster than UTF-8 decoding) and only the lines holding a non-ASCII byte are decoded
+ * as UTF-8, so every line's text is exactly its UTF-8 decoding. Line lengths are then
+ * counted in bytes.
+ */
+export function parseJsonlBytes(bytes: Uint8Array, firstLine: number, sink: JsonlSink, maxLineChars = MAX_LINE_CHARS): number {
+  return parseJsonlLines(latin1(bytes), firstLine, sink, maxLineChars, isAscii(bytes) ? undefined : bytes);
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }

@@ -37,6 +37,17 @@ describe("readJsonl", () => {
     ]);
   });
 
+  it("reads non-ASCII text exactly, next to ASCII lines (per-line UTF-8 decoding)", async () => {
+    const text = '{"a":"plain"}\r\n{"b":"é ü 😀 中文","c":"\\u00e9"}\n{"d":"x"}\n';
+    const dir = await writeInputs({ "u.jsonl": text });
+    const items = await collect(readJsonl(path.join(dir, "u.jsonl"), false));
+    expect(items.map((i) => ("record" in i ? [i.line, i.record, i.raw] : [i.line, i.error]))).toEqual([
+      [1, { a: "plain" }, '{"a":"plain"}'],
+      [2, { b: "é ü 😀 中文", c: "é" }, '{"b":"é ü 😀 中文","c":"\\u00e9"}'],
+      [3, { d: "x" }, '{"d":"x"}'],
+    ]);
+  });
+
   it("reports and skips a line longer than the limit, then reads on", async () => {
     const dir = await writeInputs({ "huge.jsonl": `{"a":1}\n{"k":"${"x".repeat(200_000)}"}\n{"b":2}\n` });
     const items = await collect(readJsonl(path.join(dir, "huge.jsonl"), false, { maxLineChars: 100_000 }));

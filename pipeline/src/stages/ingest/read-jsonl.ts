@@ -1,4 +1,4 @@
-import { decodeUtf8, MAX_LINE_CHARS, parseJsonlLines } from "./parse-jsonl-lines.ts";
+import { MAX_LINE_CHARS, parseJsonlBytes } from "./parse-jsonl-lines.ts";
 import { EMPTY_FILE, type RawRecord } from "./raw-record.ts";
 import { splitJsonl } from "./split-jsonl.ts";
 
@@ -29,7 +29,7 @@ export async function* readJsonl(file: string, gzip: boolean, options: { maxLine
       continue;
     }
     const found: RawRecord[] = [];
-    items += parseJsonlLines(decodeUtf8(piece.bytes), piece.firstLine, {
+    items += parseJsonlBytes(piece.bytes, piece.firstLine, {
       record: (line, record, raw) => found.push({ line, record, raw }),
       problem: (line, error, raw) => found.push({ line, error, raw }),
     }, maxLineChars);
