@@ -344,9 +344,16 @@ export function sortedJson(object: Record<string, string>): string {
   let json = "{";
   for (let i = 0; i < keys.length; i++) {
     if (i > 0) json += ",";
-    json += `${JSON.stringify(keys[i])}:${JSON.stringify(object[keys[i]!])}`;
+    json += `${jsonString(keys[i]!)}:${jsonString(object[keys[i]!]!)}`;
   }
   return `${json}}`;
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without the call for the common string that needs no escaping. */
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 function isIndexKey(key: string): boolean {
