@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { displayPath } from "../src/lib/errors.ts";
 import { measureChild, type ChildResult } from "./measure-child.ts";
+import type { Counts } from "../src/stages/write/run-stats.ts";
 
 export interface StageTiming {
   stage: string;
@@ -24,15 +25,8 @@ export interface CostsTimings {
   stages: StageTiming[];
 }
 
-export interface CostsCounts {
-  rows_read: number;
-  priced: number;
-  unpriced: number;
-  rejected: number;
-  duplicates: number;
-  virtual_parents: number;
-  out_of_window: number;
-}
+/** The manifest's row counts. */
+export type CostsCounts = Counts;
 
 export interface CostsResult {
   command: string;

@@ -199,3 +199,22 @@ prices:
     source: "quote Q-17"
 `,
 };
+
+/** The gateway models of PRICING_FIXTURE, one per pricing rule it exercises. */
+export const FIXTURE_MODELS = [
+  "acme-main/flat",
+  "acme-main/nobatch",
+  "acme-main/cumul",
+  "acme-main/marg",
+  "acme-main/defreg",
+  "acme-main/prio",
+  "acme-main/prio-notiers",
+  "acme-main/audio",
+  "acme-main/units",
+  "acme-main/halfeven",
+  "acme-main/embed",
+  "acme-us/regional",
+  "acme-us/regional-star",
+  "priv/ft",
+  "priv/ft-nolist",
+];

@@ -1,7 +1,7 @@
 import { Decimal as Big } from "decimal.js";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PRICING_FIXTURE } from "../../test/pricing-fixture.ts";
+import { FIXTURE_MODELS, PRICING_FIXTURE } from "../../test/pricing-fixture.ts";
 import { writeTempTree } from "../../test/temp-dir.ts";
 import type { Call } from "./call.ts";
 import { loadPricing, type PricingBook } from "./load-pricing.ts";
@@ -17,23 +17,7 @@ beforeAll(async () => {
   book = (await loadPricing(pricingDir)).book;
 });
 
-const MODELS = [
-  "acme-main/flat",
-  "acme-main/nobatch",
-  "acme-main/cumul",
-  "acme-main/marg",
-  "acme-main/defreg",
-  "acme-main/prio",
-  "acme-main/prio-notiers",
-  "acme-main/audio",
-  "acme-main/units",
-  "acme-main/halfeven",
-  "acme-main/embed",
-  "acme-us/regional",
-  "acme-us/regional-star",
-  "priv/ft",
-  "priv/ft-nolist",
-];
+const MODELS = FIXTURE_MODELS;
 
 /** Any valid call: subsets stay within their totals. */
 const callArb: fc.Arbitrary<Call> = fc

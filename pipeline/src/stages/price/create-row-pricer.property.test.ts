@@ -1,31 +1,13 @@
 import fc from "fast-check";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PRICING_FIXTURE } from "../../../test/pricing-fixture.ts";
+import { FIXTURE_MODELS, PRICING_FIXTURE } from "../../../test/pricing-fixture.ts";
 import { writeTempTree } from "../../../test/temp-dir.ts";
 import { loadPricingOrThrow, type PricingBook } from "../../pricing/load-pricing.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 import { createRowPricer, priceRow } from "./index.ts";
 
-const FIXTURE_MODELS = [
-  "acme-main/flat",
-  "acme-main/nobatch",
-  "acme-main/cumul",
-  "acme-main/marg",
-  "acme-main/defreg",
-  "acme-main/prio",
-  "acme-main/prio-notiers",
-  "acme-main/audio",
-  "acme-main/units",
-  "acme-main/halfeven",
-  "acme-main/embed",
-  "acme-us/regional",
-  "acme-us/regional-star",
-  "priv/ft",
-  "priv/ft-nolist",
-  "acme-main/not-declared",
-  "nobody/model",
-];
+const MODELS = [...FIXTURE_MODELS, "acme-main/not-declared", "nobody/model"];
 
 function rowArb(models: string[]): fc.Arbitrary<LogRow> {
   return fc
@@ -98,7 +80,7 @@ describe("createRowPricer on the hand-made fixture (tiers, batch, priority, priv
     dir = await writeTempTree(PRICING_FIXTURE);
     book = await loadPricingOrThrow(dir);
   });
-  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => FIXTURE_MODELS);
+  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => MODELS);
 });
 
 describe("createRowPricer on the project's pricing/", () => {
