@@ -43,7 +43,7 @@ export function toParquetBuffer(columns: Column[], metadata: Record<string, stri
   });
 }
 
-function schemaOf(kind: ColumnKind): Record<string, unknown> {
+export function schemaOf(kind: ColumnKind): Record<string, unknown> {
   switch (kind) {
     case "string":
       return { type: "BYTE_ARRAY", converted_type: "UTF8" };
