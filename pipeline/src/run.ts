@@ -27,15 +27,13 @@ import path from "node:path";
 import { ChunkAccumulator } from "./engine/accumulate-chunks.ts";
 import { ChunkProcessor } from "./engine/chunk-processor.ts";
 import { DayFiles } from "./engine/day-files.ts";
+import { loadRunConfig } from "./engine/load-run-config.ts";
 import { RejectsFile } from "./engine/rejects-file.ts";
 import { Rollups } from "./engine/rollup.ts";
 import { readInputs } from "./engine/read-inputs.ts";
 import { ThreadPool } from "./engine/thread-pool.ts";
-import { hashFiles } from "./lib/hash.ts";
 import { displayPath, PipelineError } from "./lib/errors.ts";
-import { loadPoliciesOrThrow, type PolicyBook } from "./policies/load-policies.ts";
-import { listYamlFiles } from "./pricing/load-catalog.ts";
-import { loadPricingOrThrow } from "./pricing/load-pricing.ts";
+import type { PolicyBook } from "./policies/load-policies.ts";
 import { exists } from "./pricing/load-accounts.ts";
 import { detectFormat } from "./stages/ingest/detect-format.ts";
 import { expandInputs } from "./stages/ingest/expand-inputs.ts";
@@ -89,23 +87,22 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
 
   checkWindow(options.since, options.until);
   const files = await expandInputs(options.logs, options.cwd);
-  const threads = options.threads ?? (await defaultThreads(files));
+  const size = await inputSize(files);
+  const threads = options.threads ?? defaultThreads(size);
   // Worker threads start now and load the pricing while this thread does the same.
   const starting = threads > 0 ? ThreadPool.start(threads, { pricingDir, policiesDir, since: options.since, until: options.until }) : undefined;
   starting?.catch(() => {}); // reported below, after the main thread's own (clearer) config errors
 
   // config: everything that decides a cost is checked before anything is written
-  let book, policies, mapping, pricingVersion: string;
+  let config, mapping;
   try {
-    book = await loadPricingOrThrow(pricingDir);
-    policies = await loadPoliciesOrThrow(policiesDir);
+    config = await loadRunConfig(pricingDir, policiesDir);
     mapping = options.columns ? await loadColumnMapping(resolve(options.columns)) : undefined;
-    const configFiles = [...(await listYamlFiles(pricingDir)), ...policies.files];
-    pricingVersion = await hashFiles(configFiles, path.dirname(pricingDir));
   } catch (error) {
     await (await starting?.catch(() => undefined))?.close();
     throw error;
   }
+  const { book, policies, pricingVersion } = config;
   const pool = await starting;
   if (pool && pool.versions.some((v) => v !== pricingVersion)) {
     await pool.close();
@@ -124,7 +121,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, await estimateRows(files));
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size));
     const inputHashes = new Map<string, string>();
     const fileStats = await readInputs(files, {
       inputHashes,
@@ -193,18 +190,31 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   }
 }
 
-/** About how many rows the inputs hold (gateway log lines are ~300+ bytes; gzip ~8x), to size the request-id table. */
-async function estimateRows(files: string[]): Promise<number> {
-  let rows = 0;
-  for (const file of files) rows += ((await stat(file)).size * (detectFormat(file)?.gzip ? 8 : 1)) / 350;
-  return Math.min(rows, 1 << 26);
+/** About how many rows the inputs hold (gateway log lines are ~350 bytes), to size the request-id table. */
+function estimateRows(size: InputSize): number {
+  return Math.min(size.all / 350, 1 << 26);
 }
 
 /** One thread per CPU (at most 8) when the JSON Lines input is large enough to gain from it. */
-async function defaultThreads(files: string[]): Promise<number> {
-  let bytes = 0;
-  for (const file of files) if (detectFormat(file)?.format === "jsonl") bytes += (await stat(file)).size * (detectFormat(file)!.gzip ? 8 : 1);
-  return bytes < PARALLEL_BYTES ? 0 : Math.min(availableParallelism(), 8);
+function defaultThreads(size: InputSize): number {
+  return size.jsonl < PARALLEL_BYTES ? 0 : Math.min(availableParallelism(), 8);
+}
+
+/** Uncompressed bytes of the inputs (a gzipped file counted as 8 times its size): all of them, and the JSON Lines ones. */
+interface InputSize {
+  all: number;
+  jsonl: number;
+}
+
+async function inputSize(files: string[]): Promise<InputSize> {
+  const size = { all: 0, jsonl: 0 };
+  for (const file of files) {
+    const format = detectFormat(file);
+    const bytes = (await stat(file)).size * (format?.gzip ? 8 : 1);
+    size.all += bytes;
+    if (format?.format === "jsonl") size.jsonl += bytes;
+  }
+  return size;
 }
 
 function checkWindow(since?: string, until?: string): void {

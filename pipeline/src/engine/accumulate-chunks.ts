@@ -1,4 +1,5 @@
 import type { Reject } from "../schemas/log-row.ts";
+import type { Counts } from "../stages/write/run-stats.ts";
 import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
 import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from "./chunk-processor.ts";
 import { keepRows, type DayFiles } from "./day-files.ts";
@@ -7,13 +8,7 @@ import type { RejectsFile } from "./rejects-file.ts";
 import { subtractRow, type Rollups } from "./rollup.ts";
 
 /** Row outcomes counted while merging; priced and unpriced rows are counted from the rollup. */
-export interface MergeCounts {
-  rows_read: number;
-  rejected: number;
-  duplicates: number;
-  virtual_parents: number;
-  out_of_window: number;
-}
+export type MergeCounts = Omit<Counts, "priced" | "unpriced">;
 
 /**
  * The main thread's side of a run: takes chunk results in input order, keeps the first

@@ -49,55 +49,6 @@ export interface ChunkResult {
 }
 
 const DAY_MS = 86_400_000;
-// Column indexes as module constants: the row writer below reads them once per row each.
-const C_BATCH = COLUMN.batch;
-const C_CACHE_READ_TOKENS = COLUMN.cache_read_tokens;
-const C_CACHE_WRITE_TOKENS = COLUMN.cache_write_tokens;
-const C_COST_USD = COLUMN.cost_usd;
-const C_DATE = COLUMN.date;
-const C_INPUT_AUDIO_TOKENS = COLUMN.input_audio_tokens;
-const C_INPUT_CHARACTERS = COLUMN.input_characters;
-const C_INPUT_IMAGES = COLUMN.input_images;
-const C_INPUT_SECONDS = COLUMN.input_seconds;
-const C_INPUT_TOKENS = COLUMN.input_tokens;
-const C_LIST_COST_USD = COLUMN.list_cost_usd;
-const C_METADATA = COLUMN.metadata;
-const C_METADATA_OVERRIDES = COLUMN.metadata_overrides;
-const C_MODEL = COLUMN.model;
-const C_OUTPUT_AUDIO_TOKENS = COLUMN.output_audio_tokens;
-const C_OUTPUT_IMAGES = COLUMN.output_images;
-const C_OUTPUT_SECONDS = COLUMN.output_seconds;
-const C_OUTPUT_TOKENS = COLUMN.output_tokens;
-const C_PAGES = COLUMN.pages;
-const C_PAT_NAME = COLUMN.pat_name;
-const C_POLICY_STATUS = COLUMN.policy_status;
-const C_POLICY_VIOLATIONS = COLUMN.policy_violations;
-const C_PRICE_REF = COLUMN.price_ref;
-const C_PRICE_SOURCE = COLUMN.price_source;
-const C_PRICING_MODE = COLUMN.pricing_mode;
-const C_PRICING_VERSION = COLUMN.pricing_version;
-const C_PROVIDER = COLUMN.provider;
-const C_PROVIDER_ACCOUNT = COLUMN.provider_account;
-const C_PROVIDER_MODEL = COLUMN.provider_model;
-const C_QUERIES = COLUMN.queries;
-const C_REASONING_TOKENS = COLUMN.reasoning_tokens;
-const C_REGION = COLUMN.region;
-const C_REPORTED_COST_USD = COLUMN.reported_cost_usd;
-const C_REQUEST_ID = COLUMN.request_id;
-const C_SERVICE_TIER = COLUMN.service_tier;
-const C_SOURCE_FILE = COLUMN.source_file;
-const C_SOURCE_LINE = COLUMN.source_line;
-const C_STATUS_CODE = COLUMN.status_code;
-const C_SUBJECT = COLUMN.subject;
-const C_SUBJECT_TYPE = COLUMN.subject_type;
-const C_TEAM = COLUMN.team;
-const C_TEAMS = COLUMN.teams;
-const C_TIER = COLUMN.tier;
-const C_TIMESTAMP = COLUMN.timestamp;
-const C_UNPRICED_REASON = COLUMN.unpriced_reason;
-const C_USER = COLUMN.user;
-const C_VIRTUAL_ACCOUNT = COLUMN.virtual_account;
-const C_VIRTUAL_MODEL = COLUMN.virtual_model;
 const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
 const COMPONENT_COLUMNS = COMPONENTS.map((c) => COLUMN[`${c}_cost_usd` as keyof typeof COLUMN]);
 const ROLLUP_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
@@ -111,23 +62,13 @@ export class ChunkProcessor {
   private readonly price: ReturnType<typeof createRowPricer>;
   private readonly metadataKeys: string[];
   private readonly dayNames = new Map<number, string>();
-  private state!: {
-    items: number;
-    rejects: Reject[];
-    valid: number;
-    hashes: Uint32Array;
-    outcome: Int32Array;
-    position: Int32Array;
-    priceRejects: Reject[];
-    segments: Map<string, { index: number; builder: SegmentBuilder; rollup: PartialRollupBuilder }>;
-  };
+  private state = emptyState();
   private readonly codes = new Int32Array(ROLLUP_COLUMNS.length);
   private readonly tokens = [0, 0, 0, 0, 0];
 
   constructor(private readonly config: ProcessConfig) {
     this.price = createRowPricer(config.book, config.refBase);
     this.metadataKeys = [...new Set(config.policies.extracts.flatMap((e) => e.group_by).filter((f) => f.startsWith("metadata.")).map((f) => f.slice(9)))].sort();
-    this.reset();
   }
 
   get pricingVersion(): string {
@@ -141,19 +82,6 @@ export class ChunkProcessor {
 
   get rollupMetadataKeys(): string[] {
     return this.metadataKeys;
-  }
-
-  private reset(): void {
-    this.state = {
-      items: 0,
-      rejects: [],
-      valid: 0,
-      hashes: new Uint32Array(3 * 4096),
-      outcome: new Int32Array(4096),
-      position: new Int32Array(4096),
-      priceRejects: [],
-      segments: new Map(),
-    };
   }
 
   /** One input item; `file` is the display path written to rejects and `source_file`. */
@@ -212,55 +140,55 @@ export class ChunkProcessor {
     const r = b.next();
     s.outcome[v] = segment.index;
     s.position[v] = r;
-    b.text(C_REQUEST_ID, r, row.request_id);
-    b.number(C_TIMESTAMP, r, row.timestamp);
-    b.dict(C_DATE, r, date);
-    b.dict(C_MODEL, r, row.model);
-    b.dict(C_PROVIDER_ACCOUNT, r, price.provider_account);
-    b.dict(C_PROVIDER, r, price.provider);
-    b.dict(C_PROVIDER_MODEL, r, price.provider_model);
-    b.dict(C_REGION, r, price.region);
-    b.dict(C_SUBJECT_TYPE, r, row.subject_type);
-    b.dict(C_SUBJECT, r, row.subject);
-    b.dict(C_USER, r, attribution.user);
-    b.dict(C_VIRTUAL_ACCOUNT, r, attribution.virtual_account);
-    b.dict(C_PAT_NAME, r, row.pat_name);
-    b.dict(C_TEAMS, r, this.teamsJson(row.teams));
-    b.dict(C_TEAM, r, attribution.team);
-    b.number(C_INPUT_TOKENS, r, row.input_tokens);
-    b.number(C_CACHE_READ_TOKENS, r, row.cache_read_tokens);
-    b.number(C_CACHE_WRITE_TOKENS, r, row.cache_write_tokens);
-    b.number(C_OUTPUT_TOKENS, r, row.output_tokens);
-    b.number(C_REASONING_TOKENS, r, row.reasoning_tokens);
-    b.number(C_INPUT_AUDIO_TOKENS, r, row.input_audio_tokens);
-    b.number(C_OUTPUT_AUDIO_TOKENS, r, row.output_audio_tokens);
-    b.dict(C_INPUT_IMAGES, r, row.input_images);
-    b.dict(C_OUTPUT_IMAGES, r, row.output_images);
-    b.dict(C_INPUT_CHARACTERS, r, row.input_characters);
-    b.dict(C_INPUT_SECONDS, r, row.input_seconds);
-    b.dict(C_OUTPUT_SECONDS, r, row.output_seconds);
-    b.dict(C_QUERIES, r, row.queries);
-    b.dict(C_PAGES, r, row.pages);
-    b.bool(C_BATCH, r, row.batch);
-    b.dict(C_SERVICE_TIER, r, row.service_tier);
-    b.number(C_STATUS_CODE, r, row.status_code);
-    b.dict(C_VIRTUAL_MODEL, r, row.virtual_model);
-    b.text(C_METADATA, r, sortedJson(attribution.metadata));
-    b.dict(C_METADATA_OVERRIDES, r, attribution.overrides.length === 0 ? "[]" : JSON.stringify(attribution.overrides));
-    b.bigint(C_REPORTED_COST_USD, r, row.reported_cost_usd === null ? null : toNano(parseDecimal(row.reported_cost_usd)));
-    b.dict(C_PRICE_SOURCE, r, price.price_source);
-    b.dict(C_PRICE_REF, r, price.price_ref);
-    b.dict(C_PRICING_MODE, r, price.pricing_mode);
-    b.dict(C_TIER, r, price.tier);
-    b.dict(C_UNPRICED_REASON, r, price.unpriced_reason);
+    b.text(COLUMN.request_id, r, row.request_id);
+    b.number(COLUMN.timestamp, r, row.timestamp);
+    b.dict(COLUMN.date, r, date);
+    b.dict(COLUMN.model, r, row.model);
+    b.dict(COLUMN.provider_account, r, price.provider_account);
+    b.dict(COLUMN.provider, r, price.provider);
+    b.dict(COLUMN.provider_model, r, price.provider_model);
+    b.dict(COLUMN.region, r, price.region);
+    b.dict(COLUMN.subject_type, r, row.subject_type);
+    b.dict(COLUMN.subject, r, row.subject);
+    b.dict(COLUMN.user, r, attribution.user);
+    b.dict(COLUMN.virtual_account, r, attribution.virtual_account);
+    b.dict(COLUMN.pat_name, r, row.pat_name);
+    b.dict(COLUMN.teams, r, this.teamsJson(row.teams));
+    b.dict(COLUMN.team, r, attribution.team);
+    b.number(COLUMN.input_tokens, r, row.input_tokens);
+    b.number(COLUMN.cache_read_tokens, r, row.cache_read_tokens);
+    b.number(COLUMN.cache_write_tokens, r, row.cache_write_tokens);
+    b.number(COLUMN.output_tokens, r, row.output_tokens);
+    b.number(COLUMN.reasoning_tokens, r, row.reasoning_tokens);
+    b.number(COLUMN.input_audio_tokens, r, row.input_audio_tokens);
+    b.number(COLUMN.output_audio_tokens, r, row.output_audio_tokens);
+    b.dict(COLUMN.input_images, r, row.input_images);
+    b.dict(COLUMN.output_images, r, row.output_images);
+    b.dict(COLUMN.input_characters, r, row.input_characters);
+    b.dict(COLUMN.input_seconds, r, row.input_seconds);
+    b.dict(COLUMN.output_seconds, r, row.output_seconds);
+    b.dict(COLUMN.queries, r, row.queries);
+    b.dict(COLUMN.pages, r, row.pages);
+    b.bool(COLUMN.batch, r, row.batch);
+    b.dict(COLUMN.service_tier, r, row.service_tier);
+    b.number(COLUMN.status_code, r, row.status_code);
+    b.dict(COLUMN.virtual_model, r, row.virtual_model);
+    b.text(COLUMN.metadata, r, sortedJson(attribution.metadata));
+    b.dict(COLUMN.metadata_overrides, r, attribution.overrides.length === 0 ? "[]" : JSON.stringify(attribution.overrides));
+    b.bigint(COLUMN.reported_cost_usd, r, row.reported_cost_usd === null ? null : toNano(parseDecimal(row.reported_cost_usd)));
+    b.dict(COLUMN.price_source, r, price.price_source);
+    b.dict(COLUMN.price_ref, r, price.price_ref);
+    b.dict(COLUMN.pricing_mode, r, price.pricing_mode);
+    b.dict(COLUMN.tier, r, price.tier);
+    b.dict(COLUMN.unpriced_reason, r, price.unpriced_reason);
     for (let c = 0; c < COMPONENTS.length; c++) b.bigint(COMPONENT_COLUMNS[c]!, r, price.components[COMPONENTS[c]!]);
-    b.bigint(C_COST_USD, r, price.cost_nano);
-    b.bigint(C_LIST_COST_USD, r, price.list_cost_nano);
-    b.dict(C_POLICY_STATUS, r, policy.policy_status);
-    b.dict(C_POLICY_VIOLATIONS, r, policy.policy_violations.length === 0 ? "[]" : JSON.stringify(policy.policy_violations));
-    b.dict(C_PRICING_VERSION, r, this.config.pricingVersion);
-    b.dict(C_SOURCE_FILE, r, file);
-    b.number(C_SOURCE_LINE, r, line);
+    b.bigint(COLUMN.cost_usd, r, price.cost_nano);
+    b.bigint(COLUMN.list_cost_usd, r, price.list_cost_nano);
+    b.dict(COLUMN.policy_status, r, policy.policy_status);
+    b.dict(COLUMN.policy_violations, r, policy.policy_violations.length === 0 ? "[]" : JSON.stringify(policy.policy_violations));
+    b.dict(COLUMN.pricing_version, r, this.config.pricingVersion);
+    b.dict(COLUMN.source_file, r, file);
+    b.number(COLUMN.source_line, r, line);
 
     const codes = this.codes;
     for (let i = 0; i < ROLLUP_INDEX.length; i++) codes[i] = b.codeAt(ROLLUP_INDEX[i]!, r);
@@ -303,7 +231,7 @@ export class ChunkProcessor {
       priceRejects: s.priceRejects,
       segments,
     };
-    this.reset();
+    this.state = emptyState();
     return result;
   }
 
@@ -359,4 +287,18 @@ function jsonString(text: string): string {
 function isIndexKey(key: string): boolean {
   const c = key.charCodeAt(0);
   return c >= 48 && c <= 57 && /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+}
+
+/** What the processor gathers for the chunk in hand. */
+function emptyState() {
+  return {
+    items: 0,
+    rejects: [] as Reject[],
+    valid: 0,
+    hashes: new Uint32Array(3 * 4096),
+    outcome: new Int32Array(4096),
+    position: new Int32Array(4096),
+    priceRejects: [] as Reject[],
+    segments: new Map<string, { index: number; builder: SegmentBuilder; rollup: PartialRollupBuilder }>(),
+  };
 }

@@ -7,14 +7,10 @@
  */
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import { hashFiles } from "../lib/hash.ts";
-import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
-import { listYamlFiles } from "../pricing/load-catalog.ts";
-import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
+import { loadRunConfig } from "./load-run-config.ts";
 import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema.ts";
-import { compilePreset, type CompiledPreset } from "../stages/ingest/compile-preset.ts";
 import { ChunkProcessor, type ChunkResult } from "./chunk-processor.ts";
-import { parseJsonlChunk } from "./parse-jsonl-chunk.ts";
+import { parseJsonlChunk, presetCache } from "./parse-jsonl-chunk.ts";
 import { transferablesOf } from "./segment-builder.ts";
 
 export interface WorkerSetup {
@@ -43,21 +39,16 @@ const port = parentPort!;
 
 async function start(): Promise<ChunkProcessor> {
   // The main thread compares the pricing version each thread reports with its own.
-  const book = await loadPricingOrThrow(setup.pricingDir);
-  const policies = await loadPoliciesOrThrow(setup.policiesDir);
-  const files = [...(await listYamlFiles(setup.pricingDir)), ...policies.files];
-  const version = await hashFiles(files, path.dirname(setup.pricingDir));
-  return new ChunkProcessor({ book, policies, refBase: path.dirname(setup.pricingDir), pricingVersion: version, since: setup.since, until: setup.until });
+  const { book, policies, pricingVersion } = await loadRunConfig(setup.pricingDir, setup.policiesDir);
+  return new ChunkProcessor({ book, policies, refBase: path.dirname(setup.pricingDir), pricingVersion, since: setup.since, until: setup.until });
 }
 
 try {
   const processor = await start();
-  const presets = new Map<string, CompiledPreset>();
+  const presetFor = presetCache();
   port.on("message", (task: ChunkTask) => {
     try {
-      const key = `${task.file}\0${JSON.stringify(task.preset)}`;
-      let preset = presets.get(key);
-      if (!preset) presets.set(key, (preset = compilePreset(task.preset)));
+      const preset = presetFor(task.file, task.preset);
       const t = performance.now();
       parseJsonlChunk(task.bytes, task.firstLine, task.file, preset, processor);
       const parse = performance.now() - t;

@@ -1,4 +1,5 @@
-import type { CompiledPreset } from "../stages/ingest/compile-preset.ts";
+import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema.ts";
+import { compilePreset, type CompiledPreset } from "../stages/ingest/compile-preset.ts";
 import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
 import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { toLogRow } from "../stages/ingest/to-log-row.ts";
@@ -20,6 +21,17 @@ export function parseJsonlChunk(bytes: Uint8Array, firstLine: number, file: stri
       processor.addReject({ file, line, reason, raw: cut(raw) });
     },
   });
+}
+
+/** One compiled preset per file and preset (it remembers that file's ignored columns), per thread. */
+export function presetCache(): (file: string, preset: PresetName | ColumnMapping) => CompiledPreset {
+  const compiled = new Map<string, CompiledPreset>();
+  return (file, preset) => {
+    const key = `${file}\0${JSON.stringify(preset)}`;
+    let found = compiled.get(key);
+    if (!found) compiled.set(key, (found = compilePreset(preset)));
+    return found;
+  };
 }
 
 function cut(raw: string): string {

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
 import { displayPath, PipelineError } from "../lib/errors.ts";
 import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema.ts";
-import { compilePreset } from "../stages/ingest/compile-preset.ts";
 import { detectFormat, SUPPORTED_EXTENSIONS } from "../stages/ingest/detect-format.ts";
 import { detectPreset } from "../stages/ingest/detect-preset.ts";
 import { readLogs, type FileStats } from "../stages/ingest/index.ts";
-import { decodeUtf8 } from "../stages/ingest/parse-jsonl-lines.ts";
+import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { EMPTY_FILE } from "../stages/ingest/raw-record.ts";
 import type { ChunkAccumulator } from "./accumulate-chunks.ts";
 import type { ChunkProcessor, ChunkResult } from "./chunk-processor.ts";
-import { parseJsonlChunk } from "./parse-jsonl-chunk.ts";
+import { parseJsonlChunk, presetCache } from "./parse-jsonl-chunk.ts";
 import { splitJsonl, type JsonlChunk } from "../stages/ingest/split-jsonl.ts";
 import type { ThreadPool } from "./thread-pool.ts";
 
@@ -47,14 +46,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
   const queue: Array<Promise<Entry> | Entry> = [];
   const limit = pool ? pool.size * 2 : 1;
   let id = 0;
-  // One compiled preset per file and preset: it remembers the file's ignored columns.
-  const compiled = new Map<string, ReturnType<typeof compilePreset>>();
-  const compiledFor = (file: string, preset: PresetName | ColumnMapping) => {
-    const key = `${file}\0${JSON.stringify(preset)}`;
-    let found = compiled.get(key);
-    if (!found) compiled.set(key, (found = compilePreset(preset)));
-    return found;
-  };
+  const compiledFor = presetCache();
 
   const drain = async (keep: number) => {
     while (queue.length > keep) {
@@ -158,21 +150,13 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
 
 /** The first line of a chunk that is a JSON object: what `--preset auto` detects the preset from. */
 function firstRecord(bytes: Uint8Array): Record<string, unknown> | undefined {
-  const text = decodeUtf8(bytes);
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end).trim();
-    if (line !== "") {
-      try {
-        const value: unknown = JSON.parse(line);
-        if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-      } catch {
-        // not JSON: a reject, detection goes on with the next line
-      }
-    }
-    start = end + 1;
-  }
-  return undefined;
+  let found: Record<string, unknown> | undefined;
+  parseJsonlBytes(bytes, 1, {
+    record: (_line, value) => {
+      found = value;
+      return false;
+    },
+    problem: () => {}, // not a JSON object: a reject later, detection goes on with the next line
+  });
+  return found;
 }

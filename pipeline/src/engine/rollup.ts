@@ -11,7 +11,7 @@
  * the same rows, so they add up to each other by construction.
  */
 import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
-import { COLUMN } from "./segment-builder.ts";
+import { codeOf, COLUMN } from "./segment-builder.ts";
 
 /** Group dimensions read from priced columns, in key order (the date and metadata keys follow). */
 export const ROLLUP_COLUMNS = [
@@ -87,17 +87,7 @@ export class PartialRollupBuilder {
     key.set(codes);
     for (let k = 0; k < this.metadataKeys.length; k++) {
       const value = metadata[this.metadataKeys[k]!];
-      let code = -1;
-      if (value !== undefined) {
-        const dict = this.metaDicts[k]!;
-        const found = dict.get(value);
-        if (found === undefined) {
-          code = dict.size;
-          dict.set(value, code);
-          this.metaValues[k]!.push(value);
-        } else code = found;
-      }
-      key[codes.length + k] = code;
+      key[codes.length + k] = value === undefined ? -1 : codeOf(this.metaDicts[k]!, this.metaValues[k]!, value);
     }
     // Groups are found by a hash of their codes, chained on collision; codes are compared in full.
     let hash = 0x9e3779b9;
@@ -139,9 +129,6 @@ export class PartialRollupBuilder {
       money: this.money,
       groupOf: this.groupOf.slice(0, rows),
     };
-  }
-  get keyWidth(): number {
-    return this.width;
   }
 }
 
@@ -203,15 +190,7 @@ export class Rollup {
   }
 
   private idOf(dimension: number, value: string | null): number {
-    if (value === null) return -1;
-    const ids = this.ids[dimension]!;
-    let id = ids.get(value);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(value, id);
-      this.values[dimension]!.push(value);
-    }
-    return id;
+    return value === null ? -1 : codeOf(this.ids[dimension]!, this.values[dimension]!, value);
   }
 
   /** The group of the ids in `scratch`, created empty when new. */

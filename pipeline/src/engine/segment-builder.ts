@@ -65,13 +65,7 @@ export class SegmentBuilder {
     let code = -1;
     if (value !== null && value === this.lastValue[column]) code = this.lastCode[column]!;
     else if (value !== null) {
-      const dict = this.dicts[column]!;
-      const found = dict.get(value);
-      if (found === undefined) {
-        code = dict.size;
-        dict.set(value, code);
-        this.values[column]!.push(value);
-      } else code = found;
+      code = codeOf(this.dicts[column]!, this.values[column]!, value);
       this.lastValue[column] = value;
       this.lastCode[column] = code;
     }
@@ -164,6 +158,17 @@ export class SegmentBuilder {
     }
     this.capacity = capacity;
   }
+}
+
+/** The code of `value` in a dictionary (`ids`: value → code, `values`: code → value), added when new. */
+export function codeOf(ids: Map<string, number>, values: string[], value: string): number {
+  let code = ids.get(value);
+  if (code === undefined) {
+    code = values.length;
+    ids.set(value, code);
+    values.push(value);
+  }
+  return code;
 }
 
 /** Every transferable buffer of some columns (for postMessage's transfer list). */

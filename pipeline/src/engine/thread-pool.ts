@@ -41,10 +41,6 @@ export class ThreadPool {
     return this.workers.length;
   }
 
-  get pending(): number {
-    return this.waiting.size;
-  }
-
   private listen(worker: Worker, index: number): Promise<void> {
     return new Promise((ready, fail) => {
       worker.on("message", (reply: WorkerReply) => {

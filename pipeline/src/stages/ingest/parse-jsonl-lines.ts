@@ -5,8 +5,8 @@ export const MAX_LINE_CHARS = 1 << 26;
 
 /** Where parseJsonlLines sends each non-blank line. */
 export interface JsonlSink {
-  /** A line holding a JSON object. */
-  record(line: number, value: Record<string, unknown>, raw: string): void;
+  /** A line holding a JSON object; returning false stops the parse there. */
+  record(line: number, value: Record<string, unknown>, raw: string): void | false;
   /** A line that is not valid JSON, or not an object. */
   problem(line: number, reason: string, raw: string): void;
 }
@@ -46,8 +46,9 @@ export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink
         sink.problem(line, failure, raw);
       } else if (value !== undefined) {
         items++;
-        if (typeof value === "object" && value !== null && !Array.isArray(value)) sink.record(line, value as Record<string, unknown>, raw);
-        else sink.problem(line, "not a JSON object", raw);
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+          if (sink.record(line, value as Record<string, unknown>, raw) === false) return items;
+        } else sink.problem(line, "not a JSON object", raw);
       }
     }
     line++;
@@ -57,12 +58,6 @@ export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink
 }
 
 const decoder = new TextDecoder("utf-8");
-
-/** UTF-8 bytes as text; pure ASCII (most logs) is read by the much faster latin1 path, which gives the same text. */
-export function decodeUtf8(bytes: Uint8Array): string {
-  if (isAscii(bytes)) return latin1(bytes);
-  return decoder.decode(bytes);
-}
 
 /**
  * parseJsonlLines over UTF-8 bytes of whole lines: the bytes are read as latin1 (about ten

@@ -30,8 +30,8 @@ export async function* readJsonl(file: string, gzip: boolean, options: { maxLine
     }
     const found: RawRecord[] = [];
     items += parseJsonlBytes(piece.bytes, piece.firstLine, {
-      record: (line, record, raw) => found.push({ line, record, raw }),
-      problem: (line, error, raw) => found.push({ line, error, raw }),
+      record: (line, record, raw) => void found.push({ line, record, raw }),
+      problem: (line, error, raw) => void found.push({ line, error, raw }),
     }, maxLineChars);
     yield* found;
   }
