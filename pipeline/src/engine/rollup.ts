@@ -184,18 +184,23 @@ export class Rollup {
   /** Adds measures to the group of these values (one per dimension). */
   add(values: ReadonlyArray<string | null>, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
     for (let d = 0; d < this.width; d++) this.scratch[d] = this.idOf(d, values[d] ?? null);
-    const group = this.groupOfScratch();
+    this.addIds(this.scratch, counts, countsAt, money, moneyAt);
+  }
+
+  /** Adds measures to the group of these value ids (idOf, one per dimension). */
+  addIds(key: Int32Array, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
+    const group = this.groupOf(key);
     for (let m = 0; m < NC; m++) this.counts[group * NC + m]! += counts[countsAt + m]!;
     for (let m = 0; m < NM; m++) this.money[group * NM + m] = this.money[group * NM + m]! + money[moneyAt + m]!;
   }
 
-  private idOf(dimension: number, value: string | null): number {
+  /** The id of a value in a dimension (-1 for null), added when new. */
+  idOf(dimension: number, value: string | null): number {
     return value === null ? -1 : codeOf(this.ids[dimension]!, this.values[dimension]!, value);
   }
 
-  /** The group of the ids in `scratch`, created empty when new. */
-  private groupOfScratch(): number {
-    const key = this.scratch;
+  /** The group of these ids, created empty when new. */
+  private groupOf(key: Int32Array): number {
     const width = this.width;
     let hash = 0x9e3779b9;
     for (let i = 0; i < width; i++) hash = Math.imul(hash ^ (key[i]! + 1), 0x01000193);
@@ -319,14 +324,28 @@ export class Rollups {
   merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
     const width = ROLLUP_COLUMNS.length + this.metadataKeys.length;
     const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
-    const values: Array<string | null> = [day];
-    for (let g = 0; g < partial.groups; g++) {
-      if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
-      for (let d = 0; d < width; d++) {
-        const code = partial.keys[g * width + d]!;
-        values[d + 1] = code < 0 ? null : dictionaries[d]![code]!;
+    for (const { rollup, from } of this.picks) {
+      // Each segment code is looked up in the rollup once (-2: not yet), not once per group.
+      const key = new Int32Array(from.length);
+      const ids = from.map((f, d) => {
+        if (f <= 0) key[d] = rollup.idOf(d, f === 0 ? day : day.slice(0, 7));
+        return f <= 0 ? undefined : new Int32Array(dictionaries[f - 1]!.length).fill(-2);
+      });
+      for (let g = 0; g < partial.groups; g++) {
+        if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
+        for (let d = 0; d < from.length; d++) {
+          const f = from[d]!;
+          if (f <= 0) continue;
+          const code = partial.keys[g * width + f - 1]!;
+          if (code < 0) key[d] = -1;
+          else {
+            const known = ids[d]!;
+            if (known[code] === -2) known[code] = rollup.idOf(d, dictionaries[f - 1]![code]!);
+            key[d] = known[code]!;
+          }
+        }
+        rollup.addIds(key, partial.counts, g * NC, partial.money, g * NM);
       }
-      this.addFine(values, partial.counts, g * NC, partial.money, g * NM);
     }
   }
 }
