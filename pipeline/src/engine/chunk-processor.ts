@@ -50,7 +50,9 @@ export interface ChunkResult {
 
 const DAY_MS = 86_400_000;
 const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
-const COMPONENT_COLUMNS = COMPONENTS.map((c) => COLUMN[`${c}_cost_usd` as keyof typeof COLUMN]);
+// addRow writes the component columns one by one: it must name every component.
+const WRITTEN_COMPONENTS = "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
+if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS) throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
 const ROLLUP_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
 
 /**
@@ -181,7 +183,22 @@ export class ChunkProcessor {
     b.dict(COLUMN.pricing_mode, r, price.pricing_mode);
     b.dict(COLUMN.tier, r, price.tier);
     b.dict(COLUMN.unpriced_reason, r, price.unpriced_reason);
-    for (let c = 0; c < COMPONENTS.length; c++) b.bigint(COMPONENT_COLUMNS[c]!, r, price.components[COMPONENTS[c]!]);
+    // One named read per component (a loop over names is a slow keyed lookup on every row).
+    const parts = price.components;
+    b.bigint(COLUMN.input_cost_usd, r, parts.input);
+    b.bigint(COLUMN.cache_read_cost_usd, r, parts.cache_read);
+    b.bigint(COLUMN.cache_write_cost_usd, r, parts.cache_write);
+    b.bigint(COLUMN.input_audio_cost_usd, r, parts.input_audio);
+    b.bigint(COLUMN.output_cost_usd, r, parts.output);
+    b.bigint(COLUMN.output_audio_cost_usd, r, parts.output_audio);
+    b.bigint(COLUMN.request_cost_usd, r, parts.request);
+    b.bigint(COLUMN.input_image_cost_usd, r, parts.input_image);
+    b.bigint(COLUMN.output_image_cost_usd, r, parts.output_image);
+    b.bigint(COLUMN.input_character_cost_usd, r, parts.input_character);
+    b.bigint(COLUMN.input_second_cost_usd, r, parts.input_second);
+    b.bigint(COLUMN.output_second_cost_usd, r, parts.output_second);
+    b.bigint(COLUMN.query_cost_usd, r, parts.query);
+    b.bigint(COLUMN.page_cost_usd, r, parts.page);
     b.bigint(COLUMN.cost_usd, r, price.cost_nano);
     b.bigint(COLUMN.list_cost_usd, r, price.list_cost_nano);
     b.dict(COLUMN.policy_status, r, policy.policy_status);
