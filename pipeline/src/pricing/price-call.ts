@@ -3,7 +3,7 @@ import { checkCall, UNIT_RATES, type Call } from "./call.ts";
 import type { PricingBook } from "./load-pricing.ts";
 import { add, fromInteger, multiply, toNano, type Decimal } from "./money.ts";
 import type { Tier } from "./rate-card.ts";
-import { isUnpriced, resolveRate, type RatePlan, type RegionFrom, type Unpriced } from "./resolve-rate.ts";
+import { isUnpriced, resolveRate, type RatePlan, type RegionFrom, type Resolution, type Unpriced } from "./resolve-rate.ts";
 
 export const COMPONENTS = [
   "input",
@@ -68,7 +68,15 @@ export interface PricedCall {
 /** Prices one call (SPEC 4.4). Throws InvalidCallError when its token counts contradict each other. */
 export function priceCall(book: PricingBook, call: Call): PricedCall {
   checkCall(call);
-  const resolution = resolveRate(book, call);
+  return priceResolved(resolveRate(book, call), call);
+}
+
+/**
+ * priceCall for a call checkCall has accepted, given its resolution (steps 1–3). A
+ * resolution depends only on the call's model, region, batch flag, tier and time, so
+ * `costs run` resolves each such key once (stages/price createRowPricer).
+ */
+export function priceResolved(resolution: Resolution, call: Call): PricedCall {
   const priced = applyPlan(resolution.plan, call);
   const list = resolution.list === null ? null : resolution.list === resolution.plan ? priced : applyPlan(resolution.list, call);
   return {

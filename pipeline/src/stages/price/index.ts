@@ -1,9 +1,9 @@
-import { InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
+import { checkCall, InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
 import type { PricingBook } from "../../pricing/load-pricing.ts";
 import { parseDecimal } from "../../pricing/money.ts";
 import { applyCompiled, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
-import { COMPONENTS, priceCall, type ComponentName } from "../../pricing/price-call.ts";
-import { isUnpriced, resolveRate, type RatePlan } from "../../pricing/resolve-rate.ts";
+import { COMPONENTS, priceCall, priceResolved, type ComponentName } from "../../pricing/price-call.ts";
+import { isUnpriced, resolveRate, type RatePlan, type Resolution } from "../../pricing/resolve-rate.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 
 /** The pricing columns of one priced row (SPEC 6); money in nano-USD. */
@@ -27,8 +27,12 @@ export interface PriceColumns {
 
 export { COMPONENTS };
 
-/** Prices one row (SPEC 4.4); a row whose token counts contradict each other comes back as a reject reason. */
-export function priceRow(book: PricingBook, row: LogRow, refBase: string): PriceColumns | { reject: string } {
+/**
+ * Prices one row (SPEC 4.4); a row whose token counts contradict each other comes back as
+ * a reject reason. `resolution`: the row's rate resolution when the caller already has it
+ * (createRowPricer resolves each key once).
+ */
+export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolution?: Resolution): PriceColumns | { reject: string } {
   const call: Call = {
     model: row.model,
     timestamp: row.timestamp,
@@ -48,7 +52,11 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string): Price
   }
   let priced;
   try {
-    priced = priceCall(book, call);
+    if (resolution === undefined) priced = priceCall(book, call);
+    else {
+      checkCall(call);
+      priced = priceResolved(resolution, call);
+    }
   } catch (error) {
     if (error instanceof InvalidCallError) return { reject: error.message };
     throw error;
@@ -95,33 +103,36 @@ interface Resolved {
  * `priceRow` for a whole run: the same result for every row, faster. A call's resolution
  * depends only on its model, region, batch flag, priority tier and, for private prices,
  * which periods are in force; it is resolved once per such key and its rates compiled
- * (compile-plan.ts). Calls the compiled path does not cover, and keys whose resolution
- * is unpriced, go through `priceRow`, which words the reason.
+ * (compile-plan.ts). Calls the compiled path does not cover (audio, other units) go
+ * through `priceRow` with the key's resolution; keys whose resolution is unpriced through
+ * `priceRow` alone, which words the reason with the row's own time.
  */
 export function createRowPricer(book: PricingBook, refBase: string): (row: LogRow) => PriceColumns | { reject: string } {
-  const memo = new Map<string, Resolved | null>();
+  const memo = new Map<string, { resolution: Resolution; resolved: Resolved | null }>();
   const boundaries = new Map<string, number[]>();
   for (const [model, periods] of book.privatePrices) {
     boundaries.set(model, [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b));
   }
   return (row) => {
-    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0 || hasUnits(row)) return priceRow(book, row, refBase);
-    const cached = row.cache_read_tokens + row.cache_write_tokens;
-    if (cached > row.input_tokens) return priceRow(book, row, refBase);
     const edges = boundaries.get(row.model);
     let segment = 0;
     if (edges) while (segment < edges.length && edges[segment]! <= row.timestamp) segment++;
     const key = `${row.model}\u0000${row.region ?? ""}\u0000${row.batch ? 1 : 0}${row.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
-    let resolved = memo.get(key);
-    if (resolved === undefined) memo.set(key, (resolved = resolveKey(book, row, refBase)));
+    let entry = memo.get(key);
+    if (entry === undefined) memo.set(key, (entry = resolveKey(book, row, refBase)));
+    const { resolution, resolved } = entry;
+    // An unpriced key's reason names the row's own time: resolved again, per row.
     if (resolved === null) return priceRow(book, row, refBase);
+    // Calls the compiled path does not cover take priceRow with the key's resolution.
+    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0 || hasUnits(row)) return priceRow(book, row, refBase, resolution);
+    if (row.cache_read_tokens + row.cache_write_tokens > row.input_tokens) return priceRow(book, row, refBase, resolution);
     const cost = applyCompiled(resolved.plan, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
-    if (cost === undefined) return priceRow(book, row, refBase);
+    if (cost === undefined) return priceRow(book, row, refBase, resolution);
     let list: bigint | null = null;
     if (resolved.list === "same") list = cost.cost;
     else if (resolved.list !== undefined) {
       const listed = applyCompiled(resolved.list, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
-      if (listed === undefined) return priceRow(book, row, refBase);
+      if (listed === undefined) return priceRow(book, row, refBase, resolution);
       list = listed.cost;
     }
     return {
@@ -168,17 +179,17 @@ function hasUnits(row: LogRow): boolean {
   );
 }
 
-/** The resolution shared by every call with this row's key; null when it is unpriced (priceRow words the reason per row). */
-function resolveKey(book: PricingBook, row: LogRow, refBase: string): Resolved | null {
+/** The resolution shared by every call with this row's key, and its compiled form (null when it is unpriced: priceRow words the reason per row). */
+function resolveKey(book: PricingBook, row: LogRow, refBase: string): { resolution: Resolution; resolved: Resolved | null } {
   const resolution = resolveRate(book, { model: row.model, timestamp: row.timestamp, region: row.region, input_tokens: 0, output_tokens: 0, batch: row.batch, service_tier: row.service_tier });
-  if (isUnpriced(resolution.plan)) return null;
+  if (isUnpriced(resolution.plan)) return { resolution, resolved: null };
   const plan = resolution.plan as RatePlan;
   let list: Resolved["list"];
   if (resolution.list === null) list = undefined;
   else if (resolution.list === resolution.plan) list = "same";
   else if (isUnpriced(resolution.list)) list = undefined;
   else list = compilePlan(resolution.list);
-  return {
+  const resolved: Resolved = {
     provider_account: resolution.provider_account,
     provider: resolution.provider,
     provider_model: resolution.provider_model,
@@ -188,4 +199,5 @@ function resolveKey(book: PricingBook, row: LogRow, refBase: string): Resolved |
     plan: compilePlan(plan),
     list,
   };
+  return { resolution, resolved };
 }
