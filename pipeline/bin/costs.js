@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript command line directly (tsx), so `npm run costs` needs no build step.
-import { register } from "tsx/esm/api";
+// Runs the TypeScript command line with no build step (load-cli.js: a cached bundle of the
+// current sources, else tsx), so `npm run costs` works straight from a clone.
+import { loadCli } from "./load-cli.js";
 
-register();
-const { main } = await import("../src/cli.ts");
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

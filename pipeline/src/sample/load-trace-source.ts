@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PipelineError } from "../lib/errors.ts";
+import { PROJECT_ROOT } from "../lib/project-root.ts";
 import { BUILTIN_TRACES, QUANTILE_PROBABILITIES } from "./builtin-traces.ts";
 import { sampleQuantiles, type Rng } from "./prng.ts";
 
 /** Where the real traces live on the project's machines: `../shared/traces` beside the repository. */
-export const DEFAULT_TRACES_DIR = path.resolve(import.meta.dirname, "../../../../shared/traces");
+export const DEFAULT_TRACES_DIR = path.resolve(PROJECT_ROOT, "../shared/traces");
 
 export const TRACE_FILES = { conv: "AzureLLMInferenceTrace_conv.csv", code: "AzureLLMInferenceTrace_code.csv" } as const;
 
