@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CANONICAL_FIELDS } from "../../schemas/column-mapping.schema.ts";
 import { compilePreset } from "./compile-preset.ts";
 import { detectPreset } from "./detect-preset.ts";
 import { toLogRow } from "./to-log-row.ts";
@@ -125,5 +127,38 @@ describe("detectPreset", () => {
     [{ request_id: "r", input_tokens: 1, cache_read_tokens: 1 }, "canonical"],
   ])("%o → %s", (record, expected) => {
     expect(detectPreset(record)).toBe(expected);
+  });
+});
+
+describe("the canonical preset's one-pass reader", () => {
+  // A mapping over canonical with no moved columns reads every field through the general
+  // getters and column check: the oracle for the canonical preset's single pass.
+  const keyArb = fc.oneof(
+    fc.constantFrom(...CANONICAL_FIELDS),
+    fc.constantFrom("input_token", "Model", "timestamps", "metadta", "user", "latency_ms", "0", "12", "__proto__", "constructor", "toString", ""),
+    fc.string({ maxLength: 12 }),
+  );
+  const valueArb = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }));
+  // Records as JSON.parse makes them (own "__proto__" keys included).
+  const recordArb = fc.array(fc.tuple(keyArb, valueArb), { maxLength: 16 }).map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, unknown>);
+
+  it("reads the same values, reasons and ignored columns as the general path", () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 20 }), (records) => {
+        const fast = compilePreset("canonical");
+        const general = compilePreset({ base: "canonical", columns: {} });
+        for (const record of records) expect(fast.read(record)).toEqual(general.read(record));
+        expect(fast.ignoredColumns()).toEqual(general.ignoredColumns());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes a misspelled column for a reject and lists an unknown one as ignored", () => {
+    const preset = compilePreset("canonical");
+    expect(preset.read({ request_id: "r1", input_token: 5 })).toBe("unknown column `input_token` (did you mean `input_tokens`?)");
+    const values = preset.read({ request_id: "r1", latency_ms: 12, input_tokens: 5 });
+    expect(values).toMatchObject({ request_id: "r1", input_tokens: 5, model: undefined });
+    expect(preset.ignoredColumns()).toEqual(["latency_ms"]);
   });
 });

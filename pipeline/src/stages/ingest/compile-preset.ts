@@ -12,13 +12,18 @@ export type Getter = (record: Record<string, unknown>) => unknown;
  */
 export interface CompiledPreset {
   readonly name: PresetName | "mapping";
-  readonly get: Readonly<Record<CanonicalField, Getter>>;
   readonly inputExcludesCache: boolean;
-  /** The reject reason when the record has a column that looks like a misspelled read column. */
-  checkColumns(record: Record<string, unknown>): string | undefined;
+  /**
+   * A record's canonical field values (a fresh object of one shape, undefined when absent),
+   * or the reject reason when it has a column that looks like a misspelled read column.
+   */
+  read(record: Record<string, unknown>): FieldValues | string;
   /** Columns seen so far that are not read (misspellings excluded), sorted. */
   ignoredColumns(): string[];
 }
+
+/** The input value of every canonical field, as the preset found it. */
+export type FieldValues = Record<CanonicalField, unknown>;
 
 export interface CompileOptions {
   /** Every record of the file has the same columns (CSV, Parquet): check the first one only. */
@@ -64,24 +69,36 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
     return IGNORED;
   };
 
+  const checkColumns = (record: Record<string, unknown>): string | undefined => {
+    if (fixedResult !== null) return fixedResult;
+    let problem: string | undefined;
+    for (const column in record) {
+      let verdict = verdicts.get(column);
+      if (verdict === undefined) {
+        verdict = classify(column);
+        verdicts.set(column, verdict);
+        if (verdict === IGNORED) ignored.push(column);
+      }
+      if (typeof verdict === "string" && problem === undefined) problem = verdict;
+    }
+    if (options.fixedColumns) fixedResult = problem;
+    return problem;
+  };
+  const valuesOf = valuesReader(get);
+  // The canonical preset reads each column by its own name: one pass over the record's
+  // keys fills the values and sees any other column (which then takes the column check).
+  const canonical = spec === PRESETS.canonical ? canonicalReader() : undefined;
+
   return {
     name: typeof preset === "string" ? preset : "mapping",
-    get,
     inputExcludesCache: spec.inputExcludesCache,
-    checkColumns(record) {
-      if (fixedResult !== null) return fixedResult;
-      let problem: string | undefined;
-      for (const column in record) {
-        let verdict = verdicts.get(column);
-        if (verdict === undefined) {
-          verdict = classify(column);
-          verdicts.set(column, verdict);
-          if (verdict === IGNORED) ignored.push(column);
-        }
-        if (typeof verdict === "string" && problem === undefined) problem = verdict;
+    read(record) {
+      if (canonical) {
+        const values = emptyValues();
+        if (!canonical(record, values)) return values;
+        return checkColumns(record) ?? values;
       }
-      if (options.fixedColumns) fixedResult = problem;
-      return problem;
+      return checkColumns(record) ?? valuesOf(record);
     },
     ignoredColumns() {
       return [...ignored].sort();
@@ -108,6 +125,29 @@ function knownColumnsOf(preset: PresetName | ColumnMapping): string[] {
   const columns = [...(base.knownColumns ?? []), ...(base.requestIdJoin ?? [])];
   for (const field of CANONICAL_FIELDS) for (const source of base.columns[field] ?? [field]) if (!source.includes(".")) columns.push(source);
   return columns;
+}
+
+// The three functions below are generated from CANONICAL_FIELDS (constant names embedded as
+// JSON string literals; no input text is ever evaluated) so that every field is a named
+// property of one object shape: reads and writes stay monomorphic on the hot path.
+
+/** A FieldValues with every field undefined. */
+const emptyValues = new Function(`return {${CANONICAL_FIELDS.map((f) => `${JSON.stringify(f)}: undefined`).join(", ")}};`) as () => FieldValues;
+
+/** FieldValues read through the preset's getters. */
+function valuesReader(get: Record<CanonicalField, Getter>): (record: Record<string, unknown>) => FieldValues {
+  const getters = CANONICAL_FIELDS.map((f) => get[f]);
+  const body = `return (record) => ({${CANONICAL_FIELDS.map((f, i) => `${JSON.stringify(f)}: g${i}(record)`).join(", ")}});`;
+  return new Function(...getters.map((_, i) => `g${i}`), body)(...getters) as (record: Record<string, unknown>) => FieldValues;
+}
+
+/** Fills canonical values from a record's own-named columns; true when it has another column. */
+function canonicalReader(): (record: Record<string, unknown>, values: FieldValues) => boolean {
+  const cases = CANONICAL_FIELDS.map((f) => `case ${JSON.stringify(f)}: values[${JSON.stringify(f)}] = record[key]; break;`).join("\n");
+  return new Function("record", "values", `let other = false;\nfor (const key in record) {\nswitch (key) {\n${cases}\ndefault: other = true;\n}\n}\nreturn other;`) as (
+    record: Record<string, unknown>,
+    values: FieldValues,
+  ) => boolean;
 }
 
 function isPresent(value: unknown): boolean {

@@ -49,21 +49,20 @@ export interface RowProblem {
  * - `reported_cost_usd`: decimal text (a JSON number as `String(n)`, sign allowed) or null.
  */
 export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset): { row: LogRow } | RowProblem {
-  const misspelled = preset.checkColumns(record);
-  if (misspelled !== undefined) return { reason: misspelled };
-  const get = preset.get;
+  const values = preset.read(record);
+  if (typeof values === "string") return { reason: values };
   try {
-    const requestId = required("request_id", get.request_id(record));
-    const at = timestamp(get.timestamp(record));
-    const virtualModel = text("virtual_model", get.virtual_model(record));
-    const model = virtualModel === null ? required("model", get.model(record)) : (text("model", get.model(record)) ?? virtualModel);
-    let input = count("input_tokens", get.input_tokens(record));
-    const cacheRead = count("cache_read_tokens", get.cache_read_tokens(record));
-    const cacheWrite = count("cache_write_tokens", get.cache_write_tokens(record));
-    const output = count("output_tokens", get.output_tokens(record));
-    const reasoning = count("reasoning_tokens", get.reasoning_tokens(record));
-    const inputAudio = count("input_audio_tokens", get.input_audio_tokens(record));
-    const outputAudio = count("output_audio_tokens", get.output_audio_tokens(record));
+    const requestId = required("request_id", values.request_id);
+    const at = timestamp(values.timestamp);
+    const virtualModel = text("virtual_model", values.virtual_model);
+    const model = virtualModel === null ? required("model", values.model) : (text("model", values.model) ?? virtualModel);
+    let input = count("input_tokens", values.input_tokens);
+    const cacheRead = count("cache_read_tokens", values.cache_read_tokens);
+    const cacheWrite = count("cache_write_tokens", values.cache_write_tokens);
+    const output = count("output_tokens", values.output_tokens);
+    const reasoning = count("reasoning_tokens", values.reasoning_tokens);
+    const inputAudio = count("input_audio_tokens", values.input_audio_tokens);
+    const outputAudio = count("output_audio_tokens", values.output_audio_tokens);
     if (preset.inputExcludesCache) {
       input += cacheRead + cacheWrite;
       if (!Number.isSafeInteger(input)) fail("input_tokens", `input_tokens is too large, got ${input}`);
@@ -76,16 +75,16 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     if (outputAudio > output) fail("output_audio_tokens", `output_audio_tokens (${outputAudio}) exceed output_tokens (${output})`);
     if (reasoning > output) fail("reasoning_tokens", `reasoning_tokens (${reasoning}) exceed output_tokens (${output})`);
 
-    const subjectType = text("subject_type", get.subject_type(record));
+    const subjectType = text("subject_type", values.subject_type);
     const row: LogRow = {
       request_id: requestId,
       timestamp: at,
       model,
-      region: text("region", get.region(record)),
+      region: text("region", values.region),
       subject_type: subjectType === null ? null : subjectType.toLowerCase(),
-      subject: text("subject", get.subject(record)),
-      pat_name: text("pat_name", get.pat_name(record)),
-      teams: teams(get.teams(record)),
+      subject: text("subject", values.subject),
+      pat_name: text("pat_name", values.pat_name),
+      teams: teams(values.teams),
       input_tokens: input,
       cache_read_tokens: cacheRead,
       cache_write_tokens: cacheWrite,
@@ -93,19 +92,19 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
       reasoning_tokens: reasoning,
       input_audio_tokens: inputAudio,
       output_audio_tokens: outputAudio,
-      input_images: quantity("input_images", get.input_images(record)),
-      output_images: quantity("output_images", get.output_images(record)),
-      input_characters: quantity("input_characters", get.input_characters(record)),
-      input_seconds: quantity("input_seconds", get.input_seconds(record)),
-      output_seconds: quantity("output_seconds", get.output_seconds(record)),
-      queries: quantity("queries", get.queries(record)),
-      pages: quantity("pages", get.pages(record)),
-      batch: flag("batch", get.batch(record)),
-      service_tier: text("service_tier", get.service_tier(record)),
-      status_code: wholeOrNull("status_code", get.status_code(record)),
+      input_images: quantity("input_images", values.input_images),
+      output_images: quantity("output_images", values.output_images),
+      input_characters: quantity("input_characters", values.input_characters),
+      input_seconds: quantity("input_seconds", values.input_seconds),
+      output_seconds: quantity("output_seconds", values.output_seconds),
+      queries: quantity("queries", values.queries),
+      pages: quantity("pages", values.pages),
+      batch: flag("batch", values.batch),
+      service_tier: text("service_tier", values.service_tier),
+      status_code: wholeOrNull("status_code", values.status_code),
       virtual_model: virtualModel,
-      metadata: metadata(get.metadata(record)),
-      reported_cost_usd: decimalOrNull("reported_cost_usd", get.reported_cost_usd(record)),
+      metadata: metadata(values.metadata),
+      reported_cost_usd: decimalOrNull("reported_cost_usd", values.reported_cost_usd),
     };
     return { row };
   } catch (problem) {
