@@ -49,7 +49,6 @@ export interface ChunkResult {
 }
 
 const DAY_MS = 86_400_000;
-const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
 // addRow writes the component columns one by one: it must name every component.
 const WRITTEN_COMPONENTS = "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
 if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS) throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
@@ -210,7 +209,12 @@ export class ChunkProcessor {
     const codes = this.codes;
     for (let i = 0; i < ROLLUP_INDEX.length; i++) codes[i] = b.codeAt(ROLLUP_INDEX[i]!, r);
     const tokens = this.tokens;
-    for (let t = 0; t < TOKEN_COLUMNS.length; t++) tokens[t] = row[TOKEN_COLUMNS[t]!];
+    // In COUNT_MEASURES order after `requests` (named reads: a loop over names would be a keyed lookup per row).
+    tokens[0] = row.input_tokens;
+    tokens[1] = row.cache_read_tokens;
+    tokens[2] = row.cache_write_tokens;
+    tokens[3] = row.output_tokens;
+    tokens[4] = row.reasoning_tokens;
     segment.rollup.add(r, codes, attribution.metadata, tokens, price.cost_nano, price.list_cost_nano, price.price_source === "unpriced");
   }
 
