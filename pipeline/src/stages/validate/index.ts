@@ -38,7 +38,7 @@ export function validateMetadata(row: LogRow, attribution: Attribution, policies
           violations.push(`${rule.name}:${key}:no_match`);
         }
       }
-      if (!rule.allowUnknownKeys) {
+      if (!rule.allowUnknownKeys && hasKeyOutside(metadata, rule.keys)) {
         for (const key of Object.keys(metadata).sort()) {
           if (!rule.keys.has(key)) violations.push(`${rule.name}:${key}:unknown_key`);
         }
@@ -59,6 +59,12 @@ function subjectsOf(row: LogRow, attribution: Attribution): string[] {
   for (const team of row.teams) subjects.push(`team:${team}`);
   if (attribution.team !== UNASSIGNED && !row.teams.includes(attribution.team)) subjects.push(`team:${attribution.team}`);
   return subjects;
+}
+
+/** Whether the metadata has a key the rule does not list (checked before sorting the keys for the messages). */
+function hasKeyOutside(metadata: Record<string, string>, keys: ReadonlyMap<string, unknown>): boolean {
+  for (const key in metadata) if (!keys.has(key)) return true;
+  return false;
 }
 
 function anyIn(subjects: string[], set: ReadonlySet<string>): boolean {
