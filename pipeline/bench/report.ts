@@ -171,7 +171,7 @@ export function renderReport(r: BenchResult): string {
     lines.push(formatTable([head, ...body]), "");
   }
 
-  lines.push(`wall time: spawn to exit of each child process (Node start-up and tsx included for both); rows/s = rows in the input file / wall time.`);
+  lines.push(`wall time: spawn to exit of each child process (Node start-up included for both; costs run loads its cached bundle, the DuckDB job script runs through tsx); rows/s = rows in the input file / wall time.`);
   lines.push(`peak RSS: ${r.peak_rss_method}, the same for both jobs; CPU: user + system time of all threads (/proc/<pid>/stat).`);
   if (r.duckdb) {
     lines.push(
