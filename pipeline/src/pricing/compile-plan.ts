@@ -1,4 +1,5 @@
 import { add, fromInteger, multiply, toNano, type Decimal } from "./money.ts";
+import { UNIT_RATES } from "./call.ts";
 import type { Tier } from "./rate-card.ts";
 import type { RatePlan } from "./resolve-rate.ts";
 
@@ -6,9 +7,10 @@ import type { RatePlan } from "./resolve-rate.ts";
  * A rate plan compiled for the hot path of `costs run`: the token components of the
  * common call (text input, cache read, cache write, output, a per-request fee) priced
  * with the same brackets, the same single half-to-even rounding per component and the
- * same tier label as `applyPlan`. Everything else (audio, non-token units, a component
- * with tokens but no rate) is left to `applyPlan`, which explains it: `applyCompiled`
- * returns undefined for those calls. price-calls.property.test.ts checks that both agree.
+ * same tier label as `applyPlan`, and non-token units (`applyUnits`). Everything else
+ * (audio, a component with tokens but no rate) is left to `applyPlan`, which explains it:
+ * `applyCompiled` returns undefined for those calls. price-calls.property.test.ts checks
+ * that both agree.
  */
 export interface CompiledPlan {
   mode: "cumulative" | "marginal";
@@ -19,6 +21,8 @@ export interface CompiledPlan {
   cacheWrite: TokenRate;
   output: TokenRate;
   request: Decimal | undefined;
+  /** The rate of each non-token unit, in UNIT_RATES order (undefined: not charged). */
+  units: ReadonlyArray<Decimal | undefined>;
 }
 
 interface TokenRate {
@@ -51,7 +55,25 @@ export function compilePlan(plan: RatePlan): CompiledPlan {
     cacheWrite: cache(rates.cache_creation_input_token_cost, tiers.cache_write),
     output: { rate: rates.output_cost_per_token, tiers: tiers.output },
     request: rates.input_cost_per_request,
+    units: UNIT_RATES.map((unit) => rates[unit.rate]),
   };
+}
+
+/**
+ * The cost of each non-token unit (UNIT_RATES order) into `out`, as `applyPlan` prices it:
+ * quantity × rate rounded once, 0 when the quantity is absent or zero or the plan has no
+ * rate for it (applyPlan only notes that). Returns their sum.
+ */
+export function applyUnits(plan: CompiledPlan, quantities: ReadonlyArray<Decimal | null>, out: bigint[]): bigint {
+  let sum = 0n;
+  for (let u = 0; u < quantities.length; u++) {
+    const quantity = quantities[u];
+    const rate = plan.units[u];
+    const cost = quantity && quantity.coef !== 0n && rate ? toNano(multiply(quantity, rate)) : 0n;
+    out[u] = cost;
+    sum += cost;
+  }
+  return sum;
 }
 
 interface TierState {

@@ -23,6 +23,8 @@ function rowArb(models: string[]): fc.Arbitrary<LogRow> {
       batch: fc.boolean(),
       tier: fc.constantFrom(null, "priority", "default"),
       seconds: fc.constantFrom(null, null, "12.25"),
+      // Non-token units: absent mostly, else a quantity (zero and fractions included) on one or several of them.
+      units: fc.array(fc.constantFrom(null, null, null, "0", "1", "3", "0.5", "1250", "7.125"), { minLength: 7, maxLength: 7 }),
     })
     .map((r) => {
       const read = Math.floor(r.input * r.readShare); // above 1: cache exceeds input, a reject
@@ -43,13 +45,13 @@ function rowArb(models: string[]): fc.Arbitrary<LogRow> {
         reasoning_tokens: 0,
         input_audio_tokens: Math.min(r.audio, Math.max(0, r.input - read - write)),
         output_audio_tokens: 0,
-        input_images: null,
-        output_images: null,
-        input_characters: null,
-        input_seconds: r.seconds,
-        output_seconds: null,
-        queries: null,
-        pages: null,
+        input_images: r.units[0]!,
+        output_images: r.units[1]!,
+        input_characters: r.units[2]!,
+        input_seconds: r.seconds ?? r.units[3]!,
+        output_seconds: r.units[4]!,
+        queries: r.units[5]!,
+        pages: r.units[6]!,
         batch: r.batch,
         service_tier: r.tier,
         status_code: 200,

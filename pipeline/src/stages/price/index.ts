@@ -1,7 +1,7 @@
 import { checkCall, InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
 import type { PricingBook } from "../../pricing/load-pricing.ts";
-import { parseDecimal } from "../../pricing/money.ts";
-import { applyCompiled, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
+import { parseDecimal, type Decimal } from "../../pricing/money.ts";
+import { applyCompiled, applyUnits, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
 import { COMPONENTS, priceCall, priceResolved, type ComponentName } from "../../pricing/price-call.ts";
 import { isUnpriced, resolveRate, type RatePlan, type Resolution } from "../../pricing/resolve-rate.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
@@ -123,17 +123,26 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
     const { resolution, resolved } = entry;
     // An unpriced key's reason names the row's own time: resolved again, per row.
     if (resolved === null) return priceRow(book, row, refBase);
-    // Calls the compiled path does not cover take priceRow with the key's resolution.
-    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0 || hasUnits(row)) return priceRow(book, row, refBase, resolution);
+    // Calls the compiled path does not cover (audio, contradicting counts: checkCall's reject) take priceRow with the key's resolution.
+    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0) return priceRow(book, row, refBase, resolution);
     if (row.cache_read_tokens + row.cache_write_tokens > row.input_tokens) return priceRow(book, row, refBase, resolution);
+    const quantities = hasUnits(row) ? unitQuantities(row) : undefined;
+    if (quantities === null) return priceRow(book, row, refBase, resolution);
     const cost = applyCompiled(resolved.plan, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
     if (cost === undefined) return priceRow(book, row, refBase, resolution);
+    let units = NO_UNITS;
+    let total = cost.cost;
+    if (quantities !== undefined) {
+      const priced: bigint[] = [];
+      total += applyUnits(resolved.plan, quantities, priced);
+      units = priced;
+    }
     let list: bigint | null = null;
-    if (resolved.list === "same") list = cost.cost;
+    if (resolved.list === "same") list = total;
     else if (resolved.list !== undefined) {
       const listed = applyCompiled(resolved.list, row.input_tokens, row.cache_read_tokens, row.cache_write_tokens, row.output_tokens);
       if (listed === undefined) return priceRow(book, row, refBase, resolution);
-      list = listed.cost;
+      list = quantities === undefined ? listed.cost : listed.cost + applyUnits(resolved.list, quantities, []);
     }
     return {
       provider_account: resolved.provider_account,
@@ -153,18 +162,37 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
         output: cost.output,
         output_audio: 0n,
         request: cost.request,
-        input_image: 0n,
-        output_image: 0n,
-        input_character: 0n,
-        input_second: 0n,
-        output_second: 0n,
-        query: 0n,
-        page: 0n,
+        input_image: units[0]!,
+        output_image: units[1]!,
+        input_character: units[2]!,
+        input_second: units[3]!,
+        output_second: units[4]!,
+        query: units[5]!,
+        page: units[6]!,
       },
-      cost_nano: cost.cost,
+      cost_nano: total,
       list_cost_nano: list,
     };
   };
+}
+
+/** No unit costs, in UNIT_RATES order. */
+const NO_UNITS: readonly bigint[] = UNIT_RATES.map(() => 0n);
+// The components literal above names the unit components by position in UNIT_RATES.
+if (UNIT_RATES.map((u) => u.component).join(" ") !== "input_image output_image input_character input_second output_second query page") {
+  throw new Error("createRowPricer names the unit components in an order UNIT_RATES no longer has");
+}
+
+/** The row's unit quantities in UNIT_RATES order (null when absent); null for a negative one (checkCall rejects it). */
+function unitQuantities(row: LogRow): Array<Decimal | null> | null {
+  const quantities: Array<Decimal | null> = [];
+  for (const { field } of UNIT_RATES) {
+    const text = row[field];
+    const quantity = text === null ? null : parseDecimal(text);
+    if (quantity !== null && quantity.coef < 0n) return null;
+    quantities.push(quantity);
+  }
+  return quantities;
 }
 
 function hasUnits(row: LogRow): boolean {
