@@ -49,6 +49,7 @@ export interface ChunkResult {
 }
 
 const DAY_MS = 86_400_000;
+const MAX_CAPACITY_HINT = 1 << 16;
 // addRow writes the component columns one by one: it must name every component.
 const WRITTEN_COMPONENTS = "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
 if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS) throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
@@ -66,6 +67,7 @@ export class ChunkProcessor {
   private state = emptyState();
   private readonly codes = new Int32Array(ROLLUP_COLUMNS.length);
   private readonly tokens = [0, 0, 0, 0, 0];
+  private capacityHint = 1024;
 
   constructor(private readonly config: ProcessConfig) {
     this.price = createRowPricer(config.book, config.refBase);
@@ -134,7 +136,7 @@ export class ChunkProcessor {
 
     let segment = s.segments.get(date);
     if (!segment) {
-      segment = { index: s.segments.size, builder: new SegmentBuilder(date), rollup: new PartialRollupBuilder(this.metadataKeys) };
+      segment = { index: s.segments.size, builder: new SegmentBuilder(date, this.capacityHint), rollup: new PartialRollupBuilder(this.metadataKeys) };
       s.segments.set(date, segment);
     }
     const b = segment.builder;
@@ -221,8 +223,19 @@ export class ChunkProcessor {
   private lastTeams: string[] = [];
   private lastTeamsJson = "[]";
 
-  /** JSON of a row's teams; consecutive rows often have the same ones. */
+  private readonly oneTeamJson = new Map<string, string>();
+
+  /** JSON of a row's teams; most rows have one team of a few, and consecutive rows often the same ones. */
   private teamsJson(teams: string[]): string {
+    if (teams.length === 1) {
+      const team = teams[0]!;
+      let json = this.oneTeamJson.get(team);
+      if (json === undefined) {
+        json = JSON.stringify(teams);
+        if (this.oneTeamJson.size < 4096) this.oneTeamJson.set(team, json);
+      }
+      return json;
+    }
     const last = this.lastTeams;
     if (teams.length === last.length) {
       let same = true;
@@ -236,6 +249,10 @@ export class ChunkProcessor {
   /** The chunk's result (buffers ready to transfer); the processor starts a new chunk. */
   take(): ChunkResult {
     const s = this.state;
+    // The next chunk's segments start with room for as many rows as this chunk's largest (no doubling on the way).
+    let largest = 1024;
+    for (const { builder } of s.segments.values()) largest = Math.max(largest, builder.rows);
+    this.capacityHint = Math.min(largest, MAX_CAPACITY_HINT);
     const segments = [...s.segments.values()].map(({ builder, rollup }) => ({
       day: builder.day,
       rows: builder.rows,

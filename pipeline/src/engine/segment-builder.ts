@@ -23,7 +23,7 @@ export const COLUMN = Object.fromEntries(PRICED_COLUMNS.map(([name], i) => [name
  */
 export class SegmentBuilder {
   rows = 0;
-  private capacity = 1024;
+  private capacity: number;
   private readonly dicts: Array<Map<string, number> | undefined> = [];
   private readonly values: Array<string[] | undefined> = [];
   private readonly codes: Array<Int32Array | undefined> = [];
@@ -37,7 +37,12 @@ export class SegmentBuilder {
   private readonly lastValue: Array<string | undefined> = [];
   private readonly lastCode = new Int32Array(STORAGE.length);
 
-  constructor(readonly day: string) {
+  /** `capacity`: rows to make room for up front (the arrays double when more come). */
+  constructor(
+    readonly day: string,
+    capacity = 1024,
+  ) {
+    this.capacity = capacity;
     STORAGE.forEach((storage, i) => {
       if (storage === "dict") {
         this.dicts[i] = new Map();
