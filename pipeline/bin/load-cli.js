@@ -7,7 +7,7 @@
 // thread (and `costs run`'s worker threads load it too). When no bundle can be made (a
 // read-only install, esbuild missing) or COSTS_TSX=1, the sources run through tsx as before.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -92,7 +92,6 @@ function listFiles(dir) {
 
 function removeOldBundles(current) {
   try {
-    mkdirSync(CACHE, { recursive: true });
     const old = readdirSync(CACHE)
       .filter((name) => name.startsWith("cli-") && name !== current && !name.endsWith(".tmp"))
       .map((name) => ({ dir: path.join(CACHE, name), at: statSync(path.join(CACHE, name)).mtimeMs }))

@@ -327,10 +327,12 @@ export class Rollups {
     for (const { rollup, from } of this.picks) {
       // Each segment code is looked up in the rollup once (-2: not yet), not once per group.
       const key = new Int32Array(from.length);
-      const ids = from.map((f, d) => {
-        if (f <= 0) key[d] = rollup.idOf(d, f === 0 ? day : day.slice(0, 7));
-        return f <= 0 ? undefined : new Int32Array(dictionaries[f - 1]!.length).fill(-2);
-      });
+      const ids: Array<Int32Array | undefined> = [];
+      for (let d = 0; d < from.length; d++) {
+        const f = from[d]!;
+        if (f > 0) ids[d] = new Int32Array(dictionaries[f - 1]!.length).fill(-2);
+        else key[d] = rollup.idOf(d, f === 0 ? day : day.slice(0, 7)); // the date or its month: one value per segment
+      }
       for (let g = 0; g < partial.groups; g++) {
         if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
         for (let d = 0; d < from.length; d++) {

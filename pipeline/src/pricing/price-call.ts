@@ -65,18 +65,15 @@ export interface PricedCall {
   notes: string[];
 }
 
-/** Prices one call (SPEC 4.4). Throws InvalidCallError when its token counts contradict each other. */
-export function priceCall(book: PricingBook, call: Call): PricedCall {
-  checkCall(call);
-  return priceResolved(resolveRate(book, call), call);
-}
-
 /**
- * priceCall for a call checkCall has accepted, given its resolution (steps 1–3). A
- * resolution depends only on the call's model, region, batch flag, tier and time, so
- * `costs run` resolves each such key once (stages/price createRowPricer).
+ * Prices one call (SPEC 4.4). Throws InvalidCallError when its token counts contradict each
+ * other. `known`: the call's resolution (steps 1–3) when the caller has it; it depends
+ * only on the model, region, batch flag, tier and time, so `costs run` resolves each such
+ * key once (stages/price createRowPricer).
  */
-export function priceResolved(resolution: Resolution, call: Call): PricedCall {
+export function priceCall(book: PricingBook, call: Call, known?: Resolution): PricedCall {
+  checkCall(call);
+  const resolution = known ?? resolveRate(book, call);
   const priced = applyPlan(resolution.plan, call);
   const list = resolution.list === null ? null : resolution.list === resolution.plan ? priced : applyPlan(resolution.list, call);
   return {

@@ -1,8 +1,8 @@
-import { checkCall, InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
+import { InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
 import type { PricingBook } from "../../pricing/load-pricing.ts";
 import { parseDecimal, type Decimal } from "../../pricing/money.ts";
 import { applyCompiled, applyUnits, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
-import { COMPONENTS, priceCall, priceResolved, type ComponentName } from "../../pricing/price-call.ts";
+import { COMPONENTS, priceCall, type ComponentName } from "../../pricing/price-call.ts";
 import { isUnpriced, resolveRate, type RatePlan, type Resolution } from "../../pricing/resolve-rate.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 
@@ -52,11 +52,7 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolu
   }
   let priced;
   try {
-    if (resolution === undefined) priced = priceCall(book, call);
-    else {
-      checkCall(call);
-      priced = priceResolved(resolution, call);
-    }
+    priced = priceCall(book, call, resolution);
   } catch (error) {
     if (error instanceof InvalidCallError) return { reject: error.message };
     throw error;
