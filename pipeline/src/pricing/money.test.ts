@@ -1,7 +1,7 @@
 import { Decimal as Big } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { add, divideHalfEven, formatDecimal, formatNano, isDecimalText, multiply, parseDecimal, parseNano, ratio, toNano } from "./money.ts";
+import { add, decimalShape, divideHalfEven, formatDecimal, formatNano, isDecimalText, multiply, parseDecimal, parseNano, ratio, toNano } from "./money.ts";
 
 // decimal.js is an independent oracle: arbitrary precision, ROUND_HALF_EVEN.
 const Oracle = Big.clone({ precision: 200, rounding: Big.ROUND_HALF_EVEN });
@@ -30,6 +30,44 @@ describe("parseDecimal", () => {
   it.each(["", ".", "e-8", "1e", "abc", "1,5", "0x10", "1e-8e2", "NaN", "Infinity"])("rejects %j", (text) => {
     expect(isDecimalText(text)).toBe(false);
     expect(() => parseDecimal(text)).toThrow(/not a decimal number/);
+  });
+});
+
+describe("decimalShape: a number's size read from its text, cheaply", () => {
+  it.each([
+    ["0", { negative: false, integerDigits: 0, scale: 0 }],
+    ["-0.000", { negative: false, integerDigits: 0, scale: 0 }],
+    ["12", { negative: false, integerDigits: 2, scale: 0 }],
+    ["0012.500", { negative: false, integerDigits: 2, scale: 1 }],
+    ["-0.000150", { negative: true, integerDigits: 0, scale: 5 }],
+    ["6.e-8", { negative: false, integerDigits: 0, scale: 8 }],
+    ["1e400", { negative: false, integerDigits: 401, scale: 0 }],
+    ["1200e-2", { negative: false, integerDigits: 2, scale: 0 }],
+    ["1e-100000000", { negative: false, integerDigits: 0, scale: 100_000_000 }],
+  ])("%s", (text, shape) => {
+    expect(decimalShape(text)).toEqual(shape);
+  });
+
+  it("refuses what isDecimalText refuses, and values too large to build", () => {
+    expect(decimalShape("1e")).toBeUndefined();
+    expect(isDecimalText("1e999")).toBe(true);
+    expect(isDecimalText("1e1000")).toBe(false);
+    expect(isDecimalText("1e-100000000")).toBe(false);
+    expect(() => parseDecimal("1e100000000")).toThrow(/more than 1000 digits/);
+  });
+
+  it("agrees with the parsed value (property)", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -40, max: 40 }), (coef, exponent) => {
+        const text = `${coef}e${exponent}`;
+        const shape = decimalShape(text)!;
+        const value = parseDecimal(text);
+        const magnitude = value.coef < 0n ? -value.coef : value.coef;
+        expect(shape.scale).toBe(value.scale);
+        expect(shape.integerDigits).toBe(magnitude === 0n ? 0 : Math.max(0, magnitude.toString().length - value.scale));
+        expect(shape.negative).toBe(value.coef < 0n);
+      }),
+    );
   });
 });
 
