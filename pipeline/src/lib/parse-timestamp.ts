@@ -1,9 +1,12 @@
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** The widest UTC offset in use (Kiribati, +14:00; the lowest is −12:00): anything wider is no time zone. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
 /**
  * Parses an ISO 8601 date or timestamp into epoch milliseconds. No offset means UTC
  * (SPEC 3); a bare date means its midnight UTC. Returns undefined when the text is not
- * such a timestamp or names an impossible date (2026-02-30).
+ * such a timestamp, names an impossible date (2026-02-30) or an offset beyond ±14:00.
  */
 export function parseTimestamp(text: string): number | undefined {
   const m = TIMESTAMP.exec(text.trim());
@@ -25,7 +28,9 @@ export function parseTimestamp(text: string): number | undefined {
   if (zone === "Z" || zone === "z") return base;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+  const minutes = Number(digits.slice(2, 4));
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + minutes;
+  if (minutes > 59 || offsetMinutes > MAX_OFFSET_MINUTES) return undefined;
   return base - sign * offsetMinutes * 60_000;
 }
 

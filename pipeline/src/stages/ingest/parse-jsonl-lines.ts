@@ -1,7 +1,8 @@
 import { isAscii } from "node:buffer";
+import { MAX_ROW_BYTES } from "../../lib/limits.ts";
 
-/** A line longer than this many characters is reported and skipped (not a log row; saves memory). */
-export const MAX_LINE_CHARS = 1 << 26;
+/** A line longer than this many characters (bytes, as chunks are read) is reported and skipped (not a log row; saves memory). */
+export const MAX_LINE_CHARS = MAX_ROW_BYTES;
 
 /** Where parseJsonlLines sends each non-blank line. */
 export interface JsonlSink {

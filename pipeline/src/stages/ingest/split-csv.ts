@@ -1,3 +1,5 @@
+import { MAX_ROW_BYTES } from "../../lib/limits.ts";
+
 /** One CSV record: its cells, the physical line where it starts and its text as written. */
 export interface CsvCells {
   line: number;
@@ -24,7 +26,7 @@ export interface CsvSplitter {
 }
 
 /** A record still open after this many characters is given up (an unclosed quote, or not CSV at all). */
-export const MAX_RECORD_CHARS = 1 << 20;
+export const MAX_RECORD_CHARS = MAX_ROW_BYTES;
 
 const QUOTE = 34;
 const COMMA = 44;

@@ -169,7 +169,21 @@ describe("toLogRow with the canonical preset", () => {
     [{ input_tokens: 1.5 }, "input_tokens must be a whole number, got 1.5", "input_tokens"],
     [{ input_tokens: "1.5" }, 'input_tokens must be a whole number, got "1.5"', "input_tokens"],
     [{ input_tokens: true }, "input_tokens must be a whole number, got true", "input_tokens"],
-    [{ input_tokens: 2 ** 53 }, "input_tokens is too large, got 9007199254740992", "input_tokens"],
+    [{ input_tokens: 2 ** 53 }, "input_tokens is too large: at most 999,999,999,999 per row, got 9007199254740992", "input_tokens"],
+    [{ input_tokens: 4e15 }, "input_tokens is too large: at most 999,999,999,999 per row, got 4000000000000000", "input_tokens"],
+    [{ output_tokens: "1000000000000" }, "output_tokens is too large: at most 999,999,999,999 per row, got 1000000000000", "output_tokens"],
+    [{ output_tokens: "99999999999999999999999" }, 'output_tokens is too large: at most 999,999,999,999 per row, got "99999999999999999999999"', "output_tokens"],
+    [{ cache_read_tokens: 10n ** 20n }, "cache_read_tokens is too large: at most 999,999,999,999 per row, got 100000000000000000000", "cache_read_tokens"],
+    [{ timestamp: "2026-03-01T12:00:00+99:00" }, "invalid timestamp: 2026-03-01T12:00:00+99:00", "timestamp"],
+    [{ timestamp: "2026-03-01T12:00:00-14:30" }, "invalid timestamp: 2026-03-01T12:00:00-14:30", "timestamp"],
+    [{ timestamp: "2026-03-01 12:00:00+15" }, "invalid timestamp: 2026-03-01 12:00:00+15", "timestamp"],
+    [{ input_images: "1e400" }, 'input_images must be below 10^12 with at most 18 decimal places, got "1e400"', "input_images"],
+    [{ input_seconds: "1e100000000" }, 'input_seconds must be below 10^12 with at most 18 decimal places, got "1e100000000"', "input_seconds"],
+    [{ queries: "1e-19" }, 'queries must be below 10^12 with at most 18 decimal places, got "1e-19"', "queries"],
+    [{ pages: 1e300 }, 'pages must be below 10^12 with at most 18 decimal places, got "1e+300"', "pages"],
+    [{ reported_cost_usd: "1e400" }, 'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "1e400"', "reported_cost_usd"],
+    [{ reported_cost_usd: -4e9 }, 'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "-4000000000"', "reported_cost_usd"],
+    [{ reported_cost_usd: Number.POSITIVE_INFINITY }, "reported_cost_usd must be a decimal number, got Infinity", "reported_cost_usd"],
     [{ input_tokens: 100, cache_read_tokens: 60, cache_write_tokens: 50 }, "cache_read_tokens + cache_write_tokens (110) exceed input_tokens (100)", "cache_read_tokens"],
     [{ output_tokens: 5, reasoning_tokens: 6 }, "reasoning_tokens (6) exceed output_tokens (5)", "reasoning_tokens"],
     [{ output_tokens: 5, output_audio_tokens: 6 }, "output_audio_tokens (6) exceed output_tokens (5)", "output_audio_tokens"],
@@ -189,6 +203,29 @@ describe("toLogRow with the canonical preset", () => {
     [{ reported_cost_usd: "$0.10" }, 'reported_cost_usd must be a decimal number, got "$0.10"', "reported_cost_usd"],
   ])("rejects %o: %s", (fields, reason, field) => {
     expect(convert(fields)).toEqual({ reason, field });
+  });
+
+  it("takes offsets up to ±14:00 and limits at their largest", () => {
+    expect(rowOf({ timestamp: "2026-03-01T12:00:00+14:00" }).timestamp).toBe(NOON - 14 * 3_600_000);
+    expect(rowOf({ timestamp: "2026-03-01T12:00:00-12:00" }).timestamp).toBe(NOON + 12 * 3_600_000);
+    expect(rowOf({ input_tokens: 999_999_999_999, output_tokens: "999999999999" })).toMatchObject({ input_tokens: 999_999_999_999, output_tokens: 999_999_999_999 });
+    expect(rowOf({ input_images: "999999999999.999999999999999999", reported_cost_usd: "-999999999.999999999" })).toMatchObject({
+      input_images: "999999999999.999999999999999999",
+      reported_cost_usd: "-999999999.999999999",
+    });
+  });
+
+  it("rejects metadata nested past the limit, and any record too deep to walk, without a crash", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 33; i++) deep = { k: deep };
+    expect(convert({ metadata: { ok: "1", bomb: deep } })).toEqual({ reason: "metadata.bomb is nested more than 32 levels deep", field: "metadata" });
+    let fine: unknown = "leaf";
+    for (let i = 0; i < 31; i++) fine = [fine];
+    expect(rowOf({ metadata: { fine } }).metadata.fine).toBe(`${"[".repeat(31)}"leaf"${"]".repeat(31)}`);
+    // 10,000 levels (JSON.parse reads it; walking it recursively would overflow the stack).
+    const text = `{"x":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
+    expect(convert({ metadata: text })).toEqual({ reason: "metadata.x is nested more than 32 levels deep", field: "metadata" });
+    expect(convert({ request_id: JSON.parse(text) })).toEqual({ reason: 'request_id must be text, got a deeply nested value', field: "request_id" });
   });
 
   it("reads token counts from numbers, digit text, BigInt and absent values", () => {

@@ -1,4 +1,5 @@
-import { isDecimalText } from "../../pricing/money.ts";
+import { MAX_METADATA_DEPTH, MAX_QUANTITY_DIGITS, MAX_QUANTITY_SCALE, MAX_REPORTED_COST_DIGITS, MAX_REPORTED_COST_SCALE, MAX_TOKENS } from "../../lib/limits.ts";
+import { decimalShape } from "../../pricing/money.ts";
 import type { CanonicalField } from "../../schemas/column-mapping.schema.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 import type { CompiledPreset } from "./compile-preset.ts";
@@ -27,16 +28,19 @@ export interface RowProblem {
  *   suffix is accepted too), a Date (Parquet TIMESTAMP), or epoch milliseconds as a
  *   number or digit text, between 2000 and 2100 (so epoch seconds are not taken for 1970);
  *   absent → `missing timestamp`, else `invalid timestamp: <value>`.
+ * - `timestamp` offsets must lie within ±14:00 (`+99:00` is no time zone).
  * - Token counts (input, cache read, cache write, output, reasoning, input/output audio):
- *   absent → 0; a number or digit text (`12`, `12.0`) that is a safe integer ≥ 0.
+ *   absent → 0; a number or digit text (`12`, `12.0`) that is a whole number ≥ 0.
  *   Negative → `input_tokens must be ≥ 0, got -5`; fractional or not a number →
- *   `input_tokens must be a whole number, got "abc"`; above 2^53 → `… is too large`.
- *   With `inputExcludesCache` (Anthropic usage) input_tokens = input + cache read + cache write.
+ *   `input_tokens must be a whole number, got "abc"`; above MAX_TOKENS (10^12 − 1) →
+ *   `input_tokens is too large: …`. With `inputExcludesCache` (Anthropic usage)
+ *   input_tokens = input + cache read + cache write (the sum within the same limit).
  * - Subsets: cache_read + cache_write ≤ input (`cache_read_tokens + cache_write_tokens (X)
  *   exceed input_tokens (Y)`), input_audio ≤ input − cache read − cache write,
  *   output_audio ≤ output, reasoning ≤ output.
  * - Non-token units (images, characters, seconds, queries, pages): absent → null; else
- *   decimal text ≥ 0, kept exactly as written (a JSON number as `String(n)`).
+ *   decimal text ≥ 0, below 10^12 with at most 18 decimal places, kept exactly as written
+ *   (a JSON number as `String(n)`).
  * - `batch`: true/false, "true"/"false"/"1"/"0" (any case), 1/0; absent → false.
  * - `region`, `subject`, `subject_type`, `pat_name`, `service_tier`, `virtual_model`:
  *   text or null; `subject_type` is lowercased (`VirtualAccount` → `virtualaccount`).
@@ -45,8 +49,11 @@ export interface RowProblem {
  *   → []. Entries are trimmed; empty and repeated entries dropped.
  * - `metadata`: an object, or text holding a JSON object; absent → {}. Values become text
  *   (numbers and booleans as written, objects and lists as JSON); null values are dropped.
- *   Anything else → `metadata must be a JSON object`.
- * - `reported_cost_usd`: decimal text (a JSON number as `String(n)`, sign allowed) or null.
+ *   Anything else → `metadata must be a JSON object`; a value nested more than
+ *   MAX_METADATA_DEPTH (32) levels → `metadata.<key> is nested more than 32 levels deep`.
+ * - `reported_cost_usd`: decimal text (a JSON number as `String(n)`, sign allowed) or null;
+ *   below 10^9 USD in size with at most 30 decimal places (a DECIMAL(18,9) column).
+ * - A record too deeply nested to inspect at all is one reject, never a crash.
  */
 export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset): { row: LogRow } | RowProblem {
   const values = preset.read(record);
@@ -65,7 +72,7 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     const outputAudio = count("output_audio_tokens", values.output_audio_tokens);
     if (preset.inputExcludesCache) {
       input += cacheRead + cacheWrite;
-      if (!Number.isSafeInteger(input)) fail("input_tokens", `input_tokens is too large, got ${input}`);
+      if (input > MAX_TOKENS) tooManyTokens("input_tokens", String(input));
     }
     // The subset rules of the pricing engine's checkCall, with this contract's reasons;
     // inline because checkCall's generic loops cost more than all other checks of a row.
@@ -109,6 +116,8 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     return { row };
   } catch (problem) {
     if (problem instanceof Rejection) return { reason: problem.reason, field: problem.field };
+    // A record nested so deeply that walking it overflows the stack: a reject, not a crash.
+    if (problem instanceof RangeError) return { reason: `record too deeply nested to read (${problem.message})` };
     throw problem;
   }
 }
@@ -130,12 +139,43 @@ const NEGATIVE = /^-\d+(?:\.\d*)?$|^-\.\d+$/;
 const DIGITS = /^\d+$/;
 const MIN_EPOCH_MS = Date.UTC(2000, 0, 1);
 const MAX_EPOCH_MS = Date.UTC(2100, 0, 1);
+const MAX_TOKENS_BIG = BigInt(MAX_TOKENS);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A value as a reason shows it: text quoted, long values cut. */
 function show(value: unknown): string {
-  const shown = typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? toJsonText(value) : String(value);
+  const long = typeof value === "string" && value.length > 200 ? value.slice(0, 200) : value;
+  const shown =
+    typeof long === "string"
+      ? JSON.stringify(long)
+      : typeof long === "object" && long !== null
+        ? nestingDepth(long, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH
+          ? "a deeply nested value"
+          : toJsonText(long)
+        : String(long);
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}
+
+/**
+ * Levels of objects and lists in `value` (a scalar is 0, `{}` is 1, `{"a":[1]}` is 2),
+ * walked without recursion and counted only up to `limit + 1`.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null || node instanceof Date) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const key in node) stack.push([(node as Record<string, unknown>)[key], level]);
+  }
+  return deepest;
+}
+
+function tooManyTokens(field: CanonicalField, got: string): never {
+  return fail(field, `${field} is too large: at most ${MAX_TOKENS.toLocaleString("en")} per row, got ${got}`);
 }
 
 function count(field: CanonicalField, value: unknown): number {
@@ -143,20 +183,21 @@ function count(field: CanonicalField, value: unknown): number {
   if (typeof value === "number") {
     if (Number.isSafeInteger(value)) {
       if (value < 0) fail(field, `${field} must be ≥ 0, got ${value}`);
+      if (value > MAX_TOKENS) tooManyTokens(field, String(value));
       return value === 0 ? 0 : value; // never -0
     }
-    if (Number.isInteger(value)) fail(field, value < 0 ? `${field} must be ≥ 0, got ${value}` : `${field} is too large, got ${value}`);
+    if (Number.isInteger(value)) return value < 0 ? fail(field, `${field} must be ≥ 0, got ${value}`) : tooManyTokens(field, String(value));
     fail(field, `${field} must be a whole number, got ${show(value)}`);
   }
   if (typeof value === "string") {
     const plain = digitsValue(value);
-    if (plain >= 0) return plain;
+    if (plain >= 0) return plain <= MAX_TOKENS ? plain : tooManyTokens(field, value);
     const trimmed = value.trim();
     if (trimmed === "") return 0;
     const whole = WHOLE.exec(trimmed);
     if (whole) {
       const n = Number(whole[1]);
-      if (!Number.isSafeInteger(n)) fail(field, `${field} is too large, got ${trimmed}`);
+      if (!(n <= MAX_TOKENS)) tooManyTokens(field, show(trimmed));
       return n;
     }
     if (NEGATIVE.test(trimmed)) fail(field, `${field} must be ≥ 0, got ${trimmed}`);
@@ -164,7 +205,7 @@ function count(field: CanonicalField, value: unknown): number {
   }
   if (typeof value === "bigint") {
     if (value < 0n) fail(field, `${field} must be ≥ 0, got ${value}`);
-    if (value > MAX_SAFE) fail(field, `${field} is too large, got ${value}`);
+    if (value > MAX_TOKENS_BIG) tooManyTokens(field, String(value));
     return Number(value);
   }
   return fail(field, `${field} must be a whole number, got ${show(value)}`);
@@ -230,13 +271,17 @@ function quantity(field: CanonicalField, value: unknown): string | null {
   } else if (typeof value === "string") {
     written = value.trim();
     if (written === "") return null;
-    if (!isDecimalText(written)) fail(field, `${field} must be a number ≥ 0, got ${show(value)}`);
   } else if (typeof value === "bigint") {
     written = String(value);
   } else {
     return fail(field, `${field} must be a number ≥ 0, got ${show(value)}`);
   }
-  if (written.startsWith("-")) fail(field, `${field} must be ≥ 0, got ${written}`);
+  const shape = decimalShape(written);
+  if (shape === undefined) fail(field, `${field} must be a number ≥ 0, got ${show(value)}`);
+  if (shape.negative) fail(field, `${field} must be ≥ 0, got ${show(written).slice(1, -1)}`);
+  if (shape.integerDigits > MAX_QUANTITY_DIGITS || shape.scale > MAX_QUANTITY_SCALE) {
+    fail(field, `${field} must be below 10^${MAX_QUANTITY_DIGITS} with at most ${MAX_QUANTITY_SCALE} decimal places, got ${show(written)}`);
+  }
   return written;
 }
 
@@ -266,16 +311,22 @@ function wholeOrNull(field: CanonicalField, value: unknown): number | null {
   return fail(field, `${field} must be a whole number, got ${show(value)}`);
 }
 
+/** A money amount the gateway reported: it must fit the DECIMAL(18,9) column it is kept in. */
 function decimalOrNull(field: CanonicalField, value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value === "bigint") return String(value);
-  if (typeof value === "string") {
-    const trimmed = value.trim();
-    if (trimmed === "") return null;
-    if (isDecimalText(trimmed)) return trimmed;
+  let written: string | undefined;
+  if (typeof value === "number" && Number.isFinite(value)) written = String(value);
+  else if (typeof value === "bigint") written = String(value);
+  else if (typeof value === "string") {
+    written = value.trim();
+    if (written === "") return null;
   }
-  return fail(field, `${field} must be a decimal number, got ${show(value)}`);
+  const shape = written === undefined ? undefined : decimalShape(written);
+  if (shape === undefined) return fail(field, `${field} must be a decimal number, got ${show(value)}`);
+  if (shape.integerDigits > MAX_REPORTED_COST_DIGITS || shape.scale > MAX_REPORTED_COST_SCALE) {
+    fail(field, `${field} must be below 10^${MAX_REPORTED_COST_DIGITS} USD with at most ${MAX_REPORTED_COST_SCALE} decimal places, got ${show(written)}`);
+  }
+  return written!;
 }
 
 function teams(value: unknown): string[] {
@@ -326,6 +377,9 @@ function metadata(value: unknown): Record<string, string> {
   for (const key in source) {
     const entry = source[key];
     if (entry === null || entry === undefined || !Object.hasOwn(source, key)) continue;
+    if (typeof entry === "object" && !(entry instanceof Date) && nestingDepth(entry, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+      fail("metadata", `metadata.${show(key).slice(1, -1)} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
+    }
     const written =
       typeof entry === "string" ? entry : entry instanceof Date ? entry.toISOString() : typeof entry === "object" ? toJsonText(entry) : String(entry);
     if (key === "__proto__") Object.defineProperty(out, key, { value: written, enumerable: true, writable: true, configurable: true });
