@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTempTree } from "../../test/temp-dir.ts";
-import { formatProblem, type Problem } from "../lib/errors.ts";
+import { formatProblem, sortProblems, type Problem } from "../lib/errors.ts";
 import { loadPricing } from "./load-pricing.ts";
 
 const BASE: Record<string, string> = {
@@ -80,6 +80,34 @@ describe("mistakes are errors naming file, line and field, with a hint", () => {
       "catalog/providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: -0.0000025\n",
     });
     expect(problems.map(formatProblem)).toEqual(["catalog/providers/openai/gpt-4o.yaml:3 costs.input_cost_per_token: must not be negative"]);
+  });
+
+  it("a rate that is absurd or cannot be held exactly: too large, a runaway exponent, too many decimal places", async () => {
+    const problems = await problemsWith({
+      "catalog/providers/openai/gpt-4o.yaml":
+        "model: gpt-4o\ncosts:\n  input_cost_per_token: 1e400\n  output_cost_per_token: 2.5e6\n  input_cost_per_image: 1000000\n" +
+        "  input_cost_per_request: 1e-100000000\n  cache_read_input_token_cost: 0.0000000000000000000000001\n" +
+        "  tiered_pricing:\n    input:\n      - from: 99999999999999999999\n        cost_per_token: \"1e99999999999\"\n",
+      "private/acme.yaml": BASE["private/acme.yaml"]!.replace("0.000002", "2e6"),
+    });
+    expect(sortProblems(problems).map(formatProblem)).toEqual([
+      "catalog/providers/openai/gpt-4o.yaml:3 costs.input_cost_per_token: 1e400 USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)",
+      "catalog/providers/openai/gpt-4o.yaml:4 costs.output_cost_per_token: 2.5e6 USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)",
+      "catalog/providers/openai/gpt-4o.yaml:5 costs.input_cost_per_image: 1000000 USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)",
+      "catalog/providers/openai/gpt-4o.yaml:6 costs.input_cost_per_request: 1e-100000000 has more than 24 decimal places, which no rate table holds exactly",
+      "catalog/providers/openai/gpt-4o.yaml:7 costs.cache_read_input_token_cost: 0.0000000000000000000000001 has more than 24 decimal places, which no rate table holds exactly",
+      "catalog/providers/openai/gpt-4o.yaml:10 costs.tiered_pricing.input[0].from: must be a whole number of prompt tokens (at most 15 digits)",
+      "catalog/providers/openai/gpt-4o.yaml:11 costs.tiered_pricing.input[0].cost_per_token: 1e99999999999 USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)",
+      "private/acme.yaml:5 prices[0].costs.input_cost_per_token: 2e6 USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)",
+    ]);
+  });
+
+  it("rates at the limits load: just below 10^6 USD per unit, 24 decimal places", async () => {
+    expect(
+      await problemsWith({
+        "catalog/providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.000000000000000000000001\n  input_cost_per_image: 999999.99\n",
+      }),
+    ).toEqual([]);
   });
 
   it("a rate that is not a number", async () => {

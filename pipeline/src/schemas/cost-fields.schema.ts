@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { isDecimalText } from "../pricing/money.ts";
+import { MAX_RATE_DIGITS, MAX_RATE_SCALE } from "../lib/limits.ts";
+import { decimalShape } from "../pricing/money.ts";
 
 /**
  * The cost fields shared by the public catalog (SPEC 4.1) and private price sheets
@@ -29,15 +30,26 @@ export type RateField = (typeof RATE_FIELDS)[number];
 export const TIER_COMPONENTS = ["input", "output", "cache_read", "cache_write"] as const;
 export type TierComponent = (typeof TIER_COMPONENTS)[number];
 
-export const RateSchema = z
-  .string({ error: "must be a number (USD per unit)" })
-  .refine(isDecimalText, { message: "must be a number (USD per unit)" })
-  .refine((text) => !text.trim().startsWith("-"), { message: "must not be negative" });
+/**
+ * A rate: decimal text, not negative, below MAX_RATE_DIGITS (10^6 USD per unit: no price is
+ * near it, and a typo such as `2.5e6` for `2.5e-6` is caught) with at most MAX_RATE_SCALE
+ * decimal places (what `costs export-rates`' DECIMAL(38,24) holds).
+ */
+export const RateSchema = z.string({ error: "must be a number (USD per unit)" }).superRefine((text, ctx) => {
+  const shape = decimalShape(text);
+  if (shape === undefined) ctx.addIssue({ code: "custom", message: "must be a number (USD per unit)" });
+  else if (shape.negative) ctx.addIssue({ code: "custom", message: "must not be negative" });
+  else if (shape.integerDigits > MAX_RATE_DIGITS) {
+    ctx.addIssue({ code: "custom", message: `${text.trim().slice(0, 40)} USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)` });
+  } else if (shape.scale > MAX_RATE_SCALE) {
+    ctx.addIssue({ code: "custom", message: `${text.trim().slice(0, 40)} has more than ${MAX_RATE_SCALE} decimal places, which no rate table holds exactly` });
+  }
+});
 
 const TierSchema = z.looseObject({
   from: z
     .string({ error: "must be a whole number of prompt tokens" })
-    .regex(/^\d+$/, { message: "must be a whole number of prompt tokens" })
+    .regex(/^\d{1,15}$/, { message: "must be a whole number of prompt tokens (at most 15 digits)" })
     .transform(Number),
   cost_per_token: RateSchema,
 });

@@ -124,8 +124,7 @@ describe("costs export-rates on the repository's pricing", () => {
     const result = await runCli(broken, "export-rates", "--out", "out");
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      "error: pricing/catalog/providers/acme/m.yaml costs.input_cost_per_token: rate 0.0000000000000000000000001 does not fit DECIMAL(38,24) exactly\n" +
-        "  hint: rates.parquet stores rates with 24 decimals and at most 14 integer digits; write the rate with fewer digits\n",
+      "error: pricing/catalog/providers/acme/m.yaml:3 costs.input_cost_per_token: 1e-25 has more than 24 decimal places, which no rate table holds exactly\n",
     );
     await expect(readdir(path.join(broken, "out"))).rejects.toThrow();
   });
