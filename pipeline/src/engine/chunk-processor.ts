@@ -1,9 +1,10 @@
-import { parseDecimal, toNano } from "../pricing/money.ts";
+import { MAX_ROW_COST_NANO } from "../lib/limits.ts";
+import { formatNano, parseDecimal, toNano } from "../pricing/money.ts";
 import type { PolicyBook } from "../policies/load-policies.ts";
 import type { PricingBook } from "../pricing/load-pricing.ts";
 import type { IngestItem, LogRow, Reject } from "../schemas/log-row.ts";
 import { attribute } from "../stages/attribute/index.ts";
-import { COMPONENTS, createRowPricer } from "../stages/price/index.ts";
+import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/index.ts";
 import { validateMetadata } from "../stages/validate/index.ts";
 import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
@@ -124,13 +125,15 @@ export class ChunkProcessor {
       s.outcome[v] = VIRTUAL_PARENT;
       return;
     }
-    const price = this.price(row);
-    if ("reject" in price) {
+    const priced = this.price(row);
+    const problem = "reject" in priced ? priced.reject : costOverLimit(priced);
+    if (problem !== undefined) {
       s.outcome[v] = PRICE_REJECT;
       s.position[v] = s.priceRejects.length;
-      s.priceRejects.push({ file, line, reason: price.reject, raw: JSON.stringify(row).slice(0, 4096) });
+      s.priceRejects.push({ file, line, reason: problem, raw: JSON.stringify(row).slice(0, 4096) });
       return;
     }
+    const price = priced as PriceColumns; // no reject (checked above)
     const attribution = attribute(row, this.config.policies);
     const policy = validateMetadata(row, attribution, this.config.policies);
 
@@ -286,6 +289,20 @@ export class ChunkProcessor {
     s.outcome = outcome;
     s.position = position;
   }
+}
+
+/**
+ * Why a priced row cannot be written exactly, if it cannot: money columns are DECIMAL(18,9)
+ * (nano-USD in an INT64), so a row's cost and list cost must stay below 10^9 USD. Every
+ * component is at most the cost (rates are never negative), so the two totals decide.
+ */
+export function costOverLimit(price: PriceColumns): string | undefined {
+  for (const [name, nano] of [["cost_usd", price.cost_nano], ["list_cost_usd", price.list_cost_nano]] as const) {
+    if (nano !== null && (nano > MAX_ROW_COST_NANO || nano < -MAX_ROW_COST_NANO)) {
+      return `${name} ${formatNano(nano)} is too large: a row's cost must be below 1,000,000,000 USD (DECIMAL(18,9) money columns)`;
+    }
+  }
+  return undefined;
 }
 
 /** JSON of a string map with its keys in sorted order (usually they already are: then no copy is made). */

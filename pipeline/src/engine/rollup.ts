@@ -223,6 +223,17 @@ export class Rollup {
     return group;
   }
 
+  /**
+   * Whether every count (requests, token sums) is exact: they are doubles, exact up to
+   * 2^53 − 1. Sums of non-negative counts only grow, so a sum past it is seen here, never
+   * silently rounded back below.
+   */
+  countsExact(): boolean {
+    const n = this.groups * NC;
+    for (let i = 0; i < n; i++) if (this.counts[i]! > Number.MAX_SAFE_INTEGER) return false;
+    return true;
+  }
+
   /** The values of group `g`, one per dimension. */
   valuesOf(g: number): Array<string | null> {
     const values: Array<string | null> = [];

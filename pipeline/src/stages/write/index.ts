@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PolicyBook } from "../../policies/load-policies.ts";
-import { displayPath } from "../../lib/errors.ts";
+import { displayPath, PipelineError } from "../../lib/errors.ts";
 import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
 import type { Reject } from "../../schemas/log-row.ts";
@@ -96,6 +96,14 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   const rollups = input.rollups;
   const kept = (await listPartitions(input.out)).filter((d) => !runDays.includes(d));
   if (kept.length > 0) addRows(rollups, await readPartitions(input.out, kept));
+  for (const [name, rollup] of rollups.byName) {
+    if (!rollup.countsExact()) {
+      throw new PipelineError({
+        message: `the dataset's token totals (${name}) exceed 9,007,199,254,740,991 (2^53 − 1), the largest total that is summed exactly; nothing was written`,
+        hint: "look for rows with enormous token counts in the inputs (each count is at most 999,999,999,999 per row), or split the history across output folders",
+      });
+    }
+  }
   const table = (name: string) => rollups.get(name).toColumns() as unknown as WeightedDataset;
   const dataset = table("dataset");
 
