@@ -2,12 +2,14 @@ import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_SEED } from "./sample/generate-sample.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
+import { systemErrorProblem } from "./lib/system-error.ts";
 import { UNIT_RATES, type UnitField } from "./pricing/call.ts";
 
 /**
  * argv → commands. The only place that prints errors and decides exit codes:
- * 0 success, 1 problems found (invalid config, bad input), 2 usage errors,
- * 3 a pricing change that needs finance review (`costs comment`). Each command's module
+ * 0 success, 1 problems found (invalid config, bad input, a file-system problem such as an
+ * unwritable folder), 2 usage errors, 3 a pricing change that needs finance review
+ * (`costs comment`), 70 an internal error (a defect). Each command's module
  * is imported when it runs, so `costs run` starts without loading Octokit or simple-git.
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -187,6 +189,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const shown = problem.file ? { ...problem, file: displayPath(problem.file, io.cwd) } : problem;
         io.err(`error: ${formatProblem(shown)}\n`);
       }
+      return 1;
+    }
+    const fileSystem = systemErrorProblem(error, io.cwd);
+    if (fileSystem) {
+      io.err(`error: ${formatProblem(fileSystem)}\n`);
       return 1;
     }
     io.err(`internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -12,9 +12,11 @@
  *   dedupe   the main thread takes chunk results in input order and keeps the first row
  *            of each request_id (engine/accumulate-chunks); rows outside --since/--until
  *            and virtual-model parent rows are counted, not priced.
- *   write    each segment becomes a row group of its day's Parquet file in the staging
- *            folder as it arrives; rejects, extracts, FOCUS and the manifest come from the
- *            rollup; then everything is swapped into `out` (stages/write, SPEC 6).
+ *   write    under the output folder's lock (one writer at a time; an interrupted commit
+ *            of an earlier run is completed first), each segment becomes a row group of its
+ *            day's Parquet file in the staging folder as it arrives; rejects, extracts, FOCUS
+ *            and the manifest come from the rollup; then everything is committed into `out`
+ *            with a manifest-last journal (stages/write, stages/write/commit, SPEC 6).
  *
  * Memory holds the chunks in flight, the rollup and the request-id hashes, not the input.
  * Every input row ends in exactly one bucket:
@@ -40,7 +42,9 @@ import { expandInputs } from "./stages/ingest/expand-inputs.ts";
 import { loadColumnMapping } from "./stages/ingest/presets.ts";
 import type { PolicyStatus } from "./stages/validate/index.ts";
 import { RunStats } from "./stages/write/run-stats.ts";
-import { Staging } from "./stages/write/swap.ts";
+import { lockOutputs } from "./stages/write/commit/output-lock.ts";
+import { describeRepair } from "./stages/write/commit/repair-outputs.ts";
+import { Staging, type OnCommitStep } from "./stages/write/commit/staging.ts";
 import type { RunOutputs } from "./stages/write/index.ts";
 
 export interface RunOptions {
@@ -62,6 +66,10 @@ export interface RunOptions {
   now: () => Date;
   /** Called as chunks are merged, with the rows read so far. */
   onProgress?: (rowsRead: number) => void;
+  /** Things the person running should know that do not stop the run (a stale lock taken over, an interrupted commit completed). */
+  onWarning?: (message: string) => void;
+  /** Test hook: called after each step of the commit into `out` (stages/write/commit/staging.ts). */
+  onCommitStep?: OnCommitStep;
 }
 
 /** Where a run's time went, in milliseconds (worker stages summed over threads). */
@@ -112,11 +120,17 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
 
   // The write stage (and Arquero, for the extracts) loads while the threads price.
   const writeStage = import("./stages/write/index.ts");
+  // One writer per output folder, from before its staging folder exists until the commit is done.
   const out = resolve(options.out);
-  const staging = new Staging(out, createHash("sha256").update(`${process.pid}:${started.getTime()}`).digest("hex").slice(0, 12));
-  await staging.open();
+  const lock = await lockOutputs(out, { cwd: options.cwd, now: options.now, command: "costs run", onWarning: options.onWarning }).catch(async (error: unknown) => {
+    await pool?.close();
+    throw error;
+  });
+  const staging = new Staging(out, createHash("sha256").update(`${process.pid}:${started.getTime()}`).digest("hex").slice(0, 12), options.onCommitStep);
   const dayFiles = new DayFiles((relative) => staging.path(relative), { pricing_version: pricingVersion });
   try {
+    const repaired = describeRepair(await staging.open(), displayPath(out, options.cwd) || ".");
+    if (repaired) options.onWarning?.(repaired);
     const processor = new ChunkProcessor({ book, policies, refBase: path.dirname(pricingDir), pricingVersion, since: options.since, until: options.until });
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
@@ -185,8 +199,10 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   } catch (error) {
     await pool?.close();
     dayFiles.abort();
-    await staging.discard();
+    await staging.discard(); // only before the commit point: after it, the next reader or run completes the commit
     throw error;
+  } finally {
+    await lock.release();
   }
 }
 

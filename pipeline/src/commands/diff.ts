@@ -1,8 +1,9 @@
 import path from "node:path";
 import { PipelineError } from "../lib/errors.ts";
-import type { Io } from "../lib/io.ts";
+import { lockContext, type Io } from "../lib/io.ts";
 import { pricingDiff } from "../gitops/pricing-diff.ts";
 import { renderDiffMarkdown } from "../gitops/render-diff.ts";
+import { readOutputs } from "../stages/write/commit/read-outputs.ts";
 
 export interface DiffOptions {
   base: string;
@@ -21,15 +22,18 @@ export async function diffCommand(options: DiffOptions, io: Io): Promise<number>
     throw new PipelineError({ field: "--format", message: `must be markdown or json, got ${options.format}` });
   }
   if (!/^[1-9]\d*$/.test(options.days)) throw new PipelineError({ field: "--days", message: `must be a whole number of days, got ${options.days}` });
-  const diff = await pricingDiff({
-    repo: path.resolve(io.cwd, options.repo),
-    base: options.base,
-    head: options.head,
-    usage: options.usage ? path.resolve(io.cwd, options.usage) : undefined,
-    days: Number(options.days),
-    pricingPath: options.pricingPath,
-    policiesPath: options.policiesPath,
-  });
+  const usage = options.usage ? path.resolve(io.cwd, options.usage) : undefined;
+  const compute = () =>
+    pricingDiff({
+      repo: path.resolve(io.cwd, options.repo),
+      base: options.base,
+      head: options.head,
+      usage,
+      days: Number(options.days),
+      pricingPath: options.pricingPath,
+      policiesPath: options.policiesPath,
+    });
+  const diff = usage ? await readOutputs(usage, lockContext(io, "costs diff"), compute) : await compute();
   io.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));
   return 0;
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { displayPath } from "../lib/errors.ts";
 import { formatTable } from "../lib/format-table.ts";
-import type { Io } from "../lib/io.ts";
+import { lockContext, type Io } from "../lib/io.ts";
 import { writeRates } from "../export-rates/write-rates.ts";
 import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
 
@@ -18,7 +18,7 @@ export interface ExportRatesOptions {
 export async function exportRatesCommand(options: ExportRatesOptions, io: Io): Promise<number> {
   const book = await loadPricingOrThrow(path.resolve(io.cwd, options.pricingDir));
   const out = path.resolve(io.cwd, options.out);
-  const written = await writeRates(book, out, String(process.pid));
+  const written = await writeRates(book, out, String(process.pid), lockContext(io, "costs export-rates"));
   const shown = displayPath(out, io.cwd) || ".";
   const { counts } = written;
   io.out(

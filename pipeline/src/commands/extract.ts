@@ -1,9 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PipelineError } from "../lib/errors.ts";
-import type { Io } from "../lib/io.ts";
+import { lockContext, type Io } from "../lib/io.ts";
 import { formatNano } from "../pricing/money.ts";
 import { GROUP_FIELDS, GroupFieldSchema } from "../schemas/extracts.schema.ts";
+import { readOutputs } from "../stages/write/commit/read-outputs.ts";
 import { listPartitions, readPartitions } from "../stages/write/dataset.ts";
 import { computeExtract, extractToColumns, extractToCsv } from "../stages/write/extracts.ts";
 import { toParquetBuffer } from "../stages/write/to-parquet.ts";
@@ -47,11 +48,13 @@ export async function extractCommand(options: ExtractOptions, io: Io): Promise<n
   if (groupBy.length === 0) throw new PipelineError({ field: "--group-by", message: "name at least one field, or --period" });
 
   const data = path.resolve(io.cwd, options.data);
-  const days = (await listPartitions(data)).filter((d) => (!options.since || d >= options.since) && (!options.until || d <= options.until));
-  if (days.length === 0) {
-    throw new PipelineError({ file: path.join(data, "priced"), message: "no priced partitions to extract from", hint: "run `costs run` first, or check --data, --since and --until" });
-  }
-  const dataset = await readPartitions(data, days);
+  const { days, dataset } = await readOutputs(data, lockContext(io, "costs extract"), async () => {
+    const days = (await listPartitions(data)).filter((d) => (!options.since || d >= options.since) && (!options.until || d <= options.until));
+    if (days.length === 0) {
+      throw new PipelineError({ file: path.join(data, "priced"), message: "no priced partitions to extract from", hint: "run `costs run` first, or check --data, --since and --until" });
+    }
+    return { days, dataset: await readPartitions(data, days) };
+  });
   const extract = computeExtract(dataset, groupBy);
   if (options.format === "csv") {
     const csv = extractToCsv(extract);

@@ -6,7 +6,7 @@ import type { Io } from "../lib/io.ts";
 import { run, type RunOptions } from "../run.ts";
 import type { Manifest } from "../stages/write/index.ts";
 
-export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress"> & { progress?: boolean; timings?: string };
+export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress" | "onWarning" | "onCommitStep"> & { progress?: boolean; timings?: string };
 
 /**
  * `costs run`: the nightly job. Progress goes to stderr (at most every 2 s, so short runs
@@ -19,6 +19,7 @@ export async function runCommand(options: RunCommandOptions, io: Io, now: () => 
     ...options,
     cwd: io.cwd,
     now,
+    onWarning: (message) => io.err(`warning: ${message}\n`),
     onProgress: (rows) => {
       const t = Date.now();
       if (options.progress === false || t - lastReport < 2000) return;

@@ -3,7 +3,8 @@ import path from "node:path";
 import { hashFiles } from "../lib/hash.ts";
 import { listYamlFiles } from "../pricing/load-catalog.ts";
 import type { PricingBook } from "../pricing/load-pricing.ts";
-import { Staging } from "../stages/write/swap.ts";
+import { lockOutputs, type LockOptions } from "../stages/write/commit/output-lock.ts";
+import { Staging } from "../stages/write/commit/staging.ts";
 import { writeParquet } from "../stages/write/to-parquet.ts";
 import { buildRateTable } from "./build-rate-table.ts";
 import { toExportReadme, type RateTableCounts } from "./to-export-readme.ts";
@@ -24,9 +25,15 @@ export interface WrittenRates {
 /**
  * Writes rates.parquet, price_logs.sql and README.md into `out`. They are staged and
  * moved into place together, so a failed export leaves the previous one as it was.
- * `stagingId` names the staging folder (the caller's process id, say).
+ * `stagingId` names the staging folder (the caller's process id, say). Like `costs run`,
+ * it holds the folder's lock while writing (stages/write/commit).
  */
-export async function writeRates(book: PricingBook, out: string, stagingId: string): Promise<WrittenRates> {
+export async function writeRates(
+  book: PricingBook,
+  out: string,
+  stagingId: string,
+  lockOptions: LockOptions = { cwd: process.cwd(), now: () => new Date(), command: "costs export-rates" },
+): Promise<WrittenRates> {
   const refBase = path.dirname(book.dir);
   const rows = buildRateTable(book, refBase);
   const columns = toRateColumns(rows);
@@ -39,9 +46,10 @@ export async function writeRates(book: PricingBook, out: string, stagingId: stri
   }
   const pricingVersion = await hashFiles(await listYamlFiles(book.dir), refBase);
 
+  const lock = await lockOutputs(out, lockOptions);
   const staging = new Staging(out, stagingId);
-  await staging.open();
   try {
+    await staging.open();
     const sql = toPricingSql();
     const readme = toExportReadme(counts, pricingVersion);
     const parquetBytes = await writeParquet(staging.path("rates.parquet"), columns, {
@@ -65,5 +73,7 @@ export async function writeRates(book: PricingBook, out: string, stagingId: stri
   } catch (error) {
     await staging.discard();
     throw error;
+  } finally {
+    await lock.release();
   }
 }

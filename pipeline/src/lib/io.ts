@@ -13,3 +13,11 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
   cwd: process.cwd(),
 };
+
+/**
+ * How a command takes part in an output folder's lock (stages/write/commit/output-lock.ts):
+ * its name, the clock, paths shown relative to `cwd`, warnings on stderr.
+ */
+export function lockContext(io: Io, command: string): { cwd: string; now: () => Date; command: string; onWarning: (message: string) => void } {
+  return { cwd: io.cwd, now: () => new Date(), command, onWarning: (message) => io.err(`warning: ${message}\n`) };
+}

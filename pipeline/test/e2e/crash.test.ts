@@ -1,7 +1,8 @@
 /**
  * A run killed while writing leaves the previous outputs exactly as they were, and the
  * next run cleans up after it. The killed run is a real process, SIGKILLed as soon as
- * its staging folder appears (after pricing, while outputs are being written).
+ * its staging folder appears (after pricing, while outputs are being written). A kill
+ * during the commit itself is commit-kill.test.ts.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -43,11 +44,14 @@ describe("a crash while writing", () => {
     }
     expect(await exited).toBe("SIGKILL");
     const after = await fingerprint(out);
-    // Only the dead run's staging files are new; every previous output is byte-identical.
-    expect(Object.fromEntries(Object.entries(after).filter(([f]) => !f.startsWith(".staging-")))).toEqual(before);
+    // Only the dead run's staging files and its (now stale) lock are new; every previous output is byte-identical.
+    expect(Object.keys(after)).toContain(".lock");
+    expect(Object.fromEntries(Object.entries(after).filter(([f]) => !f.startsWith(".staging-") && f !== ".lock"))).toEqual(before);
 
-    // The next run removes the leftovers and writes complete outputs.
-    expect(await main(["run", "--logs", "data/sample", "--out", out, "--no-progress"], quiet)).toBe(0);
+    // The next run takes the stale lock over, removes the leftovers and writes complete outputs.
+    let err = "";
+    expect(await main(["run", "--logs", "data/sample", "--out", out, "--no-progress"], { ...quiet, err: (s) => (err += s) })).toBe(0);
+    expect(err).toMatch(/^warning: .*: taking over the lock of a run that is no longer running \(pid \d+, started /);
     const entries = await readdir(out);
     expect(entries.filter((e) => e.startsWith("."))).toEqual([]);
     expect(JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")).inputs).toHaveLength(2);

@@ -12,7 +12,7 @@ import { listPartitions, readPartitions, type Dataset } from "./dataset.ts";
 import { computeExtract, extractToColumns, extractToCsv, weightsOf, type WeightedDataset } from "./extracts.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
-import type { Staging } from "./swap.ts";
+import type { Staging } from "./commit/staging.ts";
 import { toCsv } from "./to-csv.ts";
 import { writeParquet } from "./to-parquet.ts";
 
@@ -73,7 +73,7 @@ export type Manifest = ReturnType<typeof buildManifest>;
 
 /**
  * Writes every output of a run (SPEC 6) into the staging folder the priced day files are
- * already in, then swaps it into `out`: the run's days replace their `priced/date=…`
+ * already in, then commits it into `out` (commit/staging.ts): the run's days replace their `priced/date=…`
  * partitions (other days stay), and the rejects, extracts, FOCUS export and manifest are
  * rebuilt over all partitions: the run's rollup plus the rows of the partitions kept.
  */
