@@ -78,13 +78,17 @@ describe("hostile YAML fails fast with file:line, never silently", () => {
   it("an alias inside the value it names, and an alias with no anchor, are errors", () => {
     expect(problemsOf("a: 1\nb: &b\n  c: [*b]\n")).toEqual(["x.yaml:3: alias `*b` refers to a value that contains it\n  hint: an alias cannot repeat the value it is part of"]);
     expect(problemsOf("a: 1\nb: *nope\n")).toEqual(["x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias"]);
+    expect(problemsOf("a: 1\nb: {*nope : 1}\n")).toEqual(["x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias"]);
   });
 
   it("`__proto__` is an error at its line and field, in block and flow maps, once even when an alias repeats it", () => {
-    const text = "teams:\n  - name: a\n    tags: &t\n      cost_center: CC-1\n      __proto__: {admin: 'yes'}\n  - {name: b, tags: *t}\nx: {__proto__: 1}\n";
+    const text = "teams:\n  - name: a\n    tags: &t\n      cost_center: CC-1\n      __proto__: {admin: 'yes'}\n  - {name: b, tags: *t}\nx: {\"__proto__\": 1}\ny: {&k __proto__: 1}\nz: {*k : 2}\n";
+    const hint = "\n  hint: rename it: in JavaScript this key would replace the object's prototype instead of becoming a field";
     expect(problemsOf(text, "teams.yaml")).toEqual([
-      "teams.yaml:5 teams[0].tags.__proto__: `__proto__` cannot be a key\n  hint: rename it: in JavaScript this key would replace the object's prototype instead of becoming a field",
-      "teams.yaml:7 x.__proto__: `__proto__` cannot be a key\n  hint: rename it: in JavaScript this key would replace the object's prototype instead of becoming a field",
+      `teams.yaml:5 teams[0].tags.__proto__: \`__proto__\` cannot be a key${hint}`,
+      `teams.yaml:7 x.__proto__: \`__proto__\` cannot be a key${hint}`,
+      `teams.yaml:8 y.__proto__: \`__proto__\` cannot be a key${hint}`,
+      `teams.yaml:9 z.__proto__: \`__proto__\` cannot be a key${hint}`,
     ]);
   });
 });

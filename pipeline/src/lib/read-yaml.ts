@@ -102,6 +102,7 @@ export function parseYaml(text: string, file: string): YamlFile {
     throw new PipelineError({ file, line: lineAt(at?.range?.[0]) ?? 1, message, hint });
   };
   const aliasHint = "write the values out, or use fewer aliases of aliases";
+  const noAnchor = (alias: Alias) => stop(alias, `alias \`*${alias.source}\` names no anchor \`&${alias.source}\` before it`, "define the anchor before the alias");
   const tooDeep = (node: Node) =>
     expanding.length > 0
       ? stop(node, `alias \`*${expanding[0]!.source}\` expands to values nested more than ${MAX_YAML_DEPTH} levels deep`, aliasHint)
@@ -110,7 +111,7 @@ export function parseYaml(text: string, file: string): YamlFile {
   const toData = (node: unknown, path: (string | number)[], key: string): unknown => {
     if (isAlias(node)) {
       const target = targets.get(node);
-      if (!target) return stop(node, `alias \`*${node.source}\` names no anchor \`&${node.source}\` before it`, "define the anchor before the alias");
+      if (!target) return noAnchor(node);
       if (expandingTargets.has(target)) return stop(node, `alias \`*${node.source}\` refers to a value that contains it`, "an alias cannot repeat the value it is part of");
       expanding.push(node);
       expandingTargets.add(target);
@@ -130,7 +131,8 @@ export function parseYaml(text: string, file: string): YamlFile {
       if (path.length >= MAX_YAML_DEPTH) tooDeep(node);
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
-        const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const keyNode = isAlias(pair.key) ? (targets.get(pair.key) ?? noAnchor(pair.key)) : pair.key; // `*k : v` uses the anchored key
+        const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const childPath = [...path, name];
         const childKey = `${key}/${name}`;
         const keyLine = lineAt((pair.key as Node | null)?.range?.[0]);
