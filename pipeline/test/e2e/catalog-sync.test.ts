@@ -91,6 +91,22 @@ describe("costs catalog sync", () => {
   });
 });
 
+/** An upstream catalog with one commit, an empty bare remote, and a project repository pushing to it as `origin`. */
+async function openPrRepositories(): Promise<{ upstream: string; remote: string; project: string }> {
+  const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
+  await git(upstream, "init", "-q", "-b", "main");
+  await git(upstream, "add", ".");
+  await git(upstream, "commit", "-q", "-m", "v1");
+  const remote = await writeTempTree({});
+  await git(remote, "init", "-q", "--bare", "-b", "main");
+  const project = await projectCopy();
+  await git(project, "init", "-q", "-b", "main");
+  await git(project, "add", ".");
+  await git(project, "commit", "-q", "-m", "project");
+  await git(project, "remote", "add", "origin", remote);
+  return { upstream, remote, project };
+}
+
 describe("costs catalog sync --open-pr", () => {
   it("pushes one branch and opens, then updates, one pull request through the GitHub API; the token is never printed", async () => {
     const { startFakeGithub } = await import("../fake-github.ts");
@@ -98,17 +114,7 @@ describe("costs catalog sync --open-pr", () => {
     const TOKEN = "ghs_secretTOKEN123";
     const github = await startFakeGithub({ token: TOKEN });
     try {
-      const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
-      await git(upstream, "init", "-q", "-b", "main");
-      await git(upstream, "add", ".");
-      await git(upstream, "commit", "-q", "-m", "v1");
-      const remote = await writeTempTree({});
-      await git(remote, "init", "-q", "--bare", "-b", "main");
-      const project = await projectCopy();
-      await git(project, "init", "-q", "-b", "main");
-      await git(project, "add", ".");
-      await git(project, "commit", "-q", "-m", "project");
-      await git(project, "remote", "add", "origin", remote);
+      const { upstream, remote, project } = await openPrRepositories();
 
       let out = "";
       let err = "";
@@ -157,17 +163,7 @@ describe("costs catalog sync --open-pr", () => {
     vi.stubEnv("GITHUB_TOKEN", TOKEN);
     vi.stubEnv("GITHUB_API_URL", github.url);
     try {
-      const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
-      await git(upstream, "init", "-q", "-b", "main");
-      await git(upstream, "add", ".");
-      await git(upstream, "commit", "-q", "-m", "v1");
-      const remote = await writeTempTree({});
-      await git(remote, "init", "-q", "--bare", "-b", "main");
-      const project = await projectCopy();
-      await git(project, "init", "-q", "-b", "main");
-      await git(project, "add", ".");
-      await git(project, "commit", "-q", "-m", "project");
-      await git(project, "remote", "add", "origin", remote);
+      const { upstream, remote, project } = await openPrRepositories();
       const sync = (...extra: string[]) => runCli(project, "catalog", "sync", "--from", upstream, "--open-pr", "--repo", "acme/costs", ...extra);
       const forms = tokenEchoes(TOKEN);
       const printed: string[] = [];
