@@ -56,9 +56,37 @@ export interface FakeGithub {
    * The next `times` requests matching method and path answer `status` with `message`.
    * `{authorization}` in the message is replaced by the request's Authorization header,
    * the way some proxies and servers echo it back: the client must not print it.
+   * `{echo:<form>}` is replaced by one form of the header's token: a key of `tokenEchoes`.
    */
   fail(method: string, path: RegExp, status: number, message?: string, times?: number): void;
   close(): Promise<void>;
+}
+
+/**
+ * The forms a server, proxy or log may echo a token in: as written, upper and lower case,
+ * URL-encoded, and base64 / base64url (with and without padding, and upper-cased) of the
+ * token alone and as Basic and Bearer credentials carry it (`x-access-token:TOKEN`,
+ * `TOKEN:`, `:TOKEN`, `Bearer TOKEN`).
+ */
+export function tokenEchoes(token: string): Record<string, string> {
+  const forms: Record<string, string> = {
+    literal: token,
+    upper: token.toUpperCase(),
+    lower: token.toLowerCase(),
+    url: encodeURIComponent(token),
+    "url-basic": encodeURIComponent(`x-access-token:${token}`),
+  };
+  const carried: Record<string, string> = { token, basic: `x-access-token:${token}`, "token-colon": `${token}:`, "colon-token": `:${token}`, bearer: `Bearer ${token}` };
+  for (const [name, text] of Object.entries(carried)) {
+    const base64 = Buffer.from(text).toString("base64");
+    const base64url = Buffer.from(text).toString("base64url"); // unpadded
+    forms[`base64-${name}`] = base64;
+    forms[`base64-${name}-unpadded`] = base64.replace(/=+$/, "");
+    forms[`base64-${name}-upper`] = base64.toUpperCase();
+    forms[`base64url-${name}`] = base64url;
+    forms[`base64url-${name}-padded`] = base64url.padEnd(Math.ceil(base64url.length / 4) * 4, "=");
+  }
+  return forms;
 }
 
 const ISSUE_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
@@ -127,7 +155,11 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(parsed.pathname));
     if (failure) {
       failure.times--;
-      return send(failure.status, { message: failure.message.replaceAll("{authorization}", authorization ?? ""), documentation_url: "https://docs.github.com/rest" });
+      const echoes = tokenEchoes(authorization?.replace(/^(token|bearer) /i, "") ?? "");
+      const message = failure.message
+        .replaceAll("{authorization}", authorization ?? "")
+        .replace(/\{echo:([a-z0-9-]+)\}/g, (_, form: string) => echoes[form] ?? `{unknown echo form ${form}}`);
+      return send(failure.status, { message, documentation_url: "https://docs.github.com/rest" });
     }
     if (options.token !== undefined) {
       const given = authorization?.replace(/^(token|bearer) /i, "");

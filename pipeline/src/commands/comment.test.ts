@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeGithub, type FakeGithub } from "../../test/fake-github.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startFakeGithub, tokenEchoes, type FakeGithub } from "../../test/fake-github.ts";
+import { runCli } from "../../test/run-cli.ts";
 import { writeTempTree } from "../../test/temp-dir.ts";
 import { formatProblem, PipelineError } from "../lib/errors.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
@@ -149,6 +150,38 @@ describe("costs comment", () => {
     for (const result of [failed, unauthorized, wrongToken]) {
       expect(result.out + result.err).not.toContain(TOKEN);
       expect(result.out + result.err).not.toContain("ghs_wrong");
+    }
+  });
+
+  it("through the real command line: prints no form of the token GitHub echoes, and only a short message", async () => {
+    // A token with characters that URL-encoding and base64 padding change.
+    const token = "ghs_Se/cr+et=Tok:en!0123456789abcdefXYZ";
+    await github.close();
+    github = await startFakeGithub({ token });
+    vi.stubEnv("GITHUB_TOKEN", token);
+    vi.stubEnv("GITHUB_API_URL", github.url);
+    try {
+      const forms = tokenEchoes(token);
+      for (const form of Object.keys(forms)) {
+        github.fail("GET", /comments$/, 401, `Bad credentials: {echo:${form}}`);
+        const { code, out, err } = await runCli(dir, "comment", "--repo", "acme/costs", "--pr", "7", "--body-file", "v1.md");
+        expect(code, form).toBe(1);
+        expect(err, form).toBe(
+          `error: GitHub API GET ${github.url}/repos/acme/costs/issues/7/comments failed (HTTP 401): Bad credentials: ${form === "url-basic" ? "x-access-token%3A" : ""}*** - https://docs.github.com/rest\n` +
+            "  hint: check GITHUB_TOKEN: it is missing, expired or revoked\n",
+        );
+        for (const shown of Object.values(forms)) expect((out + err).toLowerCase(), `${form}: ${shown}`).not.toContain(shown.toLowerCase());
+      }
+
+      // A long answer is cut to 200 characters of GitHub's message.
+      github.fail("POST", /comments$/, 422, `${"Validation failed. ".repeat(300)}{authorization}`);
+      const long = await runCli(dir, "comment", "--repo", "acme/costs", "--pr", "7", "--body-file", "v1.md");
+      expect(long.code).toBe(1);
+      expect(long.err).toBe(
+        `error: GitHub API POST ${github.url}/repos/acme/costs/issues/7/comments failed (HTTP 422): ${"Validation failed. ".repeat(11).slice(0, 200)}…\n  hint: GitHub rejected the request body\n`,
+      );
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 

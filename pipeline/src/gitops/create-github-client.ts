@@ -1,5 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { PipelineError } from "../lib/errors.ts";
+import { redactSecrets, shortMessage } from "./redact-secrets.ts";
 
 /** The Octokit client the gitops commands talk to GitHub with (tests point it at a local server). */
 export type GithubClient = Octokit;
@@ -14,23 +15,16 @@ export interface GithubClientOptions {
   warn?: (message: string) => void;
 }
 
-/** An Octokit for `baseUrl`, authenticated with `token`; its log output never carries the token. */
+/** An Octokit for `baseUrl`, authenticated with `token`; its log output never carries the token, in any form. */
 export function createGithubClient(options: GithubClientOptions): GithubClient {
   const baseUrl = (options.baseUrl || DEFAULT_GITHUB_API_URL).replace(/\/+$/, "");
-  const warn = (message: unknown) => options.warn?.(redact(String(message), [options.token]));
+  const warn = (message: unknown) => options.warn?.(shortMessage(String(message), [options.token]));
   return new Octokit({
     auth: options.token,
     baseUrl,
     userAgent: "gateway-costs",
     log: { debug: () => {}, info: () => {}, warn, error: () => {} },
   });
-}
-
-/** `text` with every occurrence of each secret replaced by `***`. */
-export function redact(text: string, secrets: ReadonlyArray<string>): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.replaceAll(secret, "***");
-  return out;
 }
 
 const HINTS: Record<number, string> = {
@@ -41,21 +35,22 @@ const HINTS: Record<number, string> = {
 };
 
 /**
- * A failed GitHub call as a PipelineError people can act on: method, path, status and
- * GitHub's message, with every secret redacted (Octokit errors can echo request headers,
- * and some servers echo them in the response body). Other errors pass through unchanged.
+ * A failed GitHub call as a PipelineError people can act on: method, URL, status and at
+ * most MAX_MESSAGE_CHARS characters of GitHub's message, with every secret redacted in
+ * every form (Octokit errors can echo request headers, and some servers and proxies echo
+ * them in the response body, base64-encoded or upper-cased). Other errors pass through unchanged.
  */
 export function githubError(error: unknown, secrets: ReadonlyArray<string>): unknown {
   if (error instanceof PipelineError) return error;
   const e = error as { name?: string; status?: number; message?: string; request?: { method?: string; url?: string }; response?: unknown };
   if (e?.name !== "HttpError" && e?.name !== "RequestError" && typeof e?.status !== "number") {
-    return new PipelineError({ message: `GitHub API call failed: ${redact(String(e?.message ?? error), secrets)}` });
+    return new PipelineError({ message: `GitHub API call failed: ${shortMessage(String(e?.message ?? error), secrets)}` });
   }
-  const where = e.request?.url ? `${e.request.method ?? ""} ${redactUrl(e.request.url)}`.trim() : "request";
+  const where = e.request?.url ? `${e.request.method ?? ""} ${redactSecrets(redactUrl(e.request.url), secrets)}`.trim() : "request";
   // Octokit reports network failures (connection refused, DNS) as status 500 without a response.
   const answered = e.response !== undefined;
   const status = answered ? `HTTP ${e.status}` : "no response";
-  const problem = { message: `GitHub API ${where} failed (${status}): ${redact(e.message ?? "", secrets)}` };
+  const problem = { message: `GitHub API ${where} failed (${status}): ${shortMessage(e.message ?? "", secrets)}` };
   const hint = answered ? HINTS[e.status ?? 0] : "check GITHUB_API_URL and the network";
   return new PipelineError(hint ? { ...problem, hint } : problem);
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { PipelineError } from "../lib/errors.ts";
 import { githubError, type GithubClient } from "./create-github-client.ts";
+import { shortMessage } from "./redact-secrets.ts";
 
 /** The one branch (and pull request) catalog syncs go to: each sync updates it. */
 export const SYNC_BRANCH = "costs/catalog-sync";
@@ -55,7 +56,9 @@ export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<O
     if (fetched && (await git.raw(["diff", "--name-only", remoteRef, "HEAD", "--", `${catalog}/providers`])).trim() === "") return { action: "unchanged" };
     await git.push(options.remote, SYNC_BRANCH, ["--force"]);
   } catch (error) {
-    throw new PipelineError({ message: `cannot push ${SYNC_BRANCH} to ${options.remote}: ${String((error as Error).message).split("\n")[0]}`, hint: "the workflow needs `contents: write`" });
+    // git's message and the remote (a URL may carry credentials) are printed without the token in any form.
+    const said = shortMessage(String((error as Error).message).split("\n")[0]!, [options.token]);
+    throw new PipelineError({ message: `cannot push ${SYNC_BRANCH} to ${shortMessage(options.remote, [options.token])}: ${said}`, hint: "the workflow needs `contents: write`" });
   } finally {
     if (original && original !== SYNC_BRANCH) await git.checkout(original);
   }

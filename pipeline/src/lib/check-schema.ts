@@ -33,5 +33,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function hintFor(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code === "unrecognized_keys") return "check the spelling against the field list in docs/pricing.md";
   if (issue.code === "invalid_value" && "values" in issue) return `use one of: ${issue.values.map(String).join(", ")}`;
+  // A schema's own check can carry its hint: `ctx.addIssue({ code: "custom", message, params: { hint } })`.
+  if (issue.code === "custom" && typeof issue.params?.hint === "string") return issue.params.hint;
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { writeUnlessClosed } from "./write-unless-closed.ts";
+
 /**
  * The side effects a command may have, injected so tests can capture them: data goes
  * to `out` (stdout), progress and problems to `err` (stderr).
@@ -9,8 +11,8 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => writeUnlessClosed(process.stdout, text),
+  err: (text) => writeUnlessClosed(process.stderr, text),
   cwd: process.cwd(),
 };
 

@@ -50,7 +50,17 @@ describe("loadPolicies", () => {
     ],
     [
       { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    config:\n      keys:\n        id: {value: {constraint: regex, regex: '(['}}\n" },
-      ["metadata-validation.yaml:6 guardrails[0].config.keys.id.value.regex: is not a valid regular expression"],
+      [expect.stringMatching(/^metadata-validation\.yaml:6 guardrails\[0\]\.config\.keys\.id\.value\.regex: is not a valid RE2 pattern: missing closing \]: `\[`\n  hint: guardrail patterns use RE2 syntax/)],
+    ],
+    [
+      // Valid in JavaScript, refused by RE2 (which cannot backtrack): backreferences and lookaround.
+      { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    config:\n      keys:\n        id: {value: {constraint: regex, regex: '^(a)\\1$'}}\n        env: {value: {constraint: regex, regex: '^(?!test)'}}\n" },
+      [
+        "metadata-validation.yaml:6 guardrails[0].config.keys.id.value.regex: is not a valid RE2 pattern: invalid escape sequence: `\\1`\n" +
+          "  hint: guardrail patterns use RE2 syntax, which always matches in linear time: no backreferences (\\1) or lookaround ((?=…), (?!…), (?<=…), (?<!…)); " +
+          "write \\x{263A} for \\u263A and repeat counts up to {1000} (see policies/README.md)",
+        expect.stringMatching(/^metadata-validation\.yaml:7 guardrails\[0\]\.config\.keys\.env\.value\.regex: is not a valid RE2 pattern: invalid or unsupported Perl syntax: `\(\?!`\n  hint: /),
+      ],
     ],
     [
       { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    when: {subjects: {in: [payments]}}\n    config: {keys: {}}\n" },

@@ -8,11 +8,13 @@ import { ExtractsSchema, type ExtractSpec } from "../schemas/extracts.schema.ts"
 import { MetadataValidationSchema } from "../schemas/metadata-validation.schema.ts";
 import { TeamsSchema } from "../schemas/teams.schema.ts";
 import { VirtualAccountsSchema } from "../schemas/virtual-accounts.schema.ts";
+import { compilePattern, type Pattern } from "./compile-pattern.ts";
 
 export interface KeyRule {
   required: boolean;
   allowed?: Set<string>;
-  regex?: RegExp;
+  /** RE2: linear time on client-sent values. */
+  regex?: Pattern;
 }
 
 /** A metadata guardrail with its matchers precompiled (SPEC 5.4). */
@@ -127,7 +129,11 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
       for (const [key, spec] of Object.entries(rule.config.keys)) {
         const compiled: KeyRule = { required: spec.required };
         if (spec.value?.constraint === "allowed_values") compiled.allowed = new Set(spec.value.allowed_values);
-        if (spec.value?.constraint === "regex") compiled.regex = new RegExp(spec.value.regex);
+        if (spec.value?.constraint === "regex") {
+          // The schema has already refused any pattern RE2 cannot compile.
+          const pattern = compilePattern(spec.value.regex);
+          if ("pattern" in pattern) compiled.regex = pattern.pattern;
+        }
         keys.set(key, compiled);
       }
       const models = rule.when.models;

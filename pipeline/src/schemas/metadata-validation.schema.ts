@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compilePattern, RE2_SYNTAX_HINT } from "../policies/compile-pattern.ts";
 
 const KeyRuleSchema = z.strictObject({
   required: z.boolean().default(false),
@@ -7,17 +8,11 @@ const KeyRuleSchema = z.strictObject({
       z.strictObject({ constraint: z.literal("allowed_values"), allowed_values: z.array(z.string()).min(1) }),
       z.strictObject({
         constraint: z.literal("regex"),
-        regex: z.string().refine(
-          (source) => {
-            try {
-              new RegExp(source);
-              return true;
-            } catch {
-              return false;
-            }
-          },
-          { message: "is not a valid regular expression" },
-        ),
+        // Matched with RE2 on client-sent values (linear time); patterns RE2 refuses are errors.
+        regex: z.string().superRefine((source, ctx) => {
+          const compiled = compilePattern(source);
+          if ("error" in compiled) ctx.addIssue({ code: "custom", message: `is not a valid RE2 pattern: ${compiled.error}`, params: { hint: RE2_SYNTAX_HINT } });
+        }),
       }),
     ])
     .optional(),

@@ -5,7 +5,7 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../run-cli.ts";
 import { SHARED_CATALOG, writeTempTree } from "../temp-dir.ts";
 
@@ -91,6 +91,22 @@ describe("costs catalog sync", () => {
   });
 });
 
+/** An upstream catalog with one commit, an empty bare remote, and a project repository pushing to it as `origin`. */
+async function openPrRepositories(): Promise<{ upstream: string; remote: string; project: string }> {
+  const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
+  await git(upstream, "init", "-q", "-b", "main");
+  await git(upstream, "add", ".");
+  await git(upstream, "commit", "-q", "-m", "v1");
+  const remote = await writeTempTree({});
+  await git(remote, "init", "-q", "--bare", "-b", "main");
+  const project = await projectCopy();
+  await git(project, "init", "-q", "-b", "main");
+  await git(project, "add", ".");
+  await git(project, "commit", "-q", "-m", "project");
+  await git(project, "remote", "add", "origin", remote);
+  return { upstream, remote, project };
+}
+
 describe("costs catalog sync --open-pr", () => {
   it("pushes one branch and opens, then updates, one pull request through the GitHub API; the token is never printed", async () => {
     const { startFakeGithub } = await import("../fake-github.ts");
@@ -98,17 +114,7 @@ describe("costs catalog sync --open-pr", () => {
     const TOKEN = "ghs_secretTOKEN123";
     const github = await startFakeGithub({ token: TOKEN });
     try {
-      const upstream = await writeTempTree({ "providers/openai/gpt-4o.yaml": "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.0000025\n" });
-      await git(upstream, "init", "-q", "-b", "main");
-      await git(upstream, "add", ".");
-      await git(upstream, "commit", "-q", "-m", "v1");
-      const remote = await writeTempTree({});
-      await git(remote, "init", "-q", "--bare", "-b", "main");
-      const project = await projectCopy();
-      await git(project, "init", "-q", "-b", "main");
-      await git(project, "add", ".");
-      await git(project, "commit", "-q", "-m", "project");
-      await git(project, "remote", "add", "origin", remote);
+      const { upstream, remote, project } = await openPrRepositories();
 
       let out = "";
       let err = "";
@@ -146,6 +152,42 @@ describe("costs catalog sync --open-pr", () => {
 
       expect(out + err).not.toContain(TOKEN);
     } finally {
+      await github.close();
+    }
+  });
+
+  it("never prints the token, in any form, when the push or GitHub fails (through the real command line)", async () => {
+    const { startFakeGithub, tokenEchoes } = await import("../fake-github.ts");
+    const TOKEN = "ghs_Se/cr+et=Tok:en!0123456789abcdefXYZ";
+    const github = await startFakeGithub({ token: TOKEN });
+    vi.stubEnv("GITHUB_TOKEN", TOKEN);
+    vi.stubEnv("GITHUB_API_URL", github.url);
+    try {
+      const { upstream, remote, project } = await openPrRepositories();
+      const sync = (...extra: string[]) => runCli(project, "catalog", "sync", "--from", upstream, "--open-pr", "--repo", "acme/costs", ...extra);
+      const forms = tokenEchoes(TOKEN);
+      const printed: string[] = [];
+
+      // A push to a remote URL carrying the token fails (nothing listens on port 9).
+      const pushed = await sync("--remote", `http://x-access-token:${encodeURIComponent(TOKEN)}@127.0.0.1:9/acme/costs.git`);
+      expect(pushed.code).toBe(1);
+      expect(pushed.err).toMatch(/^error: cannot push costs\/catalog-sync to http:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/costs\.git: .+\n  hint: the workflow needs `contents: write`\n$/);
+      printed.push(pushed.out, pushed.err);
+
+      // GitHub answers with the token echoed back (every form goes through the same
+      // githubError as `costs comment`, whose test tries them all; a few here).
+      for (const form of ["upper", "url", "base64-basic", "base64url-bearer-padded", "base64-colon-token-unpadded"]) {
+        await git(remote, "branch", "-D", "costs/catalog-sync").catch(() => "");
+        github.fail("GET", /pulls$/, 401, `Bad credentials: {echo:${form}}`);
+        const failed = await sync();
+        expect(failed.code, form).toBe(1);
+        expect(failed.err, form).toMatch(/^error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/costs\/pulls failed \(HTTP 401\): Bad credentials: (x-access-token%3A)?\*\*\* - https:\/\/docs\.github\.com\/rest\n/);
+        printed.push(failed.out, failed.err);
+      }
+      const all = printed.join("\n").toLowerCase();
+      for (const [form, shown] of Object.entries(forms)) expect(all, form).not.toContain(shown.toLowerCase());
+    } finally {
+      vi.unstubAllEnvs();
       await github.close();
     }
   });

@@ -46,7 +46,7 @@ export function attribute(row: LogRow, policies: PolicyBook): Attribution {
 function inject(sent: Record<string, string>, metadata: Record<string, string>, tags: Record<string, string>, overrides: string[]): Record<string, string> {
   for (const key in tags) {
     const value = tags[key]!;
-    const was = metadata[key];
+    const was = Object.hasOwn(metadata, key) ? metadata[key] : undefined;
     if (was === value) continue;
     if (metadata === sent) metadata = { ...sent };
     if (was !== undefined && !overrides.includes(key)) overrides.push(key);

@@ -29,7 +29,8 @@ export function validateMetadata(row: LogRow, attribution: Attribution, policies
       if (rule.subjectsNotIn.size > 0 && anyIn(subjects, rule.subjectsNotIn)) continue;
       const before = violations.length;
       for (const [key, keyRule] of rule.keys) {
-        const value = metadata[key];
+        // Own keys only: a rule on `constructor` or `toString` must not see Object.prototype's.
+        const value = Object.hasOwn(metadata, key) ? metadata[key] : undefined;
         if (value === undefined) {
           if (keyRule.required) violations.push(`${rule.name}:${key}:missing`);
         } else if (keyRule.allowed && !keyRule.allowed.has(value)) {
