@@ -24,7 +24,7 @@ import { overflowReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
-import { settle, watch } from "./watch-page.ts";
+import { openPage } from "./watch-page.ts";
 
 const XSS = "<img src=x onerror=alert(1)>";
 const LONG = "x".repeat(300);
@@ -71,14 +71,7 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
   /** summary.json's metadata_keys: the order of the subnav and of /metadata/. */
   let order: string[];
 
-  const open = async (pathname: string, width = 1440) => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    const seen = watch(page);
-    const response = await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
-    await settle(page);
-    return { page, ...seen, status: response?.status() ?? null };
-  };
+  const open = (pathname: string, width = 1440) => openPage(browser, `${server.url}${pathname}`, width);
 
   /** [first cell, cost] of each row of the page's breakdown table, as data-value. */
   const readTable = (page: Page) =>

@@ -24,7 +24,7 @@ import { chartReports, overflowReport, tableReports, type ChartReport, type Over
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages, pageSlug } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
-import { settle, watch } from "./watch-page.ts";
+import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
 const WIDTHS = [375, 1440] as const;
@@ -54,14 +54,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
   let dataset: Dataset;
   const visits: Visit[] = [];
 
-  const open = async (pathname: string, width = 1440) => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    const seen = watch(page);
-    const response = await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
-    await settle(page);
-    return { page, ...seen, status: response?.status() ?? null };
-  };
+  const open = (pathname: string, width = 1440) => openPage(browser, `${server.url}${pathname}`, width);
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "costs-site-"));

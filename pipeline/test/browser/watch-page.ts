@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { chartsDrawn } from "./in-page.ts";
+import type { Browser } from "./launch-chromium.ts";
 
 /** Collects console errors, uncaught exceptions, failed requests and dialogs of a page. */
 export function watch(page: Page): { errors: string[]; dialogs: string[] } {
@@ -24,4 +25,14 @@ export function watch(page: Page): { errors: string[]; dialogs: string[] } {
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => undefined);
   await page.waitForFunction(chartsDrawn, undefined, { timeout: 15_000 }).catch(() => undefined);
+}
+
+/** Opens `url` in a new page `width` px wide, watched, once it has loaded and settled. */
+export async function openPage(browser: Browser, url: string, width = 1440) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  const seen = watch(page);
+  const response = await page.goto(url, { waitUntil: "load" });
+  await settle(page);
+  return { page, ...seen, status: response?.status() ?? null };
 }
