@@ -3,6 +3,10 @@
  * pipeline's output (priced partitions and manifest) and the pricing files. Writes the JSON
  * of `schemas/site-data.schema.ts` into `out` and the downloadable files (extracts, FOCUS,
  * the groupBy cube) into `publicDir/data/`. Money stays exact (bigint nano-USD).
+ *
+ * Nothing is written outside those two folders, whatever the logs hold: a file name that
+ * comes from a log value (a metadata key's breakdown) is its slug (`breakdownFile`), and
+ * every target is checked to stay inside its folder.
  */
 import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,7 +20,9 @@ import { listPartitions, readPartitionColumns, readPartitions, type Dataset } fr
 import { computeExtract, extractHeader, extractToColumns, MEASURES } from "../stages/write/extracts.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
 import { writeParquet } from "../stages/write/to-parquet.ts";
+import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
+import { dedupeSlugs } from "./dedupe-slugs.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
 
 export interface SiteDataOptions {
@@ -30,7 +36,17 @@ export interface SiteDataOptions {
 
 export const CUBE_DIMENSIONS = ["date", "team", "model", "provider_account", "region", "user", "virtual_account", "price_source", "policy_status"];
 
-export async function buildSiteData(options: SiteDataOptions): Promise<string[]> {
+export interface SiteDataResult {
+  /** The JSON files written into `out`. */
+  written: string[];
+  /** Problems that did not stop the build (a metadata key left without a page). */
+  warnings: string[];
+}
+
+/** At most this many metadata keys get a page when policies do not list them (`site.metadata_keys`). */
+const DEFAULT_METADATA_PAGES = 8;
+
+export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataResult> {
   const resolve = (p: string) => path.resolve(options.cwd, p);
   const data = resolve(options.data);
   const out = resolve(options.out);
@@ -51,15 +67,17 @@ export async function buildSiteData(options: SiteDataOptions): Promise<string[]>
   await rm(publicData, { recursive: true, force: true });
   await mkdir(path.join(publicData, "extracts"), { recursive: true });
   const json = async (name: string, value: unknown) => {
-    await writeFile(path.join(out, name), `${JSON.stringify(value)}\n`);
-    written.push(path.join(out, name));
+    const file = inside(out, name, "site data");
+    await writeFile(file, `${JSON.stringify(value)}\n`);
+    written.push(file);
   };
 
   const total = sum(dataset.cost_usd);
-  const metadataKeys = policies.siteMetadataKeys ?? mostUsedKeys(dataset, 8);
+  const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
+  const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
   await json("summary.json", summary(manifest, dataset, days, metadataKeys, total));
-  for (const dimension of ["user", "model", "team", ...metadataKeys.map((k) => `metadata.${k}`)]) {
-    await json(`breakdown-${dimension}.json`, breakdown(dataset, dimension, total));
+  for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
+    await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
   }
   const extra = await readPartitionColumns(data, days, [
     "request_id",
@@ -82,7 +100,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<string[]>
 
   // downloads: the nightly files, copied beside the site, and the cube
   const file = async (relative: string, format: string, rows: number) => {
-    const target = path.join(publicData, relative);
+    const target = inside(publicData, relative, "download");
     return { href: `data/${relative}`, format, rows, bytes: (await stat(target)).size, sha256: await sha256File(target) };
   };
   const extracts: SiteDownloads["extracts"] = [];
@@ -90,7 +108,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<string[]>
     const spec = policies.extracts.find((e) => e.name === extract.name);
     const files = [];
     for (const f of extract.files) {
-      await copyFile(path.join(data, f.path), path.join(publicData, f.path));
+      await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
       files.push(await file(f.path, f.format, f.rows));
     }
     const header = extractHeader({ groupBy: extract.group_by, rows: [], totalCostNano: 0n });
@@ -107,19 +125,29 @@ export async function buildSiteData(options: SiteDataOptions): Promise<string[]>
   if (manifest.outputs.focus) {
     await mkdir(path.join(publicData, "focus"), { recursive: true });
     for (const f of manifest.outputs.focus.files) {
-      await copyFile(path.join(data, f.path), path.join(publicData, f.path));
+      await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
       focus.push(await file(f.path, f.format, f.rows));
     }
   }
   const dimensions = [...CUBE_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
   const cube = computeExtract(dataset, dimensions);
-  await writeParquet(path.join(publicData, "cube.parquet"), extractToColumns(cube), { pricing_version: manifest.pricing_version });
+  await writeParquet(inside(publicData, "cube.parquet", "download"), extractToColumns(cube), { pricing_version: manifest.pricing_version });
   await json("downloads.json", {
     extracts,
     focus,
     cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURES.map(([m]) => m) },
   } satisfies SiteDownloads);
-  return written;
+  return { written, warnings: pages.warnings };
+}
+
+/** `dir/relative`, refused unless it is a file inside `dir` (a name from a manifest or a log must not climb out). */
+function inside(dir: string, relative: string, what: string): string {
+  const target = path.resolve(dir, relative);
+  const rel = path.relative(dir, target);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new PipelineError({ file: dir, message: `${what} ${JSON.stringify(relative)} is not a file inside this folder`, hint: "file names from logs and manifests must stay inside the output folders" });
+  }
+  return target;
 }
 
 function sum(values: unknown[]): bigint {
@@ -287,11 +315,12 @@ function reconciliation(rows: Record<string, unknown[]>): SiteReconciliation {
   };
 }
 
-function mostUsedKeys(dataset: Dataset, limit: number): string[] {
+/** Every metadata key seen, the most used first (ties: in code-unit order). */
+function mostUsedKeys(dataset: Dataset): string[] {
   const counts = new Map<string, number>();
   for (const m of dataset.metadata as (string | null)[]) {
     if (!m) continue;
     for (const key of Object.keys(JSON.parse(m) as object)) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
 }

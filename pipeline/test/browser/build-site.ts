@@ -31,9 +31,11 @@ export interface BuildSiteOptions {
   work: string;
   /** Echo the commands' stderr (the benchmark); tests keep it for the error message. */
   verbose?: boolean;
+  /** `--policies-dir` of `costs run` and `costs site-data` (default: the repository's policies/). */
+  policiesDir?: string;
 }
 
-export async function buildSite({ logs, work, verbose = false }: BuildSiteOptions): Promise<BuiltSite> {
+export async function buildSite({ logs, work, verbose = false, policiesDir }: BuildSiteOptions): Promise<BuiltSite> {
   const data = path.join(work, "data");
   const siteData = path.join(work, "site-data");
   const dist = path.join(work, "dist");
@@ -41,9 +43,10 @@ export async function buildSite({ logs, work, verbose = false }: BuildSiteOption
   const publicDir = path.join(work, "public");
   const timings = { run: 0, siteData: 0, astro: 0 };
   const costs = path.join(ROOT, "pipeline/bin/costs.js");
+  const policies = policiesDir ? ["--policies-dir", policiesDir] : [];
 
-  timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress"]);
-  timings.siteData = await step(verbose, process.execPath, [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir]);
+  timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
+  timings.siteData = await step(verbose, process.execPath, [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies]);
   timings.astro = await step(verbose, process.execPath, [path.join(ROOT, "node_modules/astro/astro.js"), "build", "--outDir", dist], {
     SITE_DATA_DIR: siteData,
     SITE_PUBLIC_DIR: publicDir,

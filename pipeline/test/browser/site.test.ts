@@ -12,18 +12,19 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { toSlug } from "../../src/lib/to-slug.ts";
 import { formatNano, parseNano } from "../../src/pricing/money.ts";
 import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
 import { listPartitions, readPartitions, type Dataset } from "../../src/stages/write/dataset.ts";
 import { computeExtract, extractToCsv } from "../../src/stages/write/extracts.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
-import { chartReports, chartsDrawn, overflowReport, tableReports, type ChartReport, type OverflowReport, type TableReport } from "./in-page.ts";
+import { chartReports, overflowReport, tableReports, type ChartReport, type OverflowReport, type TableReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages, pageSlug } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
 const WIDTHS = [375, 1440] as const;
@@ -42,31 +43,6 @@ interface Visit {
   injectedImages: number;
 }
 
-/** Collects console errors, uncaught exceptions, failed requests and dialogs of a page. */
-function watch(page: Page): { errors: string[]; dialogs: string[] } {
-  const errors: string[] = [];
-  const dialogs: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(`console: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
-  page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on("dialog", (dialog) => {
-    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return { errors, dialogs };
-}
-
-/** Waits for the network to settle and the charts to draw (both bounded). */
-async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => undefined);
-  await page.waitForFunction(chartsDrawn, undefined, { timeout: 15_000 }).catch(() => undefined);
-}
-
 describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
   let work: string;
   let site: BuiltSite;
@@ -78,14 +54,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
   let dataset: Dataset;
   const visits: Visit[] = [];
 
-  const open = async (pathname: string, width = 1440) => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    const seen = watch(page);
-    const response = await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
-    await settle(page);
-    return { page, ...seen, status: response?.status() ?? null };
-  };
+  const open = (pathname: string, width = 1440) => openPage(browser, `${server.url}${pathname}`, width);
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "costs-site-"));
@@ -127,7 +96,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
   it("builds every page of the site, one per metadata key", () => {
     const expected = ["/", "/users/", "/models/", "/teams/", "/issues/", "/prices/", "/reconciliation/", "/downloads/", "/methodology/"];
     expect(metadataKeys.length).toBeGreaterThan(0);
-    expect(pages).toEqual(expect.arrayContaining([...expected, ...metadataKeys.map((k) => `/metadata/${k}/`)]));
+    expect(pages).toEqual(expect.arrayContaining([...expected, ...metadataKeys.map((k) => `/metadata/${toSlug(k)}/`)]));
   });
 
   it("loads every page at 375 and 1440 px with no console error, failed request or dialog", () => {
@@ -144,7 +113,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     const charts = visits.flatMap((v) => v.charts.map((c) => ({ ...c, where: `${v.page} @${v.width} ${c.testid}` })));
     // The overview, the breakdown pages and the metadata pages have charts.
     const pagesWithCharts = new Set(visits.filter((v) => v.charts.length > 0).map((v) => v.page));
-    expect([...pagesWithCharts]).toEqual(expect.arrayContaining(["/", "/users/", "/models/", "/teams/", ...metadataKeys.map((k) => `/metadata/${k}/`)]));
+    expect([...pagesWithCharts]).toEqual(expect.arrayContaining(["/", "/users/", "/models/", "/teams/", ...metadataKeys.map((k) => `/metadata/${toSlug(k)}/`)]));
     expect(charts.filter((c) => c.marks === 0).map((c) => `${c.where}: no marks (${c.renderer})`)).toEqual([]);
     expect(charts.filter((c) => c.alt.length < 10).map((c) => `${c.where}: no text alternative ("${c.alt}")`)).toEqual([]);
   });

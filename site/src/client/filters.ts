@@ -3,11 +3,14 @@
  * change recomputes the page's headline numbers (`.kpi-value`), tables
  * (`table[data-source]`) and charts (`figure[data-source]`) from the filtered cube. With
  * no filter active the build's own figures are put back. The state is kept in the URL
- * query (`?team=payments&from=2026-07-01`), so a filtered view can be shared.
+ * query (`?team=payments&from=2026-07-01`), so a filtered view can be shared. The metadata
+ * key is chosen and kept in the URL by its slug (`mk=customer_id`, `mk=_a_3ab` for `a:b`);
+ * `data-metadata-keys` maps slugs back to keys.
  */
 import type { ChartPayload } from "../charts/index.ts";
 import { toBars } from "../charts/bar-spec.ts";
 import { formatInt, formatUsd, NONE_LABEL } from "../lib/format.ts";
+import { parseDataSource } from "../lib/data-source.ts";
 import { changeFrom, changeKpi, totalsFrom, totalsKpis, type KpiValue } from "../lib/kpis.ts";
 import { renderRows } from "./render-table.ts";
 import { resort } from "./sort-table.ts";
@@ -31,6 +34,12 @@ export function initFilters(form: HTMLFormElement): void {
   let changed = false;
 
   const cubeUrl = form.dataset.cube!;
+  const metadataKeys = new Map(JSON.parse(form.dataset.metadataKeys ?? "[]") as [string, string][]);
+  /** The cube column of the chosen metadata key (`metadata.<key>`), or null. */
+  const metadataColumn = (): string | null => {
+    const key = metadataKeys.get(control("mk")?.value ?? "");
+    return key === undefined ? null : `metadata.${key}`;
+  };
   const modules = () => Promise.all([import("./load-cube.ts"), import("./cube-query.ts")]);
 
   function readFilter(): CubeFilter {
@@ -41,7 +50,8 @@ export function initFilters(form: HTMLFormElement): void {
     if (from?.value && from.value !== from.min) filter.from = from.value;
     if (to?.value && to.value !== to.max) filter.to = to.value;
     for (const name of ["team", "model", "user"]) if (value(name)) filter.equals[name] = value(name) === NULL ? null : value(name);
-    if (value("mk") && value("mv")) filter.equals[`metadata.${value("mk")}`] = value("mv") === NULL ? null : value("mv");
+    const column = metadataColumn();
+    if (column && value("mv")) filter.equals[column] = value("mv") === NULL ? null : value("mv");
     return filter;
   }
 
@@ -71,16 +81,15 @@ export function initFilters(form: HTMLFormElement): void {
   }
 
   async function fillMetadataValues(selected?: string): Promise<void> {
-    const key = control("mk")?.value ?? "";
+    const column = metadataColumn();
     const select = control("mv") as HTMLSelectElement | null;
     if (!select) return;
     select.replaceChildren(new Option("any value", ""));
     select.disabled = true;
-    if (!key) return;
+    if (!column) return;
     status.textContent = "Loading the cube…";
     const [{ loadCube }, { valuesOf, MEASURES }] = await modules();
     const cube = await loadCube(cubeUrl);
-    const column = `metadata.${key}`;
     for (const v of valuesOf(await cube.table([column, ...MEASURES]), column)) select.append(new Option(v ?? NONE_LABEL, v ?? NULL));
     if (selected !== undefined) select.value = selected;
     select.disabled = false;
@@ -111,8 +120,8 @@ export function initFilters(form: HTMLFormElement): void {
     // The columns this page's numbers, tables and charts need.
     const columns = new Set(["date", "policy_status", ...query.MEASURES, ...Object.keys(filter.equals)]);
     for (const el of document.querySelectorAll<HTMLElement>("[data-source]")) {
-      const [kind, dimension] = el.dataset.source!.split(":");
-      if (dimension) columns.add(dimension);
+      const { kind, dimension } = parseDataSource(el.dataset.source!);
+      if (dimension !== null) columns.add(dimension);
       else if (kind === "trend") for (const d of Object.keys((JSON.parse(el.dataset.chart!) as { series: object }).series)) columns.add(d);
     }
     const all = await cube.table(columns);
@@ -134,14 +143,14 @@ export function initFilters(form: HTMLFormElement): void {
       return breakdowns.get(dimension)!;
     };
     for (const t of document.querySelectorAll<HTMLTableElement>("table[data-source^='breakdown:']")) {
-      renderRows(t, breakdownOf(t.dataset.source!.slice("breakdown:".length)));
+      renderRows(t, breakdownOf(parseDataSource(t.dataset.source!).dimension!));
     }
     const figures = [...document.querySelectorAll<HTMLElement>("figure[data-source]")];
     if (figures.length) {
       const { renderChart, payloadOf } = await import("./charts.ts");
       await Promise.all(
         figures.map((figure) => {
-          const [kind, dimension] = figure.dataset.source!.split(":") as [string, string | undefined];
+          const { kind, dimension } = parseDataSource(figure.dataset.source!);
           const current = payloadOf(figure);
           let payload: ChartPayload;
           if (kind === "trend" && current.kind === "trend") {
@@ -189,7 +198,9 @@ export function initFilters(form: HTMLFormElement): void {
   if (FIELDS.some((name) => params.has(name))) {
     for (const name of ["from", "to", "team", "model", "user", "mk"]) {
       const c = control(name);
-      const v = params.get(name);
+      let v = params.get(name);
+      // A link made before keys were kept by slug names the key itself.
+      if (name === "mk" && v !== null && !metadataKeys.has(v)) v = [...metadataKeys].find(([, key]) => key === v)?.[0] ?? v;
       if (c && v !== null) c.value = v;
     }
     void fillMetadataValues(params.get("mv") ?? undefined).then(run);

@@ -26,3 +26,13 @@ it("fails with the invalid fields of a file that does not match its schema", asy
   await writeFile(path.join(dir, "prices.json"), "{ not json");
   expect(() => load.loadPrices()).toThrow(/prices\.json is not JSON/);
 });
+
+it("finds a metadata key's breakdown by its slug and refuses a file that holds another key's", async () => {
+  const breakdown = (dimension: string) => JSON.stringify({ dimension, rows: [], daily: [] });
+  // The key `..`: dimension `metadata...`, slug `__2e_2e`.
+  await writeFile(path.join(dir, "breakdown-metadata.__2e_2e.json"), breakdown("metadata..."));
+  expect(load.loadBreakdown("metadata...").dimension).toBe("metadata...");
+  // The key `k-2e2e` (plain), in a file that holds the breakdown of `..`.
+  await writeFile(path.join(dir, "breakdown-metadata.k-2e2e.json"), breakdown("metadata..."));
+  expect(() => load.loadBreakdown("metadata.k-2e2e")).toThrow(/breakdown-metadata\.k-2e2e\.json holds the breakdown of "metadata\.\.\.", not of "metadata\.k-2e2e"/);
+});

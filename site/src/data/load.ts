@@ -21,6 +21,7 @@ import {
   type SiteReconciliation,
   type SiteSummary,
 } from "../../../pipeline/src/schemas/site-data.schema.ts";
+import { breakdownFile } from "../../../pipeline/src/site-data/breakdown-file.ts";
 
 declare const __SITE_ROOT__: string | undefined;
 declare const __SITE_PUBLIC_DIR__: string | undefined;
@@ -74,9 +75,20 @@ export function loadSummary(): SiteSummary {
   return load("summary.json", SiteSummarySchema);
 }
 
-/** `breakdown-<dimension>.json`: dimension `user`, `model`, `team` or `metadata.<key>`. */
+/**
+ * The breakdown of `user`, `model`, `team` or `metadata.<key>`: `breakdown-<dimension>.json`,
+ * for a metadata key `breakdown-metadata.<slug>.json` (named by `breakdownFile`, as
+ * `costs site-data` wrote it). A file that holds another dimension stops the build.
+ */
 export function loadBreakdown(dimension: string): Breakdown {
-  return load(`breakdown-${dimension}.json`, BreakdownSchema);
+  const name = breakdownFile(dimension);
+  const breakdown = load(name, BreakdownSchema);
+  if (breakdown.dimension !== dimension) {
+    throw new SiteDataError(
+      `site data invalid: ${relative(path.join(DATA_DIR, name))} holds the breakdown of ${JSON.stringify(breakdown.dimension)}, not of ${JSON.stringify(dimension)}. ${HOW}`,
+    );
+  }
+  return breakdown;
 }
 
 export function loadIssues(): SiteIssues {

@@ -2,6 +2,8 @@
  * Links inside the site. Every internal link goes through `href` so the site works under
  * a base path (GitHub Pages project sites, `SITE_BASE`).
  */
+import { toSlug } from "../../../pipeline/src/lib/to-slug.ts";
+
 const BASE = import.meta.env.BASE_URL.endsWith("/") ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
 
 /** `href("users/")` → "/users/" (or "/gateway-costs/users/" under a base). */
@@ -10,16 +12,13 @@ export function href(path: string): string {
 }
 
 /**
- * The URL segment of a metadata key's page: the key itself when it is a plain name,
- * else a stable escaped form (keys come from logs and policies).
+ * The page of a metadata key: `metadata/<slug>/`, the slug `costs site-data` names the
+ * key's breakdown file with (pipeline/src/lib/to-slug.ts). Keys come from clients; a slug
+ * never leaves its folder and two keys never share one: `customer_id` → `metadata/customer_id/`,
+ * `..` → `metadata/__2e_2e/`, `Customer` → `metadata/__43ustomer/`.
  */
-export function metadataSlug(key: string): string {
-  if (/^[A-Za-z0-9_-]+$/.test(key)) return key;
-  return `k-${Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
 export function metadataHref(key: string): string {
-  return href(`metadata/${metadataSlug(key)}/`);
+  return href(`metadata/${toSlug(key)}/`);
 }
 
 /** Anchors of /methodology/ that headline numbers link to (ids of its headings). */

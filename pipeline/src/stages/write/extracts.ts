@@ -62,7 +62,8 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
     else if (field.startsWith("metadata.")) {
       parsed ??= (dataset.metadata as (string | null)[]).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
       const key = field.slice("metadata.".length);
-      columns[field] = parsed.map((m) => m[key] ?? null);
+      // Own keys only: a row without `__proto__` or `constructor` has no such value.
+      columns[field] = parsed.map((m) => (Object.hasOwn(m, key) ? m[key]! : null));
     } else throw new Error(`extract field ${field} is not a column`);
   }
   const names = groupBy.map((_, i) => `g${i}`);
