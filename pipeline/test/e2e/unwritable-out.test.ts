@@ -1,10 +1,12 @@
 /**
  * File-system problems a person can cause are one-line errors (exit 1) naming the path,
  * never `internal error` (exit 70) with a stack trace. The read-only case is real: as root
- * (CI), which ignores permission bits, the command runs as `nobody` on a root-owned 0555
- * folder; as anyone else, on a folder chmod 0555.
+ * (CI), which ignores permission bits, the command runs as root without the capabilities
+ * that bypass them (util-linux `setpriv`; else as `nobody`, who must be able to read the
+ * checkout) on a 0555 folder; as anyone else, on a folder chmod 0555.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { chmod, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +18,9 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 const BIN = path.join(ROOT, "pipeline/bin/costs.js");
 const ROOT_USER = process.getuid?.() === 0;
 const NOBODY = 65534;
+const SETPRIV = "/usr/bin/setpriv";
+/** Root's file capabilities that ignore permission bits, dropped for the command under test. */
+const DROP = "--bounding-set=-dac_override,-dac_read_search,-fowner";
 
 /** A temp folder others can enter (mkdtemp makes it 0700). */
 async function sharedTempDir(): Promise<string> {
@@ -24,13 +29,15 @@ async function sharedTempDir(): Promise<string> {
   return root;
 }
 
-/** Runs pipeline/bin/costs.js as a user who cannot write to root-owned folders: `nobody` under root, else this user. */
+/** Runs pipeline/bin/costs.js so that permission bits bind it: under root, without the capabilities that bypass them. */
 async function costsAsReader(root: string, ...argv: string[]): Promise<{ code: number | null; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...argv], {
+  const setpriv = ROOT_USER && existsSync(SETPRIV);
+  const [command, args] = setpriv ? [SETPRIV, [DROP, "--", process.execPath, BIN, ...argv]] : [process.execPath, [BIN, ...argv]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, HOME: root },
-    ...(ROOT_USER ? { uid: NOBODY, gid: NOBODY } : {}),
+    ...(ROOT_USER && !setpriv ? { uid: NOBODY, gid: NOBODY } : {}),
   });
   let err = "";
   child.stderr.setEncoding("utf8").on("data", (text: string) => (err += text));
