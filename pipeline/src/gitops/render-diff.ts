@@ -19,6 +19,11 @@ export function renderDiffMarkdown(diff: PricingDiff): string {
   } else {
     out.push("_No priced usage was given, so the impact was not computed._", "");
   }
+  out.push(
+    "_Days already published are not restated: once merged, this change prices the days the nightly prices after the merge. " +
+      "To re-price a past day (a backdated contract), run the nightly for that `date` by hand._",
+    "",
+  );
   const nothing =
     diff.rate_changes.length + diff.models_added.length + diff.models_removed.length + diff.regions_added.length + diff.regions_removed.length +
       diff.tier_changes.length + diff.mode_changes.length + diff.policy_changes.length ===
@@ -69,15 +74,19 @@ function row(cells: string[]): string {
   return `| ${cells.map(cell).join(" | ")} |`;
 }
 
-/** Escapes text for a markdown table cell. */
+/**
+ * Escapes text for a markdown table cell or list item. The text comes from the pricing
+ * files of the pull request (a fork's, too) and is posted by a bot with a write token: it
+ * must not format, link, load images or mention anyone (`@team`, `![x](url)`, `[x](url)`).
+ */
 function cell(text: string): string {
   return text
     .replaceAll("\\", "\\\\")
-    .replaceAll("|", "\\|")
-    .replaceAll("*", "\\*")
-    .replaceAll("_", "\\_")
+    .replace(/[|*_[\]!@#~`]/g, (c) => `\\${c}`)
     .replace(/[\r\n]+/g, " ")
-    .replaceAll("<", "&lt;");
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
 }
 
 function signed(money: string): string {
