@@ -208,7 +208,8 @@ describe("pricing-impact.yml: the impact and the comment, from the base branch's
         expect(step.uses?.startsWith("./"), `${name}: local action`).not.toBe(true);
         expect(checksOutOtherCode(step), `${name}: ${step.name ?? step.run}`).toBe(false);
         // Fetched pull-request commits land under refs/remotes/pr/ and are only named to `costs diff`.
-        for (const fetch of (step.run ?? "").match(/git fetch[^\n]*/g) ?? []) expect(fetch, name).toMatch(/refs\/pull\/\$PR_NUMBER\/(merge|head):refs\/remotes\/pr\//);
+        for (const fetch of (step.run ?? "").match(/(^|\s)fetch "[^\n]*/g) ?? []) expect(fetch, name).toMatch(/refs\/pull\/\$PR_NUMBER\/(merge|head):refs\/remotes\/pr\//);
+        if (/git [^\n]*fetch/.test(step.run ?? "")) expect(step.run, name).toMatch(/refs\/remotes\/pr\//);
       }
     }
     const diff = wf.jobs.impact!.steps!.find((s) => /costs -- diff/.test(s.run ?? ""))!;
