@@ -7,6 +7,11 @@
  * Nothing is written outside those two folders, whatever the logs hold: a file name that
  * comes from a log value (a metadata key's breakdown) is its slug (`breakdownFile`), and
  * every target is checked to stay inside its folder.
+ *
+ * With `pseudonymise`, user names are replaced by salted pseudonyms in the rows read
+ * (`pseudonymiseRows`) before anything is computed, and the copies of the extracts that
+ * hold users are recomputed from those rows (`rewriteExtract`); the files under `data`
+ * keep the real names.
  */
 import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -24,6 +29,8 @@ import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
 import { dedupeSlugs } from "./dedupe-slugs.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
+import { pseudonymiseRows } from "./pseudonymise-rows.ts";
+import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
 export interface SiteDataOptions {
   data: string;
@@ -32,6 +39,8 @@ export interface SiteDataOptions {
   out: string;
   publicDir: string;
   cwd: string;
+  /** Replace user names by pseudonyms keyed by this salt (at least MIN_SALT_LENGTH characters, checked by the command). */
+  pseudonymise?: { salt: string };
 }
 
 export const CUBE_DIMENSIONS = ["date", "team", "model", "provider_account", "region", "user", "virtual_account", "price_source", "policy_status"];
@@ -41,6 +50,8 @@ export interface SiteDataResult {
   written: string[];
   /** Problems that did not stop the build (a metadata key left without a page). */
   warnings: string[];
+  /** With `pseudonymise`: how many user names were replaced. */
+  pseudonymisedUsers?: number;
 }
 
 /** At most this many metadata keys get a page when policies do not list them (`site.metadata_keys`). */
@@ -61,7 +72,24 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     throw new PipelineError({ file: path.join(data, "manifest.json"), message: "no pipeline output here", hint: "run `costs run` first (npm start does), or pass --data" });
   }
   const days = await listPartitions(data);
-  const dataset = await readPartitions(data, days);
+  let dataset = await readPartitions(data, days);
+  let extra = await readPartitionColumns(data, days, [
+    "request_id",
+    "timestamp",
+    "model",
+    "user",
+    "pat_name",
+    "team",
+    "price_source",
+    "unpriced_reason",
+    "policy_status",
+    "policy_violations",
+    "reported_cost_usd",
+    "cost_usd",
+    "date",
+  ]);
+  let pseudonymisedUsers: number | undefined;
+  if (options.pseudonymise) ({ dataset, extra, users: pseudonymisedUsers } = pseudonymiseRows(dataset, extra, options.pseudonymise.salt));
   const written: string[] = [];
   await mkdir(out, { recursive: true });
   await rm(publicData, { recursive: true, force: true });
@@ -75,24 +103,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const total = sum(dataset.cost_usd);
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
-  await json("summary.json", summary(manifest, dataset, days, metadataKeys, total));
+  await json("summary.json", { ...summary(manifest, dataset, days, metadataKeys, total), ...(options.pseudonymise ? { users_pseudonymised: true } : {}) });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
     await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
   }
-  const extra = await readPartitionColumns(data, days, [
-    "request_id",
-    "timestamp",
-    "model",
-    "user",
-    "team",
-    "price_source",
-    "unpriced_reason",
-    "policy_status",
-    "policy_violations",
-    "reported_cost_usd",
-    "cost_usd",
-    "date",
-  ]);
   await json("issues.json", issues(manifest, extra));
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
   await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
@@ -107,9 +121,11 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   for (const extract of manifest.outputs.extracts) {
     const spec = policies.extracts.find((e) => e.name === extract.name);
     const files = [];
+    // Pseudonymised: an extract by user or metadata is recomputed from the pseudonymised rows, not copied.
+    const rows = options.pseudonymise && holdsUserValues(extract.group_by) ? await rewriteExtract(dataset, extract, (p) => inside(publicData, p, "download"), manifest.pricing_version) : null;
     for (const f of extract.files) {
-      await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
-      files.push(await file(f.path, f.format, f.rows));
+      if (rows === null) await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
+      files.push(await file(f.path, f.format, rows ?? f.rows));
     }
     const header = extractHeader({ groupBy: extract.group_by, rows: [], totalCostNano: 0n });
     extracts.push({
@@ -137,7 +153,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     focus,
     cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURES.map(([m]) => m) },
   } satisfies SiteDownloads);
-  return { written, warnings: pages.warnings };
+  return { written, warnings: pages.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }
 
 /** `dir/relative`, refused unless it is a file inside `dir` (a name from a manifest or a log must not climb out). */
