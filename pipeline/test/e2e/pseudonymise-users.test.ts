@@ -187,13 +187,15 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
     }
   });
 
-  it("leaves the pipeline's output alone: every file under --data unchanged, cost-by-user.csv with the real names", async () => {
+  it("leaves the pipeline's output alone: every file under --data unchanged, cost-by-user.csv with the real names the site's copy hides", async () => {
     expect(await hashes(data)).toEqual(dataHashes);
-    const csv = parse(await readFile(path.join(data, "extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
-    expect(new Set(csv.map((r) => r.user).filter(Boolean))).toEqual(new Set(users));
+    const original = parse(await readFile(path.join(data, "extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(new Set(original.map((r) => r.user).filter(Boolean))).toEqual(new Set(users));
+    const copy = parse(await readFile(path.join(tmp, "pseudo/public/data/extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(new Set(copy.map((r) => r.user).filter(Boolean))).toEqual(new Set(users.map((u) => pseudonymOf(u, SALT))));
   });
 
-  it("is on with SITE_PSEUDONYMISE_USERS=true or 1 as with the flag: the same files, byte for byte", async () => {
+  it("SITE_PSEUDONYMISE_USERS decides as the flag: true or 1 give the flagged files byte for byte; unset, empty, false or 0 (a salt set or not) today's files", async () => {
     const flagged = await hashes(path.join(tmp, "pseudo"));
     for (const value of ["true", "1"]) {
       const { code, err, dir } = await siteData(`env-${value}`, { SITE_PSEUDONYMISE_USERS: value, SITE_USER_SALT: SALT });
@@ -201,9 +203,6 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
       expect(code).toBe(0);
       expect(await hashes(dir), value).toEqual(flagged);
     }
-  });
-
-  it("without the flag (SITE_PSEUDONYMISE_USERS unset, empty, false or 0; a salt set or not) writes the real names as before", async () => {
     const plain = await hashes(path.join(tmp, "plain"));
     for (const [name, env] of [
       ["off-empty", { SITE_PSEUDONYMISE_USERS: "", SITE_USER_SALT: SALT }],
@@ -214,7 +213,7 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
       expect(code).toBe(0);
       expect(await hashes(dir), name).toEqual(plain);
     }
-    // The downloads are the pipeline's files, and summary.json has no users_pseudonymised.
+    // Off, as before this option: the downloads are the pipeline's files, and summary.json has no users_pseudonymised.
     for (const [file, sha256] of Object.entries(plain).filter(([f]) => f.startsWith("public/data/") && f !== "public/data/cube.parquet")) {
       expect(sha256, file).toBe(dataHashes[file.slice("public/data/".length)]);
     }
