@@ -158,6 +158,14 @@ describe("help and usage", () => {
     }
   });
 
+  it("site-data --help documents --pseudonymise-users, its salt and the variable that turns it on", async () => {
+    const { code, out } = await run("site-data", "--help");
+    expect(code).toBe(0);
+    const help = out.replace(/\s+/g, " ");
+    expect(help).toContain("--pseudonymise-users replace every user name the site shows or ships");
+    expect(help).toContain("the salt from env SITE_USER_SALT (16+ characters); also on with env SITE_PSEUDONYMISE_USERS=true or 1");
+  });
+
   it("an unknown option or command is a usage error (exit 2)", async () => {
     expect(await run("quote", "--model", "a/b", "--at", "2026-01-01", "--modle", "x")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option '--modle'/) });
     expect(await run("price")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'price'/) });

@@ -126,8 +126,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--policies-dir <dir>", "policies folder", "policies")
     .option("--out <dir>", "where the JSON goes (read by the site build)", "site/.data")
     .option("--public-dir <dir>", "the site's public folder (downloads go to <dir>/data)", "site/public")
+    .option(
+      "--pseudonymise-users",
+      "replace every user name the site shows or ships (breakdowns, issues, cube, extract copies; metadata values equal to a user name) by user-<12 hex digits of HMAC-SHA256(salt, name)>, the salt from env SITE_USER_SALT (16+ characters); also on with env SITE_PSEUDONYMISE_USERS=true or 1. The --data folder keeps the real names",
+    )
     .action(async (opts) => {
-      exitCode = await (await import("./commands/site-data.ts")).siteDataCommand(opts, io);
+      exitCode = await (await import("./commands/site-data.ts")).siteDataCommand(opts, io, process.env);
     });
 
   program

@@ -49,6 +49,11 @@ export const SiteSummarySchema = z.object({
   metadata_keys: z.array(z.string()),
   /** Daily cost for the trend chart: one row per date and model and team. */
   daily: z.array(z.object({ date: z.string(), model: z.string(), team: z.string(), requests: z.number(), cost_usd: Money })),
+  /**
+   * true when `costs site-data --pseudonymise-users` replaced every user name in the site's
+   * files by a salted pseudonym (`user-` + hex digits); absent when the names are real.
+   */
+  users_pseudonymised: z.boolean().optional(),
 });
 export type SiteSummary = z.infer<typeof SiteSummarySchema>;
 

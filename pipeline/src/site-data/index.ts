@@ -7,6 +7,11 @@
  * Nothing is written outside those two folders, whatever the logs hold: a file name that
  * comes from a log value (a metadata key's breakdown) is its slug (`breakdownFile`), and
  * every target is checked to stay inside its folder.
+ *
+ * With `pseudonymise`, user names are replaced by salted pseudonyms in the rows read
+ * (`pseudonymiseRows`) before anything is computed, and the copies of the extracts that
+ * hold users are recomputed from those rows (`rewriteExtract`); the files under `data`
+ * keep the real names.
  */
 import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -15,7 +20,7 @@ import { sha256File } from "../lib/hash.ts";
 import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
 import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
 import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
-import type { SiteDownloads, SiteIssues, SiteReconciliation, SiteSummary } from "../schemas/site-data.schema.ts";
+import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
 import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../stages/write/dataset.ts";
 import { computeExtract, extractHeader, extractToColumns, MEASURES } from "../stages/write/extracts.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
@@ -23,7 +28,11 @@ import { writeParquet } from "../stages/write/to-parquet.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
 import { dedupeSlugs } from "./dedupe-slugs.ts";
+import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
+import { pseudonymiseRows } from "./pseudonymise-rows.ts";
+import { reconciliation } from "./reconciliation.ts";
+import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
 export interface SiteDataOptions {
   data: string;
@@ -32,6 +41,8 @@ export interface SiteDataOptions {
   out: string;
   publicDir: string;
   cwd: string;
+  /** Replace user names by pseudonyms keyed by this salt (at least MIN_SALT_LENGTH characters, checked by the command). */
+  pseudonymise?: { salt: string };
 }
 
 export const CUBE_DIMENSIONS = ["date", "team", "model", "provider_account", "region", "user", "virtual_account", "price_source", "policy_status"];
@@ -41,6 +52,8 @@ export interface SiteDataResult {
   written: string[];
   /** Problems that did not stop the build (a metadata key left without a page). */
   warnings: string[];
+  /** With `pseudonymise`: how many user names were replaced. */
+  pseudonymisedUsers?: number;
 }
 
 /** At most this many metadata keys get a page when policies do not list them (`site.metadata_keys`). */
@@ -61,7 +74,24 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     throw new PipelineError({ file: path.join(data, "manifest.json"), message: "no pipeline output here", hint: "run `costs run` first (npm start does), or pass --data" });
   }
   const days = await listPartitions(data);
-  const dataset = await readPartitions(data, days);
+  let dataset = await readPartitions(data, days);
+  let extra = await readPartitionColumns(data, days, [
+    "request_id",
+    "timestamp",
+    "model",
+    "user",
+    "pat_name",
+    "team",
+    "price_source",
+    "unpriced_reason",
+    "policy_status",
+    "policy_violations",
+    "reported_cost_usd",
+    "cost_usd",
+    "date",
+  ]);
+  let pseudonymisedUsers: number | undefined;
+  if (options.pseudonymise) ({ dataset, extra, users: pseudonymisedUsers } = pseudonymiseRows(dataset, extra, options.pseudonymise.salt));
   const written: string[] = [];
   await mkdir(out, { recursive: true });
   await rm(publicData, { recursive: true, force: true });
@@ -75,24 +105,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const total = sum(dataset.cost_usd);
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
-  await json("summary.json", summary(manifest, dataset, days, metadataKeys, total));
+  await json("summary.json", { ...summary(manifest, dataset, days, metadataKeys, total), ...(options.pseudonymise ? { users_pseudonymised: true } : {}) });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
     await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
   }
-  const extra = await readPartitionColumns(data, days, [
-    "request_id",
-    "timestamp",
-    "model",
-    "user",
-    "team",
-    "price_source",
-    "unpriced_reason",
-    "policy_status",
-    "policy_violations",
-    "reported_cost_usd",
-    "cost_usd",
-    "date",
-  ]);
   await json("issues.json", issues(manifest, extra));
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
   await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
@@ -107,9 +123,11 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   for (const extract of manifest.outputs.extracts) {
     const spec = policies.extracts.find((e) => e.name === extract.name);
     const files = [];
+    // Pseudonymised: an extract by user or metadata is recomputed from the pseudonymised rows, not copied.
+    const rows = options.pseudonymise && holdsUserValues(extract.group_by) ? await rewriteExtract(dataset, extract, (p) => inside(publicData, p, "download"), manifest.pricing_version) : null;
     for (const f of extract.files) {
-      await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
-      files.push(await file(f.path, f.format, f.rows));
+      if (rows === null) await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
+      files.push(await file(f.path, f.format, rows ?? f.rows));
     }
     const header = extractHeader({ groupBy: extract.group_by, rows: [], totalCostNano: 0n });
     extracts.push({
@@ -137,7 +155,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     focus,
     cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURES.map(([m]) => m) },
   } satisfies SiteDownloads);
-  return { written, warnings: pages.warnings };
+  return { written, warnings: pages.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }
 
 /** `dir/relative`, refused unless it is a file inside `dir` (a name from a manifest or a log must not climb out). */
@@ -217,101 +235,6 @@ function periodOverPeriod(days: string[], daily: SiteSummary["daily"]): SiteSumm
     current: { from: c.from, to: c.to, cost_usd: formatNano(c.cost), requests: c.requests },
     previous: { from: p.from, to: p.to, cost_usd: formatNano(p.cost), requests: p.requests },
     cost_change: ratio(c.cost - p.cost, p.cost),
-  };
-}
-
-function issues(manifest: Manifest, rows: Record<string, unknown[]>): SiteIssues {
-  const n = rows.request_id!.length;
-  const unpriced = new Map<string, { requests: number; models: Set<string> }>();
-  const violations = new Map<string, { requests: number; cost: bigint }>();
-  const examples: SiteIssues["examples"] = [];
-  for (let i = n - 1; i >= 0; i--) {
-    const source = rows.price_source![i] as string;
-    const list = JSON.parse(rows.policy_violations![i] as string) as string[];
-    const cost = (rows.cost_usd![i] as bigint | null) ?? 0n;
-    if (source === "unpriced") {
-      const reason = rows.unpriced_reason![i] as string;
-      const entry = unpriced.get(reason) ?? { requests: 0, models: new Set() };
-      entry.requests++;
-      entry.models.add(rows.model![i] as string);
-      unpriced.set(reason, entry);
-    }
-    for (const v of list) {
-      const entry = violations.get(v) ?? { requests: 0, cost: 0n };
-      entry.requests++;
-      entry.cost += cost;
-      violations.set(v, entry);
-    }
-    if ((source === "unpriced" || list.length > 0) && examples.length < 50) {
-      examples.push({
-        request_id: rows.request_id![i] as string,
-        timestamp: new Date(rows.timestamp![i] as number).toISOString(),
-        model: rows.model![i] as string,
-        user: rows.user![i] as string | null,
-        team: rows.team![i] as string,
-        price_source: source,
-        unpriced_reason: rows.unpriced_reason![i] as string | null,
-        policy_status: rows.policy_status![i] as string,
-        policy_violations: list,
-      });
-    }
-  }
-  const byStatus = manifest.run.by_policy_status as Record<string, { requests: number; cost_usd: string }>;
-  return {
-    unpriced: [...unpriced]
-      .map(([reason, e]) => ({ reason, requests: e.requests, models: [...e.models].sort() }))
-      .sort((a, b) => b.requests - a.requests || (a.reason < b.reason ? -1 : 1)),
-    policy_status: Object.entries(byStatus).map(([status, b]) => ({ status, requests: b.requests, cost_usd: b.cost_usd })),
-    violations: [...violations]
-      .map(([violation, e]) => ({ violation, requests: e.requests, cost_usd: formatNano(e.cost) }))
-      .sort((a, b) => b.requests - a.requests || (a.violation < b.violation ? -1 : 1)),
-    examples,
-  };
-}
-
-function reconciliation(rows: Record<string, unknown[]>): SiteReconciliation {
-  const groups = new Map<string, { date: string; model: string; requests: number; reported: bigint; computed: bigint }>();
-  const differences: { i: number; diff: bigint }[] = [];
-  let reported = 0;
-  for (let i = 0; i < rows.request_id!.length; i++) {
-    const r = rows.reported_cost_usd![i] as bigint | null;
-    if (r === null || r === undefined) continue;
-    reported++;
-    const c = rows.cost_usd![i] as bigint | null;
-    const key = `${rows.date![i]}\u0000${rows.model![i]}`;
-    const g = groups.get(key) ?? { date: rows.date![i] as string, model: rows.model![i] as string, requests: 0, reported: 0n, computed: 0n };
-    g.requests++;
-    g.reported += r;
-    g.computed += c ?? 0n;
-    groups.set(key, g);
-    differences.push({ i, diff: c === null ? r : c - r < 0n ? r - c : c - r });
-  }
-  differences.sort((a, b) => (a.diff === b.diff ? a.i - b.i : a.diff > b.diff ? -1 : 1));
-  return {
-    reported_requests: reported,
-    by_model_day: [...groups.values()]
-      .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.model < b.model ? -1 : 1))
-      .map((g) => ({
-        date: g.date,
-        model: g.model,
-        requests: g.requests,
-        reported_usd: formatNano(g.reported),
-        computed_usd: formatNano(g.computed),
-        variance_usd: formatNano(g.computed - g.reported),
-        variance_share: ratio(g.computed - g.reported, g.reported),
-      })),
-    top_differences: differences.slice(0, 50).map(({ i }) => {
-      const r = rows.reported_cost_usd![i] as bigint;
-      const c = rows.cost_usd![i] as bigint | null;
-      return {
-        request_id: rows.request_id![i] as string,
-        timestamp: new Date(rows.timestamp![i] as number).toISOString(),
-        model: rows.model![i] as string,
-        reported_usd: formatNano(r),
-        computed_usd: c === null ? null : formatNano(c),
-        variance_usd: c === null ? null : formatNano(c - r),
-      };
-    }),
   };
 }
 

@@ -33,9 +33,11 @@ export interface BuildSiteOptions {
   verbose?: boolean;
   /** `--policies-dir` of `costs run` and `costs site-data` (default: the repository's policies/). */
   policiesDir?: string;
+  /** Build with `costs site-data --pseudonymise-users`, this salt in SITE_USER_SALT (default: real names, whatever the environment says). */
+  userSalt?: string;
 }
 
-export async function buildSite({ logs, work, verbose = false, policiesDir }: BuildSiteOptions): Promise<BuiltSite> {
+export async function buildSite({ logs, work, verbose = false, policiesDir, userSalt }: BuildSiteOptions): Promise<BuiltSite> {
   const data = path.join(work, "data");
   const siteData = path.join(work, "site-data");
   const dist = path.join(work, "dist");
@@ -46,7 +48,11 @@ export async function buildSite({ logs, work, verbose = false, policiesDir }: Bu
   const policies = policiesDir ? ["--policies-dir", policiesDir] : [];
 
   timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
-  timings.siteData = await step(verbose, process.execPath, [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies]);
+  const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
+  timings.siteData = await step(verbose, process.execPath, [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise], {
+    SITE_PSEUDONYMISE_USERS: "",
+    SITE_USER_SALT: userSalt ?? "",
+  });
   timings.astro = await step(verbose, process.execPath, [path.join(ROOT, "node_modules/astro/astro.js"), "build", "--outDir", dist], {
     SITE_DATA_DIR: siteData,
     SITE_PUBLIC_DIR: publicDir,

@@ -3,12 +3,13 @@
  * climb out of folders, that slugged alike before (`..` and `k-2e2e`), that differ only
  * by case, that hold `:` or markup, 300 characters long. With `site.metadata_keys` unset
  * they are the most used keys, so each gets a page. One site build (buildSite, policies
- * without a `site:` block), served on 127.0.0.1 and driven with Debian's chromium.
+ * without a `site:` block), served on 127.0.0.1 and driven with Debian's chromium. Built
+ * as a public nightly may build it, with user names pseudonymised (issue 17).
  *
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { toSlug } from "../../src/lib/to-slug.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
+import { pseudonymOf } from "../../src/site-data/to-pseudonyms.ts";
 import { listPartitions, readPartitions, type Dataset } from "../../src/stages/write/dataset.ts";
 import { computeExtract } from "../../src/stages/write/extracts.ts";
 import { buildSite, type BuiltSite } from "./build-site.ts";
@@ -31,6 +33,8 @@ const LONG = "x".repeat(300);
 /** Every call carries all eight keys, so all eight are "the most used" and get a page. */
 const KEYS = ["..", "k-2e2e", "a:b", XSS, "Customer", "customer", "/../../../package", LONG];
 const AB_VALUES = ["alpha", "beta", "gamma", XSS];
+const USERS = ["user0@example.com", "user1@example.com", "user2@example.com"];
+const SALT = "hostile-keys-test-salt";
 
 /** 48 calls over 3 days on two models; each key has its own values. */
 function hostileLog(): string {
@@ -42,7 +46,7 @@ function hostileLog(): string {
         timestamp: `2026-07-0${1 + (i % 3)}T${String(10 + (i % 12)).padStart(2, "0")}:00:00Z`,
         model: i % 3 ? "openai-main/gpt-4.1" : "anthropic-main/claude-sonnet-4-5",
         subject_type: "user",
-        subject: `user${i % 3}@example.com`,
+        subject: USERS[i % 3],
         input_tokens: 1000 + 137 * i,
         output_tokens: 50 + i,
         metadata: {
@@ -99,7 +103,7 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
     const policies = path.join(work, "policies");
     await mkdir(policies);
     await writeFile(path.join(policies, "extracts.yaml"), "extracts:\n  - name: cost-by-team\n    group_by: [month, team]\n");
-    site = await buildSite({ logs: [path.join(work, "hostile.jsonl")], work, policiesDir: policies });
+    site = await buildSite({ logs: [path.join(work, "hostile.jsonl")], work, policiesDir: policies, userSalt: SALT });
     pages = await listPages(site.dist);
     order = SiteSummarySchema.parse(JSON.parse(await readFile(path.join(site.siteData, "summary.json"), "utf8"))).metadata_keys;
     dataset = await readPartitions(site.data, await listPartitions(site.data));
@@ -190,5 +194,36 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("shows pseudonyms instead of user names and says so; filtering by a pseudonym gives that user's figures; no file of the build holds an email", async () => {
+    const pseudonym = (user: string) => pseudonymOf(user, SALT);
+    const { page, errors } = await open("/users/");
+    const byUser = expected("user");
+    expect(Object.fromEntries(await readTable(page))).toEqual(Object.fromEntries(Object.entries(byUser.table).map(([user, cost]) => [pseudonym(user), cost])));
+    expect(Object.keys(byUser.table).sort()).toEqual(USERS);
+    const note = page.getByTestId("pseudonym-note");
+    expect(await note.isVisible()).toBe(true);
+    expect((await note.textContent())!.replace(/\s+/g, " ")).toContain("User names on this site are pseudonyms");
+    expect((await note.textContent())!.replace(/\s+/g, " ")).toContain("Finance finds the real names in the nightly extracts (the extracts-<date> artifact");
+
+    const options = await page.getByTestId("filter-user").locator("option").allTextContents();
+    expect(options.slice(1).sort()).toEqual(USERS.map(pseudonym).sort());
+    await page.getByTestId("filter-user").selectOption(pseudonym(USERS[1]!));
+    await expect.poll(() => page.getByTestId("filters").getAttribute("data-active"), { timeout: 30_000 }).toBe("true");
+    const one = expected("user", ["user", USERS[1]!]);
+    expect(Object.fromEntries(await readTable(page))).toEqual({ [pseudonym(USERS[1]!)]: one.table[USERS[1]!] });
+    expect(await page.getByTestId("total-cost").getAttribute("data-value")).toBe(one.cost);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const methodology = await open("/methodology/");
+    expect(await methodology.page.getByTestId("pseudonym-note").isVisible()).toBe(true);
+    expect(await methodology.page.getByTestId("real-names").count()).toBe(0);
+    await methodology.page.close();
+
+    const files = (await readdir(site.dist, { recursive: true })).filter((f) => /\.(html|js|css|json|csv|parquet|txt|xml)$/.test(f));
+    expect(files).toEqual(expect.arrayContaining(["users/index.html", "data/cube.parquet"]));
+    for (const file of files) expect((await readFile(path.join(site.dist, file))).includes("@example.com"), file).toBe(false);
   });
 });

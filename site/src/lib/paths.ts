@@ -33,6 +33,7 @@ export const METHOD = {
   listCost: "list-cost",
   shares: "breakdowns-and-shares",
   attribution: "attribution-users-teams-and-metadata",
+  pseudonyms: "pseudonymised-user-names",
   policy: "metadata-policies",
   prices: "effective-prices",
   pricingMode: "tiers-cumulative-and-marginal",

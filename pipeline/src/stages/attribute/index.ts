@@ -18,6 +18,11 @@ export interface Attribution {
 
 export const UNASSIGNED = "unassigned";
 
+/** The policy violation of a call made with personal access token `pat`, which has no team while teams.yaml requires one. */
+export function patTeamViolation(pat: string): string {
+  return `require_pat_team:${pat}:no_team`;
+}
+
 /**
  * Attributes a call (SPEC 5.3): injects virtual-account tags and the tags of a PAT's team
  * into its metadata (injected values win, so admins' tags cannot be spoofed) and picks
@@ -38,7 +43,7 @@ export function attribute(row: LogRow, policies: PolicyBook): Attribution {
   if (va) metadata = inject(row.metadata, metadata, va.tags, overrides);
 
   const team = pat?.team ?? va?.team ?? (row.teams.length === 1 ? row.teams[0]! : UNASSIGNED);
-  const patViolation = policies.requirePatTeam && row.pat_name !== null && pat?.team === undefined ? `require_pat_team:${row.pat_name}:no_team` : null;
+  const patViolation = policies.requirePatTeam && row.pat_name !== null && pat?.team === undefined ? patTeamViolation(row.pat_name) : null;
   return { user, virtual_account: virtualAccount, team, metadata, overrides, patViolation };
 }
 
