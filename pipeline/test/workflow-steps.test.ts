@@ -258,6 +258,11 @@ describe("a rehearsal of the nightly", () => {
     expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window).toBe(c.rows_read);
     expect(c.rows_read).toBeGreaterThan(4000);
     expect((await stat(path.join(repo, "dist/site/index.html"))).isFile()).toBe(true);
+    // SITE_PSEUDONYMISE_USERS reached the site build: its Users page names no user, the extracts under data/ do.
+    const users = await readFile(path.join(repo, "dist/site/users/index.html"), "utf8");
+    expect(users).toMatch(/user-[0-9a-f]{12}/);
+    expect(users).not.toMatch(/[\w.]+@example\.com/);
+    expect(await readFile(path.join(repo, "data/extracts/cost-by-user.csv"), "utf8")).toMatch(/[\w.]+@example\.com/);
 
     // The deploy job runs with SITE_PUBLISH=public, skips its private-site check, and is skipped without the variable.
     const deploy = nightly.jobs.deploy!;
