@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ParquetFileWriter, type ColumnData } from "../src/stages/write/parquet-file-writer.ts";
-import { PRICED_COLUMNS } from "../src/stages/write/priced-schema.ts";
-import { writeParquet, type Column } from "../src/stages/write/to-parquet.ts";
+import { ParquetFileWriter, type ColumnData } from "../src/parquet/file-writer.ts";
+import { PRICED_COLUMNS } from "../src/dataset/priced-columns.ts";
+import { writeParquet, type Column } from "../src/parquet/write-parquet.ts";
 
 const { values: args } = parseArgs({
   options: {

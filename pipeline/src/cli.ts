@@ -70,6 +70,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"))
     .option("--columns <file>", "YAML column mapping for other exports (see docs/pipeline.md)")
     .option("--threads <n>", "worker threads for JSON Lines (0: none; default: one per CPU, at most 8, for inputs over 32 MB)")
+    .addOption(
+      new Option("--parquet-compression <codec>", "page codec of the priced Parquet files: none (fastest to write) or snappy (about half the size)")
+        .choices(["none", "snappy"])
+        .default("none"),
+    )
     .option("--timings <file>", "write where the time went (per stage), peak memory and rows/s as JSON to this file")
     .option("--no-progress", "do not print progress to stderr")
     .action(async (opts) => {

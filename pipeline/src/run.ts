@@ -16,7 +16,7 @@
  *            of an earlier run is completed first), each segment becomes a row group of its
  *            day's Parquet file in the staging folder as it arrives; rejects, extracts, FOCUS
  *            and the manifest come from the rollup; then everything is committed into `out`
- *            with a manifest-last journal (stages/write, stages/write/commit, SPEC 6).
+ *            with a manifest-last journal (stages/write, outputs/, SPEC 6).
  *
  * Memory holds the chunks in flight, the rollup and the request-id hashes, not the input.
  * Every input row ends in exactly one bucket:
@@ -36,15 +36,15 @@ import { readInputs } from "./engine/read-inputs.ts";
 import { ThreadPool } from "./engine/thread-pool.ts";
 import { displayPath, PipelineError } from "./lib/errors.ts";
 import type { PolicyBook } from "./policies/load-policies.ts";
-import { exists } from "./pricing/load-accounts.ts";
+import { exists } from "./lib/exists.ts";
 import { detectFormat } from "./stages/ingest/detect-format.ts";
 import { expandInputs } from "./stages/ingest/expand-inputs.ts";
 import { loadColumnMapping } from "./stages/ingest/presets.ts";
 import type { PolicyStatus } from "./stages/validate/index.ts";
 import { RunStats } from "./stages/write/run-stats.ts";
-import { lockOutputs } from "./stages/write/commit/output-lock.ts";
-import { describeRepair } from "./stages/write/commit/repair-outputs.ts";
-import { Staging, type OnCommitStep } from "./stages/write/commit/staging.ts";
+import { lockOutputs } from "./outputs/output-lock.ts";
+import { describeRepair } from "./outputs/repair-outputs.ts";
+import { Staging, type OnCommitStep } from "./outputs/staging.ts";
 import type { RunOutputs } from "./stages/write/index.ts";
 
 export interface RunOptions {
@@ -61,6 +61,8 @@ export interface RunOptions {
   threads?: number;
   /** Bytes per JSON Lines chunk (default 8 MiB); smaller in tests, to cut the sample into many chunks. */
   chunkBytes?: number;
+  /** Page codec of the priced Parquet files: none (default: fastest) or snappy (about half the size, slower to write). */
+  parquetCompression?: "none" | "snappy";
   cwd: string;
   /** The clock, injected: only the manifest's `generated_at` and `duration_ms` read it. */
   now: () => Date;
@@ -68,7 +70,7 @@ export interface RunOptions {
   onProgress?: (rowsRead: number) => void;
   /** Things the person running should know that do not stop the run (a stale lock taken over, an interrupted commit completed). */
   onWarning?: (message: string) => void;
-  /** Test hook: called after each step of the commit into `out` (stages/write/commit/staging.ts). */
+  /** Test hook: called after each step of the commit into `out` (outputs/staging.ts). */
   onCommitStep?: OnCommitStep;
 }
 
@@ -127,7 +129,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     throw error;
   });
   const staging = new Staging(out, createHash("sha256").update(`${process.pid}:${started.getTime()}`).digest("hex").slice(0, 12), options.onCommitStep);
-  const dayFiles = new DayFiles((relative) => staging.path(relative), { pricing_version: pricingVersion });
+  const dayFiles = new DayFiles((relative) => staging.path(relative), { pricing_version: pricingVersion }, options.parquetCompression);
   try {
     const repaired = describeRepair(await staging.open(), displayPath(out, options.cwd) || ".");
     if (repaired) options.onWarning?.(repaired);
@@ -190,6 +192,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
         preset: options.preset ?? "auto",
         columns: options.columns ?? null,
         policies_present: await exists(policiesDir),
+        ...(options.parquetCompression === "snappy" ? { parquet_compression: "snappy" } : {}),
       },
       started,
       now: options.now,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { expect } from "vitest";
 import { parseNano } from "../src/pricing/money.ts";
-import { readParquet } from "../src/stages/write/read-parquet.ts";
+import { readParquet } from "../src/parquet/read-parquet.ts";
 
 /**
  * The invariants every run must keep, checked on its outputs as a reader would see them:

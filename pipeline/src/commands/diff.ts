@@ -3,7 +3,7 @@ import { PipelineError } from "../lib/errors.ts";
 import { lockContext, type Io } from "../lib/io.ts";
 import { pricingDiff } from "../gitops/pricing-diff.ts";
 import { renderDiffMarkdown } from "../gitops/render-diff.ts";
-import { readOutputs } from "../stages/write/commit/read-outputs.ts";
+import { readOutputs } from "../outputs/read-outputs.ts";
 
 export interface DiffOptions {
   base: string;

@@ -4,10 +4,10 @@ import { PipelineError } from "../lib/errors.ts";
 import { lockContext, type Io } from "../lib/io.ts";
 import { formatNano } from "../pricing/money.ts";
 import { GROUP_FIELDS, GroupFieldSchema } from "../schemas/extracts.schema.ts";
-import { readOutputs } from "../stages/write/commit/read-outputs.ts";
-import { listPartitions, readPartitions } from "../stages/write/dataset.ts";
+import { readOutputs } from "../outputs/read-outputs.ts";
+import { listPartitions, readPartitions } from "../dataset/read-partitions.ts";
 import { computeExtract, extractToColumns, extractToCsv } from "../stages/write/extracts.ts";
-import { toParquetBuffer } from "../stages/write/to-parquet.ts";
+import { toParquetBuffer } from "../parquet/write-parquet.ts";
 
 export interface ExtractOptions {
   groupBy: string;

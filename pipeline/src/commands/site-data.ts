@@ -1,7 +1,7 @@
 import path from "node:path";
 import { lockContext, type Io } from "../lib/io.ts";
 import { displayPath, PipelineError } from "../lib/errors.ts";
-import { readOutputs } from "../stages/write/commit/read-outputs.ts";
+import { readOutputs } from "../outputs/read-outputs.ts";
 import { buildSiteData, type SiteDataOptions } from "../site-data/index.ts";
 import { MIN_SALT_LENGTH } from "../site-data/to-pseudonyms.ts";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { displayPath, formatProblem, sortProblems, type Problem } from "../lib/errors.ts";
 import type { Io } from "../lib/io.ts";
-import { exists } from "../pricing/load-accounts.ts";
+import { exists } from "../lib/exists.ts";
 import { loadPricing } from "../pricing/load-pricing.ts";
 import { loadPolicies } from "../policies/load-policies.ts";
 

@@ -1,11 +1,21 @@
 import type { Reject } from "../schemas/log-row.ts";
-import type { Counts } from "../stages/write/run-stats.ts";
-import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
+import type { ColumnData } from "../parquet/file-writer.ts";
 import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from "./chunk-processor.ts";
 import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
 import type { RejectsFile } from "./rejects-file.ts";
 import { subtractRow, type Rollups } from "./rollup.ts";
+
+/** Where every row read ends: rows_read = priced + unpriced + rejected + duplicates + virtual_parents + out_of_window. */
+export interface Counts {
+  rows_read: number;
+  priced: number;
+  unpriced: number;
+  rejected: number;
+  duplicates: number;
+  virtual_parents: number;
+  out_of_window: number;
+}
 
 /** Row outcomes counted while merging; priced and unpriced rows are counted from the rollup. */
 export type MergeCounts = Omit<Counts, "priced" | "unpriced">;

@@ -6,7 +6,7 @@ import type { IngestItem, LogRow, Reject } from "../schemas/log-row.ts";
 import { attribute } from "../stages/attribute/index.ts";
 import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/index.ts";
 import { validateMetadata } from "../stages/validate/index.ts";
-import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
+import type { ColumnData } from "../parquet/file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
 import { PartialRollupBuilder, ROLLUP_COLUMNS, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";

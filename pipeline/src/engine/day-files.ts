@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ParquetFileWriter, type ColumnData } from "../stages/write/parquet-file-writer.ts";
-import { PRICED_COLUMNS } from "../stages/write/priced-schema.ts";
+import { ParquetFileWriter, type ColumnData } from "../parquet/file-writer.ts";
+import { PRICED_COLUMNS } from "../dataset/priced-columns.ts";
 
 /**
  * The run's priced Parquet files, one per UTC day (`priced/date=YYYY-MM-DD/part-00000.parquet`,
@@ -14,6 +14,8 @@ export class DayFiles {
   constructor(
     private readonly stagingPath: (relative: string) => string,
     private readonly metadata: Record<string, string>,
+    /** Page codec of the files (`costs run --parquet-compression`). */
+    private readonly compression: "none" | "snappy" = "none",
   ) {}
 
   write(day: string, rows: number, columns: ColumnData[]): void {
@@ -22,7 +24,7 @@ export class DayFiles {
       const relative = `priced/date=${day}/part-00000.parquet`;
       const file = this.stagingPath(relative);
       mkdirSync(path.dirname(file), { recursive: true });
-      entry = { writer: new ParquetFileWriter(file, PRICED_COLUMNS, { metadata: this.metadata, createdBy: "gateway-costs" }), relative, rows: 0 };
+      entry = { writer: new ParquetFileWriter(file, PRICED_COLUMNS, { metadata: this.metadata, createdBy: "gateway-costs", compression: this.compression }), relative, rows: 0 };
       this.writers.set(day, entry);
     }
     entry.writer.writeRowGroup(rows, columns);

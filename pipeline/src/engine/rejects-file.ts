@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Reject } from "../schemas/log-row.ts";
-import { toCsvLines, type CsvKind } from "../stages/write/to-csv.ts";
+import { toCsvLines, type CsvKind } from "../lib/to-csv.ts";
 
 export const REJECT_COLUMNS = ["file", "line", "reason", "raw"];
 const KINDS: CsvKind[] = ["text", "number", "text", "text"];

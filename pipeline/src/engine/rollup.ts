@@ -10,7 +10,7 @@
  * grows with the distinct groups of each output, not with rows, and every output sums
  * the same rows, so they add up to each other by construction.
  */
-import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
+import type { ColumnData } from "../parquet/file-writer.ts";
 import { codeOf, COLUMN } from "./segment-builder.ts";
 
 /** Group dimensions read from priced columns, in key order (the date and metadata keys follow). */

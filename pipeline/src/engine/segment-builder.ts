@@ -1,5 +1,5 @@
-import type { ColumnData } from "../stages/write/parquet-file-writer.ts";
-import { PRICED_COLUMNS } from "../stages/write/priced-schema.ts";
+import type { ColumnData } from "../parquet/file-writer.ts";
+import { PRICED_COLUMNS } from "../dataset/priced-columns.ts";
 
 /** How each priced column is held in memory: dictionary codes, text, numbers, nano-USD bigints or booleans. */
 export type Storage = "dict" | "text" | "number" | "bigint" | "bool";

@@ -4,7 +4,7 @@ import { writeTempTree } from "../../test/temp-dir.ts";
 import { PipelineError } from "../lib/errors.ts";
 import { loadPricingOrThrow, type PricingBook } from "../pricing/load-pricing.ts";
 import { formatDecimal, parseDecimal } from "../pricing/money.ts";
-import { readParquet } from "../stages/write/read-parquet.ts";
+import { readParquet } from "../parquet/read-parquet.ts";
 import { EXPORT_PRICING } from "./__fixtures__/export-pricing.ts";
 import { buildRateTable, type RateRow } from "./build-rate-table.ts";
 import { toRateColumns } from "./to-rate-columns.ts";

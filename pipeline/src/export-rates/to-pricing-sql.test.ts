@@ -8,7 +8,7 @@ import { loadPricingOrThrow, type PricingBook } from "../pricing/load-pricing.ts
 import { formatNano } from "../pricing/money.ts";
 import { COMPONENTS, priceRow, type PriceColumns } from "../stages/price/index.ts";
 import type { LogRow } from "../schemas/log-row.ts";
-import { writeParquet, type Column } from "../stages/write/to-parquet.ts";
+import { writeParquet, type Column } from "../parquet/write-parquet.ts";
 import { EXPORT_PRICING } from "./__fixtures__/export-pricing.ts";
 import { toPricingSql } from "./to-pricing-sql.ts";
 import { writeRates } from "./write-rates.ts";

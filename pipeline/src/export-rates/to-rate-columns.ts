@@ -1,6 +1,6 @@
 import { PipelineError, type Problem } from "../lib/errors.ts";
 import { formatDecimal, pow10, type Decimal } from "../pricing/money.ts";
-import { RATE_SCALE, type Column, type ColumnKind } from "../stages/write/to-parquet.ts";
+import { RATE_SCALE, type Column, type ColumnKind } from "../parquet/write-parquet.ts";
 import type { RateRow } from "./build-rate-table.ts";
 
 /** The columns of rates.parquet, in file order (docs/export-rates.md explains each). */

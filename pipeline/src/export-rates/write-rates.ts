@@ -3,9 +3,9 @@ import path from "node:path";
 import { hashFiles } from "../lib/hash.ts";
 import { listYamlFiles } from "../pricing/load-catalog.ts";
 import type { PricingBook } from "../pricing/load-pricing.ts";
-import { lockOutputs, type LockOptions } from "../stages/write/commit/output-lock.ts";
-import { Staging } from "../stages/write/commit/staging.ts";
-import { writeParquet } from "../stages/write/to-parquet.ts";
+import { lockOutputs, type LockOptions } from "../outputs/output-lock.ts";
+import { Staging } from "../outputs/staging.ts";
+import { writeParquet } from "../parquet/write-parquet.ts";
 import { buildRateTable } from "./build-rate-table.ts";
 import { toExportReadme, type RateTableCounts } from "./to-export-readme.ts";
 import { toPricingSql } from "./to-pricing-sql.ts";
@@ -26,7 +26,7 @@ export interface WrittenRates {
  * Writes rates.parquet, price_logs.sql and README.md into `out`. They are staged and
  * moved into place together, so a failed export leaves the previous one as it was.
  * `stagingId` names the staging folder (the caller's process id, say). Like `costs run`,
- * it holds the folder's lock while writing (stages/write/commit).
+ * it holds the folder's lock while writing (outputs/).
  */
 export async function writeRates(
   book: PricingBook,

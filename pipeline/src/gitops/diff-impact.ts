@@ -3,7 +3,7 @@ import type { PricingBook } from "../pricing/load-pricing.ts";
 import { formatNano, parseDecimal, ratio } from "../pricing/money.ts";
 import { priceCall } from "../pricing/price-call.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
-import { listPartitions, readPartitionColumns } from "../stages/write/dataset.ts";
+import { listPartitions, readPartitionColumns } from "../dataset/read-partitions.ts";
 
 const COLUMNS = [
   "model",

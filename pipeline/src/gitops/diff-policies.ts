@@ -1,6 +1,6 @@
 import path from "node:path";
 import { readYaml } from "../lib/read-yaml.ts";
-import { exists } from "../pricing/load-accounts.ts";
+import { exists } from "../lib/exists.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 
 /** The named lists of each policy file, compared entry by entry. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { stringify } from "yaml";
 import { PipelineError, type Problem } from "../lib/errors.ts";
-import { exists } from "../pricing/load-accounts.ts";
+import { exists } from "../lib/exists.ts";
 import { loadCatalog, type Catalog } from "../pricing/load-catalog.ts";
 import { formatDecimal } from "../pricing/money.ts";
 

@@ -17,7 +17,7 @@ export const processIo: Io = {
 };
 
 /**
- * How a command takes part in an output folder's lock (stages/write/commit/output-lock.ts):
+ * How a command takes part in an output folder's lock (outputs/output-lock.ts):
  * its name, the clock, paths shown relative to `cwd`, warnings on stderr.
  */
 export function lockContext(io: Io, command: string): { cwd: string; now: () => Date; command: string; onWarning: (message: string) => void } {

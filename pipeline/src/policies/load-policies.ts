@@ -3,12 +3,12 @@ import type { z } from "zod";
 import { checkSchema } from "../lib/check-schema.ts";
 import { formatField, PipelineError, throwOnErrors, type Problem } from "../lib/errors.ts";
 import { readYaml, type YamlFile } from "../lib/read-yaml.ts";
-import { exists } from "../pricing/load-accounts.ts";
+import { exists } from "../lib/exists.ts";
 import { ExtractsSchema, type ExtractSpec } from "../schemas/extracts.schema.ts";
 import { MetadataValidationSchema } from "../schemas/metadata-validation.schema.ts";
 import { TeamsSchema } from "../schemas/teams.schema.ts";
 import { VirtualAccountsSchema } from "../schemas/virtual-accounts.schema.ts";
-import { compilePattern, type Pattern } from "./compile-pattern.ts";
+import { compilePattern, type Pattern } from "../lib/compile-pattern.ts";
 
 export interface KeyRule {
   required: boolean;

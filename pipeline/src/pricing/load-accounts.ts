@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { exists } from "../lib/exists.ts";
 import { checkSchema } from "../lib/check-schema.ts";
 import type { Problem } from "../lib/errors.ts";
 import { AccountSchema } from "../schemas/account.schema.ts";
@@ -70,11 +70,3 @@ export async function loadAccounts(dir: string): Promise<{ accounts: Map<string,
   return { accounts, problems };
 }
 
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

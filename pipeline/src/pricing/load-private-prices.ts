@@ -3,7 +3,7 @@ import type { Problem } from "../lib/errors.ts";
 import { parseTimestamp } from "../lib/parse-timestamp.ts";
 import { PrivatePriceSheetSchema } from "../schemas/private-prices.schema.ts";
 import type { CostFields } from "../schemas/cost-fields.schema.ts";
-import { exists } from "./load-accounts.ts";
+import { exists } from "../lib/exists.ts";
 import { listYamlFiles, readYamlProblems } from "./load-catalog.ts";
 import { toRates, type RateCard } from "./rate-card.ts";
 

@@ -4,15 +4,18 @@
  * or a flag, never from a binary float, so `6.e-8` is exactly six hundred-millionths.
  * Costs are rounded once per component, half to even, to whole nano-USD (bigint).
  */
+import { decimalShape, isDecimalText, MAX_DECIMAL_DIGITS, significantDigits, type DecimalShape } from "../lib/decimal-text.ts";
+
 export interface Decimal {
   readonly coef: bigint;
   readonly scale: number;
 }
 
+export { decimalShape, isDecimalText, MAX_DECIMAL_DIGITS, type DecimalShape };
+
 /** Digits of a nano-USD amount: 1 USD = 10^9 nano-USD. */
 export const NANO_SCALE = 9;
 
-const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const POW10: bigint[] = [];
 for (let i = 0, p = 1n; i <= 64; i++, p *= 10n) POW10.push(p);
 
@@ -20,60 +23,9 @@ export function pow10(n: number): bigint {
   return POW10[n] ?? 10n ** BigInt(n);
 }
 
-/**
- * Decimal text whose value would need more digits than this is refused before any bigint is
- * built (`1e100000000` would otherwise take minutes and gigabytes to parse).
- */
-export const MAX_DECIMAL_DIGITS = 1000;
-
-/**
- * True when `text` spells a decimal number (`6e-8`, `6.e-8`, `0.0000025`, `12`, `.5`) whose
- * exact value has at most MAX_DECIMAL_DIGITS digits before and after the point.
- */
-export function isDecimalText(text: string): boolean {
-  const shape = decimalShape(text);
-  return shape !== undefined && shape.integerDigits <= MAX_DECIMAL_DIGITS && shape.scale <= MAX_DECIMAL_DIGITS;
-}
-
-/** The size of a decimal number, read from its text without building its value. */
-export interface DecimalShape {
-  negative: boolean;
-  /** Digits before the decimal point, leading zeros dropped: the value is below 10^integerDigits (0 for a value below 1). */
-  integerDigits: number;
-  /** Decimal places, trailing zeros dropped (0 for a whole number). */
-  scale: number;
-}
-
-/**
- * How big `text` is as a decimal number (undefined when it is not decimal text): cheap for
- * any text, so limits can be checked before `parseDecimal` builds the value.
- * `1e400` → 401 integer digits; `0.000150` → scale 5; `-0.0` → zero (0, 0).
- */
-export function decimalShape(text: string): DecimalShape | undefined {
-  return significantOf(DECIMAL_TEXT.exec(text.trim()))?.shape;
-}
-
-/** The significant digits of a DECIMAL_TEXT match and the power of ten they are scaled by. */
-function significantOf(m: RegExpExecArray | null): { shape: DecimalShape; digits: string; shift: number } | undefined {
-  if (m === null) return undefined;
-  const whole = m[2] ?? "";
-  const frac = m[3] ?? "";
-  if (whole === "" && frac === "") return undefined;
-  const all = whole + frac;
-  let first = 0;
-  while (first < all.length && all.charCodeAt(first) === 48) first++;
-  if (first === all.length) return { shape: { negative: false, integerDigits: 0, scale: 0 }, digits: "0", shift: 0 };
-  let last = all.length;
-  while (all.charCodeAt(last - 1) === 48) last--;
-  // value = digits × 10^shift
-  const shift = Number(m[4] ?? 0) - frac.length + (all.length - last);
-  const integerDigits = Math.max(0, last - first + shift);
-  return { shape: { negative: m[1] === "-", integerDigits, scale: Math.max(0, -shift) }, digits: all.slice(first, last), shift };
-}
-
 /** Parses decimal text exactly; throws on anything else (and on a value isDecimalText refuses as too large). */
 export function parseDecimal(text: string): Decimal {
-  const found = significantOf(DECIMAL_TEXT.exec(text.trim()));
+  const found = significantDigits(text);
   if (found === undefined) throw new Error(`not a decimal number: ${JSON.stringify(text.slice(0, 80))}`);
   const { shape, digits, shift } = found;
   if (shape.integerDigits > MAX_DECIMAL_DIGITS || shape.scale > MAX_DECIMAL_DIGITS) {

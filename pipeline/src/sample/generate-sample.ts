@@ -7,7 +7,7 @@ import { gatewayCost } from "./gateway-cost.ts";
 import { loadTraceSource, resolveTraceSource, type TraceMode, type TraceSource, type TraceSourceInfo } from "./load-trace-source.ts";
 import { USERS, VIRTUAL_ACCOUNTS, type SampleUser } from "./population.ts";
 import { createRng, type Rng } from "./prng.ts";
-import { failedUsage, toLogRow, type CallParts } from "./to-log-row.ts";
+import { failedUsage, toSampleRow, type CallParts } from "./to-sample-row.ts";
 import { WORKLOAD_BY_ID, WORKLOADS, type Stream, type Usage, type Workload } from "./workloads.ts";
 
 export interface SampleOptions {
@@ -73,7 +73,7 @@ function* emitRows(opts: { rows: number; startMs: number; days: number; seed: nu
     if (nextScenario < scenarios.length && scenarios[nextScenario]!.index <= i) scenario = scenarios[nextScenario++]!.scenario;
     const workload = scenario ? WORKLOAD_BY_ID.get(scenario.workload)! : pickWorkload(rng, arrival.stream);
     const calls = drawCalls(rng, traces, arrival.at, workload, scenario, rows - allocated);
-    for (const { call, emitAt } of calls) pending.push(emitAt, toLogRow(call));
+    for (const { call, emitAt } of calls) pending.push(emitAt, toSampleRow(call));
     allocated += calls.length;
   }
   yield* pending.drainUntil(Number.POSITIVE_INFINITY);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RelativePathSchema } from "./relative-path.schema.ts";
 
 /**
- * `<out>/.commit.json`: the commit point of a run (stages/write/commit/staging.ts). Written
+ * `<out>/.commit.json`: the commit point of a run (outputs/staging.ts). Written
  * once everything is staged; while it exists, `paths` are being moved from `staging` into
  * the output folder (each replaced path into `trash` first), in order, `manifest.json` last.
  * Whoever finds it with no live writer completes those moves (roll-forward).

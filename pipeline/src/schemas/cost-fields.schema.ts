@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_RATE_DIGITS, MAX_RATE_SCALE } from "../lib/limits.ts";
-import { decimalShape } from "../pricing/money.ts";
+import { decimalShape } from "../lib/decimal-text.ts";
 
 /**
  * The cost fields shared by the public catalog (SPEC 4.1) and private price sheets

@@ -10,7 +10,7 @@ const ListedFileSchema = z.object({
 
 /**
  * The part of `manifest.json` a reader checks against the files present
- * (stages/write/commit/check-manifest.ts): every output file it lists, and the days of
+ * (outputs/check-manifest.ts): every output file it lists, and the days of
  * the dataset, which are exactly the `priced/date=…` partitions. Other fields pass through.
  */
 export const ManifestListingSchema = z.object({

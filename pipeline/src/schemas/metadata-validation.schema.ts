@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compilePattern, RE2_SYNTAX_HINT } from "../policies/compile-pattern.ts";
+import { compilePattern, RE2_SYNTAX_HINT } from "../lib/compile-pattern.ts";
 
 const KeyRuleSchema = z.strictObject({
   required: z.boolean().default(false),

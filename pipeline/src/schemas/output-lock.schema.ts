@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * `<out>/.lock`: who is writing to an output folder. Created whole (a temporary file linked
  * to this name, which fails when it exists), removed by its holder when done
- * (stages/write/commit/output-lock.ts).
+ * (outputs/output-lock.ts).
  */
 export const OutputLockSchema = z.object({
   pid: z.number().int().positive(),

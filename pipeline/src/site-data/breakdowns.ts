@@ -1,6 +1,6 @@
 import { formatNano, ratio } from "../pricing/money.ts";
 import type { Breakdown } from "../schemas/site-data.schema.ts";
-import type { Dataset } from "../stages/write/dataset.ts";
+import type { Dataset } from "../dataset/read-partitions.ts";
 import { computeExtract } from "../stages/write/extracts.ts";
 
 // Positions of the measures after the group values in an extract row (see MEASURES).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendColumns, emptyDataset, DATASET_COLUMNS } from "../stages/write/dataset.ts";
+import { appendColumns, emptyDataset, DATASET_COLUMNS } from "../dataset/read-partitions.ts";
 import { pseudonymiseRows } from "./pseudonymise-rows.ts";
 import { pseudonymOf } from "./to-pseudonyms.ts";
 

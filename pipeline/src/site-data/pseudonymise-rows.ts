@@ -13,7 +13,7 @@
  * Returns new columns; the rows read are not changed.
  */
 import { patTeamViolation } from "../stages/attribute/index.ts";
-import type { Dataset } from "../stages/write/dataset.ts";
+import type { Dataset } from "../dataset/read-partitions.ts";
 import { toPseudonyms } from "./to-pseudonyms.ts";
 
 export interface PseudonymisedRows {

@@ -6,10 +6,10 @@
  * rows sorted by the pseudonyms. The original under the pipeline's output stays as it is.
  */
 import { writeFile } from "node:fs/promises";
-import type { Dataset } from "../stages/write/dataset.ts";
+import type { Dataset } from "../dataset/read-partitions.ts";
 import { computeExtract, extractToColumns, extractToCsv } from "../stages/write/extracts.ts";
 import type { ExtractOutput } from "../stages/write/index.ts";
-import { writeParquet } from "../stages/write/to-parquet.ts";
+import { writeParquet } from "../parquet/write-parquet.ts";
 
 /** Whether an extract's copy holds values that pseudonymising changes. */
 export function holdsUserValues(groupBy: readonly string[]): boolean {

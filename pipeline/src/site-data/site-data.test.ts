@@ -12,7 +12,7 @@ import {
   SiteReconciliationSchema,
   SiteSummarySchema,
 } from "../schemas/site-data.schema.ts";
-import { readParquet } from "../stages/write/read-parquet.ts";
+import { readParquet } from "../parquet/read-parquet.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 let tmp: string;

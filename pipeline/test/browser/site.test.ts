@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { toSlug } from "../../src/lib/to-slug.ts";
 import { formatNano, parseNano } from "../../src/pricing/money.ts";
 import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
-import { listPartitions, readPartitions, type Dataset } from "../../src/stages/write/dataset.ts";
+import { listPartitions, readPartitions, type Dataset } from "../../src/dataset/read-partitions.ts";
 import { computeExtract, extractToCsv } from "../../src/stages/write/extracts.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";

@@ -1,5 +1,5 @@
 /**
- * A run SIGKILLed at every step of its commit (stages/write/commit/staging.ts) never
+ * A run SIGKILLed at every step of its commit (outputs/staging.ts) never
  * leaves a reader a mix of two runs, nor loses a day: a real process, killed at step k,
  * over the outputs of an earlier run. The second run replaces one day and adds one.
  *

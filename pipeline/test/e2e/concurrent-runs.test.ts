@@ -1,5 +1,5 @@
 /**
- * One writer per output folder (stages/write/commit/output-lock.ts), and readers that
+ * One writer per output folder (outputs/output-lock.ts), and readers that
  * never read a commit half done: real processes.
  */
 import { execFile } from "node:child_process";

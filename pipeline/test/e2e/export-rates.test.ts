@@ -9,7 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPONENTS } from "../../src/pricing/price-call.ts";
 import { formatNano, parseNano } from "../../src/pricing/money.ts";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 

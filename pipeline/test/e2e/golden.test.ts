@@ -8,7 +8,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatNano } from "../../src/pricing/money.ts";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
 import { runCli } from "../run-cli.ts";

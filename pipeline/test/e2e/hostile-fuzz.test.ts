@@ -16,7 +16,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { parseNano } from "../../src/pricing/money.ts";
 import { run } from "../../src/run.ts";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";

@@ -6,7 +6,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";

@@ -12,8 +12,8 @@ import { sha256File } from "../../src/lib/hash.ts";
 import { parseNano } from "../../src/pricing/money.ts";
 import { SiteDownloadsSchema, SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
 import { pseudonymOf } from "../../src/site-data/to-pseudonyms.ts";
-import { listPartitions, readPartitionColumns } from "../../src/stages/write/dataset.ts";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
+import { listPartitions, readPartitionColumns } from "../../src/dataset/read-partitions.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 

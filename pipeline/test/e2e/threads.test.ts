@@ -8,8 +8,8 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/run.ts";
-import { readParquet } from "../../src/stages/write/read-parquet.ts";
-import { PRICED_COLUMNS } from "../../src/stages/write/priced-schema.ts";
+import { readParquet } from "../../src/parquet/read-parquet.ts";
+import { PRICED_COLUMNS } from "../../src/dataset/priced-columns.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { writeTempTree } from "../temp-dir.ts";
 

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { computeExtract, extractToCsv } from "../../../pipeline/src/stages/write/extracts.ts";
-import type { Dataset } from "../../../pipeline/src/stages/write/dataset.ts";
+import type { Dataset } from "../../../pipeline/src/dataset/read-partitions.ts";
 import { breakdown, filterCube, MEASURES, totals } from "./cube-query.ts";
 import { groupByCube } from "./group-by.ts";
 import type { Cube } from "./load-cube.ts";

@@ -1,5 +1,5 @@
 import { afterEach, expect, it, vi } from "vitest";
-import { toParquetBuffer } from "../../../pipeline/src/stages/write/to-parquet.ts";
+import { toParquetBuffer } from "../../../pipeline/src/parquet/write-parquet.ts";
 import { fromFixed, loadCube } from "./load-cube.ts";
 
 afterEach(() => vi.unstubAllGlobals());

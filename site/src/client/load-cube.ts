@@ -2,7 +2,7 @@
  * Reads the cube (`data/cube.parquet`, written by `costs site-data`) in the browser with
  * hyparquet, column by column on demand, into Arquero tables. Money stays exact: the
  * DECIMAL type is stripped from the metadata so hyparquet hands over the unscaled
- * integers (as pipeline/src/stages/write/read-parquet.ts does in Node), which become
+ * integers (as pipeline/src/parquet/read-parquet.ts does in Node), which become
  * BigInt nano-USD. Counts (INT64) become numbers. The file is fetched once per page;
  * each column is decoded once, when a question first needs it.
  */

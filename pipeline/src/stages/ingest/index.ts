@@ -7,7 +7,7 @@ import { detectPreset } from "./detect-preset.ts";
 import type { RawRecord } from "./raw-record.ts";
 import { readCsv } from "./read-csv.ts";
 import { readJsonl } from "./read-jsonl.ts";
-import { readParquet } from "./read-parquet.ts";
+import { readParquetLogs } from "./read-parquet-logs.ts";
 import { toLogRow } from "./to-log-row.ts";
 
 export interface ReadLogsOptions {
@@ -39,7 +39,7 @@ export const MAX_RAW_CHARS = 4096;
 const READERS: Record<InputFormat, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
   jsonl: readJsonl,
   csv: readCsv,
-  parquet: readParquet,
+  parquet: readParquetLogs,
 };
 
 /**

@@ -1,8 +1,8 @@
 import * as aq from "arquero";
 import { formatNano } from "../../pricing/money.ts";
-import type { Dataset } from "./dataset.ts";
-import { toCsv, type CsvKind } from "./to-csv.ts";
-import type { Column } from "./to-parquet.ts";
+import type { Dataset } from "../../dataset/read-partitions.ts";
+import { toCsv, type CsvKind } from "../../lib/to-csv.ts";
+import type { Column } from "../../parquet/write-parquet.ts";
 
 /**
  * Priced rows, or groups of them: with `requests` and `unpriced_requests` (rows per group) and, for FOCUS,

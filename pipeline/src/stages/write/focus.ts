@@ -1,9 +1,9 @@
 import * as aq from "arquero";
 import { formatNano } from "../../pricing/money.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset } from "../../dataset/read-partitions.ts";
 import { weightsOf, type WeightedDataset } from "./extracts.ts";
-import { toCsv, type CsvKind } from "./to-csv.ts";
-import type { Column, ColumnKind } from "./to-parquet.ts";
+import { toCsv, type CsvKind } from "../../lib/to-csv.ts";
+import type { Column, ColumnKind } from "../../parquet/write-parquet.ts";
 
 /**
  * FOCUS-shaped cost and usage rows (FinOps FOCUS 1.x column names): one row per day,

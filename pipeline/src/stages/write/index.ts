@@ -8,13 +8,13 @@ import type { Reject } from "../../schemas/log-row.ts";
 import type { FileStats } from "../ingest/index.ts";
 import { fineDimensions, Rollups } from "../../engine/rollup.ts";
 import type { ExtractSpec } from "../../schemas/extracts.schema.ts";
-import { listPartitions, readPartitions, type Dataset } from "./dataset.ts";
+import { listPartitions, readPartitions, type Dataset } from "../../dataset/read-partitions.ts";
 import { computeExtract, extractToColumns, extractToCsv, weightsOf, type WeightedDataset } from "./extracts.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
-import type { Staging } from "./commit/staging.ts";
-import { toCsv } from "./to-csv.ts";
-import { writeParquet } from "./to-parquet.ts";
+import type { Staging } from "../../outputs/staging.ts";
+import { toCsv } from "../../lib/to-csv.ts";
+import { writeParquet } from "../../parquet/write-parquet.ts";
 
 export const MANIFEST_VERSION = 1;
 export const TOOL = { name: "gateway-costs", version: "0.1.0" };

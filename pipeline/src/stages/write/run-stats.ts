@@ -1,15 +1,9 @@
 import { formatNano, ratio } from "../../pricing/money.ts";
+import type { Counts } from "../../engine/accumulate-chunks.ts";
 import type { PolicyStatus } from "../validate/index.ts";
 
-export interface Counts {
-  rows_read: number;
-  priced: number;
-  unpriced: number;
-  rejected: number;
-  duplicates: number;
-  virtual_parents: number;
-  out_of_window: number;
-}
+export type { Counts };
+
 
 interface Bucket {
   requests: number;

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { link, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { displayPath, PipelineError } from "../../../lib/errors.ts";
-import { isSystemError, systemErrorReason } from "../../../lib/system-error.ts";
-import { OutputLockSchema, type OutputLock } from "../../../schemas/output-lock.schema.ts";
+import { displayPath, PipelineError } from "../lib/errors.ts";
+import { isSystemError, systemErrorReason } from "../lib/system-error.ts";
+import { OutputLockSchema, type OutputLock } from "../schemas/output-lock.schema.ts";
 
 /**
  * One writer per output folder: `<out>/.lock` (schemas/output-lock.schema.ts), created

@@ -1,7 +1,7 @@
 import { lstat } from "node:fs/promises";
 import path from "node:path";
-import { displayPath, PipelineError } from "../../../lib/errors.ts";
-import { isSystemError } from "../../../lib/system-error.ts";
+import { displayPath, PipelineError } from "../lib/errors.ts";
+import { isSystemError } from "../lib/system-error.ts";
 import { checkManifest } from "./check-manifest.ts";
 import { JOURNAL_FILE, readJournal } from "./journal.ts";
 import { inspectLock, lockOutputs, OutputsNotWritable, THIS_HOST, type HeldLock, type LockOptions } from "./output-lock.ts";

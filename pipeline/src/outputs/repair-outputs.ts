@@ -1,6 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import type { CommitJournal } from "../../../schemas/commit-journal.schema.ts";
+import type { CommitJournal } from "../schemas/commit-journal.schema.ts";
 import { readJournal, removeJournal, JOURNAL_FILE } from "./journal.ts";
 import { LOCK_FILE } from "./output-lock.ts";
 import { rollForward } from "./roll-forward.ts";

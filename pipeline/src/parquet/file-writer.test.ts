@@ -3,11 +3,11 @@ import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { parquetMetadata } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../test/temp-dir.ts";
-import { formatNano } from "../../pricing/money.ts";
-import { ParquetFileWriter, type ColumnData } from "./parquet-file-writer.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { formatNano } from "../pricing/money.ts";
+import { ParquetFileWriter, type ColumnData } from "./file-writer.ts";
 import { readParquet } from "./read-parquet.ts";
-import { writeParquet, type Column, type ColumnKind } from "./to-parquet.ts";
+import { writeParquet, type Column, type ColumnKind } from "./write-parquet.ts";
 
 /** A test column: its values as `writeParquet` takes them, and how to hand them to ParquetFileWriter. */
 interface Fixture {

@@ -1,6 +1,6 @@
 import { lstat, mkdir, rename } from "node:fs/promises";
 import path from "node:path";
-import type { CommitJournal } from "../../../schemas/commit-journal.schema.ts";
+import type { CommitJournal } from "../schemas/commit-journal.schema.ts";
 import { syncDir } from "./sync-to-disk.ts";
 
 /** Called after each rename: `trash <path>` (the old one moved aside) or `move <path>` (the new one in). */

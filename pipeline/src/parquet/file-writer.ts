@@ -1,22 +1,22 @@
 import { closeSync, openSync, rmSync } from "node:fs";
 import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import { ColumnEncoder, type ColumnData } from "./parquet/encode-column.ts";
-import { FileSink } from "./parquet/file-sink.ts";
-import type { FileMetaData, RowGroup, SchemaElement } from "./parquet/footer-types.ts";
-import { schemaElement } from "./parquet/schema-element.ts";
-import { PageCompressor, writeColumnChunk } from "./parquet/write-column-chunk.ts";
-import type { ColumnKind } from "./to-parquet.ts";
+import { ColumnEncoder, type ColumnData } from "./encode-column.ts";
+import { FileSink } from "./file-sink.ts";
+import type { FileMetaData, RowGroup, SchemaElement } from "./footer-types.ts";
+import { schemaElement } from "./schema-element.ts";
+import { PageCompressor, writeColumnChunk } from "./write-column-chunk.ts";
+import type { ColumnKind } from "./write-parquet.ts";
 
-export type { ColumnData } from "./parquet/encode-column.ts";
+export type { ColumnData } from "./encode-column.ts";
 
 export interface ParquetFileWriterOptions {
   /** Key-value metadata of the file footer. */
   metadata?: Record<string, string>;
   /**
-   * Codec of every column chunk. Default "none": the JavaScript snappy costs about twice the
-   * encoding itself (about 0.3M against 0.8M rows/s on the priced-row table) for files half
-   * as large; see pipeline/bench/parquet-writer.ts.
+   * Codec of every column chunk (`costs run --parquet-compression`). Default "none": the
+   * JavaScript snappy makes writing several times slower for files about half as large;
+   * `node --import tsx pipeline/bench/parquet-writer.ts` measures both.
    */
   compression?: "snappy" | "none";
   createdBy?: string;
@@ -34,7 +34,7 @@ const compressors = { none: new PageCompressor("UNCOMPRESSED"), snappy: new Page
 /**
  * Writes a Parquet file row group by row group from columnar data (typed arrays and
  * dictionary codes), an order of magnitude faster than hyparquet-writer on JS values, with
- * the same schema as `writeParquet` (to-parquet.ts): every column OPTIONAL, dictionary
+ * the same schema as `writeParquet` (write-parquet.ts): every column OPTIONAL, dictionary
  * columns as RLE_DICTIONARY, others PLAIN, one DATA_PAGE_V2 per column chunk. The same
  * input gives the same bytes. Synchronous: a row group goes to the file as it is encoded.
  */

@@ -1,8 +1,8 @@
 import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../../test/temp-dir.ts";
-import { PipelineError } from "../../../lib/errors.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { PipelineError } from "../lib/errors.ts";
 import { LOCK_FILE, lockOutputs, OutputsNotWritable, type Host, type LockOptions } from "./output-lock.ts";
 
 const NOW = new Date("2026-07-01T02:00:00Z");

@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../../test/temp-dir.ts";
-import { PipelineError } from "../../../lib/errors.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { PipelineError } from "../lib/errors.ts";
 import { JOURNAL_FILE } from "./journal.ts";
 import { repairOutputs } from "./repair-outputs.ts";
 import { Staging } from "./staging.ts";

@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../../test/temp-dir.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
 import { JOURNAL_FILE } from "./journal.ts";
 import { lockOutputs, type Host } from "./output-lock.ts";
 import { readOutputs, type ReadOptions } from "./read-outputs.ts";

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { exists } from "../../pricing/load-accounts.ts";
-import { readParquet } from "./read-parquet.ts";
+import { exists } from "../lib/exists.ts";
+import { readParquet } from "../parquet/read-parquet.ts";
 
 /** The columns extracts, the FOCUS export and the manifest totals read from priced rows. */
 export const DATASET_COLUMNS = [

@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { PipelineError } from "../../../lib/errors.ts";
-import { systemErrorReason } from "../../../lib/system-error.ts";
+import { PipelineError } from "../lib/errors.ts";
+import { systemErrorReason } from "../lib/system-error.ts";
 import { removeJournal, writeJournal } from "./journal.ts";
 import { THIS_HOST, type Host } from "./output-lock.ts";
 import { repairOutputs, type Repair } from "./repair-outputs.ts";

@@ -4,7 +4,7 @@ import { parquetMetadata } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
 import { collect, gzip, writeInputs } from "./__fixtures__/inputs.ts";
-import { readParquet } from "./read-parquet.ts";
+import { readParquetLogs } from "./read-parquet-logs.ts";
 
 function sample(options: { rowGroupSize?: number; codec?: "GZIP" } = {}): Uint8Array {
   const buffer = parquetWriteBuffer({
@@ -27,10 +27,10 @@ const EXPECTED = [
 ];
 
 async function read(file: string, gz = false) {
-  return (await collect(readParquet(file, gz))).map((item) => ("error" in item ? item : { line: item.line, record: item.record, raw: item.raw }));
+  return (await collect(readParquetLogs(file, gz))).map((item) => ("error" in item ? item : { line: item.line, record: item.record, raw: item.raw }));
 }
 
-describe("readParquet", () => {
+describe("readParquetLogs", () => {
   it("yields each row with its 1-based row number across row groups, raw as JSON with BigInt as text", async () => {
     const dir = await writeInputs({ "a.parquet": sample({ rowGroupSize: 2 }) });
     expect(await read(path.join(dir, "a.parquet"))).toEqual(EXPECTED);

@@ -1,8 +1,8 @@
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import { formatField, PipelineError } from "../../../lib/errors.ts";
-import { isSystemError } from "../../../lib/system-error.ts";
-import { CommitJournalSchema, type CommitJournal } from "../../../schemas/commit-journal.schema.ts";
+import { formatField, PipelineError } from "../lib/errors.ts";
+import { isSystemError } from "../lib/system-error.ts";
+import { CommitJournalSchema, type CommitJournal } from "../schemas/commit-journal.schema.ts";
 import { syncDir } from "./sync-to-disk.ts";
 
 /** `<out>/.commit.json`: present exactly while a commit is under way (schemas/commit-journal.schema.ts). */

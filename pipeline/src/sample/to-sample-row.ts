@@ -21,7 +21,7 @@ export interface CallParts {
  * it leaves out what is unset or zero (no `cache_read_tokens: 0`, no `batch: false`), but
  * always has the fields every row carries.
  */
-export function toLogRow(call: CallParts): Record<string, unknown> {
+export function toSampleRow(call: CallParts): Record<string, unknown> {
   const u = call.usage;
   const row: Record<string, unknown> = {
     request_id: call.request_id,

@@ -1,10 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { formatField, PipelineError, type Problem } from "../../../lib/errors.ts";
-import { sha256File } from "../../../lib/hash.ts";
-import { isSystemError } from "../../../lib/system-error.ts";
-import { ManifestListingSchema } from "../../../schemas/manifest-listing.schema.ts";
-import { listPartitions } from "../dataset.ts";
+import { formatField, PipelineError, type Problem } from "../lib/errors.ts";
+import { sha256File } from "../lib/hash.ts";
+import { isSystemError } from "../lib/system-error.ts";
+import { ManifestListingSchema } from "../schemas/manifest-listing.schema.ts";
+import { listPartitions } from "../dataset/read-partitions.ts";
 
 /** Listed files up to this size are also checked by sha256 (larger ones by size only: a reader should not read everything twice). */
 const HASHED_BYTES = 1 << 20;

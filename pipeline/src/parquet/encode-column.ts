@@ -1,4 +1,4 @@
-import type { ColumnKind } from "../to-parquet.ts";
+import type { ColumnKind } from "./write-parquet.ts";
 import { compactCodes, usedRange } from "./encode-dictionary.ts";
 import { encodeDefinitionLevels, encodeDictionaryIndices } from "./encode-rle.ts";
 import {

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../test/temp-dir.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
 import { readParquet } from "./read-parquet.ts";
-import { writeParquet } from "./to-parquet.ts";
-import { toCsv } from "./to-csv.ts";
+import { writeParquet } from "./write-parquet.ts";
+import { toCsv } from "../lib/to-csv.ts";
 
 describe("Parquet round trip", () => {
   it("money columns are exact decimals read back by hyparquet (a reader the writer did not use)", async () => {

@@ -33,7 +33,7 @@ if (zstd) COMPRESSORS.ZSTD = (input) => zstd(input);
  *
  * Never throws for bad content.
  */
-export async function* readParquet(file: string, gzip: boolean): AsyncGenerator<RawRecord> {
+export async function* readParquetLogs(file: string, gzip: boolean): AsyncGenerator<RawRecord> {
   let buffer: AsyncBuffer;
   try {
     if ((await stat(file)).size === 0) {

@@ -1,8 +1,8 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTempTree } from "../../../../test/temp-dir.ts";
-import { sha256Text } from "../../../lib/hash.ts";
+import { writeTempTree } from "../../test/temp-dir.ts";
+import { sha256Text } from "../lib/hash.ts";
 import { checkManifest } from "./check-manifest.ts";
 
 const FILES: Record<string, string> = {
