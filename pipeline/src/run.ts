@@ -1,22 +1,27 @@
 /**
- * `costs run`, on one screen: ingest → attribute → validate → price → write.
+ * `costs run`, on one screen: ingest → price → attribute → validate → write.
  *
  *   config   pricing/ (catalog, accounts, private prices) and policies/ are loaded and
  *            checked first; any error stops the run before anything is written.
- *   ingest   JSON Lines files are cut into ~8 MB chunks of whole lines (engine/split-jsonl)
- *            that worker threads parse; CSV and Parquet go through stages/ingest's readers.
- *            Bad rows become rejects with file, line and reason.
- *   attribute, validate, price   per row, in the thread that parsed it
- *            (engine/chunk-processor: stages/attribute, stages/validate, stages/price),
- *            into columnar segments per UTC day with a partial rollup of their totals.
+ *   ingest   JSON Lines files are cut into ~8 MiB chunks of whole lines
+ *            (stages/ingest/split-jsonl) that worker threads parse (engine/parse-jsonl-chunk);
+ *            CSV and Parquet go through stages/ingest's readers on this thread. Bad rows
+ *            become rejects with file, line and reason.
+ *   price, attribute, validate   per row, in the thread that parsed it
+ *            (engine/chunk-processor: stages/price, then stages/attribute and
+ *            stages/validate), into columnar segments per UTC day with a partial rollup of
+ *            their totals. Rows outside --since/--until and virtual-model parent rows are
+ *            counted, not priced; a row whose token counts contradict each other, or whose
+ *            cost cannot be held by the money columns, is a reject.
  *   dedupe   the main thread takes chunk results in input order and keeps the first row
- *            of each request_id (engine/accumulate-chunks); rows outside --since/--until
- *            and virtual-model parent rows are counted, not priced.
+ *            of each request_id (engine/accumulate-chunks), dropping later ones from their
+ *            segment and its rollup.
  *   write    under the output folder's lock (one writer at a time; an interrupted commit
  *            of an earlier run is completed first), each segment becomes a row group of its
- *            day's Parquet file in the staging folder as it arrives; rejects, extracts, FOCUS
- *            and the manifest come from the rollup; then everything is committed into `out`
- *            with a manifest-last journal (stages/write, outputs/, SPEC 6).
+ *            day's Parquet file in the staging folder as it arrives (engine/day-files);
+ *            rejects, extracts, FOCUS and the manifest come from the rollups; then
+ *            everything is committed into `out` with a manifest-last journal (stages/write,
+ *            outputs/, SPEC 6).
  *
  * Memory holds the chunks in flight, the rollup and the request-id hashes, not the input.
  * Every input row ends in exactly one bucket:

@@ -59,7 +59,8 @@ const ROLLUP_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
 /**
  * Attributes, validates and prices rows (SPEC 4.4, 5.3, 5.4) into per-day column segments
  * and their partial rollups. One per thread, reused chunk after chunk; `take()` hands the
- * chunk's result over and starts the next. Row semantics are those of run.ts's loop.
+ * chunk's result over and starts the next. Per row: window, virtual parent, price (a reject
+ * when its counts contradict it or its cost is over the limit), attribute, validate.
  */
 export class ChunkProcessor {
   private readonly price: ReturnType<typeof createRowPricer>;
