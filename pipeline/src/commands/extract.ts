@@ -3,10 +3,13 @@ import path from "node:path";
 import { PipelineError } from "../lib/errors.ts";
 import { lockContext, type Io } from "../lib/io.ts";
 import { formatNano } from "../pricing/money.ts";
-import { GROUP_FIELDS, GroupFieldSchema } from "../schemas/extracts.schema.ts";
+import { GroupFieldSchema } from "../schemas/extracts.schema.ts";
+import { GROUP_FIELDS } from "../schemas/fields.ts";
 import { readOutputs } from "../outputs/read-outputs.ts";
 import { listPartitions, readPartitions } from "../dataset/read-partitions.ts";
-import { computeExtract, extractToColumns, extractToCsv } from "../stages/write/extracts.ts";
+import { computeExtract } from "../extracts/compute-extract.ts";
+import { extractToColumns } from "../extracts/extract-to-columns.ts";
+import { extractToCsv } from "../extracts/extract-to-csv.ts";
 import { toParquetBuffer } from "../parquet/write-parquet.ts";
 
 export interface ExtractOptions {

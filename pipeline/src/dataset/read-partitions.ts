@@ -2,31 +2,12 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { exists } from "../lib/exists.ts";
 import { readParquet } from "../parquet/read-parquet.ts";
+import { ROW_DIMENSIONS, TOKEN_COLUMNS } from "../schemas/fields.ts";
 
 /** The columns extracts, the FOCUS export and the manifest totals read from priced rows. */
-export const DATASET_COLUMNS = [
-  "date",
-  "user",
-  "virtual_account",
-  "team",
-  "model",
-  "provider",
-  "provider_account",
-  "provider_model",
-  "region",
-  "price_source",
-  "policy_status",
-  "metadata",
-  "input_tokens",
-  "cache_read_tokens",
-  "cache_write_tokens",
-  "output_tokens",
-  "reasoning_tokens",
-  "cost_usd",
-  "list_cost_usd",
-] as const;
+export const DATASET_COLUMNS = ["date", ...ROW_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "cost_usd", "list_cost_usd"] as const;
 
-const TOKEN_COLUMNS = new Set(["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"]);
+const NUMERIC = new Set<string>(TOKEN_COLUMNS);
 
 /** Columnar priced rows: tokens as numbers, money as nano-USD bigint (null when unpriced). */
 export type Dataset = Record<(typeof DATASET_COLUMNS)[number], unknown[]> & { length: number };
@@ -41,7 +22,7 @@ export function appendColumns(dataset: Dataset, columns: Record<string, unknown[
   for (const name of DATASET_COLUMNS) {
     const source = columns[name]!;
     const target = dataset[name];
-    const numeric = TOKEN_COLUMNS.has(name);
+    const numeric = NUMERIC.has(name);
     for (let k = 0; k < n; k++) {
       const v = source[order ? order[k]! : k];
       target.push(numeric ? Number(v ?? 0) : (v ?? null));

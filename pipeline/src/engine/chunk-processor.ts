@@ -8,7 +8,8 @@ import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/
 import { validateMetadata } from "../stages/validate/index.ts";
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
-import { PartialRollupBuilder, ROLLUP_COLUMNS, type PartialRollup } from "./rollup.ts";
+import { ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
+import { PartialRollupBuilder, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
 
 /** What every thread needs to process rows: the same on all of them. */
@@ -54,7 +55,7 @@ const MAX_CAPACITY_HINT = 1 << 16;
 // addRow writes the component columns one by one: it must name every component.
 const WRITTEN_COMPONENTS = "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
 if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS) throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
-const ROLLUP_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
+const ROLLUP_INDEX = ROLLUP_DIMENSIONS.map((c) => COLUMN[c]);
 
 /**
  * Attributes, validates and prices rows (SPEC 4.4, 5.3, 5.4) into per-day column segments
@@ -67,7 +68,7 @@ export class ChunkProcessor {
   private readonly metadataKeys: string[];
   private readonly dayNames = new Map<number, string>();
   private state = emptyState();
-  private readonly codes = new Int32Array(ROLLUP_COLUMNS.length);
+  private readonly codes = new Int32Array(ROLLUP_DIMENSIONS.length);
   private readonly tokens = [0, 0, 0, 0, 0];
   private capacityHint = 1024;
 
@@ -215,7 +216,7 @@ export class ChunkProcessor {
     const codes = this.codes;
     for (let i = 0; i < ROLLUP_INDEX.length; i++) codes[i] = b.codeAt(ROLLUP_INDEX[i]!, r);
     const tokens = this.tokens;
-    // In COUNT_MEASURES order after `requests` (named reads: a loop over names would be a keyed lookup per row).
+    // In ROLLUP_COUNTS order after `requests` (named reads: a loop over names would be a keyed lookup per row).
     tokens[0] = row.input_tokens;
     tokens[1] = row.cache_read_tokens;
     tokens[2] = row.cache_write_tokens;

@@ -11,39 +11,17 @@
  * the same rows, so they add up to each other by construction.
  */
 import type { ColumnData } from "../parquet/file-writer.ts";
+import { ROLLUP_COUNTS, ROLLUP_DIMENSIONS, ROLLUP_MONEY, TOKEN_COLUMNS } from "../schemas/fields.ts";
 import { codeOf, COLUMN } from "./segment-builder.ts";
 
-/** Group dimensions read from priced columns, in key order (the date and metadata keys follow). */
-export const ROLLUP_COLUMNS = [
-  "user",
-  "virtual_account",
-  "team",
-  "model",
-  "provider",
-  "provider_account",
-  "provider_model",
-  "region",
-  "price_source",
-  "policy_status",
-  "unpriced_reason",
-  "policy_violations",
-  "metadata_overrides",
-] as const;
-export type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
-
-/** Number measures per group, in order. */
-export const COUNT_MEASURES = ["requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "unpriced_requests"] as const;
-/** Money measures per group: cost (unpriced: 0), list cost (none: 0), list cost else cost (FOCUS ListCost). */
-export const MONEY_MEASURES = ["cost_usd", "list_cost_usd", "list_or_cost_usd"] as const;
-
-const NC = COUNT_MEASURES.length;
-const NM = MONEY_MEASURES.length;
-const COLUMN_INDEX = ROLLUP_COLUMNS.map((c) => COLUMN[c]);
+const NC = ROLLUP_COUNTS.length;
+const NM = ROLLUP_MONEY.length;
+const COLUMN_INDEX = ROLLUP_DIMENSIONS.map((c) => COLUMN[c]);
 
 /** A segment's partial rollup, as sent by a worker. */
 export interface PartialRollup {
   groups: number;
-  /** groups × (ROLLUP_COLUMNS + metadata keys) codes: dictionary codes of the segment's columns, then codes into `metaValues[k]`. */
+  /** groups × (ROLLUP_DIMENSIONS + metadata keys) codes: dictionary codes of the segment's columns, then codes into `metaValues[k]`. */
   keys: Int32Array;
   metaValues: string[][];
   counts: Float64Array;
@@ -68,7 +46,7 @@ export class PartialRollupBuilder {
   constructor(private readonly metadataKeys: readonly string[]) {
     this.metaDicts = metadataKeys.map(() => new Map());
     this.metaValues = metadataKeys.map(() => []);
-    this.width = ROLLUP_COLUMNS.length + metadataKeys.length;
+    this.width = ROLLUP_DIMENSIONS.length + metadataKeys.length;
     this.scratch = new Int32Array(this.width);
   }
 
@@ -79,15 +57,16 @@ export class PartialRollupBuilder {
   }
 
   /**
-   * Adds one row: `codes` are its dictionary codes of ROLLUP_COLUMNS (segment-local),
+   * Adds one row: `codes` are its dictionary codes of ROLLUP_DIMENSIONS (segment-local),
    * `metadata` its metadata after injection.
    */
   add(row: number, codes: Int32Array, metadata: Record<string, string>, tokens: readonly number[], cost: bigint | null, list: bigint | null, unpriced: boolean): void {
     const key = this.scratch;
     key.set(codes);
     for (let k = 0; k < this.metadataKeys.length; k++) {
-      const value = metadata[this.metadataKeys[k]!];
-      key[codes.length + k] = value === undefined ? -1 : codeOf(this.metaDicts[k]!, this.metaValues[k]!, value);
+      const name = this.metadataKeys[k]!;
+      // Own keys only: `constructor` or `__proto__` of a row without them is no value.
+      key[codes.length + k] = Object.hasOwn(metadata, name) ? codeOf(this.metaDicts[k]!, this.metaValues[k]!, metadata[name]!) : -1;
     }
     // Groups are found by a hash of their codes, chained on collision; codes are compared in full.
     let hash = 0x9e3779b9;
@@ -137,9 +116,8 @@ export function subtractRow(partial: PartialRollup, columns: ColumnData[], row: 
   const group = partial.groupOf[row]!;
   const c = group * NC;
   partial.counts[c]!--;
-  const tokenColumns = [COLUMN.input_tokens, COLUMN.cache_read_tokens, COLUMN.cache_write_tokens, COLUMN.output_tokens, COLUMN.reasoning_tokens];
-  tokenColumns.forEach((column, m) => {
-    partial.counts[c + 1 + m] = partial.counts[c + 1 + m]! - (columns[column] as { values: Float64Array }).values[row]!;
+  TOKEN_COLUMNS.forEach((name, m) => {
+    partial.counts[c + 1 + m] = partial.counts[c + 1 + m]! - (columns[COLUMN[name]] as { values: Float64Array }).values[row]!;
   });
   const cost = moneyAt(columns[COLUMN.cost_usd]!, row);
   if (cost === null) partial.counts[c + NC - 1]!--; // only unpriced rows have no cost
@@ -265,8 +243,8 @@ export class Rollup {
         return id < 0 ? null : values[id]!;
       });
     });
-    COUNT_MEASURES.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.counts[g * NC + m]!)));
-    MONEY_MEASURES.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.money[g * NM + m]!)));
+    ROLLUP_COUNTS.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.counts[g * NC + m]!)));
+    ROLLUP_MONEY.forEach((name, m) => (columns[name] = Array.from({ length: n }, (_, g) => this.money[g * NM + m]!)));
     return Object.assign(columns, { length: n });
   }
 }
@@ -279,9 +257,9 @@ function grow<T extends Int32Array | Float64Array>(array: T, atLeast: number): T
   return grown;
 }
 
-/** The dimensions a partial rollup group has: the date, ROLLUP_COLUMNS, then `metadata.<key>` per extract key. */
+/** The dimensions a partial rollup group has: the date, ROLLUP_DIMENSIONS, then `metadata.<key>` per extract key. */
 export function fineDimensions(metadataKeys: readonly string[]): string[] {
-  return ["date", ...ROLLUP_COLUMNS, ...metadataKeys.map((k) => `metadata.${k}`)];
+  return ["date", ...ROLLUP_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
 }
 
 /**
@@ -333,7 +311,7 @@ export class Rollups {
 
   /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
   merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
-    const width = ROLLUP_COLUMNS.length + this.metadataKeys.length;
+    const width = ROLLUP_DIMENSIONS.length + this.metadataKeys.length;
     const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
     for (const { rollup, from } of this.picks) {
       // Each segment code is looked up in the rollup once (-2: not yet), not once per group.

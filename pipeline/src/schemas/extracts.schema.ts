@@ -1,20 +1,5 @@
 import { z } from "zod";
-
-/** Fields an extract may group by (SPEC 6), plus any `metadata.<key>`. */
-export const GROUP_FIELDS = [
-  "date",
-  "month",
-  "user",
-  "virtual_account",
-  "team",
-  "model",
-  "provider",
-  "provider_account",
-  "region",
-  "price_source",
-  "policy_status",
-] as const;
-export type GroupField = (typeof GROUP_FIELDS)[number] | `metadata.${string}`;
+import { GROUP_FIELDS } from "./fields.ts";
 
 export const GroupFieldSchema = z.string().refine((f) => (GROUP_FIELDS as readonly string[]).includes(f) || /^metadata\.[^.\s][^\s]*$/.test(f), {
   message: `must be one of ${GROUP_FIELDS.join(", ")} or metadata.<key>`,

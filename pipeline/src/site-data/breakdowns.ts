@@ -1,39 +1,30 @@
 import { formatNano, ratio } from "../pricing/money.ts";
 import type { Breakdown } from "../schemas/site-data.schema.ts";
 import type { Dataset } from "../dataset/read-partitions.ts";
-import { computeExtract } from "../stages/write/extracts.ts";
-
-// Positions of the measures after the group values in an extract row (see MEASURES).
-const REQUESTS = 0;
-const INPUT = 1;
-const OUTPUT = 4;
-const COST = 5;
-const LIST = 6;
-const UNPRICED = 7;
+import { computeExtract } from "../extracts/compute-extract.ts";
+import { compareKeys, measureOf } from "../extracts/to-extract-table.ts";
 
 /** Totals per value of `dimension`, costliest first, and the daily cost of the top 8 values (the rest as "(other)"). */
 export function breakdown(dataset: Dataset, dimension: string, total: bigint): Breakdown {
   const extract = computeExtract(dataset, [dimension]);
   const rows = extract.rows
-    .map((r) => {
-      const m = (i: number) => r[1 + i];
-      return {
-        key: r[0] as string | null,
-        requests: m(REQUESTS) as number,
-        input_tokens: m(INPUT) as number,
-        output_tokens: m(OUTPUT) as number,
-        cost: m(COST) as bigint,
-        list: m(LIST) as bigint,
-        unpriced_requests: m(UNPRICED) as number,
-      };
-    })
+    .map((r) => ({
+      key: r[0] as string | null,
+      requests: measureOf(extract, r, "requests"),
+      input_tokens: measureOf(extract, r, "input_tokens"),
+      output_tokens: measureOf(extract, r, "output_tokens"),
+      cost: measureOf(extract, r, "cost_usd"),
+      list: measureOf(extract, r, "list_cost_usd"),
+      unpriced_requests: measureOf(extract, r, "unpriced_requests"),
+    }))
     .sort((a, b) => (a.cost === b.cost ? compareKeys(a.key, b.key) : a.cost > b.cost ? -1 : 1));
   const top = new Set(rows.slice(0, 8).map((r) => r.key));
   const daily = new Map<string, bigint>();
-  for (const r of computeExtract(dataset, ["date", dimension]).rows) {
+  const byDay = computeExtract(dataset, ["date", dimension]);
+  for (const r of byDay.rows) {
     const key = top.has(r[1] as string | null) ? (r[1] as string | null) : "(other)";
     const id = JSON.stringify([r[0], key]);
-    daily.set(id, (daily.get(id) ?? 0n) + (r[2 + COST] as bigint));
+    daily.set(id, (daily.get(id) ?? 0n) + measureOf(byDay, r, "cost_usd"));
   }
   return {
     dimension,
@@ -56,9 +47,3 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
   };
 }
 
-function compareKeys(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : 1;
-}

@@ -22,7 +22,10 @@ import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
 import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
 import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../dataset/read-partitions.ts";
-import { computeExtract, extractHeader, extractToColumns, MEASURES } from "../stages/write/extracts.ts";
+import { computeExtract } from "../extracts/compute-extract.ts";
+import { extractHeader, measureOf } from "../extracts/to-extract-table.ts";
+import { extractToColumns } from "../extracts/extract-to-columns.ts";
+import { CUBE_DIMENSIONS, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
 import { writeParquet } from "../parquet/write-parquet.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
@@ -44,8 +47,6 @@ export interface SiteDataOptions {
   /** Replace user names by pseudonyms keyed by this salt (at least MIN_SALT_LENGTH characters, checked by the command). */
   pseudonymise?: { salt: string };
 }
-
-export const CUBE_DIMENSIONS = ["date", "team", "model", "provider_account", "region", "user", "virtual_account", "price_source", "policy_status"];
 
 export interface SiteDataResult {
   /** The JSON files written into `out`. */
@@ -129,13 +130,13 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
       if (rows === null) await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
       files.push(await file(f.path, f.format, rows ?? f.rows));
     }
-    const header = extractHeader({ groupBy: extract.group_by, rows: [], totalCostNano: 0n });
+    const header = extractHeader({ groupBy: extract.group_by });
     extracts.push({
       name: extract.name,
       description: spec?.description ?? null,
       group_by: extract.group_by,
       cost_usd: extract.cost_usd,
-      schema: header.map((name, i) => ({ name, type: i < extract.group_by.length ? "string" : MEASURES[i - extract.group_by.length]![1] === "money_total" ? "decimal(38,9)" : "int64" })),
+      schema: header.map((name, i) => ({ name, type: i < extract.group_by.length ? "string" : MEASURES[i - extract.group_by.length]!.kind === "money_total" ? "decimal(38,9)" : "int64" })),
       files,
     });
   }
@@ -153,7 +154,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   await json("downloads.json", {
     extracts,
     focus,
-    cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURES.map(([m]) => m) },
+    cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURE_NAMES },
   } satisfies SiteDownloads);
   return { written, warnings: pages.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }
@@ -184,12 +185,13 @@ function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataK
     if (dataset.policy_status[i] === "ok") ok += (dataset.cost_usd[i] as bigint | null) ?? 0n;
   }
   const priced = dataset.length - unpriced;
-  const daily = computeExtract(dataset, ["date", "model", "team"]).rows.map((r) => ({
+  const byDay = computeExtract(dataset, ["date", "model", "team"]);
+  const daily = byDay.rows.map((r) => ({
     date: r[0] as string,
     model: r[1] as string,
     team: r[2] as string,
-    requests: r[3] as number,
-    cost_usd: formatNano(r[3 + 5] as bigint),
+    requests: measureOf(byDay, r, "requests"),
+    cost_usd: formatNano(measureOf(byDay, r, "cost_usd")),
   }));
   return {
     generated_at: manifest.generated_at,

@@ -1,5 +1,6 @@
-import { formatNano, ratio } from "../pricing/money.ts";
+import { formatNano } from "../pricing/money.ts";
 import type { SiteReconciliation } from "../schemas/site-data.schema.ts";
+import { toVariance } from "./to-variance.ts";
 
 /** `reconciliation.json`: the gateway's reported cost against the computed cost, by model and day, and the 50 largest differences. */
 export function reconciliation(rows: Record<string, unknown[]>): SiteReconciliation {
@@ -24,15 +25,7 @@ export function reconciliation(rows: Record<string, unknown[]>): SiteReconciliat
     reported_requests: reported,
     by_model_day: [...groups.values()]
       .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.model < b.model ? -1 : 1))
-      .map((g) => ({
-        date: g.date,
-        model: g.model,
-        requests: g.requests,
-        reported_usd: formatNano(g.reported),
-        computed_usd: formatNano(g.computed),
-        variance_usd: formatNano(g.computed - g.reported),
-        variance_share: ratio(g.computed - g.reported, g.reported),
-      })),
+      .map((g) => ({ date: g.date, model: g.model, ...toVariance(g) })),
     top_differences: differences.slice(0, 50).map(({ i }) => {
       const r = rows.reported_cost_usd![i] as bigint;
       const c = rows.cost_usd![i] as bigint | null;

@@ -7,7 +7,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import type { Dataset } from "../dataset/read-partitions.ts";
-import { computeExtract, extractToColumns, extractToCsv } from "../stages/write/extracts.ts";
+import { computeExtract } from "../extracts/compute-extract.ts";
+import { extractToColumns } from "../extracts/extract-to-columns.ts";
+import { extractToCsv } from "../extracts/extract-to-csv.ts";
 import type { ExtractOutput } from "../stages/write/index.ts";
 import { writeParquet } from "../parquet/write-parquet.ts";
 

@@ -19,7 +19,7 @@ import { formatNano } from "../../src/pricing/money.ts";
 import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
 import { pseudonymOf } from "../../src/site-data/to-pseudonyms.ts";
 import { listPartitions, readPartitions, type Dataset } from "../../src/dataset/read-partitions.ts";
-import { computeExtract } from "../../src/stages/write/extracts.ts";
+import { computeExtract } from "../../src/extracts/compute-extract.ts";
 import { buildSite, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
 import { overflowReport } from "./in-page.ts";

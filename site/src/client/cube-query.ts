@@ -6,6 +6,8 @@ import * as aq from "arquero";
 import { toSeries, type Series } from "../charts/series.ts";
 import { formatNano, ratio } from "../lib/format.ts";
 import type { Sums } from "../lib/kpis.ts";
+import { compareKeys } from "../../../pipeline/src/extracts/to-extract-table.ts";
+import { MEASURE_NAMES } from "../../../pipeline/src/schemas/fields.ts";
 
 const { op } = aq;
 
@@ -44,19 +46,11 @@ export function filterCube(table: aq.ColumnTable, filter: CubeFilter, options: {
   return table.params(params).filter(`(d, $) => ${conditions.join(" && ")}`) as aq.ColumnTable;
 }
 
-/** The cube columns every query sums. */
-export const MEASURES = ["requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "list_cost_usd", "unpriced_requests"];
+/** The cube columns every query sums (the pipeline's MEASURES). */
+export const MEASURES = MEASURE_NAMES;
 
-const SUMS = {
-  requests: op.sum("requests"),
-  input_tokens: op.sum("input_tokens"),
-  cache_read_tokens: op.sum("cache_read_tokens"),
-  cache_write_tokens: op.sum("cache_write_tokens"),
-  output_tokens: op.sum("output_tokens"),
-  cost: op.sum("cost_usd"),
-  list_cost: op.sum("list_cost_usd"),
-  unpriced: op.sum("unpriced_requests"),
-};
+/** A sum per measure, named as the measure. */
+export const SUMS = Object.fromEntries(MEASURE_NAMES.map((name) => [name, op.sum(name)]));
 
 const big = (v: unknown): bigint => (typeof v === "bigint" ? v : 0n);
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : 0);
@@ -72,9 +66,9 @@ export function totals(table: aq.ColumnTable): Totals {
     cache_read_tokens: num(row.cache_read_tokens),
     cache_write_tokens: num(row.cache_write_tokens),
     output_tokens: num(row.output_tokens),
-    cost: big(row.cost),
-    list_cost: big(row.list_cost),
-    unpriced: num(row.unpriced),
+    cost: big(row.cost_usd),
+    list_cost: big(row.list_cost_usd),
+    unpriced: num(row.unpriced_requests),
     ok_cost: big(ok.cost),
   };
 }
@@ -83,17 +77,17 @@ export function totals(table: aq.ColumnTable): Totals {
 export function breakdown(table: aq.ColumnTable, dimension: string): Record<string, unknown>[] {
   if (table.numRows() === 0) return [];
   const grouped = table.groupby(dimension).rollup(SUMS).objects() as Record<string, unknown>[];
-  const total = grouped.reduce((s, r) => s + big(r.cost), 0n);
+  const total = grouped.reduce((s, r) => s + big(r.cost_usd), 0n);
   const rows = grouped.map((r) => ({
     key: (r[dimension] as string | null) ?? null,
     requests: num(r.requests),
     input_tokens: num(r.input_tokens),
     output_tokens: num(r.output_tokens),
-    cost_nano: big(r.cost),
-    cost_usd: formatNano(big(r.cost)),
-    list_cost_usd: formatNano(big(r.list_cost)),
-    unpriced_requests: num(r.unpriced),
-    share: ratio(big(r.cost), total),
+    cost_nano: big(r.cost_usd),
+    cost_usd: formatNano(big(r.cost_usd)),
+    list_cost_usd: formatNano(big(r.list_cost_usd)),
+    unpriced_requests: num(r.unpriced_requests),
+    share: ratio(big(r.cost_usd), total),
   }));
   rows.sort((a, b) => (a.cost_nano === b.cost_nano ? compareKeys(a.key, b.key) : a.cost_nano > b.cost_nano ? -1 : 1));
   return rows;
@@ -119,12 +113,6 @@ export function valuesOf(table: aq.ColumnTable, column: string, limit = 1000): (
     .map((r) => r.key as string | null);
 }
 
-export function compareKeys(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : 1;
-}
 
 /** Exact cost in a date window (inclusive) of an already filtered table. */
 export function windowCost(table: aq.ColumnTable, from: string, to: string): { cost: bigint; requests: number } {

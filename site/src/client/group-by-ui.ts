@@ -2,7 +2,18 @@
  * The groupBy builder (`[data-groupby]` on /downloads/): pick fields, compute the extract
  * from the cube in the browser, show its exact total and offer the CSV as a download.
  */
+import { measureIndex } from "../../../pipeline/src/extracts/to-extract-table.ts";
+import type { MeasureName } from "../../../pipeline/src/schemas/fields.ts";
 import { formatInt, formatNano, formatUsd, NONE_LABEL } from "../lib/format.ts";
+
+/** The measures the preview table shows, with their column labels. */
+const PREVIEW: ReadonlyArray<[MeasureName, string]> = [
+  ["requests", "requests"],
+  ["input_tokens", "input tokens"],
+  ["output_tokens", "output tokens"],
+  ["cost_usd", "cost_usd"],
+  ["unpriced_requests", "unpriced"],
+];
 
 export function initGroupBy(root: HTMLElement): void {
   const form = root.querySelector<HTMLFormElement>("form")!;
@@ -80,7 +91,7 @@ function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[
   table.dataset.testid = "table-groupby-preview";
   const caption = table.createCaption();
   caption.textContent = count > rows.length ? `First ${rows.length} of ${formatInt(count)} rows` : `${formatInt(count)} rows`;
-  const header = [...groupBy, "requests", "input tokens", "output tokens", "cost_usd", "unpriced"];
+  const header = [...groupBy, ...PREVIEW.map(([, label]) => label)];
   const head = table.createTHead().insertRow();
   header.forEach((label, i) => {
     const th = document.createElement("th");
@@ -93,7 +104,7 @@ function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[
   const width = groupBy.length;
   for (const row of rows) {
     const tr = body.insertRow();
-    const values = [...row.slice(0, width), row[width], row[width + 1], row[width + 4], row[width + 5], row[width + 7]];
+    const values = [...row.slice(0, width), ...PREVIEW.map(([name]) => row[width + measureIndex(name)])];
     values.forEach((v, i) => {
       const td = tr.insertCell();
       if (i < width) {

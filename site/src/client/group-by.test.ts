@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
-import { computeExtract, extractToCsv } from "../../../pipeline/src/stages/write/extracts.ts";
+import { computeExtract } from "../../../pipeline/src/extracts/compute-extract.ts";
+import { extractToCsv } from "../../../pipeline/src/extracts/extract-to-csv.ts";
 import type { Dataset } from "../../../pipeline/src/dataset/read-partitions.ts";
 import { breakdown, filterCube, MEASURES, totals } from "./cube-query.ts";
 import { groupByCube } from "./group-by.ts";

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { formatNano } from "../../pricing/money.ts";
 import type { Dataset } from "../../dataset/read-partitions.ts";
-import { weightsOf, type WeightedDataset } from "./extracts.ts";
+import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
 import { toCsv, type CsvKind } from "../../lib/to-csv.ts";
 import type { Column, ColumnKind } from "../../parquet/write-parquet.ts";
 

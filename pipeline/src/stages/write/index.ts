@@ -8,8 +8,12 @@ import type { Reject } from "../../schemas/log-row.ts";
 import type { FileStats } from "../ingest/index.ts";
 import { fineDimensions, Rollups } from "../../engine/rollup.ts";
 import type { ExtractSpec } from "../../schemas/extracts.schema.ts";
+import { FOCUS_DIMENSIONS, TOKEN_COLUMNS } from "../../schemas/fields.ts";
 import { listPartitions, readPartitions, type Dataset } from "../../dataset/read-partitions.ts";
-import { computeExtract, extractToColumns, extractToCsv, weightsOf, type WeightedDataset } from "./extracts.ts";
+import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
+import { extractToColumns } from "../../extracts/extract-to-columns.ts";
+import { extractToCsv } from "../../extracts/extract-to-csv.ts";
+import { toExtractTable } from "../../extracts/to-extract-table.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
 import type { Staging } from "../../outputs/staging.ts";
@@ -114,7 +118,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   // extracts from the reviewed config, over every partition
   await mkdir(staging.path("extracts"), { recursive: true });
   for (const spec of input.policies.extracts) {
-    const extract = computeExtract(table(`extract:${spec.name}`), spec.group_by);
+    // The rollup is at the extract's grain already: its groups are the extract's rows.
+    const extract = toExtractTable(rollups.get(`extract:${spec.name}`).toColumns(), spec.group_by);
     const files: OutputFile[] = [];
     for (const format of spec.formats) {
       const relative = `extracts/${spec.name}.${format}`;
@@ -165,7 +170,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
 export function rollupOutputs(extracts: readonly ExtractSpec[]): Array<{ name: string; dimensions: string[] }> {
   return [
     ...extracts.map((e) => ({ name: `extract:${e.name}`, dimensions: e.group_by })),
-    { name: "focus", dimensions: ["date", "provider", "provider_account", "model", "provider_model", "region", "team", "price_source"] },
+    { name: "focus", dimensions: [...FOCUS_DIMENSIONS] },
     { name: "stats", dimensions: ["price_source", "policy_status", "unpriced_reason", "policy_violations", "metadata_overrides"] },
     { name: "dataset", dimensions: ["date", "price_source", "policy_status"] },
   ];
@@ -181,10 +186,14 @@ function addRows(rollups: Rollups, rows: Dataset): void {
     const metadata = keys.length > 0 && rows.metadata[i] ? (JSON.parse(rows.metadata[i] as string) as Record<string, string>) : {};
     const cost = (rows.cost_usd[i] as bigint | null) ?? null;
     const list = (rows.list_cost_usd[i] as bigint | null) ?? null;
-    const values = fine.map((name, d) => (name.startsWith("metadata.") ? (metadata[name.slice(9)] ?? null) : ((dims[d]?.[i] as string | null | undefined) ?? null)));
+    const values = fine.map((name, d) => {
+      if (!name.startsWith("metadata.")) return (dims[d]?.[i] as string | null | undefined) ?? null;
+      const key = name.slice("metadata.".length);
+      return Object.hasOwn(metadata, key) ? metadata[key]! : null; // own keys only, as computeExtract reads them
+    });
     rollups.addFine(
       values,
-      [1, ...["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"].map((t) => Number(column(t)![i] ?? 0)), cost === null ? 1 : 0],
+      [1, ...TOKEN_COLUMNS.map((t) => Number(column(t)![i] ?? 0)), cost === null ? 1 : 0],
       0,
       [cost ?? 0n, list ?? 0n, list ?? cost ?? 0n],
       0,

@@ -1,0 +1,69 @@
+/**
+ * The dimensions and measures of priced rows, defined once for the pipeline and the site
+ * (no imports: the site's browser code loads this file). Every list an output groups by or
+ * sums is built here from these names: the run's rollups (engine/rollup.ts), the columns
+ * read back from partitions (dataset/read-partitions.ts), the fields an extract may group
+ * by (extracts.schema.ts), the site's cube (site-data/) and the site's queries (site/src/client/).
+ */
+
+/** Dimensions of a priced row that outputs group by, in the rollups' key order. */
+export const ROW_DIMENSIONS = ["user", "virtual_account", "team", "model", "provider", "provider_account", "provider_model", "region", "price_source", "policy_status"] as const;
+export type RowDimension = (typeof ROW_DIMENSIONS)[number];
+
+/** Dimensions only the run's statistics group by (why a row is unpriced, which rules it broke, which metadata was overridden). */
+export const STATS_DIMENSIONS = ["unpriced_reason", "policy_violations", "metadata_overrides"] as const;
+
+/** Every dimension a run's rollup groups by (the date and metadata keys aside), in key order. */
+export const ROLLUP_DIMENSIONS = [...ROW_DIMENSIONS, ...STATS_DIMENSIONS] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/** Fields an extract may group by (SPEC 6), besides `metadata.<key>`. */
+export const GROUP_FIELDS = [
+  "date",
+  "month",
+  ...ROW_DIMENSIONS.filter((d): d is Exclude<RowDimension, "provider_model"> => d !== "provider_model"),
+] as const satisfies ReadonlyArray<"date" | "month" | RowDimension>;
+export type GroupField = (typeof GROUP_FIELDS)[number] | `metadata.${string}`;
+
+/** The site's cube dimensions, in the cube file's column order (metadata keys follow). */
+export const CUBE_DIMENSIONS = [
+  "date",
+  "team",
+  "model",
+  "provider_account",
+  "region",
+  "user",
+  "virtual_account",
+  "price_source",
+  "policy_status",
+] as const satisfies ReadonlyArray<"date" | RowDimension>;
+
+/** The FOCUS export's grain. */
+export const FOCUS_DIMENSIONS = ["date", "provider", "provider_account", "model", "provider_model", "region", "team", "price_source"] as const satisfies ReadonlyArray<
+  "date" | RowDimension
+>;
+
+/** Token counts of a priced row. */
+export const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
+
+/**
+ * The measures of every extract, the cube and the site's queries, after the group fields:
+ * counts as int64, money (nano-USD bigints in memory) as exact decimal totals.
+ */
+export const MEASURES = [
+  { name: "requests", kind: "int64" },
+  { name: "input_tokens", kind: "int64" },
+  { name: "cache_read_tokens", kind: "int64" },
+  { name: "cache_write_tokens", kind: "int64" },
+  { name: "output_tokens", kind: "int64" },
+  { name: "cost_usd", kind: "money_total" },
+  { name: "list_cost_usd", kind: "money_total" },
+  { name: "unpriced_requests", kind: "int64" },
+] as const;
+export type MeasureName = (typeof MEASURES)[number]["name"];
+export const MEASURE_NAMES: MeasureName[] = MEASURES.map((m) => m.name);
+
+/** Count measures a rollup group holds, in order: every extract count and the reasoning tokens. */
+export const ROLLUP_COUNTS = ["requests", ...TOKEN_COLUMNS, "unpriced_requests"] as const;
+/** Money measures a rollup group holds: cost (unpriced: 0), list cost (none: 0), list cost else cost (FOCUS ListCost). */
+export const ROLLUP_MONEY = ["cost_usd", "list_cost_usd", "list_or_cost_usd"] as const;
