@@ -99,7 +99,7 @@ describe("costs quote on the project's pricing/", () => {
   it("rejects bad numbers and cache above input with the flag named", async () => {
     expect(await run("quote", "--model", "gemini/gemini-2.5-pro", "--at", "yesterday")).toMatchObject({
       code: 1,
-      err: expect.stringMatching(/^error: --at: not a timestamp: yesterday\n  hint: use ISO 8601/),
+      err: expect.stringMatching(/^error: --at: not a timestamp: yesterday\n {2}hint: use ISO 8601/),
     });
     expect(await run(...GEMINI, "--input-tokens", "-5")).toMatchObject({ code: 1, err: "error: --input-tokens: must be a whole number ≥ 0, got -5\n" });
     expect(await run(...GEMINI, "--input-tokens", "10", "--cache-read-tokens", "11")).toMatchObject({
@@ -140,7 +140,7 @@ describe("costs validate", () => {
   it("stops with a clear error when the pricing folder does not exist", async () => {
     const { code, err } = await run("validate", "--pricing-dir", "/nonexistent/pricing");
     expect(code).toBe(1);
-    expect(err).toMatch(/^error: \/nonexistent\/pricing\/catalog\/providers: catalog folder not found\n  hint: pass --pricing-dir/);
+    expect(err).toMatch(/^error: \/nonexistent\/pricing\/catalog\/providers: catalog folder not found\n {2}hint: pass --pricing-dir/);
   });
 });
 

@@ -3,7 +3,6 @@ import { startFakeGithub, tokenEchoes, type FakeGithub } from "../../test/fake-g
 import { runCli } from "../../test/run-cli.ts";
 import { writeTempTree } from "../../test/temp-dir.ts";
 import { formatProblem, PipelineError } from "../lib/errors.ts";
-import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { commentCommand, type CommentEnv, type CommentOptions } from "./comment.ts";
 import { diffWithImpact } from "../../test/diff-fixture.ts";
 

@@ -1,5 +1,5 @@
 import { COMPONENTS } from "../pricing/price-call.ts";
-import type { Column, ColumnKind } from "../parquet/write-parquet.ts";
+import type { ColumnKind } from "../parquet/write-parquet.ts";
 
 /**
  * The columns of a priced row (SPEC 6), in file order. Money columns (`*_usd`) are

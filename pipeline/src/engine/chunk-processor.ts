@@ -334,6 +334,7 @@ export function sortedJson(object: Record<string, string>): string {
   return `${json}}`;
 }
 
+// eslint-disable-next-line no-control-regex -- the characters JSON must escape are control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** JSON.stringify of a string, without the call for the common string that needs no escaping. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { checkFinanceReview, DEFAULT_FINANCE_THRESHOLD } from "./check-finance-review.ts";
 import { diffWithImpact } from "../../test/diff-fixture.ts";
 

@@ -50,6 +50,7 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string>): str
 export function shortMessage(text: string, secrets: ReadonlyArray<string>): string {
   const clean = redactSecrets(text, secrets)
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, "$1***@")
+    // eslint-disable-next-line no-control-regex -- control characters are what this line removes
     .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
     .trim();
   return clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS)}…` : clean;

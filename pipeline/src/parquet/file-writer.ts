@@ -15,7 +15,7 @@ export interface ParquetFileWriterOptions {
   metadata?: Record<string, string>;
   /**
    * Codec of every column chunk (`costs run --parquet-compression`). Default "none": the
-   * JavaScript snappy makes writing several times slower for files about half as large;
+   * JavaScript snappy makes writing about 2.8× slower for files about half as large;
    * `node --import tsx pipeline/bench/parquet-writer.ts` measures both.
    */
   compression?: "snappy" | "none";

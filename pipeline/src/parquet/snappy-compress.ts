@@ -53,7 +53,7 @@ function compressBlock(src: Uint8Array, start: number, end: number, dst: Uint8Ar
   outer: for (;;) {
     let skip = 32;
     let nextS = s;
-    let candidate = 0;
+    let candidate: number;
     for (;;) {
       s = nextS;
       const step = skip >> 5;

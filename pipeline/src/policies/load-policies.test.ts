@@ -46,11 +46,11 @@ describe("loadPolicies", () => {
     ],
     [
       { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: block\n    config: {keys: {}}\n" },
-      [expect.stringMatching(/^metadata-validation\.yaml:3 guardrails\[0\]\.enforcing_strategy: .*\n  hint: use one of: enforce, audit$/)],
+      [expect.stringMatching(/^metadata-validation\.yaml:3 guardrails\[0\]\.enforcing_strategy: .*\n {2}hint: use one of: enforce, audit$/)],
     ],
     [
       { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    config:\n      keys:\n        id: {value: {constraint: regex, regex: '(['}}\n" },
-      [expect.stringMatching(/^metadata-validation\.yaml:6 guardrails\[0\]\.config\.keys\.id\.value\.regex: is not a valid RE2 pattern: missing closing \]: `\[`\n  hint: guardrail patterns use RE2 syntax/)],
+      [expect.stringMatching(/^metadata-validation\.yaml:6 guardrails\[0\]\.config\.keys\.id\.value\.regex: is not a valid RE2 pattern: missing closing \]: `\[`\n {2}hint: guardrail patterns use RE2 syntax/)],
     ],
     [
       // Valid in JavaScript, refused by RE2 (which cannot backtrack): backreferences and lookaround.
@@ -59,12 +59,12 @@ describe("loadPolicies", () => {
         "metadata-validation.yaml:6 guardrails[0].config.keys.id.value.regex: is not a valid RE2 pattern: invalid escape sequence: `\\1`\n" +
           "  hint: guardrail patterns use RE2 syntax, which always matches in linear time: no backreferences (\\1) or lookaround ((?=…), (?!…), (?<=…), (?<!…)); " +
           "write \\x{263A} for \\u263A and repeat counts up to {1000} (see policies/README.md)",
-        expect.stringMatching(/^metadata-validation\.yaml:7 guardrails\[0\]\.config\.keys\.env\.value\.regex: is not a valid RE2 pattern: invalid or unsupported Perl syntax: `\(\?!`\n  hint: /),
+        expect.stringMatching(/^metadata-validation\.yaml:7 guardrails\[0\]\.config\.keys\.env\.value\.regex: is not a valid RE2 pattern: invalid or unsupported Perl syntax: `\(\?!`\n {2}hint: /),
       ],
     ],
     [
       { "metadata-validation.yaml": "guardrails:\n  - name: r\n    enforcing_strategy: audit\n    when: {subjects: {in: [payments]}}\n    config: {keys: {}}\n" },
-      [expect.stringMatching(/^metadata-validation\.yaml:4 guardrails\[0\]\.when\.subjects\.in\[0\]: `payments` is not a subject\n  hint: write `user:<email>`/)],
+      [expect.stringMatching(/^metadata-validation\.yaml:4 guardrails\[0\]\.when\.subjects\.in\[0\]: `payments` is not a subject\n {2}hint: write `user:<email>`/)],
     ],
     [
       { "extracts.yaml": "extracts:\n  - name: by-x\n    group_by: [month, colour]\n" },

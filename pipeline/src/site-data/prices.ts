@@ -12,7 +12,7 @@ export function effectivePrices(book: PricingBook, display: (file: string) => st
   for (const account of [...book.accounts.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     for (const model of [...account.models.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const name = `${account.name}/${model.name}`;
-      let entries: Entry[] = [];
+      let entries: Entry[];
       if (model.cost === "public") {
         const catalog = model.providerModel ? book.catalog.providers.get(account.provider)?.models.get(model.providerModel) : undefined;
         entries = (catalog?.entries ?? []).map((card) => toEntry(card, null, null, display(catalog!.file), display));

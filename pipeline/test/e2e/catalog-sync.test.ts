@@ -171,7 +171,7 @@ describe("costs catalog sync --open-pr", () => {
       // A push to a remote URL carrying the token fails (nothing listens on port 9).
       const pushed = await sync("--remote", `http://x-access-token:${encodeURIComponent(TOKEN)}@127.0.0.1:9/acme/costs.git`);
       expect(pushed.code).toBe(1);
-      expect(pushed.err).toMatch(/^error: cannot push costs\/catalog-sync to http:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/costs\.git: .+\n  hint: the workflow needs `contents: write`\n$/);
+      expect(pushed.err).toMatch(/^error: cannot push costs\/catalog-sync to http:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/costs\.git: .+\n {2}hint: the workflow needs `contents: write`\n$/);
       printed.push(pushed.out, pushed.err);
 
       // GitHub answers with the token echoed back (every form goes through the same

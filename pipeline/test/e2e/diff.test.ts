@@ -100,6 +100,6 @@ describe("costs diff", () => {
   it("a missing ref explains how to fetch it", async () => {
     const result = await runCli(repo, "diff", "--base", "origin/main", "--head", "HEAD");
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^error: unknown git ref `origin\/main` in .*\n  hint: fetch it first \(CI checkouts are shallow/);
+    expect(result.err).toMatch(/^error: unknown git ref `origin\/main` in .*\n {2}hint: fetch it first \(CI checkouts are shallow/);
   });
 });

@@ -239,7 +239,7 @@ describe("costs extract", () => {
   });
 
   it("explains a bad field, period or an empty data folder", async () => {
-    expect(await costs("extract", "--group-by", "colour", "--data", "out")).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --group-by: unknown field `colour`\n  hint: use date, month, /) });
+    expect(await costs("extract", "--group-by", "colour", "--data", "out")).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --group-by: unknown field `colour`\n {2}hint: use date, month, /) });
     expect(await costs("extract", "--group-by", "user", "--period", "week", "--data", "out")).toMatchObject({ code: 1, err: "error: --period: must be day or month, got week\n" });
     expect(await costs("extract", "--group-by", "user", "--data", "nowhere")).toMatchObject({ code: 1, err: expect.stringMatching(/no priced partitions to extract from/) });
   });

@@ -103,7 +103,7 @@ describe("an output folder that cannot be written", () => {
     expect(extract.code).toBe(1);
     await writeFile(path.join(root, "site"), "");
     const site = await runCli(root, "site-data", "--data", "data", "--pricing-dir", path.join(ROOT, "pricing"), "--policies-dir", path.join(ROOT, "policies"), "--out", "site/.data", "--public-dir", "site/public");
-    expect(site.err).toMatch(/^error: cannot write to site\/[^:]*: a part of the path is a file, not a folder \(ENOTDIR\)\n  hint: choose another path\n$/);
+    expect(site.err).toMatch(/^error: cannot write to site\/[^:]*: a part of the path is a file, not a folder \(ENOTDIR\)\n {2}hint: choose another path\n$/);
     expect(site.code).toBe(1);
   }, 60_000);
 });

@@ -4,7 +4,6 @@ import type { PolicyBook } from "../../policies/load-policies.ts";
 import { displayPath, PipelineError } from "../../lib/errors.ts";
 import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
-import type { Reject } from "../../schemas/log-row.ts";
 import type { FileStats } from "../ingest/index.ts";
 import { fineDimensions, Rollups } from "../../engine/rollup.ts";
 import type { ExtractSpec } from "../../schemas/extracts.schema.ts";
@@ -17,7 +16,6 @@ import { toExtractTable } from "../../extracts/to-extract-table.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
 import type { Staging } from "../../outputs/staging.ts";
-import { toCsv } from "../../lib/to-csv.ts";
 import { writeParquet } from "../../parquet/write-parquet.ts";
 
 export const MANIFEST_VERSION = 1;
