@@ -2,8 +2,12 @@
  * `npm run bench:pricing`: measures what unit tests must not time. Prints, for this machine:
  * - loading the project's pricing/ and, when ../shared is present, the whole upstream catalog;
  * - pricing throughput of `priceCall` on calls shaped like real traffic (token sizes from
- *   ../shared/traces when present, else a built-in log-normal distribution).
- * Options: --calls N (default 200000).
+ *   ../shared/traces when present, else a built-in log-normal distribution);
+ * - rows/s of the compiled pricer `costs run` uses (`createRowPricer`, stages/price) on
+ *   sample rows (the sample generator's, read as `costs run` reads them; virtual-model
+ *   parents left out, as the run does not price them), over several passes, each with a
+ *   fresh pricer (its memo of resolutions built on the way, as in a run).
+ * Options: --calls N (default 200000), --rows N sample rows (default 200000), --passes N (default 5).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,11 +17,20 @@ import { loadPricing } from "../src/pricing/load-pricing.ts";
 import { formatNano } from "../src/pricing/money.ts";
 import { priceCall } from "../src/pricing/price-call.ts";
 import type { Call } from "../src/pricing/call.ts";
+import { generateSample } from "../src/sample/generate-sample.ts";
+import type { LogRow } from "../src/schemas/log-row.ts";
+import { compilePreset } from "../src/stages/ingest/compile-preset.ts";
+import { toLogRow } from "../src/stages/ingest/to-log-row.ts";
+import { createRowPricer } from "../src/stages/price/index.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SHARED = path.resolve(ROOT, "../shared");
-const { values } = parseArgs({ options: { calls: { type: "string", default: "200000" } } });
+const { values } = parseArgs({
+  options: { calls: { type: "string", default: "200000" }, rows: { type: "string", default: "200000" }, passes: { type: "string", default: "5" } },
+});
 const calls = Number(values.calls);
+const sampleRows = Number(values.rows);
+const passes = Math.max(1, Number(values.passes));
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
@@ -80,4 +93,40 @@ const seconds = (performance.now() - start) / 1000;
 console.log(`${`priceCall × ${calls.toLocaleString("en")}`.padEnd(52)} ${(seconds * 1000).toFixed(0).padStart(7)} ms`);
 console.log(`${"  calls/s".padEnd(52)} ${Math.round(calls / seconds).toLocaleString("en")}`);
 console.log(`${"  total cost_usd / unpriced calls".padEnd(52)} ${formatNano(total)} / ${unpriced}`);
+
+/** Sample rows as `costs run` sees them: generated, written as JSON and read back through the canonical preset. */
+function sampleLogRows(): LogRow[] {
+  const preset = compilePreset("canonical");
+  const rows: LogRow[] = [];
+  for (const record of generateSample({ rows: sampleRows, start: "2026-06-16", days: 30 })) {
+    const result = toLogRow(JSON.parse(JSON.stringify(record)) as Record<string, unknown>, preset);
+    if ("row" in result && result.row.virtual_model === null) rows.push(result.row);
+  }
+  return rows;
+}
+
+const rows = await timed(`generate ${sampleRows.toLocaleString("en")} sample rows`, async () => sampleLogRows());
+const rates: number[] = [];
+let compiledTotal = 0n;
+let compiledUnpriced = 0;
+for (let pass = 0; pass <= passes; pass++) {
+  const price = createRowPricer(book, ROOT);
+  const t = performance.now();
+  let sum = 0n;
+  let none = 0;
+  for (const row of rows) {
+    const priced = price(row);
+    if ("reject" in priced || priced.cost_nano === null) none++;
+    else sum += priced.cost_nano;
+  }
+  const ms = performance.now() - t;
+  if (pass > 0) rates.push(rows.length / (ms / 1000)); // pass 0 warms the JIT up
+  compiledTotal = sum;
+  compiledUnpriced = none;
+}
+rates.sort((a, b) => a - b);
+const rate = (r: number) => Math.round(r).toLocaleString("en");
+console.log(`${`createRowPricer × ${rows.length.toLocaleString("en")} sample rows`.padEnd(52)} ${passes} passes`);
+console.log(`${"  rows/s median (min – max)".padEnd(52)} ${rate(rates[Math.floor(rates.length / 2)]!)} (${rate(rates[0]!)} – ${rate(rates.at(-1)!)})`);
+console.log(`${"  total cost_usd / unpriced or rejected rows".padEnd(52)} ${formatNano(compiledTotal)} / ${compiledUnpriced}`);
 console.log(`${"  peak RSS".padEnd(52)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

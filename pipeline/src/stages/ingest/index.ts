@@ -6,7 +6,6 @@ import { detectFormat, SUPPORTED_EXTENSIONS, type InputFormat } from "./detect-f
 import { detectPreset } from "./detect-preset.ts";
 import type { RawRecord } from "./raw-record.ts";
 import { readCsv } from "./read-csv.ts";
-import { readJsonl } from "./read-jsonl.ts";
 import { readParquetLogs } from "./read-parquet-logs.ts";
 import { toLogRow } from "./to-log-row.ts";
 
@@ -36,19 +35,20 @@ export interface FileStats {
 /** Rejects keep at most this many characters of the input text. */
 export const MAX_RAW_CHARS = 4096;
 
-const READERS: Record<InputFormat, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
-  jsonl: readJsonl,
+const READERS: Record<Exclude<InputFormat, "jsonl">, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
   csv: readCsv,
   parquet: readParquetLogs,
 };
 
 /**
- * The ingest stage: reads the files in the given order and yields exactly one item per
- * input row: a canonical `row`, or a `reject` with file, line, reason and the raw text
- * (cut to 4096 characters). Whole-file problems (an empty file, a truncated gzip, an
- * unreadable Parquet file) are rejects too, at line 0 or at the line where reading
- * stopped. Nothing is dropped except blank lines. A file with an unsupported extension
- * is a PipelineError (expandInputs never returns one).
+ * The ingest stage's reader of CSV and Parquet files (`costs run` reads JSON Lines in
+ * chunks, in worker threads: engine/read-inputs.ts, split-jsonl.ts, engine/parse-jsonl-chunk.ts).
+ * Reads the files in the given order and yields exactly one item per input row: a
+ * canonical `row`, or a `reject` with file, line, reason and the raw text (cut to 4096
+ * characters). Whole-file problems (an empty file, a truncated gzip, an unreadable Parquet
+ * file) are rejects too, at line 0 or at the line where reading stopped. Nothing is
+ * dropped except blank lines. A file with an unsupported extension is a PipelineError
+ * (expandInputs never returns one).
  */
 export async function* readLogs(files: string[], options: ReadLogsOptions = {}): AsyncGenerator<IngestItem> {
   for (const file of files) {
@@ -57,7 +57,9 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
       throw new PipelineError({ file, message: "unsupported input file type", hint: `supported: ${SUPPORTED_EXTENSIONS.join(", ")}, each optionally .gz` });
     }
     const { format, gzip } = detected;
-    const compileOptions = { fixedColumns: format !== "jsonl" };
+    if (format === "jsonl") throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);
+    // Every record of a CSV or Parquet file has the same columns: they are checked once.
+    const compileOptions = { fixedColumns: true };
     let preset: CompiledPreset | undefined;
     if (options.mapping) preset = compilePreset(options.mapping, compileOptions);
     else if (options.preset && options.preset !== "auto") preset = compilePreset(options.preset, compileOptions);

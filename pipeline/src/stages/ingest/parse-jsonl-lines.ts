@@ -17,7 +17,8 @@ export interface JsonlSink {
  * LF or CRLF endings; blank lines skipped (but counted); a line that is not valid JSON →
  * `invalid JSON: …`; a JSON value that is not an object → `not a JSON object`. Returns
  * the number of non-blank lines. A line longer than `maxLineChars` → `line longer than …
- * characters` (split-jsonl.ts also stops one that never ends). Shared by readJsonl and the run's worker threads.
+ * characters` (split-jsonl.ts also stops one that never ends). `costs run` parses its JSON
+ * Lines chunks (engine/parse-jsonl-chunk.ts) and detects their preset (engine/read-inputs.ts) with it.
  * `latin1Of`: `text` is these bytes read as latin1 (one character per byte, see parseJsonlBytes);
  * a line with a non-ASCII byte is then decoded again as UTF-8.
  */

@@ -22,10 +22,11 @@ export const CHUNK_BYTES = 8 << 20;
 
 /**
  * Cuts a JSON Lines file (gzipped or not) into chunks of about `chunkBytes` that end at a
- * line end, so threads can parse them independently; lines are numbered as read-jsonl.ts
- * numbers them. A UTF-8 byte-order mark is dropped. A line longer than `maxLineBytes`
- * becomes one problem and is skipped. A read error (a truncated gzip) ends the file with
- * one problem at the line after the last whole line; the partial line is not guessed at.
+ * line end, so threads can parse them independently; each chunk says the physical line
+ * it starts at (blank lines counted). A UTF-8 byte-order mark is dropped. A line longer
+ * than `maxLineBytes` becomes one problem and is skipped. A read error (a truncated gzip)
+ * ends the file with one problem at the line after the last whole line; the partial line
+ * is not guessed at.
  * `onBytes` sees every byte of a plain (not gzipped) file as read, for a content hash.
  */
 export async function* splitJsonl(
