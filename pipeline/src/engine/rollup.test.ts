@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ColumnData } from "../parquet/file-writer.ts";
-import { fineDimensions, PartialRollupBuilder, Rollup, ROLLUP_COLUMNS, Rollups, subtractRow, type PartialRollup, type RollupColumn } from "./rollup.ts";
+import { ROLLUP_DIMENSIONS, type RollupDimension } from "../schemas/fields.ts";
+import { fineDimensions, PartialRollupBuilder, Rollup, Rollups, subtractRow, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
 
-/** Dictionary codes of ROLLUP_COLUMNS for one row: the given ones, -1 (null) elsewhere. */
-function codes(set: Partial<Record<RollupColumn, number>>): Int32Array {
-  return Int32Array.from(ROLLUP_COLUMNS, (c) => set[c] ?? -1);
+/** Dictionary codes of ROLLUP_DIMENSIONS for one row: the given ones, -1 (null) elsewhere. */
+function codes(set: Partial<Record<RollupDimension, number>>): Int32Array {
+  return Int32Array.from(ROLLUP_DIMENSIONS, (c) => set[c] ?? -1);
 }
 
 /** Count measures of one group: requests, input, cache read, cache write, output, reasoning, unpriced. */
@@ -56,7 +57,7 @@ describe("PartialRollupBuilder", () => {
 });
 
 interface TestRow {
-  dims: Partial<Record<RollupColumn, string>>;
+  dims: Partial<Record<RollupDimension, string>>;
   metadata?: Record<string, string>;
   tokens?: number[];
   cost: bigint | null;
@@ -69,7 +70,7 @@ function segment(day: string, metadataKeys: string[], rows: TestRow[]): { column
   const rollup = new PartialRollupBuilder(metadataKeys);
   for (const row of rows) {
     const r = builder.next();
-    const rowCodes = Int32Array.from(ROLLUP_COLUMNS, (c) => builder.dict(COLUMN[c], r, row.dims[c] ?? null));
+    const rowCodes = Int32Array.from(ROLLUP_DIMENSIONS, (c) => builder.dict(COLUMN[c], r, row.dims[c] ?? null));
     const tokens = row.tokens ?? NO_TOKENS;
     (["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const).forEach((c, i) => builder.number(COLUMN[c], r, tokens[i]!));
     builder.bigint(COLUMN.cost_usd, r, row.cost);
