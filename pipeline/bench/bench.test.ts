@@ -21,7 +21,13 @@ afterAll(async () => {
 
 describe("planBlocks", () => {
   it("covers every row and day once, in order, within the block size", () => {
-    for (const [rows, days] of [[1_000_000, 30], [10_000_000, 303], [600_000, 1], [50_000, 2], [7, 3]] as const) {
+    for (const [rows, days] of [
+      [1_000_000, 30],
+      [10_000_000, 303],
+      [600_000, 1],
+      [50_000, 2],
+      [7, 3],
+    ] as const) {
       const blocks = planBlocks(rows, days);
       expect(blocks.reduce((sum, b) => sum + b.rows, 0)).toBe(rows);
       expect(Math.max(...blocks.map((b) => b.rows))).toBeLessThanOrEqual(250_000);
@@ -32,7 +38,13 @@ describe("planBlocks", () => {
       for (let k = 1; k < blocks.length; k++) expect(blocks[k]!.start >= blocks[k - 1]!.start).toBe(true);
     }
     // 1,000,000 rows a month: five blocks of whole weeks (the last one shorter).
-    expect(planBlocks(1_000_000, 30).map((b) => `${b.start}+${b.days}`)).toEqual(["2026-06-16+7", "2026-06-23+7", "2026-06-30+7", "2026-07-07+7", "2026-07-14+2"]);
+    expect(planBlocks(1_000_000, 30).map((b) => `${b.start}+${b.days}`)).toEqual([
+      "2026-06-16+7",
+      "2026-06-23+7",
+      "2026-06-30+7",
+      "2026-07-07+7",
+      "2026-07-14+2",
+    ]);
     // A day busier than a block is split over several blocks of that day.
     expect(planBlocks(600_000, 1).map((b) => b.rows)).toEqual([200_000, 200_000, 200_000]);
   });
@@ -52,7 +64,10 @@ describe("generateRows", () => {
     expect(a.cached).toBe(false);
     const text = readFileSync(a.file, "utf8");
     expect(readFileSync(b.file, "utf8") === text).toBe(true);
-    const rows = text.trimEnd().split("\n").map((line) => JSON.parse(line) as { request_id: string; timestamp: string });
+    const rows = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { request_id: string; timestamp: string });
     expect(rows).toHaveLength(3_000);
     // Block k's ids start with k in four hex digits and its rows lie in its own day.
     const byBlock = new Map<string, typeof rows>();
@@ -98,14 +113,47 @@ describe("readPriceQuery", () => {
 
 describe("renderReport", () => {
   it("says when the totals differ, prints both, and fails the bench", () => {
-    const job = { wall_ms: 2_000, rows_per_s: 500, peak_rss_bytes: 100 * 2 ** 20, cpu_ms: 2_500, threads: 2, rows_written: 990, command: "node …" };
+    const job = {
+      wall_ms: 2_000,
+      rows_per_s: 500,
+      peak_rss_bytes: 100 * 2 ** 20,
+      cpu_ms: 2_500,
+      threads: 2,
+      rows_written: 990,
+      command: "node …",
+    };
     const counts = { rows_read: 1_000, priced: 980, unpriced: 10, rejected: 0, duplicates: 4, virtual_parents: 6, out_of_window: 0 };
     const result: BenchResult = {
-      input: { rows: 1_000, days: 1, seed: 1, file: "logs.jsonl", bytes: 2 ** 20, blocks: 1, cached: true, generation_ms: 0, trace_source: "built-in" },
+      input: {
+        rows: 1_000,
+        days: 1,
+        seed: 1,
+        file: "logs.jsonl",
+        bytes: 2 ** 20,
+        blocks: 1,
+        cached: true,
+        generation_ms: 0,
+        trace_source: "built-in",
+      },
       machine: { cpus: 2, cpu_model: "cpu", node: "v20", duckdb: "v1.5.6", platform: "linux x64", load_average: 0.1 },
       peak_rss_method: "VmHWM",
-      costs: { ...job, cost_usd: "12.000000001", counts, stages: null, self: null, timings_note: "stage timings unavailable (this costs run has no --timings flag)" },
-      duckdb: { ...job, wall_ms: 1_000, cost_usd: "12.000000000", priced_rows: 980, load_ms: 300, copy_ms: 600, setup: { export_rates_ms: 900, command: "node …" } },
+      costs: {
+        ...job,
+        cost_usd: "12.000000001",
+        counts,
+        stages: null,
+        self: null,
+        timings_note: "stage timings unavailable (this costs run has no --timings flag)",
+      },
+      duckdb: {
+        ...job,
+        wall_ms: 1_000,
+        cost_usd: "12.000000000",
+        priced_rows: 980,
+        load_ms: 300,
+        copy_ms: 600,
+        setup: { export_rates_ms: 900, command: "node …" },
+      },
       comparison: { wall_ratio: 2, totals_equal: false, rows_equal: true },
     };
     const text = renderReport(result);

@@ -66,7 +66,9 @@ export type JobStep = "setup" | "load" | "price";
  */
 export function jobStatements(options: { logs: string; ratesDir: string; out: string }): Array<{ step: JobStep; sql: string }> {
   const columns = LOG_COLUMNS.map(([name, type]) => `${name}: '${type}'`).join(", ");
-  const kept = LOG_COLUMNS.filter(([name]) => name !== "virtual_model").map(([name]) => (name === "timestamp" ? "timestamp::TIMESTAMP AS timestamp" : name));
+  const kept = LOG_COLUMNS.filter(([name]) => name !== "virtual_model").map(([name]) =>
+    name === "timestamp" ? "timestamp::TIMESTAMP AS timestamp" : name,
+  );
   return [
     { step: "setup", sql: "SET TimeZone = 'UTC'" },
     { step: "setup", sql: `CREATE TABLE rates AS SELECT * FROM read_parquet(${sqlString(path.join(options.ratesDir, "rates.parquet"))})` },
@@ -93,7 +95,11 @@ WHERE virtual_model IS NULL`,
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { logs: { type: "string" }, rates: { type: "string" }, out: { type: "string" } } });
   if (!values.logs || !values.rates || !values.out) throw new Error("usage: duckdb-job.ts --logs FILE.jsonl --rates DIR --out DIR");
-  const statements = jobStatements({ logs: path.resolve(values.logs), ratesDir: path.resolve(values.rates), out: path.resolve(values.out) });
+  const statements = jobStatements({
+    logs: path.resolve(values.logs),
+    ratesDir: path.resolve(values.rates),
+    out: path.resolve(values.out),
+  });
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const db = await DuckDBInstance.create(":memory:");
   const connection = await db.connect();
@@ -107,7 +113,13 @@ async function main(): Promise<void> {
     if (step === "price") written = Number(result.getRows()[0]?.[0] ?? 0);
   }
   connection.closeSync();
-  const line = { duckdb_version: String(info.version), threads: Number(info.threads), rows_written: written, load_ms: Math.round(ms.load), copy_ms: Math.round(ms.price) };
+  const line = {
+    duckdb_version: String(info.version),
+    threads: Number(info.threads),
+    rows_written: written,
+    load_ms: Math.round(ms.load),
+    copy_ms: Math.round(ms.price),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

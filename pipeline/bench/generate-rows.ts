@@ -97,12 +97,15 @@ export function blockSeed(seed: number, k: number): number {
 /** Short hash of everything the file's bytes depend on besides rows, days and seed. */
 export function generatorVersion(maxBlockRows = MAX_BLOCK_ROWS): string {
   const hash = createHash("sha256").update(`${BLOCK_SCHEME}:${maxBlockRows}`);
-  for (const name of readdirSync(SAMPLE_DIR).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort()) {
+  for (const name of readdirSync(SAMPLE_DIR)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .sort()) {
     hash.update(name).update(readFileSync(path.join(SAMPLE_DIR, name)));
   }
   const source = sampleTraceSource();
   hash.update(source.kind);
-  if (source.kind === "traces" && source.dir) for (const name of Object.values(TRACE_FILES)) hash.update(readFileSync(path.join(source.dir, name)));
+  if (source.kind === "traces" && source.dir)
+    for (const name of Object.values(TRACE_FILES)) hash.update(readFileSync(path.join(source.dir, name)));
   return hash.digest("hex").slice(0, 10);
 }
 
@@ -123,7 +126,8 @@ export async function generateRows(options: GenerateOptions): Promise<GeneratedR
 
   await mkdir(dir, { recursive: true });
   // Files of the same rows/days/seed from an older generator are stale: remove them.
-  for (const name of readdirSync(dir)) if (name.startsWith(`${stem}-g`) && name.endsWith(".jsonl")) await rm(path.join(dir, name), { force: true });
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`${stem}-g`) && name.endsWith(".jsonl")) await rm(path.join(dir, name), { force: true });
   const began = performance.now();
   const temp = `${file}.tmp-${process.pid}`;
   const sink = createWriteStream(temp);
@@ -146,7 +150,9 @@ export async function generateRows(options: GenerateOptions): Promise<GeneratedR
       const now = performance.now();
       if (options.onProgress && (now - lastReport >= 2000 || block.index === blocks.length - 1)) {
         lastReport = now;
-        options.onProgress(`generating rows: ${written.toLocaleString("en")} / ${rows.toLocaleString("en")} (${Math.round((100 * written) / rows)}%, block ${block.index + 1}/${blocks.length})`);
+        options.onProgress(
+          `generating rows: ${written.toLocaleString("en")} / ${rows.toLocaleString("en")} (${Math.round((100 * written) / rows)}%, block ${block.index + 1}/${blocks.length})`,
+        );
       }
     }
     if (written !== rows) throw new Error(`generated ${written} rows instead of ${rows}`);

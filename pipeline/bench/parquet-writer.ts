@@ -47,15 +47,47 @@ const hex = (digits: number) => Array.from({ length: digits }, () => "0123456789
 
 /** Distinct values and null share of the dictionary columns (the rest default to 20 values, no nulls). */
 const DICT_SHAPES: Record<string, [distinct: number, nullShare: number]> = {
-  date: [2, 0], model: [40, 0], provider_account: [12, 0], provider: [6, 0], provider_model: [40, 0], region: [8, 0.1],
-  subject_type: [3, 0], subject: [900, 0], user: [800, 0.05], virtual_account: [50, 0.3], pat_name: [100, 0.6], teams: [60, 0.1],
-  team: [30, 0.1], input_images: [20, 0.95], output_images: [10, 0.98], input_characters: [50, 0.97], input_seconds: [30, 0.98],
-  output_seconds: [30, 0.98], queries: [10, 0.97], pages: [20, 0.98], service_tier: [3, 0.5], virtual_model: [10, 0.9],
-  metadata_overrides: [20, 0.95], price_source: [3, 0], price_ref: [200, 0.01], pricing_mode: [3, 0], tier: [4, 0.7],
-  unpriced_reason: [5, 0.99], policy_status: [3, 0], policy_violations: [20, 0.9], pricing_version: [1, 0], source_file: [24, 0],
+  date: [2, 0],
+  model: [40, 0],
+  provider_account: [12, 0],
+  provider: [6, 0],
+  provider_model: [40, 0],
+  region: [8, 0.1],
+  subject_type: [3, 0],
+  subject: [900, 0],
+  user: [800, 0.05],
+  virtual_account: [50, 0.3],
+  pat_name: [100, 0.6],
+  teams: [60, 0.1],
+  team: [30, 0.1],
+  input_images: [20, 0.95],
+  output_images: [10, 0.98],
+  input_characters: [50, 0.97],
+  input_seconds: [30, 0.98],
+  output_seconds: [30, 0.98],
+  queries: [10, 0.97],
+  pages: [20, 0.98],
+  service_tier: [3, 0.5],
+  virtual_model: [10, 0.9],
+  metadata_overrides: [20, 0.95],
+  price_source: [3, 0],
+  price_ref: [200, 0.01],
+  pricing_mode: [3, 0],
+  tier: [4, 0.7],
+  unpriced_reason: [5, 0.99],
+  policy_status: [3, 0],
+  policy_violations: [20, 0.9],
+  pricing_version: [1, 0],
+  source_file: [24, 0],
 };
 /** Share of null cells of the money columns (components a call does not use are null). */
-const MONEY_NULLS: Record<string, number> = { reported_cost_usd: 0.5, cost_usd: 0.01, list_cost_usd: 0.01, input_cost_usd: 0.01, output_cost_usd: 0.01 };
+const MONEY_NULLS: Record<string, number> = {
+  reported_cost_usd: 0.5,
+  cost_usd: 0.01,
+  list_cost_usd: 0.01,
+  input_cost_usd: 0.01,
+  output_cost_usd: 0.01,
+};
 
 /** The strings as `costs run` has them, parsed from JSON: flat, not the ropes concatenation builds (slower to read once). */
 function viaJson<T>(values: T[]): T[] {
@@ -67,7 +99,14 @@ function generate(n: number): ColumnData[] {
     if (name === "request_id") return { type: "text", values: viaJson(Array.from({ length: n }, () => `chatcmpl-${hex(40)}`)) };
     if (name === "metadata") {
       const metadata = (i: number) =>
-        JSON.stringify({ project: `proj-${i % 37}`, env: "prod", trace_id: hex(32), session: hex(16), feature: `search-${i % 7}`, owner: i % 100 === 0 ? "José" : "Jose" });
+        JSON.stringify({
+          project: `proj-${i % 37}`,
+          env: "prod",
+          trace_id: hex(32),
+          session: hex(16),
+          feature: `search-${i % 7}`,
+          owner: i % 100 === 0 ? "José" : "Jose",
+        });
       return { type: "text", values: viaJson(Array.from({ length: n }, (_, i) => (random() < 0.1 ? null : metadata(i)))) };
     }
     if (kind === "string" || kind === "json") {
@@ -84,7 +123,15 @@ function generate(n: number): ColumnData[] {
     }
     if (kind === "int64" || kind === "int32") {
       const values = new Float64Array(n);
-      const zeroShare = name.includes("audio") ? 0.98 : name.startsWith("cache_write") ? 0.9 : name.startsWith("reasoning") ? 0.7 : name.startsWith("cache_read") ? 0.5 : 0;
+      const zeroShare = name.includes("audio")
+        ? 0.98
+        : name.startsWith("cache_write")
+          ? 0.9
+          : name.startsWith("reasoning")
+            ? 0.7
+            : name.startsWith("cache_read")
+              ? 0.5
+              : 0;
       for (let i = 0; i < n; i++) {
         if (name === "source_line") values[i] = i + 1;
         else if (name === "status_code") values[i] = random() < 0.98 ? 200 : 429;
@@ -125,7 +172,8 @@ function toColumns(data: ColumnData[], n: number): Column[] {
     for (let i = 0; i < n; i++) {
       if (d.type === "dict") cells[i] = d.codes[i] === -1 ? null : d.dictionary[d.codes[i]!];
       else if (d.type === "text") cells[i] = d.values[i];
-      else if (d.type === "bytes") cells[i] = d.nulls?.[i] ? null : Buffer.from(d.data.subarray(d.offsets[i]! + 4, d.offsets[i + 1]!)).toString("utf8");
+      else if (d.type === "bytes")
+        cells[i] = d.nulls?.[i] ? null : Buffer.from(d.data.subarray(d.offsets[i]! + 4, d.offsets[i + 1]!)).toString("utf8");
       else if (d.nulls?.[i]) cells[i] = null;
       else cells[i] = d.type === "bool" ? d.values[i] === 1 : d.values[i];
     }
@@ -166,9 +214,12 @@ function best<T>(before: () => void, work: () => T): { ms: number; cpuMs: number
 }
 
 function line(label: string, n: number, ms: number, bytes: number, cpuMs?: number): string {
-  const rate = (perMs: number) => Math.round((n / perMs) * 1000).toLocaleString("en").padStart(10);
+  const rate = (perMs: number) =>
+    Math.round((n / perMs) * 1000)
+      .toLocaleString("en")
+      .padStart(10);
   const cpu = cpuMs === undefined ? "" : `   cpu ${cpuMs.toFixed(0).padStart(5)} ms = ${rate(cpuMs)} rows/s`;
-  return `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms)} rows/s  ${((bytes / ms) * 1000 / 1e6).toFixed(0).padStart(5)} MB/s  ${(bytes / 1e6).toFixed(1).padStart(7)} MB${cpu}`;
+  return `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms)} rows/s  ${(((bytes / ms) * 1000) / 1e6).toFixed(0).padStart(5)} MB/s  ${(bytes / 1e6).toFixed(1).padStart(7)} MB${cpu}`;
 }
 
 log(`generating ${rows.toLocaleString("en")} rows × ${PRICED_COLUMNS.length} columns …`);
@@ -180,10 +231,20 @@ for (let start = 0; start < rows; start += groupRows) {
   groups.push(data.map((d) => slice(d, start, end)));
   counts.push(end - start);
 }
-console.log(`ParquetFileWriter, ${rows.toLocaleString("en")} rows in row groups of ${groupRows.toLocaleString("en")} (best of ${runs}, node ${process.version})`);
+console.log(
+  `ParquetFileWriter, ${rows.toLocaleString("en")} rows in row groups of ${groupRows.toLocaleString("en")} (best of ${runs}, node ${process.version})`,
+);
 for (const codec of ["none", "snappy"] as const) {
   const file = path.join(dir, `fast-${codec}.parquet`);
-  const { ms, cpuMs, firstMs, result: bytes } = best(() => rmSync(file, { force: true }), () => writeFast(file, groups, counts, codec));
+  const {
+    ms,
+    cpuMs,
+    firstMs,
+    result: bytes,
+  } = best(
+    () => rmSync(file, { force: true }),
+    () => writeFast(file, groups, counts, codec),
+  );
   console.log(`${line(`  compression ${codec}`, rows, ms, bytes, cpuMs)}   first run ${firstMs.toFixed(0)} ms`);
 }
 
@@ -199,8 +260,17 @@ const slowCpu = process.cpuUsage(cpu);
 console.log(line("  writeParquet", compareRows, slowMs, slowBytes, (slowCpu.user + slowCpu.system) / 1000));
 for (const codec of ["none", "snappy"] as const) {
   const file = path.join(dir, `fast-${codec}-${compareRows}.parquet`);
-  const { ms, cpuMs, result: bytes } = best(() => rmSync(file, { force: true }), () => writeFast(file, [few], [compareRows], codec));
-  console.log(`${line(`  ParquetFileWriter ${codec} (one row group)`, compareRows, ms, bytes, cpuMs)}   ${(slowMs / ms).toFixed(0)}× faster`);
+  const {
+    ms,
+    cpuMs,
+    result: bytes,
+  } = best(
+    () => rmSync(file, { force: true }),
+    () => writeFast(file, [few], [compareRows], codec),
+  );
+  console.log(
+    `${line(`  ParquetFileWriter ${codec} (one row group)`, compareRows, ms, bytes, cpuMs)}   ${(slowMs / ms).toFixed(0)}× faster`,
+  );
 }
 
 const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -209,7 +279,9 @@ const connection = await db.connect();
 for (const codec of ["none", "snappy"]) {
   const fast = path.join(dir, `fast-${codec}-${compareRows}.parquet`);
   const differ = async (a: string, b: string) =>
-    (await connection.runAndReadAll(`select count(*)::int as n from (from read_parquet('${a}') except all from read_parquet('${b}'))`)).getRowObjects()[0]!.n;
+    (
+      await connection.runAndReadAll(`select count(*)::int as n from (from read_parquet('${a}') except all from read_parquet('${b}'))`)
+    ).getRowObjects()[0]!.n;
   console.log(`  DuckDB rows differing from writeParquet's (${codec}): ${await differ(fast, slow)} / ${await differ(slow, fast)}`);
 }
 connection.closeSync();

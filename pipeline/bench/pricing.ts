@@ -26,7 +26,11 @@ import { createRowPricer } from "../src/stages/price/index.ts";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SHARED = path.resolve(ROOT, "../shared");
 const { values } = parseArgs({
-  options: { calls: { type: "string", default: "200000" }, rows: { type: "string", default: "200000" }, passes: { type: "string", default: "5" } },
+  options: {
+    calls: { type: "string", default: "200000" },
+    rows: { type: "string", default: "200000" },
+    passes: { type: "string", default: "5" },
+  },
 });
 const calls = Number(values.calls);
 const sampleRows = Number(values.rows);
@@ -63,12 +67,18 @@ function tokenSizes(): Array<[number, number]> {
   }
   console.log("token sizes: built-in distribution (../shared/traces absent)");
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: 10_000 }, () => [Math.round(Math.exp(6 + 1.5 * random())), Math.round(Math.exp(4 + random()))]);
 }
 
 const sizes = tokenSizes();
-const models = ["openai-main/gpt-4o", "anthropic-main/claude-sonnet-4-5", "gemini/gemini-2.5-pro", "bedrock-prod/nova-lite", "azure-ft/support-bot-ft"];
+const models = [
+  "openai-main/gpt-4o",
+  "anthropic-main/claude-sonnet-4-5",
+  "gemini/gemini-2.5-pro",
+  "bedrock-prod/nova-lite",
+  "azure-ft/support-bot-ft",
+];
 const batch: Call[] = Array.from({ length: calls }, (_, i) => {
   const [input, output] = sizes[i % sizes.length]!;
   return {
@@ -127,6 +137,8 @@ for (let pass = 0; pass <= passes; pass++) {
 rates.sort((a, b) => a - b);
 const rate = (r: number) => Math.round(r).toLocaleString("en");
 console.log(`${`createRowPricer × ${rows.length.toLocaleString("en")} sample rows`.padEnd(52)} ${passes} passes`);
-console.log(`${"  rows/s median (min – max)".padEnd(52)} ${rate(rates[Math.floor(rates.length / 2)]!)} (${rate(rates[0]!)} – ${rate(rates.at(-1)!)})`);
+console.log(
+  `${"  rows/s median (min – max)".padEnd(52)} ${rate(rates[Math.floor(rates.length / 2)]!)} (${rate(rates[0]!)} – ${rate(rates.at(-1)!)})`,
+);
 console.log(`${"  total cost_usd / unpriced or rejected rows".padEnd(52)} ${formatNano(compiledTotal)} / ${compiledUnpriced}`);
 console.log(`${"  peak RSS".padEnd(52)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

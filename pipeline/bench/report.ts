@@ -23,13 +23,29 @@ export interface JobFigures {
 }
 
 export interface BenchResult {
-  input: { rows: number; days: number; seed: number; file: string; bytes: number; blocks: number; cached: boolean; generation_ms: number; trace_source: string };
+  input: {
+    rows: number;
+    days: number;
+    seed: number;
+    file: string;
+    bytes: number;
+    blocks: number;
+    cached: boolean;
+    generation_ms: number;
+    trace_source: string;
+  };
   /** load_average: the 1-minute load average before the jobs ran (other processes compete for the CPUs). */
   machine: { cpus: number; cpu_model: string; node: string; duckdb: string; platform: string; load_average: number };
   peak_rss_method: string;
   /** self: what costs run reports about itself in --timings (in-process wall time and peak RSS). */
-  costs: JobFigures & { counts: CostsCounts; stages: StageTiming[] | null; self: { wall_ms: number; peak_rss_bytes: number } | null; timings_note?: string };
-  duckdb: (JobFigures & { priced_rows: number; load_ms: number; copy_ms: number; setup: { export_rates_ms: number; command: string } }) | null;
+  costs: JobFigures & {
+    counts: CostsCounts;
+    stages: StageTiming[] | null;
+    self: { wall_ms: number; peak_rss_bytes: number } | null;
+    timings_note?: string;
+  };
+  duckdb:
+    (JobFigures & { priced_rows: number; load_ms: number; copy_ms: number; setup: { export_rates_ms: number; command: string } }) | null;
   comparison: { wall_ratio: number; totals_equal: boolean; rows_equal: boolean } | null;
   differences?: { count: number; rows: Difference[] };
 }
@@ -59,7 +75,14 @@ export function compareJobs({ input, costs, duckdb, duckdbPackage, loadAverage }
       generation_ms: Math.round(input.ms),
       trace_source: input.traceSource,
     },
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model.trim() ?? "unknown", node: process.version, duckdb: duckdb ? `${duckdb.result.duckdbVersion} (@duckdb/node-api ${duckdbPackage})` : `@duckdb/node-api ${duckdbPackage}`, platform: `${process.platform} ${process.arch}`, load_average: Number(loadAverage.toFixed(2)) },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model.trim() ?? "unknown",
+      node: process.version,
+      duckdb: duckdb ? `${duckdb.result.duckdbVersion} (@duckdb/node-api ${duckdbPackage})` : `@duckdb/node-api ${duckdbPackage}`,
+      platform: `${process.platform} ${process.arch}`,
+      load_average: Number(loadAverage.toFixed(2)),
+    },
     peak_rss_method: PEAK_RSS_METHOD,
     costs: {
       wall_ms: Math.round(costs.wallMs),
@@ -135,7 +158,16 @@ export function renderReport(r: BenchResult): string {
   );
   const table = [["job", "wall (s)", "rows/s", "peak RSS (MB)", "CPU (s)", "threads", "rows written", "total cost_usd"]];
   const cpu = (ms: number | null) => (ms === null ? "n/a" : seconds(ms));
-  const row = (name: string, j: JobFigures, threads: string) => [name, seconds(j.wall_ms), n(j.rows_per_s), mb(j.peak_rss_bytes), cpu(j.cpu_ms), threads, n(j.rows_written), j.cost_usd];
+  const row = (name: string, j: JobFigures, threads: string) => [
+    name,
+    seconds(j.wall_ms),
+    n(j.rows_per_s),
+    mb(j.peak_rss_bytes),
+    cpu(j.cpu_ms),
+    threads,
+    n(j.rows_written),
+    j.cost_usd,
+  ];
   // costs run's `threads` counts worker threads (0: the main thread does everything).
   const workers = r.costs.threads;
   table.push(row("costs run", r.costs, workers === null ? "n/a" : workers === 0 ? "1 (main)" : `${workers} + main`));
@@ -146,7 +178,9 @@ export function renderReport(r: BenchResult): string {
     const c = r.comparison;
     const cpuRatio = r.costs.cpu_ms !== null && r.duckdb.cpu_ms ? ` (CPU time: ${(r.costs.cpu_ms / r.duckdb.cpu_ms).toFixed(2)}×)` : "";
     lines.push(`costs run / DuckDB wall time: ${c.wall_ratio.toFixed(2)}×${cpuRatio}`);
-    lines.push(`totals equal: ${c.totals_equal ? "yes" : "no"}${c.totals_equal ? "" : ` (costs run ${r.costs.cost_usd}, DuckDB ${r.duckdb.cost_usd})`}`);
+    lines.push(
+      `totals equal: ${c.totals_equal ? "yes" : "no"}${c.totals_equal ? "" : ` (costs run ${r.costs.cost_usd}, DuckDB ${r.duckdb.cost_usd})`}`,
+    );
     lines.push(
       `rows equal:   ${c.rows_equal ? "yes" : "no"} (costs run priced ${n(r.costs.counts.priced)} + unpriced ${n(r.costs.counts.unpriced)}; DuckDB ${n(r.duckdb.priced_rows)} with a cost + ${n(r.duckdb.rows_written - r.duckdb.priced_rows)} without)`,
     );
@@ -159,19 +193,51 @@ export function renderReport(r: BenchResult): string {
 
   if (r.costs.stages) {
     lines.push("costs run stages (ms, summed over worker threads):");
-    lines.push(formatTable(r.costs.stages.map((s) => [`  ${s.stage}`, n(Math.round(s.ms)), s.note ?? ""]), new Set([1])));
-    if (r.costs.self) lines.push(`  (costs run's own figures: ${seconds(r.costs.self.wall_ms)} s without process start-up, peak RSS ${mb(r.costs.self.peak_rss_bytes)} MB by process.resourceUsage().maxRSS)`);
+    lines.push(
+      formatTable(
+        r.costs.stages.map((s) => [`  ${s.stage}`, n(Math.round(s.ms)), s.note ?? ""]),
+        new Set([1]),
+      ),
+    );
+    if (r.costs.self)
+      lines.push(
+        `  (costs run's own figures: ${seconds(r.costs.self.wall_ms)} s without process start-up, peak RSS ${mb(r.costs.self.peak_rss_bytes)} MB by process.resourceUsage().maxRSS)`,
+      );
   } else lines.push(r.costs.timings_note ?? "stage timings unavailable");
   lines.push("");
 
   if (r.differences) {
-    lines.push(`${n(r.differences.count)} rows differ between the two outputs (cost, or written by one side only); the first ${r.differences.rows.length}:`);
-    const head = ["request_id", "model", "costs cost_usd", "DuckDB cost_usd", "costs price_ref", "DuckDB price_source", "costs tier", "DuckDB tier"];
-    const body = r.differences.rows.map((d) => [d.request_id, d.model, d.costs_cost_usd, d.duckdb_cost_usd, d.costs_price_ref, d.duckdb_price_source, d.costs_tier, d.duckdb_tier].map((v) => v ?? "—"));
+    lines.push(
+      `${n(r.differences.count)} rows differ between the two outputs (cost, or written by one side only); the first ${r.differences.rows.length}:`,
+    );
+    const head = [
+      "request_id",
+      "model",
+      "costs cost_usd",
+      "DuckDB cost_usd",
+      "costs price_ref",
+      "DuckDB price_source",
+      "costs tier",
+      "DuckDB tier",
+    ];
+    const body = r.differences.rows.map((d) =>
+      [
+        d.request_id,
+        d.model,
+        d.costs_cost_usd,
+        d.duckdb_cost_usd,
+        d.costs_price_ref,
+        d.duckdb_price_source,
+        d.costs_tier,
+        d.duckdb_tier,
+      ].map((v) => v ?? "—"),
+    );
     lines.push(formatTable([head, ...body]), "");
   }
 
-  lines.push(`wall time: spawn to exit of each child process (Node start-up included for both; costs run loads its cached bundle, the DuckDB job script runs through tsx); rows/s = rows in the input file / wall time.`);
+  lines.push(
+    `wall time: spawn to exit of each child process (Node start-up included for both; costs run loads its cached bundle, the DuckDB job script runs through tsx); rows/s = rows in the input file / wall time.`,
+  );
   lines.push(`peak RSS: ${r.peak_rss_method}, the same for both jobs; CPU: user + system time of all threads (/proc/<pid>/stat).`);
   if (r.duckdb) {
     lines.push(

@@ -63,7 +63,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult & { w
 function whole(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text.replaceAll("_", "").replaceAll(",", ""));
-  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -92,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
       ...(values.json ? { json: values.json } : {}),
     };
   } catch (error) {
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\nusage: npm run bench -- --rows N [--days D] [--seed S] [--keep] [--skip-duckdb] [--json FILE]\n`);
+    process.stderr.write(
+      `bench: ${error instanceof Error ? error.message : String(error)}\nusage: npm run bench -- --rows N [--days D] [--seed S] [--keep] [--skip-duckdb] [--json FILE]\n`,
+    );
     return 2;
   }
   let result: Awaited<ReturnType<typeof runBench>>;

@@ -47,9 +47,17 @@ export function hasExportRates(root: string): boolean {
 /** `costs export-rates --pricing-dir pricing --out DIR`: the rates and the portable pricing SQL. */
 export async function exportRates(options: { root: string; work: string }): Promise<RatesExport> {
   const dir = path.join(options.work, "rates");
-  const args = [path.join(options.root, "pipeline/bin/costs.js"), "export-rates", "--pricing-dir", path.join(options.root, "pricing"), "--out", dir];
+  const args = [
+    path.join(options.root, "pipeline/bin/costs.js"),
+    "export-rates",
+    "--pricing-dir",
+    path.join(options.root, "pricing"),
+    "--out",
+    dir,
+  ];
   const command = `node ${args.map((a) => displayPath(a, options.root)).join(" ")}`;
-  if (!hasExportRates(options.root)) throw new Error(`costs export-rates is not available yet (${EXPORT_RATES_SOURCE} is missing); run with --skip-duckdb meanwhile`);
+  if (!hasExportRates(options.root))
+    throw new Error(`costs export-rates is not available yet (${EXPORT_RATES_SOURCE} is missing); run with --skip-duckdb meanwhile`);
   const child = await measureChild(process.execPath, args, { cwd: options.root });
   if (child.code !== 0) throw new Error(failure("costs export-rates", command, child));
   for (const name of ["rates.parquet", "price_logs.sql"]) {
@@ -61,7 +69,17 @@ export async function exportRates(options: { root: string; work: string }): Prom
 /** Runs duckdb-job.ts on `logs` with the exported rates; throws with its stderr when it fails. */
 export async function runDuckdb(options: { root: string; logs: string; rates: RatesExport; work: string }): Promise<DuckdbResult> {
   const out = path.join(options.work, "duckdb-out");
-  const args = ["--import", "tsx", path.join(options.root, "pipeline/bench/duckdb-job.ts"), "--logs", options.logs, "--rates", options.rates.dir, "--out", out];
+  const args = [
+    "--import",
+    "tsx",
+    path.join(options.root, "pipeline/bench/duckdb-job.ts"),
+    "--logs",
+    options.logs,
+    "--rates",
+    options.rates.dir,
+    "--out",
+    out,
+  ];
   const command = `node ${args.map((a) => displayPath(a, options.root)).join(" ")}`;
   const child = await measureChild(process.execPath, args, { cwd: options.root });
   if (child.code !== 0) throw new Error(failure("DuckDB job", command, child));
@@ -145,7 +163,12 @@ export async function findDifferences(costsOut: string, duckdbOut: string, limit
          ${join} ORDER BY request_id LIMIT ${limit}`,
       )
     ).getRowObjects();
-    return { count, rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])) as unknown as Difference) };
+    return {
+      count,
+      rows: rows.map(
+        (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])) as unknown as Difference,
+      ),
+    };
   } finally {
     connection.closeSync();
   }

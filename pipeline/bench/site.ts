@@ -50,10 +50,14 @@ const work = await mkdtemp(path.join(tmpdir(), "costs-bench-site-"));
 try {
   const logs = path.join(work, "logs.jsonl.gz");
   let start = performance.now();
-  const sample = spawnSync(process.execPath, [path.join(ROOT, "pipeline/bin/costs.js"), "sample", "--rows", String(rows), "--days", values.days, "--out", logs], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const sample = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "pipeline/bin/costs.js"), "sample", "--rows", String(rows), "--days", values.days, "--out", logs],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   if (sample.status !== 0) throw new Error(`costs sample exited with ${sample.status}`);
   report(`costs sample --rows ${rows.toLocaleString("en-US")}`, ms(performance.now() - start));
 
@@ -63,10 +67,14 @@ try {
   report("astro build", ms(site.timings.astro));
   report("priced rows", site.manifest.dataset.rows.toLocaleString("en-US"));
   report("site files", (await glob("**/*", { cwd: site.dist })).length.toLocaleString("en-US"));
-  for (const file of await glob("data/cube*", { cwd: site.dist })) report(`${file} size`, kb((await stat(path.join(site.dist, file))).size));
+  for (const file of await glob("data/cube*", { cwd: site.dist }))
+    report(`${file} size`, kb((await stat(path.join(site.dist, file))).size));
   // The heaviest pages, gzipped as served.
   const pages = await Promise.all(
-    (await glob("**/*.html", { cwd: site.dist })).map(async (file) => ({ file, bytes: gzipSync(await readFile(path.join(site.dist, file))).length })),
+    (await glob("**/*.html", { cwd: site.dist })).map(async (file) => ({
+      file,
+      bytes: gzipSync(await readFile(path.join(site.dist, file))).length,
+    })),
   );
   for (const { file, bytes } of pages.sort((a, b) => b.bytes - a.bytes).slice(0, 3)) report(`${file} (gzip)`, kb(bytes));
 
@@ -104,7 +112,10 @@ try {
       await builder.waitForFunction(groupByTotal, undefined, { timeout: 120_000, polling: 10 });
       const took = performance.now() - start;
       const compute = await builder.getByTestId("groupby").getAttribute("data-ms");
-      report(`groupBy ${fields.join(",")} #${i + 1}${i === 0 ? " (loads the cube)" : ""}`, `${ms(took)} click → total (compute ${compute ?? "?"} ms; limit 2,000 ms)`);
+      report(
+        `groupBy ${fields.join(",")} #${i + 1}${i === 0 ? " (loads the cube)" : ""}`,
+        `${ms(took)} click → total (compute ${compute ?? "?"} ms; limit 2,000 ms)`,
+      );
     }
     report("groupBy rows", (await builder.getByTestId("groupby-rows").getAttribute("data-value")) ?? "(none)");
     report("groupBy total", (await builder.evaluate(groupByTotal)) ?? "(none)");

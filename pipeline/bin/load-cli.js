@@ -76,7 +76,11 @@ function sourceHash(esbuildVersion) {
   const hash = createHash("sha256");
   hash.update(`esbuild ${esbuildVersion}\0`);
   const files = [path.join(PIPELINE, "../package.json"), import.meta.filename, ...listFiles(SOURCES)];
-  for (const file of files) hash.update(`${path.relative(PIPELINE, file)}\0`).update(readFileSync(file)).update("\0");
+  for (const file of files)
+    hash
+      .update(`${path.relative(PIPELINE, file)}\0`)
+      .update(readFileSync(file))
+      .update("\0");
   return hash.digest("hex").slice(0, 16);
 }
 

@@ -66,7 +66,18 @@ describe("costs quote on the project's pricing/", () => {
   });
 
   it("a private contract price shows its source and the list price beside it", async () => {
-    const { out } = await run("quote", "--model", "azure-ft/support-bot-ft", "--at", "2026-07-01", "--input-tokens", "1000", "--output-tokens", "1000", "--json");
+    const { out } = await run(
+      "quote",
+      "--model",
+      "azure-ft/support-bot-ft",
+      "--at",
+      "2026-07-01",
+      "--input-tokens",
+      "1000",
+      "--output-tokens",
+      "1000",
+      "--json",
+    );
     expect(JSON.parse(out)).toMatchObject({
       price_source: "private",
       source_note: "MSA 2026, amendment 3",
@@ -77,20 +88,53 @@ describe("costs quote on the project's pricing/", () => {
   });
 
   it("an unpriced call says why, in text and JSON", async () => {
-    const text = await run("quote", "--model", "bedrock-prod/nova-lite", "--at", "2026-03-01", "--region", "sa-east-1", "--input-tokens", "10");
+    const text = await run(
+      "quote",
+      "--model",
+      "bedrock-prod/nova-lite",
+      "--at",
+      "2026-03-01",
+      "--region",
+      "sa-east-1",
+      "--input-tokens",
+      "10",
+    );
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/price\s+UNPRICED/);
     expect(text.out).toMatch(/reason\s+catalog model `amazon\.nova-lite-v1:0` has no cost entry for region `sa-east-1`/);
     const json = JSON.parse((await run("quote", "--model", "nobody/x", "--at", "2026-03-01", "--json")).out);
-    expect(json).toMatchObject({ price_source: "unpriced", cost_usd: null, unpriced_reason: expect.stringMatching(/unknown provider account `nobody`/) });
+    expect(json).toMatchObject({
+      price_source: "unpriced",
+      cost_usd: null,
+      unpriced_reason: expect.stringMatching(/unknown provider account `nobody`/),
+    });
   });
 
   it("prices the non-token units from their flags", async () => {
     const dir = await writeTempTree(PRICING_FIXTURE);
     const { out } = await run(
-      "quote", "--model", "acme-main/units", "--at", "2026-03-01", "--pricing-dir", dir, "--json",
-      "--input-images", "3", "--output-images", "2", "--input-characters", "1000", "--input-seconds", "12.5",
-      "--output-seconds", "10", "--queries", "4", "--pages", "7",
+      "quote",
+      "--model",
+      "acme-main/units",
+      "--at",
+      "2026-03-01",
+      "--pricing-dir",
+      dir,
+      "--json",
+      "--input-images",
+      "3",
+      "--output-images",
+      "2",
+      "--input-characters",
+      "1000",
+      "--input-seconds",
+      "12.5",
+      "--output-seconds",
+      "10",
+      "--queries",
+      "4",
+      "--pages",
+      "7",
     );
     // 0.005 + 0.006 + 0.08 + 0.015 + 0.00125 + 0.002 + 0.008 + 0.007
     expect(JSON.parse(out).cost_usd).toBe("0.124250000");
@@ -101,7 +145,10 @@ describe("costs quote on the project's pricing/", () => {
       code: 1,
       err: expect.stringMatching(/^error: --at: not a timestamp: yesterday\n {2}hint: use ISO 8601/),
     });
-    expect(await run(...GEMINI, "--input-tokens", "-5")).toMatchObject({ code: 1, err: "error: --input-tokens: must be a whole number ≥ 0, got -5\n" });
+    expect(await run(...GEMINI, "--input-tokens", "-5")).toMatchObject({
+      code: 1,
+      err: "error: --input-tokens: must be a whole number ≥ 0, got -5\n",
+    });
     expect(await run(...GEMINI, "--input-tokens", "10", "--cache-read-tokens", "11")).toMatchObject({
       code: 1,
       err: expect.stringMatching(/^error: --cache-read-tokens: cache_read_tokens \+ cache_write_tokens \(11\) exceed input_tokens \(10\)/),
@@ -153,7 +200,23 @@ describe("help and usage", () => {
 
   it("quote --help documents the contract's flags", async () => {
     const { out } = await run("quote", "--help");
-    for (const flag of ["--model", "--at", "--region", "--input-tokens", "--output-tokens", "--cache-read-tokens", "--cache-write-tokens", "--input-audio-tokens", "--output-audio-tokens", "--batch", "--service-tier", "--pricing-dir", "--json", "--input-images", "--pages"]) {
+    for (const flag of [
+      "--model",
+      "--at",
+      "--region",
+      "--input-tokens",
+      "--output-tokens",
+      "--cache-read-tokens",
+      "--cache-write-tokens",
+      "--input-audio-tokens",
+      "--output-audio-tokens",
+      "--batch",
+      "--service-tier",
+      "--pricing-dir",
+      "--json",
+      "--input-images",
+      "--pages",
+    ]) {
       expect(out).toContain(flag);
     }
   });
@@ -167,9 +230,15 @@ describe("help and usage", () => {
   });
 
   it("an unknown option or command is a usage error (exit 2)", async () => {
-    expect(await run("quote", "--model", "a/b", "--at", "2026-01-01", "--modle", "x")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option '--modle'/) });
+    expect(await run("quote", "--model", "a/b", "--at", "2026-01-01", "--modle", "x")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/unknown option '--modle'/),
+    });
     expect(await run("price")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'price'/) });
-    expect(await run("quote", "--at", "2026-01-01")).toMatchObject({ code: 2, err: expect.stringMatching(/required option '--model <account\/model>' not specified/) });
+    expect(await run("quote", "--at", "2026-01-01")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/required option '--model <account\/model>' not specified/),
+    });
   });
 });
 

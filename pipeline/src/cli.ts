@@ -55,7 +55,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const key = unit.field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
       if (typeof opts[key] === "string") units[unit.field] = opts[key];
     }
-    exitCode = await (await import("./commands/quote.ts")).quote({ ...(opts as unknown as Parameters<typeof import("./commands/quote.ts").quote>[0]), units }, io);
+    exitCode = await (
+      await import("./commands/quote.ts")
+    ).quote({ ...(opts as unknown as Parameters<typeof import("./commands/quote.ts").quote>[0]), units }, io);
   });
 
   program
@@ -67,11 +69,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--out <dir>", "output folder", "data")
     .option("--since <date>", "only rows on or after this UTC date (YYYY-MM-DD)")
     .option("--until <date>", "only rows on or before this UTC date (YYYY-MM-DD)")
-    .addOption(new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"))
+    .addOption(
+      new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"),
+    )
     .option("--columns <file>", "YAML column mapping for other exports (see docs/pipeline.md)")
     .option("--threads <n>", "worker threads for JSON Lines (0: none; default: one per CPU, at most 8, for inputs over 32 MB)")
     .addOption(
-      new Option("--parquet-compression <codec>", "page codec of the priced Parquet files: none (fastest to write) or snappy (about half the size)")
+      new Option(
+        "--parquet-compression <codec>",
+        "page codec of the priced Parquet files: none (fastest to write) or snappy (about half the size)",
+      )
         .choices(["none", "snappy"])
         .default("none"),
     )
@@ -80,7 +87,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .action(async (opts) => {
       if (opts.threads !== undefined) {
         const threads = Number(opts.threads);
-        if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new PipelineError({ field: "--threads", message: `must be a whole number from 0 to 64, got ${opts.threads}` });
+        if (!Number.isInteger(threads) || threads < 0 || threads > 64)
+          throw new PipelineError({ field: "--threads", message: `must be a whole number from 0 to 64, got ${opts.threads}` });
         opts.threads = threads;
       }
       exitCode = await (await import("./commands/run.ts")).runCommand(opts, io);
@@ -89,7 +97,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   program
     .command("extract")
     .description("an ad hoc extract from the priced data, grouped by the fields you choose")
-    .requiredOption("--group-by <fields>", "comma-separated: date, month, user, virtual_account, team, model, provider, provider_account, region, price_source, policy_status, metadata.<key>")
+    .requiredOption(
+      "--group-by <fields>",
+      "comma-separated: date, month, user, virtual_account, team, model, provider, provider_account, region, price_source, policy_status, metadata.<key>",
+    )
     .option("--period <period>", "day or month: group by time first")
     .option("--format <format>", "csv or parquet", "csv")
     .option("--out <file>", "output file (CSV goes to stdout without it)")
@@ -102,7 +113,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command("export-rates")
-    .description("write the resolved rate table (rates.parquet) and a portable SQL query that prices logs with it, for Spark SQL, Trino, BigQuery or DuckDB")
+    .description(
+      "write the resolved rate table (rates.parquet) and a portable SQL query that prices logs with it, for Spark SQL, Trino, BigQuery or DuckDB",
+    )
     .requiredOption("--out <dir>", "folder for rates.parquet, price_logs.sql and README.md")
     .option("--pricing-dir <dir>", "pricing folder", "pricing")
     .action(async (opts) => {
@@ -125,7 +138,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command("site-data")
-    .description("compute what the report site is built from: JSON summaries, breakdowns, prices, reconciliation, downloads and the groupBy cube")
+    .description(
+      "compute what the report site is built from: JSON summaries, breakdowns, prices, reconciliation, downloads and the groupBy cube",
+    )
     .option("--data <dir>", "the pipeline's output folder", "data")
     .option("--pricing-dir <dir>", "pricing folder", "pricing")
     .option("--policies-dir <dir>", "policies folder", "policies")
@@ -141,12 +156,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command("diff")
-    .description("what a pricing change does: every rate, region, tier, mode and policy change between two git refs, and its impact on recent usage")
+    .description(
+      "what a pricing change does: every rate, region, tier, mode and policy change between two git refs, and its impact on recent usage",
+    )
     .requiredOption("--base <ref>", "the git ref before the change (e.g. origin/main)")
     .requiredOption("--head <ref>", "the git ref after the change (e.g. HEAD)")
     .option("--usage <dir>", "a pipeline output folder whose priced partitions are re-priced with both sides")
     .option("--days <n>", "how many of the latest days of usage to re-price", "30")
-    .addOption(new Option("--format <format>", "markdown (the pull-request comment) or json").choices(["markdown", "json"]).default("markdown"))
+    .addOption(
+      new Option("--format <format>", "markdown (the pull-request comment) or json").choices(["markdown", "json"]).default("markdown"),
+    )
     .option("--repo <dir>", "the git repository", ".")
     .option("--pricing-path <path>", "the pricing folder inside the repository", "pricing")
     .option("--policies-path <path>", "the policies folder inside the repository", "policies")
@@ -173,11 +192,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command("catalog")
     .description("the vendored public catalog")
     .command("sync")
-    .description("refresh pricing/catalog/ from an upstream truefoundry/models-style repository; record the commit in SOURCE.yaml and the price changes in CHANGELOG.md")
+    .description(
+      "refresh pricing/catalog/ from an upstream truefoundry/models-style repository; record the commit in SOURCE.yaml and the price changes in CHANGELOG.md",
+    )
     .option("--from <git URL or path>", "upstream repository", "https://github.com/truefoundry/models")
     .option("--ref <ref>", "branch, tag or commit (default: the upstream's default branch)")
     .option("--pricing-dir <dir>", "pricing folder", "pricing")
-    .option("--open-pr", "commit on the costs/catalog-sync branch, push it and open or update one pull request (GITHUB_TOKEN, GITHUB_API_URL)")
+    .option(
+      "--open-pr",
+      "commit on the costs/catalog-sync branch, push it and open or update one pull request (GITHUB_TOKEN, GITHUB_API_URL)",
+    )
     .option("--repo <owner/name>", "GitHub repository for --open-pr (default: GITHUB_REPOSITORY)")
     .option("--base <branch>", "base branch of the pull request", "main")
     .option("--remote <name>", "git remote to push the branch to", "origin")

@@ -105,7 +105,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const size = await inputSize(files);
   const threads = options.threads ?? defaultThreads(size);
   // Worker threads start now and load the pricing while this thread does the same.
-  const starting = threads > 0 ? ThreadPool.start(threads, { pricingDir, policiesDir, since: options.since, until: options.until }) : undefined;
+  const starting =
+    threads > 0 ? ThreadPool.start(threads, { pricingDir, policiesDir, since: options.since, until: options.until }) : undefined;
   starting?.catch(() => {}); // reported below, after the main thread's own (clearer) config errors
 
   // config: everything that decides a cost is checked before anything is written
@@ -121,7 +122,10 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const pool = await starting;
   if (pool && pool.versions.some((v) => v !== pricingVersion)) {
     await pool.close();
-    throw new PipelineError({ message: `pricing/ or policies/ changed while the run started (${pricingVersion} vs ${pool.versions.join(", ")})`, hint: "run again once the files stop changing" });
+    throw new PipelineError({
+      message: `pricing/ or policies/ changed while the run started (${pricingVersion} vs ${pool.versions.join(", ")})`,
+      hint: "run again once the files stop changing",
+    });
   }
   const timings: RunTimings = { threads, config: performance.now() - t0, read: 0, parse: 0, write: 0 };
 
@@ -129,16 +133,29 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const writeStage = import("./stages/write/index.ts");
   // One writer per output folder, from before its staging folder exists until the commit is done.
   const out = resolve(options.out);
-  const lock = await lockOutputs(out, { cwd: options.cwd, now: options.now, command: "costs run", onWarning: options.onWarning }).catch(async (error: unknown) => {
-    await pool?.close();
-    throw error;
-  });
-  const staging = new Staging(out, createHash("sha256").update(`${process.pid}:${started.getTime()}`).digest("hex").slice(0, 12), options.onCommitStep);
+  const lock = await lockOutputs(out, { cwd: options.cwd, now: options.now, command: "costs run", onWarning: options.onWarning }).catch(
+    async (error: unknown) => {
+      await pool?.close();
+      throw error;
+    },
+  );
+  const staging = new Staging(
+    out,
+    createHash("sha256").update(`${process.pid}:${started.getTime()}`).digest("hex").slice(0, 12),
+    options.onCommitStep,
+  );
   const dayFiles = new DayFiles((relative) => staging.path(relative), { pricing_version: pricingVersion }, options.parquetCompression);
   try {
     const repaired = describeRepair(await staging.open(), displayPath(out, options.cwd) || ".");
     if (repaired) options.onWarning?.(repaired);
-    const processor = new ChunkProcessor({ book, policies, refBase: path.dirname(pricingDir), pricingVersion, since: options.since, until: options.until });
+    const processor = new ChunkProcessor({
+      book,
+      policies,
+      refBase: path.dirname(pricingDir),
+      pricingVersion,
+      since: options.since,
+      until: options.until,
+    });
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
@@ -242,13 +259,15 @@ async function inputSize(files: string[]): Promise<InputSize> {
 }
 
 function checkWindow(since?: string, until?: string): void {
-  for (const [flag, value] of [["--since", since], ["--until", until]] as const) {
+  for (const [flag, value] of [
+    ["--since", since],
+    ["--until", until],
+  ] as const) {
     if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
       throw new PipelineError({ field: flag, message: `must be a UTC date YYYY-MM-DD, got ${value}` });
     }
   }
   if (since && until && until < since) throw new PipelineError({ field: "--until", message: `${until} is before --since ${since}` });
 }
-
 
 export type { PolicyBook };

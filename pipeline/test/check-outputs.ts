@@ -14,7 +14,10 @@ export async function checkOutputs(out: string) {
   const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
   const c = manifest.counts;
   expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window, "rows read").toBe(c.rows_read);
-  expect(manifest.inputs.reduce((s: number, i: { rows: number }) => s + i.rows, 0), "rows per input").toBe(c.rows_read);
+  expect(
+    manifest.inputs.reduce((s: number, i: { rows: number }) => s + i.rows, 0),
+    "rows per input",
+  ).toBe(c.rows_read);
 
   const total = parseNano(manifest.dataset.cost_usd);
   let rows = 0;
@@ -46,6 +49,9 @@ export async function checkOutputs(out: string) {
     }
   }
   const { columns: focus } = await readParquet(path.join(out, "focus/focus.parquet"), ["BilledCost"]);
-  expect(focus.BilledCost!.reduce((a, b) => (a as bigint) + (b as bigint), 0n), "FOCUS BilledCost").toBe(total);
+  expect(
+    focus.BilledCost!.reduce((a, b) => (a as bigint) + (b as bigint), 0n),
+    "FOCUS BilledCost",
+  ).toBe(total);
   return manifest;
 }

@@ -13,6 +13,17 @@ export function diffWithImpact(change_usd: string, change_share: string | null):
     tier_changes: [],
     mode_changes: [],
     policy_changes: [],
-    impact: { days: 30, from: "2026-06-01", to: "2026-06-30", rows: 12, base_cost_usd: "2000.000000000", head_cost_usd: "2000.000000000", change_usd, change_share, by_model: [], by_team: [] },
+    impact: {
+      days: 30,
+      from: "2026-06-01",
+      to: "2026-06-30",
+      rows: 12,
+      base_cost_usd: "2000.000000000",
+      head_cost_usd: "2000.000000000",
+      change_usd,
+      change_share,
+      by_model: [],
+      by_team: [],
+    },
   };
 }

@@ -76,7 +76,13 @@ export function tokenEchoes(token: string): Record<string, string> {
     url: encodeURIComponent(token),
     "url-basic": encodeURIComponent(`x-access-token:${token}`),
   };
-  const carried: Record<string, string> = { token, basic: `x-access-token:${token}`, "token-colon": `${token}:`, "colon-token": `:${token}`, bearer: `Bearer ${token}` };
+  const carried: Record<string, string> = {
+    token,
+    basic: `x-access-token:${token}`,
+    "token-colon": `${token}:`,
+    "colon-token": `:${token}`,
+    bearer: `Bearer ${token}`,
+  };
   for (const [name, text] of Object.entries(carried)) {
     const base64 = Buffer.from(text).toString("base64");
     const base64url = Buffer.from(text).toString("base64url"); // unpadded
@@ -145,7 +151,13 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     const text = Buffer.concat(chunks).toString("utf8");
     const method = req.method ?? "GET";
     const authorization = req.headers.authorization;
-    requests.push({ method, path: parsed.pathname, query: Object.fromEntries(parsed.searchParams), body: text ? JSON.parse(text) : undefined, authorization });
+    requests.push({
+      method,
+      path: parsed.pathname,
+      query: Object.fromEntries(parsed.searchParams),
+      body: text ? JSON.parse(text) : undefined,
+      authorization,
+    });
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
@@ -212,7 +224,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const name = decodeURIComponent(m[4]!);
       const current = labels.get(issue) ?? [];
       if (!current.includes(name)) return send(404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" });
-      labels.set(issue, current.filter((l) => l !== name));
+      labels.set(
+        issue,
+        current.filter((l) => l !== name),
+      );
       return send(200, labelObjects(issue));
     }
     const pullJson = (p: FakePull) => ({
@@ -229,12 +244,23 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       if (method === "GET") {
         const head = parsed.searchParams.get("head");
         const state = parsed.searchParams.get("state") ?? "open";
-        const list = pulls.filter((p) => p.repo === repoPath && (state === "all" || p.state === state) && (!head || `${m![1]}:${p.head}` === head));
+        const list = pulls.filter(
+          (p) => p.repo === repoPath && (state === "all" || p.state === state) && (!head || `${m![1]}:${p.head}` === head),
+        );
         return send(200, list.map(pullJson));
       }
       if (method === "POST") {
-        if (typeof body.head !== "string" || typeof body.base !== "string" || typeof body.title !== "string") return send(422, { message: "Validation Failed" });
-        const pull: FakePull = { number: pulls.length + 1, repo: repoPath, head: String(body.head).replace(/^[^:]+:/, ""), base: body.base, title: body.title, body: String(body.body ?? ""), state: "open" };
+        if (typeof body.head !== "string" || typeof body.base !== "string" || typeof body.title !== "string")
+          return send(422, { message: "Validation Failed" });
+        const pull: FakePull = {
+          number: pulls.length + 1,
+          repo: repoPath,
+          head: String(body.head).replace(/^[^:]+:/, ""),
+          base: body.base,
+          title: body.title,
+          body: String(body.body ?? ""),
+          state: "open",
+        };
         pulls.push(pull);
         return send(201, pullJson(pull));
       }

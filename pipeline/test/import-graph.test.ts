@@ -94,7 +94,16 @@ describe("the import graph", () => {
   });
 
   it("finds a cycle when there is one (so the test above can fail)", () => {
-    expect(cycles(new Map([["a", new Set(["b"])], ["b", new Set(["c"])], ["c", new Set(["a"])], ["d", new Set(["a"])]]))).toEqual([["a", "b", "c"]]);
+    expect(
+      cycles(
+        new Map([
+          ["a", new Set(["b"])],
+          ["b", new Set(["c"])],
+          ["c", new Set(["a"])],
+          ["d", new Set(["a"])],
+        ]),
+      ),
+    ).toEqual([["a", "b", "c"]]);
   });
 
   it("the pipeline never imports the site; schemas/ and lib/ import no other folder", () => {

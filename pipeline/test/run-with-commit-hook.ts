@@ -33,7 +33,10 @@ export interface StartedRun {
 
 /** Starts this script in a child process. */
 export function startHookedRun(args: HookedRun): StartedRun {
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, JSON.stringify(args)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, JSON.stringify(args)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const steps: string[] = [];
   const waiting: Array<{ n: number; resolve: () => void }> = [];
   let buffered = "";

@@ -26,14 +26,24 @@ const files = readdirSync(WORKFLOWS)
   .filter((f) => /\.ya?ml$/.test(f))
   .sort();
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Step = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+};
 type Job = { if?: string; env?: Record<string, unknown>; steps?: Step[] };
 type Workflow = { jobs: Record<string, Job> };
 const workflow = (file: string) => parse(readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
 
 const runBlocks = files.flatMap((file) =>
   Object.entries(workflow(file).jobs).flatMap(([job, j]) =>
-    (j.steps ?? []).flatMap((step, i) => (step.run ? [{ where: `${file} ${job} step ${i + 1} (${step.name ?? step.id ?? step.run.split("\n")[0]})`, run: step.run }] : [])),
+    (j.steps ?? []).flatMap((step, i) =>
+      step.run ? [{ where: `${file} ${job} step ${i + 1} (${step.name ?? step.id ?? step.run.split("\n")[0]})`, run: step.run }] : [],
+    ),
   ),
 );
 
@@ -53,22 +63,28 @@ describe("the workflows' run blocks", () => {
 
   it.skipIf(!shellcheck && process.env.CI !== "true")("pass ShellCheck", async () => {
     if (!shellcheck) throw new Error("shellcheck is not installed (.ci/run installs Debian's shellcheck)");
-    const dir = await writeTempTree(Object.fromEntries(runBlocks.map((b, i) => [`step-${i}.sh`, `#!/usr/bin/env bash\nset -eo pipefail\n${b.run}`])));
+    const dir = await writeTempTree(
+      Object.fromEntries(runBlocks.map((b, i) => [`step-${i}.sh`, `#!/usr/bin/env bash\nset -eo pipefail\n${b.run}`])),
+    );
     const problems: string[] = [];
     for (let i = 0; i < runBlocks.length; i++) {
       const result = spawnSync("shellcheck", ["--shell=bash", "--format=gcc", path.join(dir, `step-${i}.sh`)], { encoding: "utf8" });
-      if (result.status !== 0) problems.push(`${runBlocks[i]!.where}:\n${result.stdout.replaceAll(path.join(dir, `step-${i}.sh`), "  line")}`);
+      if (result.status !== 0)
+        problems.push(`${runBlocks[i]!.where}:\n${result.stdout.replaceAll(path.join(dir, `step-${i}.sh`), "  line")}`);
     }
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
   it.skipIf(!shellcheck)("ShellCheck finds a broken block (so the test above can fail)", async () => {
-    const dir = await writeTempTree({ "bad.sh": '#!/usr/bin/env bash\nfor f in $(ls *.txt); do cat $f; done\n' });
+    const dir = await writeTempTree({ "bad.sh": "#!/usr/bin/env bash\nfor f in $(ls *.txt); do cat $f; done\n" });
     expect(spawnSync("shellcheck", ["--shell=bash", path.join(dir, "bad.sh")]).status).not.toBe(0);
   });
 });
 
-if (!shellcheck) console.log(`workflow-steps.test.ts: shellcheck not installed${process.env.CI === "true" ? "" : ": the ShellCheck test is skipped (apt-get install shellcheck)"}`);
+if (!shellcheck)
+  console.log(
+    `workflow-steps.test.ts: shellcheck not installed${process.env.CI === "true" ? "" : ": the ShellCheck test is skipped (apt-get install shellcheck)"}`,
+  );
 
 /** The GitHub contexts a rehearsal knows; an expression naming anything else fails the test (extend this table with the workflow). */
 interface Contexts {
@@ -111,7 +127,8 @@ export function evaluate(expression: string, contexts: Contexts): string {
       if (typeof value !== "object" || value === null) throw new Error(`rehearsal does not know ${token} (in ${expression})`);
       value = (value as Record<string, unknown>)[part];
     }
-    if (value === undefined && !/^(vars|secrets|inputs|steps)\./.test(token)) throw new Error(`rehearsal does not know ${token} (in ${expression})`);
+    if (value === undefined && !/^(vars|secrets|inputs|steps)\./.test(token))
+      throw new Error(`rehearsal does not know ${token} (in ${expression})`);
     return value === undefined || value === null ? "" : String(value);
   };
   const comparison = (): string => {
@@ -179,7 +196,10 @@ function readOutputs(text: string): Record<string, string> {
 /** A copy of this checkout's files (tracked and new, not ignored), with node_modules linked. */
 async function copyCheckout(): Promise<string> {
   const dir = path.join(await writeTempTree({}), "repo");
-  const { stdout } = await promisify(execFile)("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, maxBuffer: 64 << 20 });
+  const { stdout } = await promisify(execFile)("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: ROOT,
+    maxBuffer: 64 << 20,
+  });
   for (const file of stdout.split("\0").filter(Boolean)) {
     const from = path.join(ROOT, file);
     if (!(await stat(from).catch(() => undefined))?.isFile()) continue; // deleted in the working tree
@@ -205,7 +225,11 @@ describe("a rehearsal of the nightly", () => {
       vars: { LOGS_SOURCE: "sample", SITE_PUBLISH: "public", SITE_PSEUDONYMISE_USERS: "true" },
       secrets: { SITE_USER_SALT: "rehearsal-salt-0123456789" },
       inputs: { date: "" },
-      github: { token: "rehearsal-token", repository: "acme/gateway-costs", event: { repository: { name: "gateway-costs", default_branch: "main" } } },
+      github: {
+        token: "rehearsal-token",
+        repository: "acme/gateway-costs",
+        event: { repository: { name: "gateway-costs", default_branch: "main" } },
+      },
       steps: {},
     };
     const nightly = workflow("nightly.yml");
@@ -217,7 +241,10 @@ describe("a rehearsal of the nightly", () => {
       if (step.uses) {
         const action = step.uses.split("@")[0]!;
         if (action === "actions/upload-artifact" || action === "actions/upload-pages-artifact") {
-          for (const p of substitute(step.with?.path, contexts).split("\n").map((l) => l.trim()).filter(Boolean)) {
+          for (const p of substitute(step.with?.path, contexts)
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean)) {
             const found = await stat(path.join(repo, p)).catch(() => undefined);
             expect(found, `${label}: ${p}`).toBeDefined();
             uploads.push(p);
@@ -243,13 +270,26 @@ describe("a rehearsal of the nightly", () => {
       for (const [key, value] of Object.entries(step.env ?? {})) env[key] = substitute(value, contexts);
       await writeFile(env.GITHUB_OUTPUT!, "");
       await writeFile(path.join(work, `step-${index}.sh`), step.run!);
-      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(work, `step-${index}.sh`)], { cwd: repo, env, encoding: "utf8", timeout: 240_000 });
+      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(work, `step-${index}.sh`)], {
+        cwd: repo,
+        env,
+        encoding: "utf8",
+        timeout: 240_000,
+      });
       expect(result.status, `${label} failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
       if (step.id) contexts.steps[step.id] = { outputs: readOutputs(await readFile(env.GITHUB_OUTPUT!, "utf8")) };
       ran.push(label);
     }
 
-    expect(ran).toEqual(expect.arrayContaining(["Day to price", "Fetch the day's logs into logs/", "Price (costs run)", "Build the site", "May the site be published?"]));
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        "Day to price",
+        "Fetch the day's logs into logs/",
+        "Price (costs run)",
+        "Build the site",
+        "May the site be published?",
+      ]),
+    );
     expect(contexts.steps.day?.outputs.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(uploads).toEqual(["data/priced/", "data/extracts/", "data/focus/", "data/manifest.json", "dist/site/"]);
     expect(await readFile(summary, "utf8")).toContain(`## Nightly run for ${contexts.steps.day?.outputs.date}`);
@@ -273,7 +313,13 @@ describe("a rehearsal of the nightly", () => {
   }, 600_000);
 
   it("the expression evaluator reads what the workflows write", () => {
-    const contexts: Contexts = { vars: { A: "x" }, secrets: {}, inputs: {}, github: { event: { repository: { name: "r" } } }, steps: { s: { outputs: { o: "1" } } } };
+    const contexts: Contexts = {
+      vars: { A: "x" },
+      secrets: {},
+      inputs: {},
+      github: { event: { repository: { name: "r" } } },
+      steps: { s: { outputs: { o: "1" } } },
+    };
     expect(evaluate("vars.B || format('/{0}/', github.event.repository.name)", contexts)).toBe("/r/");
     expect(evaluate("vars.A || '30'", contexts)).toBe("x");
     expect(evaluate("vars.A == 'x' && steps.s.outputs.o == '1'", contexts)).toBe("true");

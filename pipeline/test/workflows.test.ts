@@ -47,7 +47,9 @@ const workflow = (file: string) => parse(read(file)) as Workflow;
 
 describe("workflow files", () => {
   it("include the nightly, pricing-review, pricing-impact and catalog-sync workflows", () => {
-    expect(files).toEqual(expect.arrayContaining(["ci.yml", "nightly.yml", "pricing-review.yml", "pricing-impact.yml", "catalog-sync.yml"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["ci.yml", "nightly.yml", "pricing-review.yml", "pricing-impact.yml", "catalog-sync.yml"]),
+    );
   });
 
   it("pass actionlint with zero problems", async () => {
@@ -64,7 +66,10 @@ describe("workflow files", () => {
   });
 
   it("Dependabot keeps the pinned actions (and npm packages) up to date", () => {
-    const config = parse(readFileSync(path.join(ROOT, ".github/dependabot.yml"), "utf8")) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
+    const config = parse(readFileSync(path.join(ROOT, ".github/dependabot.yml"), "utf8")) as {
+      version: number;
+      updates: { "package-ecosystem": string; directory: string }[];
+    };
     expect(config.version).toBe(2);
     expect(config.updates.map((u) => u["package-ecosystem"])).toEqual(expect.arrayContaining(["github-actions", "npm"]));
   });
@@ -109,7 +114,10 @@ describe("workflow files", () => {
         if (step.uses.startsWith("actions/setup-node@")) {
           const version = String(step.with?.["node-version"] ?? "");
           const versionFile = step.with?.["node-version-file"];
-          expect(versionFile !== undefined || /^(20(\.\d+)*|\$\{\{ matrix\.node \}\})$/.test(version), `${file} job ${name} node-version ${version}`).toBe(true);
+          expect(
+            versionFile !== undefined || /^(20(\.\d+)*|\$\{\{ matrix\.node \}\})$/.test(version),
+            `${file} job ${name} node-version ${version}`,
+          ).toBe(true);
         }
       }
     }
@@ -139,10 +147,13 @@ describe("nightly.yml", () => {
     expect(upload.if).toBe(publishIf);
     const guard = wf.jobs.deploy!.steps![0]!;
     expect(guard.if).toBe("vars.SITE_PUBLISH == 'private'");
-    expect(guard.run).toContain('gh api "repos/$REPO/pages" --jq \'.public\'');
+    expect(guard.run).toContain("gh api \"repos/$REPO/pages\" --jq '.public'");
     expect(guard.run).toContain('if [ "$public" != "false" ]');
     const build = wf.jobs.price!.steps!.find((s) => s.name === "Build the site")!;
-    expect(build.env).toMatchObject({ SITE_PSEUDONYMISE_USERS: "${{ vars.SITE_PSEUDONYMISE_USERS }}", SITE_USER_SALT: "${{ secrets.SITE_USER_SALT }}" });
+    expect(build.env).toMatchObject({
+      SITE_PSEUDONYMISE_USERS: "${{ vars.SITE_PSEUDONYMISE_USERS }}",
+      SITE_USER_SALT: "${{ secrets.SITE_USER_SALT }}",
+    });
   });
 
   it("prices with costs run, builds the site for project pages and publishes the extracts", () => {
@@ -156,7 +167,8 @@ describe("nightly.yml", () => {
 });
 
 /** Whether a step downloads usage data (the nightly's priced-data artifact, or any artifact). */
-const fetchesUsage = (step: Step) => step.uses?.startsWith("actions/download-artifact@") === true || /gh run download|priced-data/.test(step.run ?? "");
+const fetchesUsage = (step: Step) =>
+  step.uses?.startsWith("actions/download-artifact@") === true || /gh run download|priced-data/.test(step.run ?? "");
 /** Whether a run block puts other commits' files into the working tree (which would then be executed by npm or costs). */
 const checksOutOtherCode = (step: Step) => /\bgit\s+(checkout|switch|worktree|reset|restore|merge|pull|stash)\b/.test(step.run ?? "");
 
@@ -176,7 +188,10 @@ describe("pricing-review.yml: validates with the pull request's code, which sees
       expect(job.permissions, name).toEqual({ contents: "read" });
       expect(JSON.stringify(job), name).not.toContain("secrets.");
       expect(JSON.stringify(job), name).not.toContain("github.token");
-      expect((job.steps ?? []).filter(fetchesUsage).map((s) => s.name ?? s.uses), name).toEqual([]);
+      expect(
+        (job.steps ?? []).filter(fetchesUsage).map((s) => s.name ?? s.uses),
+        name,
+      ).toEqual([]);
       const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
       expect(checkout.with?.["persist-credentials"], name).toBe(false);
     }
@@ -208,7 +223,8 @@ describe("pricing-impact.yml: the impact and the comment, from the base branch's
         expect(step.uses?.startsWith("./"), `${name}: local action`).not.toBe(true);
         expect(checksOutOtherCode(step), `${name}: ${step.name ?? step.run}`).toBe(false);
         // Fetched pull-request commits land under refs/remotes/pr/ and are only named to `costs diff`.
-        for (const fetch of (step.run ?? "").match(/(^|\s)fetch "[^\n]*/g) ?? []) expect(fetch, name).toMatch(/refs\/pull\/\$PR_NUMBER\/(merge|head):refs\/remotes\/pr\//);
+        for (const fetch of (step.run ?? "").match(/(^|\s)fetch "[^\n]*/g) ?? [])
+          expect(fetch, name).toMatch(/refs\/pull\/\$PR_NUMBER\/(merge|head):refs\/remotes\/pr\//);
         if (/git [^\n]*fetch/.test(step.run ?? "")) expect(step.run, name).toMatch(/refs\/remotes\/pr\//);
       }
     }

@@ -22,13 +22,26 @@ export interface CatalogSyncEnv {
 }
 
 /** `costs catalog sync`: refreshes the vendored catalog, says what changed, and with --open-pr opens or updates one pull request. */
-export async function catalogSyncCommand(options: CatalogSyncOptions, io: Io, env: CatalogSyncEnv = process.env, now: () => Date = () => new Date()): Promise<number> {
+export async function catalogSyncCommand(
+  options: CatalogSyncOptions,
+  io: Io,
+  env: CatalogSyncEnv = process.env,
+  now: () => Date = () => new Date(),
+): Promise<number> {
   const repoName = options.repo ?? env.GITHUB_REPOSITORY;
   if (options.openPr) {
     if (!repoName || !/^[^/\s]+\/[^/\s]+$/.test(repoName)) {
-      throw new PipelineError({ field: "--repo", message: "--open-pr needs the repository as OWNER/NAME", hint: "pass --repo, or run in GitHub Actions (GITHUB_REPOSITORY)" });
+      throw new PipelineError({
+        field: "--repo",
+        message: "--open-pr needs the repository as OWNER/NAME",
+        hint: "pass --repo, or run in GitHub Actions (GITHUB_REPOSITORY)",
+      });
     }
-    if (!env.GITHUB_TOKEN) throw new PipelineError({ message: "--open-pr needs GITHUB_TOKEN in the environment", hint: "the workflow passes secrets.GITHUB_TOKEN (contents: write, pull-requests: write)" });
+    if (!env.GITHUB_TOKEN)
+      throw new PipelineError({
+        message: "--open-pr needs GITHUB_TOKEN in the environment",
+        hint: "the workflow passes secrets.GITHUB_TOKEN (contents: write, pull-requests: write)",
+      });
   }
   const from = /^[a-z]+:\/\//i.test(options.from) || options.from.includes("@") ? options.from : path.resolve(io.cwd, options.from);
   const pricingDir = path.resolve(io.cwd, options.pricingDir);
@@ -57,6 +70,8 @@ export async function catalogSyncCommand(options: CatalogSyncOptions, io: Io, en
     token,
     identity: { name: "gateway-costs catalog sync", email: "gateway-costs@users.noreply.github.com" },
   });
-  io.out(pr.action === "unchanged" ? "catalog unchanged: no pull request\n" : `${pr.action} pull request #${pr.number} on ${owner}/${repo}\n`);
+  io.out(
+    pr.action === "unchanged" ? "catalog unchanged: no pull request\n" : `${pr.action} pull request #${pr.number} on ${owner}/${repo}\n`,
+  );
   return 0;
 }

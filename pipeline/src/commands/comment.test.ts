@@ -67,7 +67,9 @@ describe("costs comment", () => {
     const second = await run({ bodyFile: "v2.md" });
     expect(second).toEqual({ code: 0, out: `updated comment ${id} on acme/costs#7\n`, err: "" });
     expect(calls()).toEqual([LIST, `PATCH /repos/acme/costs/issues/comments/${id}`]);
-    expect(github.comments(ISSUE).map((c) => [c.id, c.body])).toEqual([[id, `${MARKER}\n${"## Pricing diff\n\n| model | old | new |\n| bedrock-prod/nova-lite | 0.06 | 0.07 |\n"}`]]);
+    expect(github.comments(ISSUE).map((c) => [c.id, c.body])).toEqual([
+      [id, `${MARKER}\n${"## Pricing diff\n\n| model | old | new |\n| bedrock-prod/nova-lite | 0.06 | 0.07 |\n"}`],
+    ]);
 
     github.requests.length = 0;
     const third = await run({ bodyFile: "v2.md" });
@@ -81,13 +83,20 @@ describe("costs comment", () => {
     expect((await run({})).out).toBe(`updated comment ${own.id} on acme/costs#7\n`);
     expect(calls()).toEqual([LIST, LIST, `PATCH /repos/acme/costs/issues/comments/${own.id}`]);
     expect(github.requests[1]!.query).toEqual({ per_page: "100", page: "2" });
-    expect(github.comments(ISSUE).filter((c) => c.user.login === "reviewer").map((c) => c.body)).toEqual(Array.from({ length: 100 }, (_, i) => `note ${i}`));
+    expect(
+      github
+        .comments(ISSUE)
+        .filter((c) => c.user.login === "reviewer")
+        .map((c) => c.body),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => `note ${i}`));
   });
 
   it("over the threshold: adds the label, says why and exits 3", async () => {
     const result = await run({ diffJson: "over.json" });
     expect(result.code).toBe(3);
-    expect(result.out.split("\n")[1]).toBe("added label finance-review: impact +123.400000000 USD (+6.1 %) is over the 100 USD / 5 % threshold");
+    expect(result.out.split("\n")[1]).toBe(
+      "added label finance-review: impact +123.400000000 USD (+6.1 %) is over the 100 USD / 5 % threshold",
+    );
     expect(calls()).toEqual([LIST, CREATE, ADD_LABEL]);
     expect(github.requests[2]!.body).toEqual({ labels: ["finance-review"] });
     expect(github.labels(ISSUE)).toEqual(["finance-review"]);
@@ -97,7 +106,9 @@ describe("costs comment", () => {
     github.setLabels(ISSUE, ["pricing", "finance-review"]);
     const result = await run({ diffJson: "over.json", thresholdUsd: "500", thresholdPercent: "10" });
     expect(result.code).toBe(0);
-    expect(result.out.split("\n")[1]).toBe("removed label finance-review: impact +123.400000000 USD (+6.1 %) is under the 500 USD / 10 % threshold");
+    expect(result.out.split("\n")[1]).toBe(
+      "removed label finance-review: impact +123.400000000 USD (+6.1 %) is under the 500 USD / 10 % threshold",
+    );
     expect(github.labels(ISSUE)).toEqual(["pricing"]);
 
     github.requests.length = 0;

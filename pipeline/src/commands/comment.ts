@@ -43,7 +43,8 @@ const DEFAULT_LABEL = "finance-review";
  */
 export async function commentCommand(options: CommentOptions, io: Io, env: CommentEnv = process.env): Promise<number> {
   if (!REPO.test(options.repo)) throw new PipelineError({ field: "--repo", message: `must be OWNER/NAME, got \`${options.repo}\`` });
-  if (!/^[1-9]\d*$/.test(options.pr)) throw new PipelineError({ field: "--pr", message: `must be a positive pull-request number, got \`${options.pr}\`` });
+  if (!/^[1-9]\d*$/.test(options.pr))
+    throw new PipelineError({ field: "--pr", message: `must be a positive pull-request number, got \`${options.pr}\`` });
   const label = options.label ?? DEFAULT_LABEL;
   if (label.trim() === "") throw new PipelineError({ field: "--label", message: "must not be empty" });
   const threshold = {
@@ -54,8 +55,15 @@ export async function commentCommand(options: CommentOptions, io: Io, env: Comme
   const target: IssueTarget = { owner, repo, issueNumber: Number(options.pr) };
 
   const markdown = await readText(path.resolve(io.cwd, options.bodyFile));
-  if (markdown.trim() === "") throw new PipelineError({ file: options.bodyFile, message: "is empty: nothing to comment", hint: "render it with `costs diff --format markdown`" });
-  const review = options.diffJson ? checkFinanceReview(await readDiff(path.resolve(io.cwd, options.diffJson), options.diffJson), threshold) : undefined;
+  if (markdown.trim() === "")
+    throw new PipelineError({
+      file: options.bodyFile,
+      message: "is empty: nothing to comment",
+      hint: "render it with `costs diff --format markdown`",
+    });
+  const review = options.diffJson
+    ? checkFinanceReview(await readDiff(path.resolve(io.cwd, options.diffJson), options.diffJson), threshold)
+    : undefined;
 
   if (options.dryRun) {
     io.out(renderCommentBody(markdown));
@@ -66,7 +74,10 @@ export async function commentCommand(options: CommentOptions, io: Io, env: Comme
 
   const token = env.GITHUB_TOKEN ?? "";
   if (token === "") {
-    throw new PipelineError({ message: "GITHUB_TOKEN is not set", hint: "export a token that may write pull-request comments (in a workflow: `GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`), or use --dry-run" });
+    throw new PipelineError({
+      message: "GITHUB_TOKEN is not set",
+      hint: "export a token that may write pull-request comments (in a workflow: `GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`), or use --dry-run",
+    });
   }
   const client = createGithubClient({ baseUrl: env.GITHUB_API_URL, token, warn: (m) => io.err(`warning: ${m}\n`) });
   try {
@@ -111,7 +122,11 @@ async function readDiff(file: string, shown: string) {
     data = JSON.parse(await readText(file));
   } catch (error) {
     if (error instanceof PipelineError) throw error;
-    throw new PipelineError({ file, message: `not valid JSON: ${(error as Error).message}`, hint: "write it with `costs diff --format json`" });
+    throw new PipelineError({
+      file,
+      message: `not valid JSON: ${(error as Error).message}`,
+      hint: "write it with `costs diff --format json`",
+    });
   }
   const result = PricingDiffSchema.safeParse(data);
   if (!result.success) {

@@ -21,7 +21,8 @@ export async function diffCommand(options: DiffOptions, io: Io): Promise<number>
   if (options.format !== "json" && options.format !== "markdown") {
     throw new PipelineError({ field: "--format", message: `must be markdown or json, got ${options.format}` });
   }
-  if (!/^[1-9]\d*$/.test(options.days)) throw new PipelineError({ field: "--days", message: `must be a whole number of days, got ${options.days}` });
+  if (!/^[1-9]\d*$/.test(options.days))
+    throw new PipelineError({ field: "--days", message: `must be a whole number of days, got ${options.days}` });
   const usage = options.usage ? path.resolve(io.cwd, options.usage) : undefined;
   const compute = () =>
     pricingDiff({

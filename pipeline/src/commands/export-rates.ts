@@ -29,6 +29,11 @@ export async function exportRatesCommand(options: ExportRatesOptions, io: Io): P
     [["file", "bytes"], ...written.files.map((f) => [`${shown}/${f.file}`, f.bytes.toLocaleString("en")])],
     new Set([1]),
   );
-  io.out(`${table.split("\n").map((line) => `  ${line}`).join("\n")}\n\nprice logs with it: see ${shown}/README.md (docs/export-rates.md)\n`);
+  io.out(
+    `${table
+      .split("\n")
+      .map((line) => `  ${line}`)
+      .join("\n")}\n\nprice logs with it: see ${shown}/README.md (docs/export-rates.md)\n`,
+  );
   return 0;
 }

@@ -33,7 +33,11 @@ export async function extractCommand(options: ExtractOptions, io: Io): Promise<n
     .filter(Boolean);
   for (const field of fields) {
     if (!GroupFieldSchema.safeParse(field).success) {
-      throw new PipelineError({ field: "--group-by", message: `unknown field \`${field}\``, hint: `use ${GROUP_FIELDS.join(", ")} or metadata.<key>` });
+      throw new PipelineError({
+        field: "--group-by",
+        message: `unknown field \`${field}\``,
+        hint: `use ${GROUP_FIELDS.join(", ")} or metadata.<key>`,
+      });
     }
   }
   if (options.period !== undefined && options.period !== "day" && options.period !== "month") {
@@ -52,9 +56,15 @@ export async function extractCommand(options: ExtractOptions, io: Io): Promise<n
 
   const data = path.resolve(io.cwd, options.data);
   const { days, dataset } = await readOutputs(data, lockContext(io, "costs extract"), async () => {
-    const days = (await listPartitions(data)).filter((d) => (!options.since || d >= options.since) && (!options.until || d <= options.until));
+    const days = (await listPartitions(data)).filter(
+      (d) => (!options.since || d >= options.since) && (!options.until || d <= options.until),
+    );
     if (days.length === 0) {
-      throw new PipelineError({ file: path.join(data, "priced"), message: "no priced partitions to extract from", hint: "run `costs run` first, or check --data, --since and --until" });
+      throw new PipelineError({
+        file: path.join(data, "priced"),
+        message: "no priced partitions to extract from",
+        hint: "run `costs run` first, or check --data, --since and --until",
+      });
     }
     return { days, dataset: await readPartitions(data, days) };
   });

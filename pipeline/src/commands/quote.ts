@@ -48,7 +48,11 @@ export async function quote(options: QuoteOptions, io: Io): Promise<number> {
 function toCall(options: QuoteOptions): Call {
   const at = parseTimestamp(options.at);
   if (at === undefined) {
-    throw new PipelineError({ field: "--at", message: `not a timestamp: ${options.at}`, hint: "use ISO 8601, e.g. 2026-03-01T12:00:00Z (UTC when no offset)" });
+    throw new PipelineError({
+      field: "--at",
+      message: `not a timestamp: ${options.at}`,
+      hint: "use ISO 8601, e.g. 2026-03-01T12:00:00Z (UTC when no offset)",
+    });
   }
   const call: Call = {
     model: options.model,
@@ -141,7 +145,11 @@ function render(call: Call, priced: PricedCall): string {
         : "none apply",
     ]);
   }
-  lines.push(...formatTable(facts).split("\n").map((l) => `  ${l}`));
+  lines.push(
+    ...formatTable(facts)
+      .split("\n")
+      .map((l) => `  ${l}`),
+  );
   if (priced.components.length > 0) {
     const rows = [["component", "quantity", "rate (USD)", "rate field", "tier", "cost_usd"]];
     for (const c of priced.components) {
@@ -156,14 +164,23 @@ function render(call: Call, priced: PricedCall): string {
         ]);
       });
     }
-    lines.push("", ...formatTable(rows, new Set([1, 5])).split("\n").map((l) => `  ${l}`));
+    lines.push(
+      "",
+      ...formatTable(rows, new Set([1, 5]))
+        .split("\n")
+        .map((l) => `  ${l}`),
+    );
   }
   lines.push("");
   const totals = [
     ["cost_usd", money(priced.cost_nano) ?? "unpriced"],
     ["list_cost_usd", money(priced.list_cost_nano) ?? `none${priced.list_unpriced_reason ? ` (${priced.list_unpriced_reason})` : ""}`],
   ];
-  lines.push(...formatTable(totals).split("\n").map((l) => `  ${l}`));
+  lines.push(
+    ...formatTable(totals)
+      .split("\n")
+      .map((l) => `  ${l}`),
+  );
   for (const note of priced.notes) lines.push(`  note: ${note}`);
   return `${lines.join("\n")}\n`;
 }

@@ -6,7 +6,10 @@ import type { Io } from "../lib/io.ts";
 import { run, type RunOptions } from "../run.ts";
 import type { Manifest } from "../stages/write/index.ts";
 
-export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress" | "onWarning" | "onCommitStep"> & { progress?: boolean; timings?: string };
+export type RunCommandOptions = Omit<RunOptions, "cwd" | "now" | "onProgress" | "onWarning" | "onCommitStep"> & {
+  progress?: boolean;
+  timings?: string;
+};
 
 /**
  * `costs run`: the nightly job. Progress goes to stderr (at most every 2 s, so short runs
@@ -41,8 +44,16 @@ export async function runCommand(options: RunCommandOptions, io: Io, now: () => 
       stages: [
         { stage: "config", ms: Math.round(t.config), note: "load and check pricing/ and policies/, start worker threads" },
         { stage: "read", ms: Math.round(t.read), note: "read (and gunzip) the input, cut it into chunks of whole lines" },
-        { stage: "parse+price", ms: Math.round(t.parse), note: "parse, attribute, validate, price and encode columns; summed over worker threads" },
-        { stage: "write", ms: Math.round(t.write), note: "rejects, extracts, FOCUS, manifest and the swap (day files are written while reading)" },
+        {
+          stage: "parse+price",
+          ms: Math.round(t.parse),
+          note: "parse, attribute, validate, price and encode columns; summed over worker threads",
+        },
+        {
+          stage: "write",
+          ms: Math.round(t.write),
+          note: "rejects, extracts, FOCUS, manifest and the swap (day files are written while reading)",
+        },
       ],
     };
     await writeFile(path.resolve(io.cwd, options.timings), `${JSON.stringify(report, null, 2)}\n`);

@@ -29,7 +29,9 @@ export async function sampleCommand(options: SampleCommandOptions, io: Io): Prom
         }),
       ];
   for (const w of written) {
-    io.out(`${displayPath(w.file, io.cwd)}: ${w.rows.toLocaleString("en")} rows (token sizes and arrivals: ${w.traceSource.description})\n`);
+    io.out(
+      `${displayPath(w.file, io.cwd)}: ${w.rows.toLocaleString("en")} rows (token sizes and arrivals: ${w.traceSource.description})\n`,
+    );
   }
   return 0;
 }
@@ -40,7 +42,11 @@ function whole(flag: string, text: string): number {
 }
 
 function missingOut(): never {
-  throw new PipelineError({ field: "--out", message: "name the file to write (.jsonl, .jsonl.gz, .csv or .csv.gz)", hint: "or use --committed to regenerate data/sample/" });
+  throw new PipelineError({
+    field: "--out",
+    message: "name the file to write (.jsonl, .jsonl.gz, .csv or .csv.gz)",
+    hint: "or use --committed to regenerate data/sample/",
+  });
 }
 
 export { DEFAULT_SEED };

@@ -25,7 +25,9 @@ export async function siteDataCommand(options: SiteDataCommandOptions, io: Io, e
   );
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
   const names = pseudonymisedUsers === undefined ? "" : `; ${pseudonymisedUsers} user names pseudonymised`;
-  io.out(`site data: ${written.length} JSON files in ${displayPath(options.out, io.cwd)}, downloads in ${displayPath(options.publicDir, io.cwd)}/data${names}\n`);
+  io.out(
+    `site data: ${written.length} JSON files in ${displayPath(options.out, io.cwd)}, downloads in ${displayPath(options.publicDir, io.cwd)}/data${names}\n`,
+  );
   return 0;
 }
 
@@ -43,9 +45,18 @@ function pseudonymiseOption(flag: boolean, env: SiteDataEnv): { salt: string } |
   const why = flag ? "--pseudonymise-users" : `SITE_PSEUDONYMISE_USERS=${env.SITE_PSEUDONYMISE_USERS}`;
   const salt = env.SITE_USER_SALT ?? "";
   const hint = `set SITE_USER_SALT to a random secret of at least ${MIN_SALT_LENGTH} characters (e.g. \`openssl rand -hex 32\`) kept out of the repository, such as a GitHub Actions secret: an unsalted or guessable hash of an email is reversed by hashing guesses`;
-  if (salt === "") throw new PipelineError({ field: "SITE_USER_SALT", message: `${why} needs a salt, and SITE_USER_SALT is not set; nothing was written`, hint });
+  if (salt === "")
+    throw new PipelineError({
+      field: "SITE_USER_SALT",
+      message: `${why} needs a salt, and SITE_USER_SALT is not set; nothing was written`,
+      hint,
+    });
   if ([...salt].length < MIN_SALT_LENGTH) {
-    throw new PipelineError({ field: "SITE_USER_SALT", message: `has ${[...salt].length} characters, ${why} needs at least ${MIN_SALT_LENGTH}; nothing was written`, hint });
+    throw new PipelineError({
+      field: "SITE_USER_SALT",
+      message: `has ${[...salt].length} characters, ${why} needs at least ${MIN_SALT_LENGTH}; nothing was written`,
+      hint,
+    });
   }
   return { salt };
 }

@@ -30,7 +30,7 @@ export async function validate(given: ValidateOptions, io: Io): Promise<number> 
             file: path.join(options.policiesDir, "metadata-validation.yaml"),
             field: `guardrail ${rule.name}`,
             message: `model \`${model}\` is not declared in any pricing/accounts file, so this rule never applies to it`,
-            hint: "use a gateway model name `<account>/<model>` or \"*\"",
+            hint: 'use a gateway model name `<account>/<model>` or "*"',
           });
         }
       }

@@ -24,7 +24,8 @@ beforeAll(async () => {
   const dayFiles = new DayFiles((relative) => path.join(out, relative), { pricing_version: "v-test" });
   const rejects = new RejectsFile(path.join(out, "rejects.csv"));
   accumulator = new ChunkAccumulator(rollups, dayFiles, rejects);
-  const add = (line: number, over: Parameters<typeof logRow>[0]) => processor.add({ kind: "row", row: logRow(over), file: FILE, line }, FILE);
+  const add = (line: number, over: Parameters<typeof logRow>[0]) =>
+    processor.add({ kind: "row", row: logRow(over), file: FILE, line }, FILE);
   const bad = (line: number) => processor.addReject({ file: FILE, line, reason: BAD_JSON, raw: "{" });
 
   // Chunk 1
@@ -72,7 +73,10 @@ describe("ChunkAccumulator", () => {
       ["a.jsonl:2", BAD_JSON],
       ["a.jsonl:4", "cache_read_tokens + cache_write_tokens (2) exceed input_tokens (1); input_tokens must include cached tokens"],
       ["a.jsonl:13", BAD_JSON],
-      ["a.jsonl:14", "cost_usd 1000000000.000000000 is too large: a row's cost must be below 1,000,000,000 USD (DECIMAL(18,9) money columns)"],
+      [
+        "a.jsonl:14",
+        "cost_usd 1000000000.000000000 is too large: a row's cost must be below 1,000,000,000 USD (DECIMAL(18,9) money columns)",
+      ],
       ["a.jsonl:15", BAD_JSON],
       ["b.jsonl:0", "empty file: no rows"],
     ]);

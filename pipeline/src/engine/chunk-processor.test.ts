@@ -4,7 +4,16 @@ import { MAX_ROW_COST_NANO } from "../lib/limits.ts";
 import type { ColumnData } from "../parquet/file-writer.ts";
 import type { PriceColumns } from "../stages/price/index.ts";
 import { createProcessor, logRow } from "./__fixtures__/processor.ts";
-import { costOverLimit, OUT_OF_WINDOW, PRICE_REJECT, sortedJson, VIRTUAL_PARENT, type ChunkProcessor, type ChunkResult, type Segment } from "./chunk-processor.ts";
+import {
+  costOverLimit,
+  OUT_OF_WINDOW,
+  PRICE_REJECT,
+  sortedJson,
+  VIRTUAL_PARENT,
+  type ChunkProcessor,
+  type ChunkResult,
+  type Segment,
+} from "./chunk-processor.ts";
 import { hashRequestId } from "./dedupe-set.ts";
 import { COLUMN } from "./segment-builder.ts";
 
@@ -27,17 +36,36 @@ function column(segment: Segment, name: PricedColumnName): unknown[] {
 
 const FILE = "logs/a.jsonl";
 const POLICIES = {
-  "extracts.yaml": "extracts:\n  - {name: by-env, group_by: [month, metadata.env]}\n  - {name: by-app, group_by: [metadata.app, user, metadata.env]}\n",
+  "extracts.yaml":
+    "extracts:\n  - {name: by-env, group_by: [month, metadata.env]}\n  - {name: by-app, group_by: [metadata.app, user, metadata.env]}\n",
   "teams.yaml": "teams:\n  - {name: search}\n",
   "virtual-accounts.yaml": "virtual_accounts:\n  - {name: bot, team: search, tags: {env: prod}}\n",
-  "metadata-validation.yaml": "guardrails:\n  - name: need-env\n    enforcing_strategy: audit\n    when: {models: [acme-main/small]}\n    config: {keys: {env: {required: true}}}\n",
+  "metadata-validation.yaml":
+    "guardrails:\n  - name: need-env\n    enforcing_strategy: audit\n    when: {models: [acme-main/small]}\n    config: {keys: {env: {required: true}}}\n",
 };
 
 let processor: ChunkProcessor;
 let result: ChunkResult;
 const rows = [
-  logRow({ request_id: "r1", timestamp: Date.UTC(2026, 2, 1, 10), teams: ["search"], input_tokens: 1000, cache_read_tokens: 200, output_tokens: 100, metadata: { z: "1", env: "prod", a: "2" } }),
-  logRow({ request_id: "r2", timestamp: Date.UTC(2026, 2, 1, 23, 59, 59, 999), subject_type: "virtualaccount", subject: "bot", model: "nobody/model", input_tokens: 5, output_tokens: 1, metadata: { env: "dev" } }),
+  logRow({
+    request_id: "r1",
+    timestamp: Date.UTC(2026, 2, 1, 10),
+    teams: ["search"],
+    input_tokens: 1000,
+    cache_read_tokens: 200,
+    output_tokens: 100,
+    metadata: { z: "1", env: "prod", a: "2" },
+  }),
+  logRow({
+    request_id: "r2",
+    timestamp: Date.UTC(2026, 2, 1, 23, 59, 59, 999),
+    subject_type: "virtualaccount",
+    subject: "bot",
+    model: "nobody/model",
+    input_tokens: 5,
+    output_tokens: 1,
+    metadata: { env: "dev" },
+  }),
   logRow({ request_id: "r3", timestamp: Date.UTC(2026, 2, 2), subject: "bob", input_tokens: 10 }),
   logRow({ request_id: "r4", timestamp: Date.UTC(2026, 1, 28, 23, 59, 59, 999) }),
   logRow({ request_id: "r5", timestamp: Date.UTC(2026, 3, 1) }),
@@ -64,7 +92,10 @@ describe("ChunkProcessor", () => {
     // Segment rows and price rejects by position (r1, r2, r9 in the day of 2026-03-01; r3 alone in the next).
     const at = (v: number) => result.position[v];
     expect([at(0), at(1), at(8), at(2), at(6), at(7)]).toEqual([0, 1, 2, 0, 0, 1]);
-    expect(result.segments.map((s) => [s.day, s.rows])).toEqual([["2026-03-01", 3], ["2026-03-02", 1]]);
+    expect(result.segments.map((s) => [s.day, s.rows])).toEqual([
+      ["2026-03-01", 3],
+      ["2026-03-02", 1],
+    ]);
   });
 
   it("hashes every valid row's request_id (out of window and rejects included, for dedupe)", () => {

@@ -53,8 +53,10 @@ export interface ChunkResult {
 const DAY_MS = 86_400_000;
 const MAX_CAPACITY_HINT = 1 << 16;
 // addRow writes the component columns one by one: it must name every component.
-const WRITTEN_COMPONENTS = "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
-if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS) throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
+const WRITTEN_COMPONENTS =
+  "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
+if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS)
+  throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
 const ROLLUP_INDEX = ROLLUP_DIMENSIONS.map((c) => COLUMN[c]);
 
 /**
@@ -74,7 +76,14 @@ export class ChunkProcessor {
 
   constructor(private readonly config: ProcessConfig) {
     this.price = createRowPricer(config.book, config.refBase);
-    this.metadataKeys = [...new Set(config.policies.extracts.flatMap((e) => e.group_by).filter((f) => f.startsWith("metadata.")).map((f) => f.slice(9)))].sort();
+    this.metadataKeys = [
+      ...new Set(
+        config.policies.extracts
+          .flatMap((e) => e.group_by)
+          .filter((f) => f.startsWith("metadata."))
+          .map((f) => f.slice(9)),
+      ),
+    ].sort();
   }
 
   get pricingVersion(): string {
@@ -141,7 +150,11 @@ export class ChunkProcessor {
 
     let segment = s.segments.get(date);
     if (!segment) {
-      segment = { index: s.segments.size, builder: new SegmentBuilder(date, this.capacityHint), rollup: new PartialRollupBuilder(this.metadataKeys) };
+      segment = {
+        index: s.segments.size,
+        builder: new SegmentBuilder(date, this.capacityHint),
+        rollup: new PartialRollupBuilder(this.metadataKeys),
+      };
       s.segments.set(date, segment);
     }
     const b = segment.builder;
@@ -299,7 +312,10 @@ export class ChunkProcessor {
  * component is at most the cost (rates are never negative), so the two totals decide.
  */
 export function costOverLimit(price: PriceColumns): string | undefined {
-  for (const [name, nano] of [["cost_usd", price.cost_nano], ["list_cost_usd", price.list_cost_nano]] as const) {
+  for (const [name, nano] of [
+    ["cost_usd", price.cost_nano],
+    ["list_cost_usd", price.list_cost_nano],
+  ] as const) {
     if (nano !== null && (nano > MAX_ROW_COST_NANO || nano < -MAX_ROW_COST_NANO)) {
       return `${name} ${formatNano(nano)} is too large: a row's cost must be below 1,000,000,000 USD (DECIMAL(18,9) money columns)`;
     }

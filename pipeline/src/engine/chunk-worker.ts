@@ -40,7 +40,14 @@ const port = parentPort!;
 async function start(): Promise<ChunkProcessor> {
   // The main thread compares the pricing version each thread reports with its own.
   const { book, policies, pricingVersion } = await loadRunConfig(setup.pricingDir, setup.policiesDir);
-  return new ChunkProcessor({ book, policies, refBase: path.dirname(setup.pricingDir), pricingVersion, since: setup.since, until: setup.until });
+  return new ChunkProcessor({
+    book,
+    policies,
+    refBase: path.dirname(setup.pricingDir),
+    pricingVersion,
+    since: setup.since,
+    until: setup.until,
+  });
 }
 
 try {
@@ -53,15 +60,28 @@ try {
       parseJsonlChunk(task.bytes, task.firstLine, task.file, preset, processor);
       const parse = performance.now() - t;
       const result = processor.take();
-      const transfer: ArrayBuffer[] = [result.hashes.buffer as ArrayBuffer, result.outcome.buffer as ArrayBuffer, result.position.buffer as ArrayBuffer];
+      const transfer: ArrayBuffer[] = [
+        result.hashes.buffer as ArrayBuffer,
+        result.outcome.buffer as ArrayBuffer,
+        result.position.buffer as ArrayBuffer,
+      ];
       for (const segment of result.segments) {
         transfer.push(...transferablesOf(segment.columns));
-        transfer.push(segment.rollup.keys.buffer as ArrayBuffer, segment.rollup.counts.buffer as ArrayBuffer, segment.rollup.groupOf.buffer as ArrayBuffer);
+        transfer.push(
+          segment.rollup.keys.buffer as ArrayBuffer,
+          segment.rollup.counts.buffer as ArrayBuffer,
+          segment.rollup.groupOf.buffer as ArrayBuffer,
+        );
       }
       const reply: WorkerReply = { type: "result", id: task.id, result, ignored: preset.ignoredColumns(), ms: { parse } };
       port.postMessage(reply, transfer);
     } catch (error) {
-      port.postMessage({ type: "error", id: task.id, message: (error as Error).message, stack: (error as Error).stack } satisfies WorkerReply);
+      port.postMessage({
+        type: "error",
+        id: task.id,
+        message: (error as Error).message,
+        stack: (error as Error).stack,
+      } satisfies WorkerReply);
     }
   });
   port.postMessage({ type: "ready", pricingVersion: processor.pricingVersion } satisfies WorkerReply);

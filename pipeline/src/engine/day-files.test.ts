@@ -22,10 +22,14 @@ describe("keepRows", () => {
     expect(kept.rows).toBe(rows.length);
 
     const text = kept.columns[COLUMN.request_id] as { data: Uint8Array; offsets: Int32Array; nulls: Uint8Array };
-    const read = rows.map((_, k) => (text.nulls[k] ? null : Buffer.from(text.data.subarray(text.offsets[k]! + 4, text.offsets[k + 1]!)).toString("utf8")));
+    const read = rows.map((_, k) =>
+      text.nulls[k] ? null : Buffer.from(text.data.subarray(text.offsets[k]! + 4, text.offsets[k + 1]!)).toString("utf8"),
+    );
     expect(read).toEqual(rows.map((i) => ids[i]));
     const model = kept.columns[COLUMN.model] as { codes: Int32Array; dictionary: string[] };
-    expect(rows.map((_, k) => (model.codes[k]! < 0 ? null : model.dictionary[model.codes[k]!]))).toEqual(rows.map((i) => (i % 3 === 0 ? null : `m${i % 5}`)));
+    expect(rows.map((_, k) => (model.codes[k]! < 0 ? null : model.dictionary[model.codes[k]!]))).toEqual(
+      rows.map((i) => (i % 3 === 0 ? null : `m${i % 5}`)),
+    );
     const tokens = kept.columns[COLUMN.input_tokens] as { values: Float64Array; nulls: Uint8Array };
     expect(rows.map((_, k) => (tokens.nulls[k] ? null : tokens.values[k]))).toEqual(rows.map((i) => (i % 11 === 0 ? null : i * 7)));
     const cost = kept.columns[COLUMN.cost_usd] as { values: BigInt64Array; nulls: Uint8Array };

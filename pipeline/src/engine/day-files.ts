@@ -24,7 +24,15 @@ export class DayFiles {
       const relative = `priced/date=${day}/part-00000.parquet`;
       const file = this.stagingPath(relative);
       mkdirSync(path.dirname(file), { recursive: true });
-      entry = { writer: new ParquetFileWriter(file, PRICED_COLUMNS, { metadata: this.metadata, createdBy: "gateway-costs", compression: this.compression }), relative, rows: 0 };
+      entry = {
+        writer: new ParquetFileWriter(file, PRICED_COLUMNS, {
+          metadata: this.metadata,
+          createdBy: "gateway-costs",
+          compression: this.compression,
+        }),
+        relative,
+        rows: 0,
+      };
       this.writers.set(day, entry);
     }
     entry.writer.writeRowGroup(rows, columns);
@@ -55,7 +63,7 @@ export class DayFiles {
 /** The rows of `columns` whose `drop` flag is 0 (duplicates are few: kept rows are copied run by run). */
 export function keepRows(columns: ColumnData[], rows: number, drop: Uint8Array): { rows: number; columns: ColumnData[] } {
   const runs: number[] = []; // [start, end) pairs of kept rows
-  for (let r = 0; r < rows; ) {
+  for (let r = 0; r < rows;) {
     while (r < rows && drop[r]) r++;
     const start = r;
     while (r < rows && !drop[r]) r++;

@@ -9,7 +9,10 @@ import { loadPricingOrThrow, type PricingBook } from "../pricing/load-pricing.ts
  * written) and the pricing version they hash to: what the main thread and every worker
  * thread of `costs run` load, so run.ts can check they all loaded the same files.
  */
-export async function loadRunConfig(pricingDir: string, policiesDir: string): Promise<{ book: PricingBook; policies: PolicyBook; pricingVersion: string }> {
+export async function loadRunConfig(
+  pricingDir: string,
+  policiesDir: string,
+): Promise<{ book: PricingBook; policies: PolicyBook; pricingVersion: string }> {
   const book = await loadPricingOrThrow(pricingDir);
   const policies = await loadPoliciesOrThrow(policiesDir);
   const files = [...(await listYamlFiles(pricingDir)), ...policies.files];

@@ -10,7 +10,13 @@ import type { ChunkProcessor } from "./chunk-processor.ts";
  * processor with the ingest stage's rules (parse-jsonl-lines.ts, to-log-row.ts); bad
  * lines and rows become rejects with their raw text. Returns the number of items.
  */
-export function parseJsonlChunk(bytes: Uint8Array, firstLine: number, file: string, preset: CompiledPreset, processor: ChunkProcessor): number {
+export function parseJsonlChunk(
+  bytes: Uint8Array,
+  firstLine: number,
+  file: string,
+  preset: CompiledPreset,
+  processor: ChunkProcessor,
+): number {
   return parseJsonlBytes(bytes, firstLine, {
     record(line, value, raw) {
       const result = toLogRow(value, preset);

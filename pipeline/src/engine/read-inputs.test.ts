@@ -53,12 +53,24 @@ async function readThrough(
   const dayFiles = new DayFiles((relative) => path.join(out, relative), {});
   const rejectsFile = new RejectsFile(path.join(out, "rejects.csv"));
   const accumulator = new ChunkAccumulator(new Rollups([], []), dayFiles, rejectsFile);
-  const pool = options.threads ? await ThreadPool.start(options.threads, { pricingDir: fixture.pricingDir, policiesDir: fixture.policiesDir }) : undefined;
+  const pool = options.threads
+    ? await ThreadPool.start(options.threads, { pricingDir: fixture.pricingDir, policiesDir: fixture.policiesDir })
+    : undefined;
   let stats: FileStats[];
   try {
     stats = await readInputs(
       inputs.map((f) => path.join(dir, f)),
-      { cwd: dir, preset: options.preset ?? "auto", mapping: options.mapping, processor: fixture.processor, accumulator, pool, chunkBytes: options.chunkBytes, inputHashes: new Map(), timings: { read: 0, parse: 0 } },
+      {
+        cwd: dir,
+        preset: options.preset ?? "auto",
+        mapping: options.mapping,
+        processor: fixture.processor,
+        accumulator,
+        pool,
+        chunkBytes: options.chunkBytes,
+        inputHashes: new Map(),
+        timings: { read: 0, parse: 0 },
+      },
     );
   } finally {
     await pool?.close();
@@ -67,7 +79,8 @@ async function readThrough(
   const rows: Array<Record<string, unknown>> = [];
   for (const day of dayFiles.close()) {
     const { columns } = await readParquet(path.join(out, day.relative), ROW_COLUMNS);
-    for (let i = 0; i < columns.request_id!.length; i++) rows.push(Object.fromEntries(ROW_COLUMNS.map((c) => [c, c === "source_line" ? Number(columns[c]![i]) : columns[c]![i]])));
+    for (let i = 0; i < columns.request_id!.length; i++)
+      rows.push(Object.fromEntries(ROW_COLUMNS.map((c) => [c, c === "source_line" ? Number(columns[c]![i]) : columns[c]![i]])));
   }
   const csv = parse(readFileSync(path.join(out, "rejects.csv"), "utf8"), { columns: true }) as Array<Record<string, string>>;
   const rejects = csv.map((r) => ({ file: r.file!, line: Number(r.line), reason: r.reason!, raw: r.raw! }));
@@ -78,21 +91,36 @@ async function readThrough(
   expect(rejects).toEqual(inOrder(rejects, (r) => order(r.file, r.line)));
   expect(rows).toEqual(inOrder(rows, (r) => order(r.source_file as string, r.source_line as number)));
   const items = inOrder(
-    [...rows.map((r) => ({ file: r.source_file as string, line: r.source_line as number, text: r.request_id as string })), ...rejects.map((r) => ({ ...r, text: `reject: ${r.reason}` }))],
+    [
+      ...rows.map((r) => ({ file: r.source_file as string, line: r.source_line as number, text: r.request_id as string })),
+      ...rejects.map((r) => ({ ...r, text: `reject: ${r.reason}` })),
+    ],
     (i) => order(i.file, i.line),
   ).map((i) => `${i.file}:${i.line} ${i.text}`);
   return { stats, items, rejects, rows, counts: accumulator.counts };
 }
 
 const canonicalJson = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ request_id: id, timestamp: "2026-03-01T12:00:00Z", model: "acme-main/small", input_tokens: 100, output_tokens: 10, ...extra });
+  JSON.stringify({
+    request_id: id,
+    timestamp: "2026-03-01T12:00:00Z",
+    model: "acme-main/small",
+    input_tokens: 100,
+    output_tokens: 10,
+    ...extra,
+  });
 
 /** `invalid JSON: <the parser's words>` as `invalid JSON: …`. */
 const shortJson = (items: string[]) => items.map((s) => s.replace(/invalid JSON: .*/, "invalid JSON: …"));
 
 describe("readInputs", () => {
   it("reads every format, gzipped or not, file by file in the given order, detecting the preset per file", async () => {
-    const anthropic = JSON.stringify({ request_id: "msg_1", timestamp: "2026-03-01", model: "anthropic-main/claude-haiku-4-5", usage: { input_tokens: 5, cache_read_input_tokens: 100, output_tokens: 7 } });
+    const anthropic = JSON.stringify({
+      request_id: "msg_1",
+      timestamp: "2026-03-01",
+      model: "anthropic-main/claude-haiku-4-5",
+      usage: { input_tokens: 5, cache_read_input_tokens: 100, output_tokens: 7 },
+    });
     const { items, stats, rows, counts } = await readThrough(
       {
         "a.jsonl": `${canonicalJson("j1")}\n\n${canonicalJson("j2", { latency_ms: 5 })}\n`,
@@ -158,7 +186,9 @@ describe("readInputs", () => {
       "broken.jsonl:11 ok-2",
     ]);
     expect(rejects[1]).toEqual({ file: "broken.jsonl", line: 4, reason: 'input_tokens must be a whole number, got "many"', raw: lines[3] });
-    expect(stats).toEqual([{ file: "broken.jsonl", format: "jsonl", gzip: false, preset: "canonical", rows: 9, rejects: 7, ignored_columns: [] }]);
+    expect(stats).toEqual([
+      { file: "broken.jsonl", format: "jsonl", gzip: false, preset: "canonical", rows: 9, rejects: 7, ignored_columns: [] },
+    ]);
   });
 
   it("reports a cut-off last line as invalid JSON at its line, with its text", async () => {
@@ -169,7 +199,11 @@ describe("readInputs", () => {
 
   it("reads a line longer than one read of the file", async () => {
     const long = canonicalJson("long", { note: "x".repeat(3_000_000) });
-    const { items, stats } = await readThrough({ "long.jsonl": `${canonicalJson("r1")}\n${long}\n${canonicalJson("r3")}\n` }, ["long.jsonl"], { chunkBytes: 1 << 20 });
+    const { items, stats } = await readThrough(
+      { "long.jsonl": `${canonicalJson("r1")}\n${long}\n${canonicalJson("r3")}\n` },
+      ["long.jsonl"],
+      { chunkBytes: 1 << 20 },
+    );
     expect(items).toEqual(["long.jsonl:1 r1", "long.jsonl:2 long", "long.jsonl:3 r3"]);
     expect(stats[0]!.ignored_columns).toEqual(["note"]);
   });
@@ -191,7 +225,11 @@ describe("readInputs", () => {
     const files = { "huge.jsonl": `${canonicalJson("r1")}\n${huge}\n${canonicalJson("r3")}\n` };
     for (const chunkBytes of [1 << 20, 2 * MAX_LINE_CHARS]) {
       const { items, rejects } = await readThrough(files, ["huge.jsonl"], { chunkBytes });
-      expect(items, `${chunkBytes}-byte reads`).toEqual(["huge.jsonl:1 r1", `huge.jsonl:2 reject: line longer than ${MAX_LINE_CHARS} characters`, "huge.jsonl:3 r3"]);
+      expect(items, `${chunkBytes}-byte reads`).toEqual([
+        "huge.jsonl:1 r1",
+        `huge.jsonl:2 reject: line longer than ${MAX_LINE_CHARS} characters`,
+        "huge.jsonl:3 r3",
+      ]);
       expect(rejects[0]!.raw).toBe(huge.slice(0, 4096));
     }
   });
@@ -199,7 +237,13 @@ describe("readInputs", () => {
   it("reads gzip, and reports an empty file (0 bytes, blank lines, empty gzip) once at line 0", async () => {
     const names = ["a.jsonl.gz", "zero.jsonl", "blank.ndjson", "zero.jsonl.gz", "empty.jsonl.gz"];
     const { items, stats } = await readThrough(
-      { "a.jsonl.gz": gzip(`${canonicalJson("g1")}\n\n${canonicalJson("g2")}\n`), "zero.jsonl": "", "blank.ndjson": "\n \r\n", "zero.jsonl.gz": "", "empty.jsonl.gz": gzip("") },
+      {
+        "a.jsonl.gz": gzip(`${canonicalJson("g1")}\n\n${canonicalJson("g2")}\n`),
+        "zero.jsonl": "",
+        "blank.ndjson": "\n \r\n",
+        "zero.jsonl.gz": "",
+        "empty.jsonl.gz": gzip(""),
+      },
       names,
     );
     expect(items).toEqual(["a.jsonl.gz:1 g1", "a.jsonl.gz:3 g2", ...names.slice(1).map((n) => `${n}:0 reject: empty file: no rows`)]);
@@ -212,23 +256,39 @@ describe("readInputs", () => {
   it("reads every complete line of a truncated gzip, then reports it once at the next line", async () => {
     const lines = Array.from({ length: 3 }, (_, i) => canonicalJson(`g${i}`)).join("\n") + "\n";
     const { items, rejects, stats } = await readThrough({ "cut.jsonl.gz": gzip(lines, 8) }, ["cut.jsonl.gz"]);
-    expect(items).toEqual(["cut.jsonl.gz:1 g0", "cut.jsonl.gz:2 g1", "cut.jsonl.gz:3 g2", "cut.jsonl.gz:4 reject: truncated or corrupt gzip: unexpected end of file"]);
+    expect(items).toEqual([
+      "cut.jsonl.gz:1 g0",
+      "cut.jsonl.gz:2 g1",
+      "cut.jsonl.gz:3 g2",
+      "cut.jsonl.gz:4 reject: truncated or corrupt gzip: unexpected end of file",
+    ]);
     expect(rejects[0]!.raw).toBe("");
-    expect(stats).toEqual([{ file: "cut.jsonl.gz", format: "jsonl", gzip: true, preset: "canonical", rows: 4, rejects: 1, ignored_columns: [] }]);
+    expect(stats).toEqual([
+      { file: "cut.jsonl.gz", format: "jsonl", gzip: true, preset: "canonical", rows: 4, rejects: 1, ignored_columns: [] },
+    ]);
   });
 
   it("does not guess at a line cut in the middle of the compressed data", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => canonicalJson(`m${i}`, { note: "y".repeat(i % 50) })).join("\n") + "\n";
     const full = gzip(lines);
-    const { rows, rejects } = await readThrough({ "mid.jsonl.gz": full.subarray(0, Math.floor(full.length / 2)) }, ["mid.jsonl.gz"], { chunkBytes: 64 << 10 });
+    const { rows, rejects } = await readThrough({ "mid.jsonl.gz": full.subarray(0, Math.floor(full.length / 2)) }, ["mid.jsonl.gz"], {
+      chunkBytes: 64 << 10,
+    });
     expect(rows.length).toBeGreaterThan(1000);
     expect(rows.every((row, i) => row.source_line === i + 1 && row.request_id === `m${i}`)).toBe(true);
-    expect(rejects).toEqual([{ file: "mid.jsonl.gz", line: rows.length + 1, reason: "truncated or corrupt gzip: unexpected end of file", raw: "" }]);
+    expect(rejects).toEqual([
+      { file: "mid.jsonl.gz", line: rows.length + 1, reason: "truncated or corrupt gzip: unexpected end of file", raw: "" },
+    ]);
   });
 
   it("detects the preset from the first JSON object, chunks later; with none, reads the file as canonical", async () => {
-    const tf = (span: string) => JSON.stringify({ TraceId: "t", SpanId: span, CreatedAt: "2026-03-01 10:00:00", ModelName: "acme-main/small", InputTokens: 3 });
-    const files = { "late.jsonl": `oops\n[1]\n\n${tf("s1")}\n${tf("s2")}\n`, "none.jsonl": "oops\n[]\n", "cut.jsonl.gz": gzip("oops\n[]\n", 8) };
+    const tf = (span: string) =>
+      JSON.stringify({ TraceId: "t", SpanId: span, CreatedAt: "2026-03-01 10:00:00", ModelName: "acme-main/small", InputTokens: 3 });
+    const files = {
+      "late.jsonl": `oops\n[1]\n\n${tf("s1")}\n${tf("s2")}\n`,
+      "none.jsonl": "oops\n[]\n",
+      "cut.jsonl.gz": gzip("oops\n[]\n", 8),
+    };
     const { items, stats } = await readThrough(files, ["late.jsonl", "none.jsonl", "cut.jsonl.gz"], { chunkBytes: 4 });
     expect(shortJson(items)).toEqual([
       "late.jsonl:1 reject: invalid JSON: …",
@@ -257,7 +317,10 @@ describe("readInputs", () => {
     expect(forced.items).toEqual([`tf.jsonl:1 ${typo}`]);
     expect(forced.stats[0]).toMatchObject({ preset: "canonical", ignored_columns: ["CreatedAt", "ModelName", "SpanId", "TraceId"] });
 
-    const mapped = await readThrough(files, ["tf.jsonl", "other.jsonl"], { preset: "truefoundry", mapping: { columns: { request_id: "id", timestamp: "at" } } });
+    const mapped = await readThrough(files, ["tf.jsonl", "other.jsonl"], {
+      preset: "truefoundry",
+      mapping: { columns: { request_id: "id", timestamp: "at" } },
+    });
     expect(mapped.items).toEqual([`tf.jsonl:1 ${typo}`, "other.jsonl:1 x1"]);
     expect(mapped.stats.map((s) => s.preset)).toEqual(["mapping", "mapping"]);
   });

@@ -32,7 +32,10 @@ export interface ReadInputsOptions {
 /** Rows of CSV and Parquet inputs per result handed to the accumulator. */
 const ROWS_PER_RESULT = 20_000;
 
-type Entry = { kind: "result"; result: ChunkResult } | { kind: "reject"; file: string; line: number; reason: string; raw: string } | { kind: "end"; finish: () => void };
+type Entry =
+  | { kind: "result"; result: ChunkResult }
+  | { kind: "reject"; file: string; line: number; reason: string; raw: string }
+  | { kind: "end"; finish: () => void };
 
 /**
  * Reads every input file in order and hands the accumulator each file's results in input
@@ -60,13 +63,22 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
 
   for (const input of inputs) {
     const detected = detectFormat(input);
-    if (!detected) throw new PipelineError({ file: input, message: "unsupported input file type", hint: `supported: ${SUPPORTED_EXTENSIONS.join(", ")}, each optionally .gz` });
+    if (!detected)
+      throw new PipelineError({
+        file: input,
+        message: "unsupported input file type",
+        hint: `supported: ${SUPPORTED_EXTENSIONS.join(", ")}, each optionally .gz`,
+      });
     const file = displayPath(input, options.cwd);
     const { format, gzip } = detected;
     if (format !== "jsonl") {
       // CSV and Parquet: the ingest stage's readers, on this thread.
       await drain(0);
-      for await (const item of readLogs([input], { preset: options.preset, mapping: options.mapping, onFile: (s) => stats.push({ ...s, file }) })) {
+      for await (const item of readLogs([input], {
+        preset: options.preset,
+        mapping: options.mapping,
+        onFile: (s) => stats.push({ ...s, file }),
+      })) {
         processor.add(item, file);
         if (processor.pending >= ROWS_PER_RESULT) accumulator.accept(processor.take());
       }
@@ -146,7 +158,6 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
   await drain(0);
   return stats;
 }
-
 
 /** The first line of a chunk that is a JSON object: what `--preset auto` detects the preset from. */
 function firstRecord(bytes: Uint8Array): Record<string, unknown> | undefined {

@@ -20,7 +20,13 @@ export class RejectsFile {
 
   append(rejects: readonly Reject[]): void {
     if (rejects.length === 0) return;
-    writeSync(this.fd, toCsvLines(KINDS, rejects.map((r) => [r.file, r.line, r.reason, r.raw])));
+    writeSync(
+      this.fd,
+      toCsvLines(
+        KINDS,
+        rejects.map((r) => [r.file, r.line, r.reason, r.raw]),
+      ),
+    );
     this.rows += rejects.length;
   }
 

@@ -29,7 +29,11 @@ describe("PartialRollupBuilder", () => {
     expect(Array.from(partial.groupOf)).toEqual([0, 1, 0, 2]);
     expect(partial.metaValues).toEqual([["prod", "dev"], ["web"]]);
     expect(Array.from(partial.keys)).toEqual([...ann, 0, 0, ...codes({ user: 1, model: 0, price_source: 1 }), 0, -1, ...ann, 1, 0]);
-    expect(Array.from(partial.counts)).toEqual([...counts(2, 1010, 200, 5, 55, 10, 0), ...counts(1, 7, 0, 0, 3, 0, 1), ...counts(1, 100, 0, 20, 1, 0, 0)]);
+    expect(Array.from(partial.counts)).toEqual([
+      ...counts(2, 1010, 200, 5, 55, 10, 0),
+      ...counts(1, 7, 0, 0, 3, 0, 1),
+      ...counts(1, 100, 0, 20, 1, 0, 0),
+    ]);
     // cost, list cost, list cost else cost
     expect(partial.money).toEqual([2_500_040n, 3_000_000n, 3_000_040n, 0n, 0n, 0n, BIG, BIG, BIG]);
   });
@@ -72,7 +76,9 @@ function segment(day: string, metadataKeys: string[], rows: TestRow[]): { column
     const r = builder.next();
     const rowCodes = Int32Array.from(ROLLUP_DIMENSIONS, (c) => builder.dict(COLUMN[c], r, row.dims[c] ?? null));
     const tokens = row.tokens ?? NO_TOKENS;
-    (["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const).forEach((c, i) => builder.number(COLUMN[c], r, tokens[i]!));
+    (["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const).forEach((c, i) =>
+      builder.number(COLUMN[c], r, tokens[i]!),
+    );
     builder.bigint(COLUMN.cost_usd, r, row.cost);
     builder.bigint(COLUMN.list_cost_usd, r, row.list ?? null);
     rollup.add(r, rowCodes, row.metadata ?? {}, tokens, row.cost, row.list ?? null, row.cost === null);
@@ -82,13 +88,25 @@ function segment(day: string, metadataKeys: string[], rows: TestRow[]): { column
 
 // 2026-03-31: ann twice (the same group), bob once, unpriced.
 const MARCH: TestRow[] = [
-  { dims: { user: "ann", model: "m1", price_source: "public" }, metadata: { env: "prod" }, tokens: [100, 0, 0, 10, 0], cost: 1_000n, list: 1_500n },
+  {
+    dims: { user: "ann", model: "m1", price_source: "public" },
+    metadata: { env: "prod" },
+    tokens: [100, 0, 0, 10, 0],
+    cost: 1_000n,
+    list: 1_500n,
+  },
   { dims: { user: "bob", model: "m2", price_source: "unpriced" }, tokens: [5, 0, 0, 1, 0], cost: null },
   { dims: { user: "ann", model: "m1", price_source: "public" }, metadata: { env: "prod" }, tokens: [50, 20, 0, 5, 0], cost: BIG },
 ];
 // 2026-04-01: bob first, so each dictionary has other codes than March's.
 const APRIL: TestRow[] = [
-  { dims: { user: "bob", model: "m1", price_source: "public" }, metadata: { env: "dev" }, tokens: [10, 0, 0, 1, 0], cost: 300n, list: 300n },
+  {
+    dims: { user: "bob", model: "m1", price_source: "public" },
+    metadata: { env: "dev" },
+    tokens: [10, 0, 0, 1, 0],
+    cost: 300n,
+    list: 300n,
+  },
   { dims: { user: "ann", model: "m1", price_source: "public" }, metadata: { env: "prod" }, tokens: [1, 0, 0, 1, 0], cost: 2n, list: 3n },
 ];
 
@@ -136,22 +154,32 @@ describe("Rollup", () => {
 
   it("gives each value of a dimension one id, in order of first use, -1 for null, and adds by ids", () => {
     const rollup = new Rollup(["user", "model"]);
-    expect([rollup.idOf(0, "ann"), rollup.idOf(0, "bob"), rollup.idOf(0, "ann"), rollup.idOf(1, "ann"), rollup.idOf(0, null)]).toEqual([0, 1, 0, 0, -1]);
+    expect([rollup.idOf(0, "ann"), rollup.idOf(0, "bob"), rollup.idOf(0, "ann"), rollup.idOf(1, "ann"), rollup.idOf(0, null)]).toEqual([
+      0, 1, 0, 0, -1,
+    ]);
     rollup.addIds(Int32Array.of(rollup.idOf(0, "bob"), -1), counts(4, 0, 0, 0, 0, 0, 0), 0, [9n, 9n, 9n], 0);
     expect([...rollup.entries()]).toEqual([{ values: { user: "bob", model: null }, requests: 4, cost: 9n, list: 9n }]);
   });
 
   it("keeps thousands of groups exact as its arrays grow, and apart two keys whose hashes collide", () => {
     const rollup = new Rollup(["user", "team", "model"]);
-    for (let i = 0; i < 3000; i++) rollup.add([`u${i}`, `t${i % 7}`, i % 2 ? null : "m"], counts(i, 2 * i, 0, 0, 0, 0, 0), 0, [BigInt(i), 0n, BigInt(i)], 0);
+    for (let i = 0; i < 3000; i++)
+      rollup.add([`u${i}`, `t${i % 7}`, i % 2 ? null : "m"], counts(i, 2 * i, 0, 0, 0, 0, 0), 0, [BigInt(i), 0n, BigInt(i)], 0);
     const columns = rollup.toColumns();
     expect(columns.length).toBe(3000);
-    expect(columns.user!.every((u, i) => u === `u${i}` && columns.team![i] === `t${i % 7}` && columns.model![i] === (i % 2 ? null : "m"))).toBe(true);
+    expect(
+      columns.user!.every((u, i) => u === `u${i}` && columns.team![i] === `t${i % 7}` && columns.model![i] === (i % 2 ? null : "m")),
+    ).toBe(true);
     expect(columns.input_tokens!.every((n, i) => n === 2 * i) && columns.cost_usd!.every((c, i) => c === BigInt(i))).toBe(true);
 
     // The same 30-bit hash in rollup.ts (found by search): two groups all the same.
     const ids = new Rollup(["a", "b"]);
-    for (const key of [[0, 0], [1, 83_901_895], [0, 0]]) ids.addIds(Int32Array.from(key), counts(1, 0, 0, 0, 0, 0, 0), 0, [1n, 0n, 1n], 0);
+    for (const key of [
+      [0, 0],
+      [1, 83_901_895],
+      [0, 0],
+    ])
+      ids.addIds(Int32Array.from(key), counts(1, 0, 0, 0, 0, 0, 0), 0, [1n, 0n, 1n], 0);
     expect([...ids.entries()].map((e) => e.requests)).toEqual([2, 1]);
   });
 
@@ -176,8 +204,22 @@ describe("Rollup", () => {
 describe("Rollups", () => {
   it("names the fine dimensions: the date, the rollup columns, then each metadata key", () => {
     expect(fineDimensions(["app", "env"])).toEqual([
-      "date", "user", "virtual_account", "team", "model", "provider", "provider_account", "provider_model", "region",
-      "price_source", "policy_status", "unpriced_reason", "policy_violations", "metadata_overrides", "metadata.app", "metadata.env",
+      "date",
+      "user",
+      "virtual_account",
+      "team",
+      "model",
+      "provider",
+      "provider_account",
+      "provider_model",
+      "region",
+      "price_source",
+      "policy_status",
+      "unpriced_reason",
+      "policy_violations",
+      "metadata_overrides",
+      "metadata.app",
+      "metadata.env",
     ]);
   });
 
@@ -189,10 +231,13 @@ describe("Rollups", () => {
   });
 
   it("projects a fine group onto each output (month from the date), but the one skipped", () => {
-    const rollups = new Rollups(["env"], [
-      { name: "monthly", dimensions: ["month", "user"] },
-      { name: "env", dimensions: ["metadata.env", "date"] },
-    ]);
+    const rollups = new Rollups(
+      ["env"],
+      [
+        { name: "monthly", dimensions: ["month", "user"] },
+        { name: "env", dimensions: ["metadata.env", "date"] },
+      ],
+    );
     const fine = (values: Record<string, string>) => fineDimensions(["env"]).map((d) => values[d] ?? null);
     rollups.addFine(fine({ date: "2026-03-31", user: "ann", "metadata.env": "prod" }), counts(3, 0, 0, 0, 0, 0, 0), 0, [30n, 0n, 30n], 0);
     rollups.addFine(fine({ date: "2026-03-01", user: "ann" }), counts(1, 0, 0, 0, 0, 0, 0), 0, [5n, 0n, 5n], 0);
@@ -211,11 +256,14 @@ describe("Rollups", () => {
   });
 
   it("merges partial rollups by value whatever their dictionary codes, into every output, to the exact nano-USD", () => {
-    const rollups = new Rollups(["env"], [
-      { name: "by-user", dimensions: ["month", "user"] },
-      { name: "by-env", dimensions: ["date", "metadata.env"] },
-      { name: "by-model", dimensions: ["model", "price_source"] },
-    ]);
+    const rollups = new Rollups(
+      ["env"],
+      [
+        { name: "by-user", dimensions: ["month", "user"] },
+        { name: "by-env", dimensions: ["date", "metadata.env"] },
+        { name: "by-model", dimensions: ["model", "price_source"] },
+      ],
+    );
     const march = segment("2026-03-31", ["env"], MARCH);
     const april = segment("2026-04-01", ["env"], APRIL);
     rollups.merge("2026-03-31", march.partial, march.columns);

@@ -60,7 +60,15 @@ export class PartialRollupBuilder {
    * Adds one row: `codes` are its dictionary codes of ROLLUP_DIMENSIONS (segment-local),
    * `metadata` its metadata after injection.
    */
-  add(row: number, codes: Int32Array, metadata: Record<string, string>, tokens: readonly number[], cost: bigint | null, list: bigint | null, unpriced: boolean): void {
+  add(
+    row: number,
+    codes: Int32Array,
+    metadata: Record<string, string>,
+    tokens: readonly number[],
+    cost: bigint | null,
+    list: bigint | null,
+    unpriced: boolean,
+  ): void {
     const key = this.scratch;
     key.set(codes);
     for (let k = 0; k < this.metadataKeys.length; k++) {
@@ -301,7 +309,14 @@ export class Rollups {
   }
 
   /** Adds one fine group (values in fineDimensions order) to every output rollup but `skip`. */
-  addFine(values: ReadonlyArray<string | null>, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number, skip?: string): void {
+  addFine(
+    values: ReadonlyArray<string | null>,
+    counts: ArrayLike<number>,
+    countsAt: number,
+    money: readonly bigint[],
+    moneyAt: number,
+    skip?: string,
+  ): void {
     for (const { name, rollup, from } of this.picks) {
       if (name === skip) continue;
       const picked = from.map((i) => (i < 0 ? (values[0]?.slice(0, 7) ?? null) : (values[i] ?? null)));

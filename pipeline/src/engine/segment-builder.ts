@@ -15,7 +15,10 @@ export const STORAGE: readonly Storage[] = PRICED_COLUMNS.map(([name, kind]) => 
 });
 
 /** Column index by name, for the row writers. */
-export const COLUMN = Object.fromEntries(PRICED_COLUMNS.map(([name], i) => [name, i])) as Record<(typeof PRICED_COLUMNS)[number][0], number>;
+export const COLUMN = Object.fromEntries(PRICED_COLUMNS.map(([name], i) => [name, i])) as Record<
+  (typeof PRICED_COLUMNS)[number][0],
+  number
+>;
 
 /**
  * Priced rows of one UTC day, column by column, growing as rows are appended: what a
@@ -51,8 +54,7 @@ export class SegmentBuilder {
       } else if (storage === "text") {
         this.texts[i] = { bytes: Buffer.allocUnsafeSlow(64 * this.capacity), offsets: new Int32Array(this.capacity + 1), at: 0 };
         this.nulls[i] = new Uint8Array(this.capacity);
-      }
-      else if (storage === "number") this.numbers[i] = new Float64Array(this.capacity);
+      } else if (storage === "number") this.numbers[i] = new Float64Array(this.capacity);
       else if (storage === "bigint") this.bigints[i] = new BigInt64Array(this.capacity);
       else this.bools[i] = new Uint8Array(this.capacity);
       if (storage !== "dict" && storage !== "text") this.nulls[i] = new Uint8Array(this.capacity);

@@ -22,7 +22,15 @@ beforeAll(async () => {
 /** A component's rates in one variant of the model's "*" entry, as `from→to mode rate field` lines. */
 function rates(model: string, variant: string, component: string, appliesTo = "cost"): string[] {
   return table
-    .filter((r) => r.kind === "rate" && r.model === model && r.region === "*" && r.variant === variant && r.component === component && r.applies_to === appliesTo)
+    .filter(
+      (r) =>
+        r.kind === "rate" &&
+        r.model === model &&
+        r.region === "*" &&
+        r.variant === variant &&
+        r.component === component &&
+        r.applies_to === appliesTo,
+    )
     .map((r) => `${r.tier_from ?? "base"}→${r.tier_to ?? "∞"} ${r.pricing_mode ?? "flat"} ${formatDecimal(r.rate!)} ${r.rate_field}`);
 }
 
@@ -69,7 +77,10 @@ describe("buildRateTable: the rates a call of each variant is priced at", () => 
     {
       name: "cache write with its own rate and tiers of its own",
       args: ["extra/cachetiers", "standard", "cache_write"],
-      want: ["base→50 cumulative 0.0000015 cache_creation_input_token_cost", "50→∞ cumulative 0.000005 tiered_pricing.cache_write[0].cost_per_token"],
+      want: [
+        "base→50 cumulative 0.0000015 cache_creation_input_token_cost",
+        "50→∞ cumulative 0.000005 tiered_pricing.cache_write[0].cost_per_token",
+      ],
     },
     {
       name: "marginal tiers keep their mode",
@@ -87,7 +98,10 @@ describe("buildRateTable: the rates a call of each variant is priced at", () => 
     {
       name: "priority without tiers of its own keeps the base tiers",
       args: ["acme-main/prio-notiers", "priority", "input"],
-      want: ["base→1000 cumulative 0.0000035 priority_pricing.input_cost_per_token", "1000→∞ cumulative 0.000004 tiered_pricing.input[0].cost_per_token"],
+      want: [
+        "base→1000 cumulative 0.0000035 priority_pricing.input_cost_per_token",
+        "1000→∞ cumulative 0.000004 tiered_pricing.input[0].cost_per_token",
+      ],
     },
     {
       name: "priority on an entry without priority_pricing: the standard rates",
@@ -150,12 +164,22 @@ describe("buildRateTable: the rates a call of each variant is priced at", () => 
         r.source,
       ]);
     expect(entries).toEqual([
-      ["cost", "private", "*", "2026-01-01T00:00:00.000Z", "2026-07-01T00:00:00.000Z", "pricing/private/contract.yaml#prices[0]", "MSA 2026, amendment 2"],
+      [
+        "cost",
+        "private",
+        "*",
+        "2026-01-01T00:00:00.000Z",
+        "2026-07-01T00:00:00.000Z",
+        "pricing/private/contract.yaml#prices[0]",
+        "MSA 2026, amendment 2",
+      ],
       ["cost", "private", "eu-west-1", "2026-01-01T00:00:00.000Z", null, "pricing/private/contract.yaml#prices[2]", "MSA 2026, EU annex"],
       ["cost", "private", "*", "2026-07-01T00:00:00.000Z", null, "pricing/private/contract.yaml#prices[1]", "MSA 2026, amendment 3"],
       ["list", "public", "*", null, null, "pricing/catalog/providers/acme/flat.yaml#costs", null],
     ]);
-    expect(table.filter((r) => r.kind === "entry" && r.model === "priv_eu/contract").map((r) => [r.applies_to, r.region, r.default_region])).toEqual([
+    expect(
+      table.filter((r) => r.kind === "entry" && r.model === "priv_eu/contract").map((r) => [r.applies_to, r.region, r.default_region]),
+    ).toEqual([
       ["cost", "*", "eu-west-1"],
       ["cost", "us-east-1", "eu-west-1"],
       ["list", "us-east-1", "eu-west-1"],
@@ -165,7 +189,9 @@ describe("buildRateTable: the rates a call of each variant is priced at", () => 
 
   it("accounts and models, with the region a row without one is priced in", () => {
     const models = Object.fromEntries(
-      table.filter((r) => r.kind === "model").map((r) => [r.model, [r.provider_account, r.provider, r.provider_model, r.price_source, r.default_region]]),
+      table
+        .filter((r) => r.kind === "model")
+        .map((r) => [r.model, [r.provider_account, r.provider, r.provider_model, r.price_source, r.default_region]]),
     );
     expect(models["acme-us/regional"]).toEqual(["acme-us", "acme", "regional", "public", "us-east-1"]);
     expect(models["acme-main/defreg"]).toEqual(["acme-main", "acme", "defreg", "public", "eu-west-1"]);
@@ -183,7 +209,7 @@ describe("buildRateTable: the rates a call of each variant is priced at", () => 
     ]);
   });
 
-  it("an entry without any rate still has its entry row (it shadows the \"*\" entry for its region)", () => {
+  it('an entry without any rate still has its entry row (it shadows the "*" entry for its region)', () => {
     expect(table.filter((r) => r.model === "extra/deep" && r.region === "ap-south-1").map((r) => r.kind)).toEqual(["entry"]);
   });
 });
@@ -206,8 +232,18 @@ describe("rates.parquet", () => {
 
   it("refuses a rate it cannot store exactly, naming the file and field", () => {
     const row = table.find((r) => r.kind === "rate")!;
-    const tooFine = { ...row, rate: parseDecimal("1e-25"), price_ref: "pricing/catalog/providers/acme/x.yaml#costs", rate_field: "input_cost_per_token" };
-    const tooLarge = { ...row, rate: parseDecimal("1e14"), price_ref: "pricing/private/big.yaml#prices[0]", rate_field: "input_cost_per_page" };
+    const tooFine = {
+      ...row,
+      rate: parseDecimal("1e-25"),
+      price_ref: "pricing/catalog/providers/acme/x.yaml#costs",
+      rate_field: "input_cost_per_token",
+    };
+    const tooLarge = {
+      ...row,
+      rate: parseDecimal("1e14"),
+      price_ref: "pricing/private/big.yaml#prices[0]",
+      rate_field: "input_cost_per_page",
+    };
     expect(() => toRateColumns([tooFine])).toThrow(PipelineError);
     try {
       toRateColumns([row, tooFine, tooLarge]);

@@ -82,7 +82,13 @@ export function buildRateTable(book: PricingBook, refBase: string): RateRow[] {
   const rows: RateRow[] = [];
   const accounts = [...book.accounts.values()].sort((a, b) => compareText(a.name, b.name));
   for (const account of accounts) {
-    rows.push({ ...EMPTY, kind: "account", provider_account: account.name, provider: account.provider, default_region: account.region ?? null });
+    rows.push({
+      ...EMPTY,
+      kind: "account",
+      provider_account: account.name,
+      provider: account.provider,
+      default_region: account.region ?? null,
+    });
     for (const model of [...account.models.values()].sort((a, b) => compareText(a.name, b.name))) {
       addModel(rows, book, account, model, refBase);
     }

@@ -34,7 +34,14 @@ export function toComponentRates(effective: EffectiveRates): ComponentRate[] {
   const token = (component: ComponentName, rate: Decimal | undefined, field: string, list: Tier[] | undefined, tierField: string) => {
     if (rate === undefined) return;
     const tiered = list !== undefined && list.length > 0;
-    out.push({ component, tier_from: null, tier_to: tiered ? list[0]!.from : null, pricing_mode: tiered ? mode : null, rate, rate_field: field });
+    out.push({
+      component,
+      tier_from: null,
+      tier_to: tiered ? list[0]!.from : null,
+      pricing_mode: tiered ? mode : null,
+      rate,
+      rate_field: field,
+    });
     if (!tiered) return;
     list.forEach((tier, i) => {
       out.push({
@@ -61,7 +68,13 @@ export function toComponentRates(effective: EffectiveRates): ComponentRate[] {
   cache("cache_read", "cache_read_input_token_cost", "cache_read");
   cache("cache_write", "cache_creation_input_token_cost", "cache_write");
   flat("input_audio", "input_cost_per_audio_token");
-  token("output", rates.output_cost_per_token, fieldOf.output_cost_per_token ?? "output_cost_per_token", tiers.output, `${tierSource}.output`);
+  token(
+    "output",
+    rates.output_cost_per_token,
+    fieldOf.output_cost_per_token ?? "output_cost_per_token",
+    tiers.output,
+    `${tierSource}.output`,
+  );
   flat("output_audio", "output_cost_per_audio_token");
   flat("request", "input_cost_per_request");
   for (const unit of UNIT_RATES) flat(unit.component, unit.rate);

@@ -34,7 +34,10 @@ describe("price_logs.sql, the file", () => {
   });
 
   it("stays away from DuckDB-only syntax", () => {
-    const query = sql.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n");
+    const query = sql
+      .split("\n")
+      .filter((line) => !line.trimStart().startsWith("--"))
+      .join("\n");
     for (const duckdbOnly of ["::", "//", "GROUP BY ALL", "read_parquet", "QUALIFY", "EXCLUDE", "ILIKE", "STRUCT", "LIST_VALUE"]) {
       expect(query, duckdbOnly).not.toContain(duckdbOnly);
     }
@@ -53,7 +56,22 @@ function random(seed: number): () => number {
 }
 
 const MODELS = [
-  ...["flat", "nobatch", "cumul", "marg", "defreg", "prio", "prio-notiers", "audio", "units", "halfeven", "embed", "nocost", "alias", "missing"].map((m) => `acme-main/${m}`),
+  ...[
+    "flat",
+    "nobatch",
+    "cumul",
+    "marg",
+    "defreg",
+    "prio",
+    "prio-notiers",
+    "audio",
+    "units",
+    "halfeven",
+    "embed",
+    "nocost",
+    "alias",
+    "missing",
+  ].map((m) => `acme-main/${m}`),
   "acme-us/regional",
   "acme-us/regional-star",
   "priv/ft",
@@ -83,7 +101,9 @@ const TIMES = [
   "2026-07-01T00:00:00.000Z",
   "2026-08-15T10:00:00.000Z",
 ];
-const SIZES = [0, 1, 5, 10, 30, 49, 50, 51, 99, 100, 101, 299, 300, 301, 399, 400, 401, 999, 1000, 1001, 1999, 2000, 2001, 4999, 5000, 5001, 200001];
+const SIZES = [
+  0, 1, 5, 10, 30, 49, 50, 51, 99, 100, 101, 299, 300, 301, 399, 400, 401, 999, 1000, 1001, 1999, 2000, 2001, 4999, 5000, 5001, 200001,
+];
 const UNITS = ["0", "1", "2", "12.5", "0.000000001", "1e3", "3.333333333", "7", ".5"];
 
 /** Calls over every model of the fixture, with counts at and around every threshold. */
@@ -131,7 +151,15 @@ function makeRows(n: number): LogRow[] {
   });
 }
 
-const TOKENS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "output_audio_tokens"] as const;
+const TOKENS = [
+  "input_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+  "input_audio_tokens",
+  "output_audio_tokens",
+] as const;
 
 /** The log rows as the priced Parquet types them; a count of 0 is sometimes written as NULL (the SQL reads NULL as 0). */
 async function writeLogs(file: string, rows: LogRow[]): Promise<void> {
@@ -249,17 +277,31 @@ describe("price_logs.sql prices like the engine", () => {
       call("marginal", { model: "extra/deep", input_tokens: 400 }),
       // the contract starts at 12:00 UTC: one millisecond before, only the list price exists
       call("before-contract", { model: "priv_eu/contract", timestamp: Date.parse("2026-02-01T11:59:59.999Z"), input_tokens: 1000 }),
-      call("contract", { model: "priv_eu/contract", timestamp: Date.parse("2026-02-01T12:00:00Z"), input_tokens: 1000, service_tier: "priority", output_tokens: 100 }),
+      call("contract", {
+        model: "priv_eu/contract",
+        timestamp: Date.parse("2026-02-01T12:00:00Z"),
+        input_tokens: 1000,
+        service_tier: "priority",
+        output_tokens: 100,
+      }),
       call("seconds", { model: "acme-main/units", input_seconds: "0.0000000001" }),
     ];
     const file = path.join(root, "hand.parquet");
     await writeLogs(file, rows);
     const got = await priceWithSql(path.join(root, "export"), file);
     const pick = (id: string, ...keys: string[]) => Object.fromEntries(keys.map((k) => [k, got.get(id)![k]]));
-    expect(pick("tie", "input_cost_usd", "output_cost_usd", "cost_usd")).toEqual({ input_cost_usd: "0.000000004", output_cost_usd: "0.000000002", cost_usd: "0.000000006" });
+    expect(pick("tie", "input_cost_usd", "output_cost_usd", "cost_usd")).toEqual({
+      input_cost_usd: "0.000000004",
+      output_cost_usd: "0.000000002",
+      cost_usd: "0.000000006",
+    });
     expect(pick("at-threshold", "tier", "cost_usd")).toEqual({ tier: "base", cost_usd: "0.001040000" });
     expect(pick("above-threshold", "tier", "cost_usd")).toEqual({ tier: "from 1000", cost_usd: "0.002052000" });
-    expect(pick("marginal", "pricing_mode", "tier", "cost_usd")).toEqual({ pricing_mode: "marginal", tier: "from 300", cost_usd: "0.000160002" });
+    expect(pick("marginal", "pricing_mode", "tier", "cost_usd")).toEqual({
+      pricing_mode: "marginal",
+      tier: "from 300",
+      cost_usd: "0.000160002",
+    });
     expect(pick("before-contract", "price_source", "cost_usd", "list_cost_usd", "region")).toEqual({
       price_source: "unpriced",
       cost_usd: null,

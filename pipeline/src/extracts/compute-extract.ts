@@ -59,7 +59,9 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
   const names = groupBy.map((_, i) => `g${i}`);
   const table = aq.table({
     ...Object.fromEntries(groupBy.map((field, i) => [names[i], keyColumn(field)])),
-    ...Object.fromEntries(MEASURES.filter(({ name }) => name.endsWith("_tokens") || name.endsWith("_usd")).map(({ name }) => [name, own[name]!])),
+    ...Object.fromEntries(
+      MEASURES.filter(({ name }) => name.endsWith("_tokens") || name.endsWith("_usd")).map(({ name }) => [name, own[name]!]),
+    ),
     requests: weightsOf(dataset),
     unpriced_requests: weighted.unpriced_requests ?? (dataset.price_source as string[]).map((s) => (s === "unpriced" ? 1 : 0)),
   });

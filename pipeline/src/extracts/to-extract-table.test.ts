@@ -26,7 +26,18 @@ describe("toExtractTable", () => {
     ]);
     expect(table.rows.map((r) => measureOf(table, r, "cost_usd"))).toEqual([2n, 3n, 1_000_000_001n]);
     expect(table.totalCostNano).toBe(1_000_000_006n);
-    expect(extractHeader(table)).toEqual(["date", "team", "requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "list_cost_usd", "unpriced_requests"]);
+    expect(extractHeader(table)).toEqual([
+      "date",
+      "team",
+      "requests",
+      "input_tokens",
+      "cache_read_tokens",
+      "cache_write_tokens",
+      "output_tokens",
+      "cost_usd",
+      "list_cost_usd",
+      "unpriced_requests",
+    ]);
   });
 
   it("an unpriced group's missing cost is 0n, a missing count 0, and bigint counts become numbers", () => {

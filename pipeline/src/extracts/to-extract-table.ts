@@ -59,7 +59,11 @@ export function measureIndex(name: MeasureName): number {
 }
 
 /** The value of a measure in an extract row. */
-export function measureOf<N extends MeasureName>(extract: ExtractTable, row: unknown[], name: N): N extends "cost_usd" | "list_cost_usd" ? bigint : number {
+export function measureOf<N extends MeasureName>(
+  extract: ExtractTable,
+  row: unknown[],
+  name: N,
+): N extends "cost_usd" | "list_cost_usd" ? bigint : number {
   return row[extract.groupBy.length + measureIndex(name)] as never;
 }
 

@@ -92,5 +92,11 @@ function rowsOf(map: Map<string, [bigint, bigint]>) {
       const y = b2 - a2 < 0n ? a2 - b2 : b2 - a2;
       return x === y ? (ka < kb ? -1 : 1) : x > y ? -1 : 1;
     })
-    .map(([key, [a, b]]) => ({ key, base_cost_usd: formatNano(a), head_cost_usd: formatNano(b), change_usd: formatNano(b - a), change_share: ratio(b - a, a) }));
+    .map(([key, [a, b]]) => ({
+      key,
+      base_cost_usd: formatNano(a),
+      head_cost_usd: formatNano(b),
+      change_usd: formatNano(b - a),
+      change_share: ratio(b - a, a),
+    }));
 }

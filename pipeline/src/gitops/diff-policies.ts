@@ -26,7 +26,8 @@ export async function diffPolicies(baseDir: string, headDir: string): Promise<Pr
         const what = list.replace(/s$/, "").replaceAll("_", " ");
         if (!x) changes.push({ file: `policies/${file}`, kind: "added", name, detail: `${what} added` });
         else if (!y) changes.push({ file: `policies/${file}`, kind: "removed", name, detail: `${what} removed` });
-        else if (JSON.stringify(x) !== JSON.stringify(y)) changes.push({ file: `policies/${file}`, kind: "changed", name, detail: describe(what, x, y) });
+        else if (JSON.stringify(x) !== JSON.stringify(y))
+          changes.push({ file: `policies/${file}`, kind: "changed", name, detail: describe(what, x, y) });
       }
     }
     for (const key of [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort()) {
@@ -46,7 +47,8 @@ async function load(file: string): Promise<Record<string, unknown> | undefined> 
 
 function byName(list: unknown): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
-  if (Array.isArray(list)) for (const item of list) if (item && typeof item === "object" && "name" in item) out.set(String(item.name), item);
+  if (Array.isArray(list))
+    for (const item of list) if (item && typeof item === "object" && "name" in item) out.set(String(item.name), item);
   return out;
 }
 

@@ -83,7 +83,8 @@ function entriesByModel(book: PricingBook): Map<string, Map<string, Entry>> {
       const entries = new Map<string, Entry>();
       if (model.cost === "public") {
         const catalog = model.providerModel ? book.catalog.providers.get(account.provider)?.models.get(model.providerModel) : undefined;
-        for (const card of catalog?.entries ?? []) entries.set(card.region, toEntry(card, null, null, path.relative(path.dirname(book.dir), catalog!.file)));
+        for (const card of catalog?.entries ?? [])
+          entries.set(card.region, toEntry(card, null, null, path.relative(path.dirname(book.dir), catalog!.file)));
       } else {
         for (const p of book.privatePrices.get(name) ?? []) {
           entries.set(`${p.card.region}@${p.fromText}`, toEntry(p.card, p.fromText, p.toText ?? null, p.source));
@@ -100,7 +101,8 @@ function toEntry(card: RateCard, from: string | null, to: string | null, source:
   for (const [field, rate] of Object.entries(card.rates)) rates.set(field, formatDecimal(rate!));
   for (const [field, rate] of Object.entries(card.priority?.rates ?? {})) rates.set(`priority_pricing.${field}`, formatDecimal(rate!));
   const tiers = new Map<string, string>();
-  for (const [component, list] of Object.entries(card.tiers)) for (const t of list!) tiers.set(`${component}@${t.from}`, formatDecimal(t.rate));
+  for (const [component, list] of Object.entries(card.tiers))
+    for (const t of list!) tiers.set(`${component}@${t.from}`, formatDecimal(t.rate));
   for (const [component, list] of Object.entries(card.priority?.tiers ?? {})) {
     for (const t of list!) tiers.set(`priority_pricing.${component}@${t.from}`, formatDecimal(t.rate));
   }

@@ -37,7 +37,10 @@ export interface OpenSyncPrResult {
  * working tree is put back on the branch it was on.
  */
 export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<OpenSyncPrResult> {
-  const git = simpleGit({ baseDir: options.repoDir, config: [`user.name=${options.identity.name}`, `user.email=${options.identity.email}`] });
+  const git = simpleGit({
+    baseDir: options.repoDir,
+    config: [`user.name=${options.identity.name}`, `user.email=${options.identity.email}`],
+  });
   const catalog = path.relative(options.repoDir, options.catalogDir).split(path.sep).join("/");
   const status = await git.status([catalog]);
   if (status.isClean()) return { action: "unchanged" };
@@ -53,12 +56,16 @@ export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<O
       () => true,
       () => false,
     );
-    if (fetched && (await git.raw(["diff", "--name-only", remoteRef, "HEAD", "--", `${catalog}/providers`])).trim() === "") return { action: "unchanged" };
+    if (fetched && (await git.raw(["diff", "--name-only", remoteRef, "HEAD", "--", `${catalog}/providers`])).trim() === "")
+      return { action: "unchanged" };
     await git.push(options.remote, SYNC_BRANCH, ["--force"]);
   } catch (error) {
     // git's message and the remote (a URL may carry credentials) are printed without the token in any form.
     const said = shortMessage(String((error as Error).message).split("\n")[0]!, [options.token]);
-    throw new PipelineError({ message: `cannot push ${SYNC_BRANCH} to ${shortMessage(options.remote, [options.token])}: ${said}`, hint: "the workflow needs `contents: write`" });
+    throw new PipelineError({
+      message: `cannot push ${SYNC_BRANCH} to ${shortMessage(options.remote, [options.token])}: ${said}`,
+      hint: "the workflow needs `contents: write`",
+    });
   } finally {
     if (original && original !== SYNC_BRANCH) await git.checkout(original);
   }
@@ -74,13 +81,25 @@ export async function openSyncPullRequest(options: OpenSyncPrOptions): Promise<O
     "The pricing review on this pull request shows what these changes do to recent spend.",
   ].join("\n");
   try {
-    const open = await options.client.rest.pulls.list({ owner: options.owner, repo: options.repo, head: `${options.owner}:${SYNC_BRANCH}`, state: "open" });
+    const open = await options.client.rest.pulls.list({
+      owner: options.owner,
+      repo: options.repo,
+      head: `${options.owner}:${SYNC_BRANCH}`,
+      state: "open",
+    });
     const existing = open.data[0];
     if (existing) {
       await options.client.rest.pulls.update({ owner: options.owner, repo: options.repo, pull_number: existing.number, title, body });
       return { action: "updated", number: existing.number };
     }
-    const created = await options.client.rest.pulls.create({ owner: options.owner, repo: options.repo, head: SYNC_BRANCH, base: options.base, title, body });
+    const created = await options.client.rest.pulls.create({
+      owner: options.owner,
+      repo: options.repo,
+      head: SYNC_BRANCH,
+      base: options.base,
+      title,
+      body,
+    });
     return { action: "created", number: created.data.number };
   } catch (error) {
     throw githubError(error, [options.token]);

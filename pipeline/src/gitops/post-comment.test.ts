@@ -54,7 +54,11 @@ describe("postComment", () => {
     const created = await postComment(client, target, "table\n");
     expect(created.action).toBe("created");
     expect(await postComment(client, target, "table")).toEqual({ action: "unchanged", id: created.id });
-    expect(calls()).toEqual(["GET /repos/acme/costs/issues/7/comments", "POST /repos/acme/costs/issues/7/comments", "GET /repos/acme/costs/issues/7/comments"]);
+    expect(calls()).toEqual([
+      "GET /repos/acme/costs/issues/7/comments",
+      "POST /repos/acme/costs/issues/7/comments",
+      "GET /repos/acme/costs/issues/7/comments",
+    ]);
     expect(github.comments(ISSUE).map((c) => c.body)).toEqual(["please check the Bedrock rate", `${COMMENT_MARKER}\ntable\n`]);
   });
 

@@ -47,7 +47,11 @@ async function load(dir: string, ref: string): Promise<PricingBook> {
   const errors = problems.filter((p) => p.severity !== "warning");
   if (errors.length > 0) {
     throw new PipelineError(
-      errors.map((p) => ({ ...p, file: p.file ? `${ref}:${path.relative(path.dirname(dir), p.file)}` : undefined, hint: p.hint ?? `the pricing at ${ref} does not validate` })),
+      errors.map((p) => ({
+        ...p,
+        file: p.file ? `${ref}:${path.relative(path.dirname(dir), p.file)}` : undefined,
+        hint: p.hint ?? `the pricing at ${ref} does not validate`,
+      })),
     );
   }
   return book;

@@ -32,7 +32,10 @@ export async function readTreeAtRef(repo: string, ref: string, paths: string[]):
     })
     .filter((b) => b.type === "blob");
   const dir = await mkdtemp(path.join(tmpdir(), `costs-ref-${commit.slice(0, 8)}-`));
-  const contents = await catBlobs(repo, blobs.map((b) => b.sha));
+  const contents = await catBlobs(
+    repo,
+    blobs.map((b) => b.sha),
+  );
   for (const [i, blob] of blobs.entries()) {
     const target = path.join(dir, blob.file);
     await mkdir(path.dirname(target), { recursive: true });

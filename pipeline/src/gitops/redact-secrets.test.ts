@@ -15,7 +15,9 @@ describe("redactSecrets", () => {
     for (const [form, echoed] of Object.entries(tokenEchoes(TOKEN))) {
       const redacted = redactSecrets(`Bad credentials: ${echoed} (see https://docs.github.com/rest)`, [TOKEN]);
       // URL-encoded Basic credentials keep their harmless `x-access-token%3A` prefix.
-      expect(redacted, form).toBe(`Bad credentials: ${form === "url-basic" ? "x-access-token%3A" : ""}*** (see https://docs.github.com/rest)`);
+      expect(redacted, form).toBe(
+        `Bad credentials: ${form === "url-basic" ? "x-access-token%3A" : ""}*** (see https://docs.github.com/rest)`,
+      );
     }
   });
 

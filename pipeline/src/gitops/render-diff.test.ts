@@ -3,13 +3,24 @@ import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { renderDiffMarkdown } from "./render-diff.ts";
 
 /** A diff whose every text comes from a pull request's pricing files, written by someone hostile. */
-const HOSTILE = "![pixel](https://evil.example/t.png) [click](https://evil.example) @acme/finance <img src=x> | *bold* _it_ `code` #1 ~~s~~";
+const HOSTILE =
+  "![pixel](https://evil.example/t.png) [click](https://evil.example) @acme/finance <img src=x> | *bold* _it_ `code` #1 ~~s~~";
 
 const diff: PricingDiff = {
   base: { ref: "main", commit: "a".repeat(40) },
   head: { ref: "pr", commit: "b".repeat(40) },
   rate_changes: [
-    { model: "acme/m", region: "*", effective_from: "2026-07-01", effective_to: null, field: "input_cost_per_token", old: "0.000001", new: "0.000002", change_share: "1.000000", source: HOSTILE },
+    {
+      model: "acme/m",
+      region: "*",
+      effective_from: "2026-07-01",
+      effective_to: null,
+      field: "input_cost_per_token",
+      old: "0.000001",
+      new: "0.000002",
+      change_share: "1.000000",
+      source: HOSTILE,
+    },
   ],
   models_added: [],
   models_removed: [],
@@ -29,7 +40,9 @@ describe("renderDiffMarkdown", () => {
     expect(markdown).not.toMatch(/(^|[^\\])\]\(/);
     expect(markdown).not.toMatch(/(^|[^\\])@acme/);
     expect(markdown).not.toContain("<img");
-    expect(markdown).toContain("\\!\\[pixel\\](https://evil.example/t.png) \\[click\\](https://evil.example) \\@acme/finance &lt;img src=x&gt; \\| \\*bold\\* \\_it\\_ \\`code\\` \\#1 \\~\\~s\\~\\~");
+    expect(markdown).toContain(
+      "\\!\\[pixel\\](https://evil.example/t.png) \\[click\\](https://evil.example) \\@acme/finance &lt;img src=x&gt; \\| \\*bold\\* \\_it\\_ \\`code\\` \\#1 \\~\\~s\\~\\~",
+    );
     // A table row keeps its 8 cells: the `|` in the text is escaped.
     const row = markdown.split("\n").find((l) => l.startsWith("| acme/m"))!;
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(8);

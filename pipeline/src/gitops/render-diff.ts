@@ -8,7 +8,10 @@ import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 export function renderDiffMarkdown(diff: PricingDiff): string {
   const out: string[] = [];
   const short = (c: string) => c.slice(0, 7);
-  out.push(`## Pricing diff: \`${code(diff.base.ref)}\` (${short(diff.base.commit)}) → \`${code(diff.head.ref)}\` (${short(diff.head.commit)})`, "");
+  out.push(
+    `## Pricing diff: \`${code(diff.base.ref)}\` (${short(diff.base.commit)}) → \`${code(diff.head.ref)}\` (${short(diff.head.commit)})`,
+    "",
+  );
   const impact = diff.impact;
   if (impact) {
     out.push(
@@ -25,16 +28,38 @@ export function renderDiffMarkdown(diff: PricingDiff): string {
     "",
   );
   const nothing =
-    diff.rate_changes.length + diff.models_added.length + diff.models_removed.length + diff.regions_added.length + diff.regions_removed.length +
-      diff.tier_changes.length + diff.mode_changes.length + diff.policy_changes.length ===
+    diff.rate_changes.length +
+      diff.models_added.length +
+      diff.models_removed.length +
+      diff.regions_added.length +
+      diff.regions_removed.length +
+      diff.tier_changes.length +
+      diff.mode_changes.length +
+      diff.policy_changes.length ===
     0;
   if (nothing) out.push("No change to rates, regions, tiers, pricing modes or policies.", "");
 
   if (diff.rate_changes.length > 0) {
-    out.push("### Rate changes", "", "| model | region | period | field | old | new | change | source |", "|---|---|---|---|--:|--:|--:|---|");
+    out.push(
+      "### Rate changes",
+      "",
+      "| model | region | period | field | old | new | change | source |",
+      "|---|---|---|---|--:|--:|--:|---|",
+    );
     for (const r of diff.rate_changes) {
       const period = r.effective_from ? `${r.effective_from} → ${r.effective_to ?? "open"}` : "catalog";
-      out.push(row([r.model, r.region, period, r.field, r.old ?? "—", r.new ?? "—", r.change_share === null ? (r.old === null ? "added" : "removed") : percent(r.change_share), r.source ?? ""]));
+      out.push(
+        row([
+          r.model,
+          r.region,
+          period,
+          r.field,
+          r.old ?? "—",
+          r.new ?? "—",
+          r.change_share === null ? (r.old === null ? "added" : "removed") : percent(r.change_share),
+          r.source ?? "",
+        ]),
+      );
     }
     out.push("");
   }
@@ -42,19 +67,41 @@ export function renderDiffMarkdown(diff: PricingDiff): string {
     if (items.length === 0) return;
     out.push(`### ${title}`, "", ...items.map((i) => `- ${i}`), "");
   };
-  list("Models added", diff.models_added.map((m) => `\`${code(m)}\``));
-  list("Models removed", diff.models_removed.map((m) => `\`${code(m)}\``));
-  list("Regions added", diff.regions_added.map((r) => `\`${code(r.model)}\` in \`${code(r.region)}\``));
-  list("Regions removed", diff.regions_removed.map((r) => `\`${code(r.model)}\` in \`${code(r.region)}\``));
+  list(
+    "Models added",
+    diff.models_added.map((m) => `\`${code(m)}\``),
+  );
+  list(
+    "Models removed",
+    diff.models_removed.map((m) => `\`${code(m)}\``),
+  );
+  list(
+    "Regions added",
+    diff.regions_added.map((r) => `\`${code(r.model)}\` in \`${code(r.region)}\``),
+  );
+  list(
+    "Regions removed",
+    diff.regions_removed.map((r) => `\`${code(r.model)}\` in \`${code(r.region)}\``),
+  );
   if (diff.tier_changes.length > 0) {
     out.push("### Tier changes", "", "| model | region | component | prompt above | old | new |", "|---|---|---|--:|--:|--:|");
-    for (const t of diff.tier_changes) out.push(row([t.model, t.region, t.component, t.from.toLocaleString("en"), t.old ?? "—", t.new ?? "—"]));
+    for (const t of diff.tier_changes)
+      out.push(row([t.model, t.region, t.component, t.from.toLocaleString("en"), t.old ?? "—", t.new ?? "—"]));
     out.push("");
   }
-  list("Pricing mode changes", diff.mode_changes.map((m) => `\`${code(m.model)}\` (${cell(m.region)}): ${m.old} → ${m.new}`));
-  list("Policy changes", diff.policy_changes.map((p) => `\`${code(p.file)}\` **${cell(p.name)}**: ${cell(p.detail)}`));
+  list(
+    "Pricing mode changes",
+    diff.mode_changes.map((m) => `\`${code(m.model)}\` (${cell(m.region)}): ${m.old} → ${m.new}`),
+  );
+  list(
+    "Policy changes",
+    diff.policy_changes.map((p) => `\`${code(p.file)}\` **${cell(p.name)}**: ${cell(p.detail)}`),
+  );
   if (impact && (impact.by_model.length > 0 || impact.by_team.length > 0)) {
-    for (const [title, rows] of [["Impact by model", impact.by_model], ["Impact by team", impact.by_team]] as const) {
+    for (const [title, rows] of [
+      ["Impact by model", impact.by_model],
+      ["Impact by team", impact.by_team],
+    ] as const) {
       if (rows.length === 0) continue;
       out.push(`### ${title}`, "", "| | base USD | head USD | change USD | change |", "|---|--:|--:|--:|--:|");
       for (const r of rows) out.push(row([r.key, r.base_cost_usd, r.head_cost_usd, signed(r.change_usd), percent(r.change_share)]));

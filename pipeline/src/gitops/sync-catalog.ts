@@ -49,12 +49,17 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncResult> {
     }
     const commit = (await simpleGit({ baseDir: checkout }).revparse(["HEAD"])).trim();
     if (!(await exists(path.join(checkout, "providers")))) {
-      throw new PipelineError({ message: `${options.from} has no providers/ folder at ${commit.slice(0, 12)}`, hint: "point --from at a truefoundry/models-style repository" });
+      throw new PipelineError({
+        message: `${options.from} has no providers/ folder at ${commit.slice(0, 12)}`,
+        hint: "point --from at a truefoundry/models-style repository",
+      });
     }
     const upstream = await loadCatalog(checkout);
     const errors = upstream.problems.filter((p: Problem) => p.severity !== "warning");
     if (errors.length > 0) {
-      throw new PipelineError(errors.map((p) => ({ ...p, hint: p.hint ?? `the upstream catalog at ${commit.slice(0, 12)} does not load; nothing was changed` })));
+      throw new PipelineError(
+        errors.map((p) => ({ ...p, hint: p.hint ?? `the upstream catalog at ${commit.slice(0, 12)} does not load; nothing was changed` })),
+      );
     }
 
     const catalogDir = path.join(options.pricingDir, "catalog");

@@ -25,7 +25,8 @@ export function checkSchema<T extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
   if (issue.code === "invalid_type" && issue.input === undefined) return `is required: ${issue.message.replace(/^Invalid input: /, "")}`;
   return issue.message.replace(/^Invalid input: /, "");
 }

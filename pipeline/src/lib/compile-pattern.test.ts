@@ -27,7 +27,29 @@ const ORDINARY = [
   "(?:ab|a)b$",
 ];
 /** Pieces the random values are made of: near-misses of the patterns, a newline, non-ASCII, an astral character. */
-const PIECES = ["cus_", "a", "b", "c", "A", "Z", "9", "12", "_", "-", "prod", "dev", "team-", "alpha", "@", ".com", " ", "\n", "é", "😀", "!"];
+const PIECES = [
+  "cus_",
+  "a",
+  "b",
+  "c",
+  "A",
+  "Z",
+  "9",
+  "12",
+  "_",
+  "-",
+  "prod",
+  "dev",
+  "team-",
+  "alpha",
+  "@",
+  ".com",
+  " ",
+  "\n",
+  "é",
+  "😀",
+  "!",
+];
 const value = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((parts) => parts.join(""));
 
 describe("compilePattern", () => {

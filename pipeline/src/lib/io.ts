@@ -20,6 +20,9 @@ export const processIo: Io = {
  * How a command takes part in an output folder's lock (outputs/output-lock.ts):
  * its name, the clock, paths shown relative to `cwd`, warnings on stderr.
  */
-export function lockContext(io: Io, command: string): { cwd: string; now: () => Date; command: string; onWarning: (message: string) => void } {
+export function lockContext(
+  io: Io,
+  command: string,
+): { cwd: string; now: () => Date; command: string; onWarning: (message: string) => void } {
   return { cwd: io.cwd, now: () => new Date(), command, onWarning: (message) => io.err(`warning: ${message}\n`) };
 }

@@ -25,8 +25,20 @@ const BILLION_LAUGHS = [
 
 describe("parseYaml", () => {
   it("keeps every number as the text written, so no rate passes through a binary float", () => {
-    const { data } = parseYaml("a: 6e-8\nb: 6.e-8\nc: 0.0000025\nd: 0.1000000000000000055511151231257827\ne: 12\nf: '7'\ng: true\nh: 2026-01-01\n", "x.yaml");
-    expect(data).toEqual({ a: "6e-8", b: "6.e-8", c: "0.0000025", d: "0.1000000000000000055511151231257827", e: "12", f: "7", g: true, h: "2026-01-01" });
+    const { data } = parseYaml(
+      "a: 6e-8\nb: 6.e-8\nc: 0.0000025\nd: 0.1000000000000000055511151231257827\ne: 12\nf: '7'\ng: true\nh: 2026-01-01\n",
+      "x.yaml",
+    );
+    expect(data).toEqual({
+      a: "6e-8",
+      b: "6.e-8",
+      c: "0.0000025",
+      d: "0.1000000000000000055511151231257827",
+      e: "12",
+      f: "7",
+      g: true,
+      h: "2026-01-01",
+    });
   });
 
   it("knows the line of every field and list item, falling back to the closest ancestor", () => {
@@ -72,17 +84,26 @@ describe("hostile YAML fails fast with file:line, never silently", () => {
 
   it("a deep chain of aliases stops at the depth limit, naming the alias", () => {
     const chain = ["a0: &a0 x", ...Array.from({ length: 1000 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`), ""].join("\n");
-    expect(problemsOf(chain)).toEqual(["x.yaml:65: alias `*a63` expands to values nested more than 64 levels deep\n  hint: write the values out, or use fewer aliases of aliases"]);
+    expect(problemsOf(chain)).toEqual([
+      "x.yaml:65: alias `*a63` expands to values nested more than 64 levels deep\n  hint: write the values out, or use fewer aliases of aliases",
+    ]);
   });
 
   it("an alias inside the value it names, and an alias with no anchor, are errors", () => {
-    expect(problemsOf("a: 1\nb: &b\n  c: [*b]\n")).toEqual(["x.yaml:3: alias `*b` refers to a value that contains it\n  hint: an alias cannot repeat the value it is part of"]);
-    expect(problemsOf("a: 1\nb: *nope\n")).toEqual(["x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias"]);
-    expect(problemsOf("a: 1\nb: {*nope : 1}\n")).toEqual(["x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias"]);
+    expect(problemsOf("a: 1\nb: &b\n  c: [*b]\n")).toEqual([
+      "x.yaml:3: alias `*b` refers to a value that contains it\n  hint: an alias cannot repeat the value it is part of",
+    ]);
+    expect(problemsOf("a: 1\nb: *nope\n")).toEqual([
+      "x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias",
+    ]);
+    expect(problemsOf("a: 1\nb: {*nope : 1}\n")).toEqual([
+      "x.yaml:2: alias `*nope` names no anchor `&nope` before it\n  hint: define the anchor before the alias",
+    ]);
   });
 
   it("`__proto__` is an error at its line and field, in block and flow maps, once even when an alias repeats it", () => {
-    const text = "teams:\n  - name: a\n    tags: &t\n      cost_center: CC-1\n      __proto__: {admin: 'yes'}\n  - {name: b, tags: *t}\nx: {\"__proto__\": 1}\ny: {&k __proto__: 1}\nz: {*k : 2}\n";
+    const text =
+      "teams:\n  - name: a\n    tags: &t\n      cost_center: CC-1\n      __proto__: {admin: 'yes'}\n  - {name: b, tags: *t}\nx: {\"__proto__\": 1}\ny: {&k __proto__: 1}\nz: {*k : 2}\n";
     const hint = "\n  hint: rename it: in JavaScript this key would replace the object's prototype instead of becoming a field";
     expect(problemsOf(text, "teams.yaml")).toEqual([
       `teams.yaml:5 teams[0].tags.__proto__: \`__proto__\` cannot be a key${hint}`,

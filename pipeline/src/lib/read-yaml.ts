@@ -38,7 +38,8 @@ export async function readYaml(file: string): Promise<YamlFile> {
   try {
     // stat first: a FIFO or a device (a link to /dev/zero) is refused without being opened.
     const stats = await stat(file);
-    if (!stats.isFile()) throw new PipelineError({ file, message: "is not a regular file", hint: "pricing and policy files must be plain YAML files" });
+    if (!stats.isFile())
+      throw new PipelineError({ file, message: "is not a regular file", hint: "pricing and policy files must be plain YAML files" });
     if (stats.size > MAX_YAML_FILE_BYTES) {
       throw new PipelineError({
         file,
@@ -102,7 +103,8 @@ export function parseYaml(text: string, file: string): YamlFile {
     throw new PipelineError({ file, line: lineAt(at?.range?.[0]) ?? 1, message, hint });
   };
   const aliasHint = "write the values out, or use fewer aliases of aliases";
-  const noAnchor = (alias: Alias) => stop(alias, `alias \`*${alias.source}\` names no anchor \`&${alias.source}\` before it`, "define the anchor before the alias");
+  const noAnchor = (alias: Alias) =>
+    stop(alias, `alias \`*${alias.source}\` names no anchor \`&${alias.source}\` before it`, "define the anchor before the alias");
   const tooDeep = (node: Node) =>
     expanding.length > 0
       ? stop(node, `alias \`*${expanding[0]!.source}\` expands to values nested more than ${MAX_YAML_DEPTH} levels deep`, aliasHint)
@@ -112,7 +114,8 @@ export function parseYaml(text: string, file: string): YamlFile {
     if (isAlias(node)) {
       const target = targets.get(node);
       if (!target) return noAnchor(node);
-      if (expandingTargets.has(target)) return stop(node, `alias \`*${node.source}\` refers to a value that contains it`, "an alias cannot repeat the value it is part of");
+      if (expandingTargets.has(target))
+        return stop(node, `alias \`*${node.source}\` refers to a value that contains it`, "an alias cannot repeat the value it is part of");
       expanding.push(node);
       expandingTargets.add(target);
       const data = toData(target, path, key);

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { writeTempTree } from "../../test/temp-dir.ts";
 import { systemErrorProblem } from "./system-error.ts";
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe("systemErrorProblem", () => {
   it("turns a file-system error a person can cause into one line naming the path (relative to cwd) and a hint", async () => {

@@ -17,17 +17,40 @@ const REASONS: Record<string, { reason: string; hint: string }> = {
   EDQUOT: { reason: "disk quota exceeded", hint: "free some space and run again" },
   ENOTDIR: { reason: "a part of the path is a file, not a folder", hint: "choose another path" },
   EISDIR: { reason: "is a folder", hint: "give a file name, not a folder" },
-  EEXIST: { reason: "already exists (as a file where a folder is needed, or the reverse)", hint: "choose another path, or move what is there" },
+  EEXIST: {
+    reason: "already exists (as a file where a folder is needed, or the reverse)",
+    hint: "choose another path, or move what is there",
+  },
   ENOTEMPTY: { reason: "folder not empty", hint: "move what is there, or choose another path" },
   EMFILE: { reason: "too many open files", hint: "raise the open-file limit (ulimit -n) and run again" },
-  ENFILE: { reason: "too many open files on this system", hint: "close other programs or raise the system's open-file limit, and run again" },
+  ENFILE: {
+    reason: "too many open files on this system",
+    hint: "close other programs or raise the system's open-file limit, and run again",
+  },
   ENAMETOOLONG: { reason: "name too long", hint: "use a shorter path" },
   ELOOP: { reason: "too many levels of symbolic links", hint: "check the symbolic links on the path" },
   ENOENT: { reason: "no such file or folder", hint: "check the path" },
   EBUSY: { reason: "busy (in use by another program)", hint: "close the program using it and run again" },
 };
 
-const WRITES = new Set(["mkdir", "rename", "unlink", "rmdir", "rm", "link", "symlink", "copyfile", "cp", "chmod", "chown", "utime", "write", "ftruncate", "fsync", "mkdtemp"]);
+const WRITES = new Set([
+  "mkdir",
+  "rename",
+  "unlink",
+  "rmdir",
+  "rm",
+  "link",
+  "symlink",
+  "copyfile",
+  "cp",
+  "chmod",
+  "chown",
+  "utime",
+  "write",
+  "ftruncate",
+  "fsync",
+  "mkdtemp",
+]);
 
 export function isSystemError(error: unknown): error is SystemError {
   return error instanceof Error && typeof (error as SystemError).code === "string" && typeof (error as SystemError).syscall === "string";

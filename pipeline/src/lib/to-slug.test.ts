@@ -6,7 +6,26 @@ import { sha256Hex } from "./sha256-hex.ts";
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, toSlug } from "./to-slug.ts";
 
 /** Short keys from the characters that need care: many keys, so near misses meet each other. */
-const trickyUnit = fc.constantFrom("a", "A", "k", "-", "_", ".", "/", "\\", ":", "2", "e", "f", "\u0000", "é", "\u0301", "\ud800", "\udc00", "\ufffd");
+const trickyUnit = fc.constantFrom(
+  "a",
+  "A",
+  "k",
+  "-",
+  "_",
+  ".",
+  "/",
+  "\\",
+  ":",
+  "2",
+  "e",
+  "f",
+  "\u0000",
+  "é",
+  "\u0301",
+  "\ud800",
+  "\udc00",
+  "\ufffd",
+);
 const trickyKey = fc.string({ unit: trickyUnit, maxLength: 4 });
 
 /** Keys as clients could send them: any UTF-16 text (lone surrogates too), path-like and near-plain names, long ones. */
@@ -20,12 +39,14 @@ const anyKey = fc.oneof(
 
 /** A key and variants of it that differ in case only (what a case-insensitive file system mixes up). */
 const caseVariants = anyKey.chain((key) =>
-  fc.array(fc.boolean(), { minLength: key.length, maxLength: key.length }).map((flips) => [
-    key,
-    key.toLowerCase(),
-    key.toUpperCase(),
-    Array.from(key, (c, i) => (flips[i] ? c.toUpperCase() : c.toLowerCase())).join(""),
-  ]),
+  fc
+    .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+    .map((flips) => [
+      key,
+      key.toLowerCase(),
+      key.toUpperCase(),
+      Array.from(key, (c, i) => (flips[i] ? c.toUpperCase() : c.toLowerCase())).join(""),
+    ]),
 );
 
 describe("toSlug", () => {
@@ -67,12 +88,17 @@ describe("toSlug", () => {
 
   it("gives different keys different slugs, also when only their case differs", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(anyKey, { maxLength: 30 }), fc.uniqueArray(trickyKey, { maxLength: 300 }), caseVariants, (keys, tricky, variants) => {
-        const all = [...new Set([...keys, ...tricky, ...variants])];
-        // Compared as a case-insensitive file system would.
-        const slugs = new Set(all.map((k) => toSlug(k).toLowerCase()));
-        expect(slugs.size).toBe(all.length);
-      }),
+      fc.property(
+        fc.uniqueArray(anyKey, { maxLength: 30 }),
+        fc.uniqueArray(trickyKey, { maxLength: 300 }),
+        caseVariants,
+        (keys, tricky, variants) => {
+          const all = [...new Set([...keys, ...tricky, ...variants])];
+          // Compared as a case-insensitive file system would.
+          const slugs = new Set(all.map((k) => toSlug(k).toLowerCase()));
+          expect(slugs.size).toBe(all.length);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -68,7 +68,10 @@ describe("checkManifest", () => {
   });
 
   it("refuses a manifest that lists a file outside the folder", async () => {
-    const out = await outputs({ ...MANIFEST, outputs: { ...MANIFEST.outputs, rejects: { ...listed("rejects.csv"), path: "../../etc/passwd" } } });
+    const out = await outputs({
+      ...MANIFEST,
+      outputs: { ...MANIFEST.outputs, rejects: { ...listed("rejects.csv"), path: "../../etc/passwd" } },
+    });
     expect(await problems(out)).toEqual([
       "OUT/manifest.json outputs.rejects.path: must be a relative path inside the output folder",
       "  hint: it was not written by this version of costs: run `costs run` again",

@@ -35,12 +35,22 @@ export async function checkManifest(out: string, shown: string): Promise<void> {
   const parsed = ManifestListingSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new PipelineError({ file, field: formatField(issue.path), message: issue.message, hint: "it was not written by this version of costs: run `costs run` again" });
+    throw new PipelineError({
+      file,
+      field: formatField(issue.path),
+      message: issue.message,
+      hint: "it was not written by this version of costs: run `costs run` again",
+    });
   }
   const { outputs, dataset } = parsed.data;
 
   const problems: Problem[] = [];
-  const listed = [...outputs.priced, ...(outputs.rejects ? [outputs.rejects] : []), ...outputs.extracts.flatMap((e) => e.files), ...(outputs.focus?.files ?? [])];
+  const listed = [
+    ...outputs.priced,
+    ...(outputs.rejects ? [outputs.rejects] : []),
+    ...outputs.extracts.flatMap((e) => e.files),
+    ...(outputs.focus?.files ?? []),
+  ];
   for (const output of listed) {
     const target = path.join(out, output.path);
     let bytes: number;
@@ -54,15 +64,18 @@ export async function checkManifest(out: string, shown: string): Promise<void> {
       throw error;
     }
     if (bytes !== output.bytes) problems.push({ file: target, message: `has ${bytes} bytes, manifest.json lists ${output.bytes}` });
-    else if (bytes <= HASHED_BYTES && (await sha256File(target)) !== output.sha256) problems.push({ file: target, message: "its sha256 differs from the one manifest.json lists" });
+    else if (bytes <= HASHED_BYTES && (await sha256File(target)) !== output.sha256)
+      problems.push({ file: target, message: "its sha256 differs from the one manifest.json lists" });
   }
   const present = new Set(await listPartitions(out));
   const days = new Set(dataset.days);
   for (const day of days) {
-    if (!present.has(day)) problems.push({ file: path.join(out, "priced", `date=${day}`), message: `missing: manifest.json's dataset has day ${day}` });
+    if (!present.has(day))
+      problems.push({ file: path.join(out, "priced", `date=${day}`), message: `missing: manifest.json's dataset has day ${day}` });
   }
   for (const day of present) {
-    if (!days.has(day)) problems.push({ file: path.join(out, "priced", `date=${day}`), message: "is not a day of manifest.json's dataset" });
+    if (!days.has(day))
+      problems.push({ file: path.join(out, "priced", `date=${day}`), message: "is not a day of manifest.json's dataset" });
   }
   if (problems.length === 0) return;
   throw new PipelineError([

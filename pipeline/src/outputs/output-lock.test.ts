@@ -15,7 +15,13 @@ function host(pid: number, alive: number[], hostname = "box"): Host {
 async function setup() {
   const root = await writeTempTree({});
   const warnings: string[] = [];
-  const options = (h: Host, now = NOW): LockOptions => ({ cwd: root, now: () => now, command: "costs run", onWarning: (m) => warnings.push(m), host: h });
+  const options = (h: Host, now = NOW): LockOptions => ({
+    cwd: root,
+    now: () => now,
+    command: "costs run",
+    onWarning: (m) => warnings.push(m),
+    host: h,
+  });
   return { root, out: path.join(root, "data"), warnings, options };
 }
 
@@ -64,7 +70,9 @@ describe("lockOutputs", () => {
     await lockOutputs(out, options(host(1, [1]))).then((l) => l.release());
     await writeFile(path.join(out, LOCK_FILE), "");
     await utimes(path.join(out, LOCK_FILE), NOW, NOW);
-    await expect(lockOutputs(out, options(host(2, [2]), new Date(NOW.getTime() + 5_000)))).rejects.toThrow("another run is writing to data (its lock is being written)");
+    await expect(lockOutputs(out, options(host(2, [2]), new Date(NOW.getTime() + 5_000)))).rejects.toThrow(
+      "another run is writing to data (its lock is being written)",
+    );
     const taken = await lockOutputs(out, options(host(2, [2]), new Date(NOW.getTime() + 11_000)));
     expect(warnings).toEqual(["data: taking over the lock of a run that is no longer running (unreadable lock)"]);
     await taken.release();

@@ -79,7 +79,13 @@ export async function lockOutputs(out: string, options: LockOptions): Promise<He
   const host = options.host ?? THIS_HOST;
   const shown = displayPath(out, options.cwd) || ".";
   const file = path.join(out, LOCK_FILE);
-  const holder: OutputLock = { pid: host.pid, hostname: host.hostname, started_at: options.now().toISOString(), command: options.command, token: randomBytes(8).toString("hex") };
+  const holder: OutputLock = {
+    pid: host.pid,
+    hostname: host.hostname,
+    started_at: options.now().toISOString(),
+    command: options.command,
+    token: randomBytes(8).toString("hex"),
+  };
   const text = `${JSON.stringify(holder)}\n`;
   try {
     await mkdir(out, { recursive: true });
@@ -102,7 +108,10 @@ export async function lockOutputs(out: string, options: LockOptions): Promise<He
     if (reason !== undefined && (error as NodeJS.ErrnoException).code !== "ENOENT") throw new OutputsNotWritable(shown, reason);
     throw error;
   }
-  throw new PipelineError({ message: `could not lock ${shown}: its lock keeps changing`, hint: "another program is writing there; run again when it is done" });
+  throw new PipelineError({
+    message: `could not lock ${shown}: its lock keeps changing`,
+    hint: "another program is writing there; run again when it is done",
+  });
 }
 
 /** The state of `<out>/.lock`; undefined when there is none. */
@@ -125,7 +134,12 @@ export async function inspectLock(out: string, now: () => Date, host: Host = THI
   }
   const local = parsed.hostname === host.hostname;
   const live = !local || host.isAlive(parsed.pid);
-  return { text, holder: parsed, live, description: `pid ${parsed.pid}${local ? "" : ` on ${parsed.hostname}`}, started ${parsed.started_at}` };
+  return {
+    text,
+    holder: parsed,
+    live,
+    description: `pid ${parsed.pid}${local ? "" : ` on ${parsed.hostname}`}, started ${parsed.started_at}`,
+  };
 }
 
 function parseLock(text: string): OutputLock | undefined {

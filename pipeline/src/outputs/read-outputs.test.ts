@@ -11,7 +11,11 @@ const JOURNAL = { journal_version: 1, pid: 100, hostname: "box", staging: ".stag
 
 /** An output folder (no manifest: only the protocol matters here) with a commit of `rejects.csv` stopped after its journal. */
 async function interrupted(): Promise<{ root: string; out: string }> {
-  const root = await writeTempTree({ "data/rejects.csv": "old", "data/.staging-r/rejects.csv": "new", [`data/${JOURNAL_FILE}`]: JSON.stringify(JOURNAL) });
+  const root = await writeTempTree({
+    "data/rejects.csv": "old",
+    "data/.staging-r/rejects.csv": "new",
+    [`data/${JOURNAL_FILE}`]: JSON.stringify(JOURNAL),
+  });
   return { root, out: path.join(root, "data") };
 }
 
@@ -28,7 +32,9 @@ describe("readOutputs", () => {
     await lockOutputs(out, { ...options(root, [100]), host: { pid: 100, hostname: "box", isAlive: () => true } });
     let read = false;
     const reading = readOutputs(out, options(root, [100]), async () => (read = true));
-    await expect(reading).rejects.toThrow("a run is committing into data (pid 100, started 2026-07-01T02:00:00.000Z); try again when it finishes");
+    await expect(reading).rejects.toThrow(
+      "a run is committing into data (pid 100, started 2026-07-01T02:00:00.000Z); try again when it finishes",
+    );
     expect(read).toBe(false);
   });
 

@@ -84,5 +84,8 @@ async function stamp(file: string): Promise<string> {
 }
 
 function committedMeanwhile(shown: string): PipelineError {
-  return new PipelineError({ message: `a run committed new outputs into ${shown} while this command read it`, hint: "run this command again" });
+  return new PipelineError({
+    message: `a run committed new outputs into ${shown} while this command read it`,
+    hint: "run this command again",
+  });
 }

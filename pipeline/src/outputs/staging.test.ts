@@ -34,7 +34,14 @@ const STAGED = {
 };
 const PATHS = ["manifest.json", "priced/date=2", "priced/date=3", "extracts"];
 /** What a reader must see after a complete commit: replaced paths whole (extracts/gone.csv goes with its folder), others kept. */
-const NEW = { "kept.txt": "kept", "priced/date=1/p": "old 1", "priced/date=2/p": "new 2", "priced/date=3/p": "new 3", "extracts/a.csv": "new a", "manifest.json": "new manifest" };
+const NEW = {
+  "kept.txt": "kept",
+  "priced/date=1/p": "old 1",
+  "priced/date=2/p": "new 2",
+  "priced/date=3/p": "new 3",
+  "extracts/a.csv": "new a",
+  "manifest.json": "new manifest",
+};
 
 async function stage(id: string, steps: (step: number, what: string) => void): Promise<{ out: string; staging: Staging }> {
   const out = path.join(await writeTempTree(Object.fromEntries(Object.entries(OLD).map(([k, v]) => [`out/${k}`, v]))), "out");
@@ -104,13 +111,24 @@ describe("repairOutputs", () => {
     await writeFile(path.join(out, JOURNAL_FILE), JSON.stringify(journal));
     const error = await repairOutputs(out).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineError);
-    expect((error as PipelineError).message).toMatch(/\.commit\.json: unfinished-commit journal paths\[0\]: must be a relative path inside the output folder/);
+    expect((error as PipelineError).message).toMatch(
+      /\.commit\.json: unfinished-commit journal paths\[0\]: must be a relative path inside the output folder/,
+    );
     expect(await tree(path.join(root, "victim"))).toEqual({ file: "mine" });
     expect(await tree(out)).toEqual({ ".staging-x/escape": "x", [JOURNAL_FILE]: JSON.stringify(journal) });
   });
 
   it("removes what dead runs left without a journal: staging and trash folders, temporary journal and lock files", async () => {
-    const out = path.join(await writeTempTree({ "out/.staging-a/p": "", "out/.trash-b/q": "", "out/.commit.json.12.tmp": "", "out/.lock.stale-3-ab": "", "out/manifest.json": "m" }), "out");
+    const out = path.join(
+      await writeTempTree({
+        "out/.staging-a/p": "",
+        "out/.trash-b/q": "",
+        "out/.commit.json.12.tmp": "",
+        "out/.lock.stale-3-ab": "",
+        "out/manifest.json": "m",
+      }),
+      "out",
+    );
     const repair = await repairOutputs(out);
     expect(repair.removed.sort()).toEqual([".commit.json.12.tmp", ".lock.stale-3-ab", ".staging-a", ".trash-b"]);
     expect(await tree(out)).toEqual({ "manifest.json": "m" });

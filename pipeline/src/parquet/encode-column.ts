@@ -75,7 +75,8 @@ export class ColumnEncoder {
     if (data.type === "bytes") return this.encodeBytes(data, rows, bits);
     if (data.type === "text") plain = plainStrings(data.values, rows, this.values, bits);
     else if (data.type === "bool") plain = plainBooleans(data.values, data.nulls, rows, this.values, bits);
-    else if (data.type === "bigint" && kind === "money_total") plain = plainFixed16FromBigInts(data.values, data.nulls, rows, this.values, bits);
+    else if (data.type === "bigint" && kind === "money_total")
+      plain = plainFixed16FromBigInts(data.values, data.nulls, rows, this.values, bits);
     else if (data.type === "bigint") plain = plainInt64FromBigInts(data.values, data.nulls, rows, this.values, bits);
     else if (kind === "int32") plain = plainInt32FromNumbers(data.values, data.nulls, rows, this.values, bits);
     else plain = plainInt64FromNumbers(data.values, data.nulls, rows, this.values, bits);
@@ -97,7 +98,8 @@ export class ColumnEncoder {
 
   private encodeDict(name: string, codes: Int32Array, dictionary: string[], rows: number, bits: Uint8Array): EncodedColumn {
     const size = dictionary.length;
-    if (size > MAX_DICTIONARY) throw new RangeError(`column ${name}: a dictionary of ${size} entries is over the ${MAX_DICTIONARY} supported`);
+    if (size > MAX_DICTIONARY)
+      throw new RangeError(`column ${name}: a dictionary of ${size} entries is over the ${MAX_DICTIONARY} supported`);
     this.codes.ensure((rows + 8) * 4);
     const compact = this.codes.words;
     const used = new Uint8Array(size + 1); // used[code + 1]: used[0] stands for null

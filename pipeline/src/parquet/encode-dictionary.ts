@@ -9,7 +9,14 @@
  * outside -1..size-1. Branch-free and unrolled by groups of 8 rows (a level byte): every
  * code is stored and the count only moves past the present ones.
  */
-export function compactCodes(codes: Int32Array, rows: number, size: number, compact: Int32Array, bits: Uint8Array, used: Uint8Array): number {
+export function compactCodes(
+  codes: Int32Array,
+  rows: number,
+  size: number,
+  compact: Int32Array,
+  bits: Uint8Array,
+  used: Uint8Array,
+): number {
   const last = size - 1;
   let count = 0;
   let check = 0; // turns negative on a code outside -1..last
@@ -18,20 +25,74 @@ export function compactCodes(codes: Int32Array, rows: number, size: number, comp
   const full = rows & ~7;
   for (let i = 0; i < full; i += 8) {
     let b = 0;
-    c = codes[i]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 1]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 1; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 2]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 2; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 3]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 3; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 4]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 4; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 5]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 5; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 6]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 6; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
-    c = codes[i + 7]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << 7; check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
+    c = codes[i]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 1]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 1;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 2]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 2;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 3]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 3;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 4]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 4;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 5]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 5;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 6]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 6;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
+    c = codes[i + 7]!;
+    p = (c >>> 31) ^ 1;
+    compact[count] = c;
+    count += p;
+    b |= p << 7;
+    check |= (((last - c) | c) & -p) | (c + 1);
+    used[c + 1] = 1;
     bits[i >>> 3] = b;
   }
   if (full < rows) {
     let b = 0;
     for (let i = full; i < rows; i++) {
-      c = codes[i]!; p = (c >>> 31) ^ 1; compact[count] = c; count += p; b |= p << (i & 7); check |= (((last - c) | c) & -p) | (c + 1); used[c + 1] = 1;
+      c = codes[i]!;
+      p = (c >>> 31) ^ 1;
+      compact[count] = c;
+      count += p;
+      b |= p << (i & 7);
+      check |= (((last - c) | c) & -p) | (c + 1);
+      used[c + 1] = 1;
     }
     bits[full >>> 3] = b;
   }

@@ -1,6 +1,14 @@
 import { readPlain } from "hyparquet/src/plain.js";
 import { describe, expect, it } from "vitest";
-import { plainBooleans, plainFixed16FromBigInts, plainInt32FromNumbers, plainInt64FromBigInts, plainInt64FromNumbers, plainStrings, type Plain } from "./encode-plain.ts";
+import {
+  plainBooleans,
+  plainFixed16FromBigInts,
+  plainInt32FromNumbers,
+  plainInt64FromBigInts,
+  plainInt64FromNumbers,
+  plainStrings,
+  type Plain,
+} from "./encode-plain.ts";
 import { ScratchBuffer } from "./scratch-buffer.ts";
 
 type Encoder<V, T> = (values: V, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array) => Plain<T>;
@@ -24,7 +32,12 @@ function encodeStrings(values: Array<string | null | undefined>) {
 const le64 = (v: bigint) => Array.from(Buffer.from(BigInt64Array.of(v).buffer));
 
 /** What hyparquet's PLAIN reader makes of `count` values. */
-function decode(bytes: number[], type: "INT32" | "INT64" | "BOOLEAN" | "BYTE_ARRAY" | "FIXED_LEN_BYTE_ARRAY", count: number, fixedLength?: number) {
+function decode(
+  bytes: number[],
+  type: "INT32" | "INT64" | "BOOLEAN" | "BYTE_ARRAY" | "FIXED_LEN_BYTE_ARRAY",
+  count: number,
+  fixedLength?: number,
+) {
   return readPlain({ view: new DataView(Uint8Array.from(bytes).buffer), offset: 0 }, type, count, fixedLength);
 }
 
@@ -47,7 +60,9 @@ describe("plainInt64FromNumbers", () => {
 
   it("refuses a value that is not an integer in int64 range, naming it and its row", () => {
     expect(() => encode(plainInt64FromNumbers, Float64Array.of(1, 1.5))).toThrow("expected integers, got 1.5 at row 1");
-    expect(() => encode(plainInt64FromNumbers, Float64Array.of(0, 0, 2 ** 63), [0, 1, 0])).toThrow("expected integers, got 9223372036854776000 at row 2");
+    expect(() => encode(plainInt64FromNumbers, Float64Array.of(0, 0, 2 ** 63), [0, 1, 0])).toThrow(
+      "expected integers, got 9223372036854776000 at row 2",
+    );
     expect(encode(plainInt64FromNumbers, Float64Array.of(4, Number.NaN), [0, 1]).result.nullCount).toBe(1); // a null row's value is not read
   });
 });
@@ -89,7 +104,11 @@ describe("plainFixed16FromBigInts", () => {
     expect(bytes.slice(32)).toEqual([...Array(8).fill(0), 0x7f, ...Array(7).fill(0xff)]);
     expect(result).toEqual({ length: 48, nullCount: 1, min: -1n, max: 2n ** 63n - 1n });
     expect(bits).toEqual([0b1101]);
-    expect((decode(bytes, "FIXED_LEN_BYTE_ARRAY", 3, 16) as Uint8Array[]).map((b) => Array.from(b))).toEqual([bytes.slice(0, 16), bytes.slice(16, 32), bytes.slice(32)]);
+    expect((decode(bytes, "FIXED_LEN_BYTE_ARRAY", 3, 16) as Uint8Array[]).map((b) => Array.from(b))).toEqual([
+      bytes.slice(0, 16),
+      bytes.slice(16, 32),
+      bytes.slice(32),
+    ]);
   });
 });
 

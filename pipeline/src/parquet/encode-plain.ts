@@ -30,11 +30,18 @@ const TWO_32 = 4294967296;
  * Integers (token counts, epoch ms) as little-endian INT64, written as two 32-bit words
  * without a BigInt per value. Throws on a value that is not an integer in int64 range.
  */
-export function plainInt64FromNumbers(values: Float64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<number> {
+export function plainInt64FromNumbers(
+  values: Float64Array,
+  nulls: Uint8Array | undefined,
+  rows: number,
+  out: ScratchBuffer,
+  bits: Uint8Array,
+): Plain<number> {
   out.ensure(rows * 8);
   const range = [Infinity, -Infinity];
   const w = nulls === undefined ? int64WordsAll(values, rows, out.words, range) : int64Words(values, nulls, rows, out.words, bits);
-  if (w < 0) throw new RangeError(`expected integers, got ${firstBad(values, nulls, rows, (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 63)}`);
+  if (w < 0)
+    throw new RangeError(`expected integers, got ${firstBad(values, nulls, rows, (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 63)}`);
   if (nulls !== undefined) {
     const [minHi, minLo, maxHi, maxLo] = int64Range(out.words, w >>> 1);
     range[0] = minHi * TWO_32 + minLo;
@@ -93,7 +100,13 @@ function setInt64(words: Int32Array, w: number, v: number): number {
 }
 
 /** 32-bit integers (HTTP status codes) as little-endian INT32. */
-export function plainInt32FromNumbers(values: Float64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<number> {
+export function plainInt32FromNumbers(
+  values: Float64Array,
+  nulls: Uint8Array | undefined,
+  rows: number,
+  out: ScratchBuffer,
+  bits: Uint8Array,
+): Plain<number> {
   out.ensure(rows * 4);
   const w = int32Words(values, nulls, rows, out.words, bits);
   if (w < 0) throw new RangeError(`expected 32-bit integers, got ${firstBad(values, nulls, rows, (v) => (v | 0) === v)}`);
@@ -165,7 +178,13 @@ function int64Range(words: Int32Array, pairs: number): [number, number, number, 
 }
 
 /** int64 values (nano-USD) as little-endian INT64: one memory copy without nulls, else word pairs. */
-export function plainInt64FromBigInts(values: BigInt64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<bigint> {
+export function plainInt64FromBigInts(
+  values: BigInt64Array,
+  nulls: Uint8Array | undefined,
+  rows: number,
+  out: ScratchBuffer,
+  bits: Uint8Array,
+): Plain<bigint> {
   const bytes = out.ensure(rows * 8);
   let w = 2 * rows;
   if (nulls === undefined) bytes.set(new Uint8Array(values.buffer, values.byteOffset, rows * 8));
@@ -183,20 +202,56 @@ function copyPresentPairs(source: Int32Array, nulls: Uint8Array, rows: number, w
   const full = rows & ~7;
   for (let i = 0, s = 0; i < full; i += 8, s += 16) {
     let b = 0;
-    p = (nulls[i]! - 1) >>> 31; words[w] = source[s]!; words[w + 1] = source[s + 1]!; w += p << 1; b |= p;
-    p = (nulls[i + 1]! - 1) >>> 31; words[w] = source[s + 2]!; words[w + 1] = source[s + 3]!; w += p << 1; b |= p << 1;
-    p = (nulls[i + 2]! - 1) >>> 31; words[w] = source[s + 4]!; words[w + 1] = source[s + 5]!; w += p << 1; b |= p << 2;
-    p = (nulls[i + 3]! - 1) >>> 31; words[w] = source[s + 6]!; words[w + 1] = source[s + 7]!; w += p << 1; b |= p << 3;
-    p = (nulls[i + 4]! - 1) >>> 31; words[w] = source[s + 8]!; words[w + 1] = source[s + 9]!; w += p << 1; b |= p << 4;
-    p = (nulls[i + 5]! - 1) >>> 31; words[w] = source[s + 10]!; words[w + 1] = source[s + 11]!; w += p << 1; b |= p << 5;
-    p = (nulls[i + 6]! - 1) >>> 31; words[w] = source[s + 12]!; words[w + 1] = source[s + 13]!; w += p << 1; b |= p << 6;
-    p = (nulls[i + 7]! - 1) >>> 31; words[w] = source[s + 14]!; words[w + 1] = source[s + 15]!; w += p << 1; b |= p << 7;
+    p = (nulls[i]! - 1) >>> 31;
+    words[w] = source[s]!;
+    words[w + 1] = source[s + 1]!;
+    w += p << 1;
+    b |= p;
+    p = (nulls[i + 1]! - 1) >>> 31;
+    words[w] = source[s + 2]!;
+    words[w + 1] = source[s + 3]!;
+    w += p << 1;
+    b |= p << 1;
+    p = (nulls[i + 2]! - 1) >>> 31;
+    words[w] = source[s + 4]!;
+    words[w + 1] = source[s + 5]!;
+    w += p << 1;
+    b |= p << 2;
+    p = (nulls[i + 3]! - 1) >>> 31;
+    words[w] = source[s + 6]!;
+    words[w + 1] = source[s + 7]!;
+    w += p << 1;
+    b |= p << 3;
+    p = (nulls[i + 4]! - 1) >>> 31;
+    words[w] = source[s + 8]!;
+    words[w + 1] = source[s + 9]!;
+    w += p << 1;
+    b |= p << 4;
+    p = (nulls[i + 5]! - 1) >>> 31;
+    words[w] = source[s + 10]!;
+    words[w + 1] = source[s + 11]!;
+    w += p << 1;
+    b |= p << 5;
+    p = (nulls[i + 6]! - 1) >>> 31;
+    words[w] = source[s + 12]!;
+    words[w + 1] = source[s + 13]!;
+    w += p << 1;
+    b |= p << 6;
+    p = (nulls[i + 7]! - 1) >>> 31;
+    words[w] = source[s + 14]!;
+    words[w + 1] = source[s + 15]!;
+    w += p << 1;
+    b |= p << 7;
     bits[i >>> 3] = b;
   }
   if (full < rows) {
     let b = 0;
     for (let i = full; i < rows; i++) {
-      p = (nulls[i]! - 1) >>> 31; words[w] = source[2 * i]!; words[w + 1] = source[2 * i + 1]!; w += p << 1; b |= p << (i & 7);
+      p = (nulls[i]! - 1) >>> 31;
+      words[w] = source[2 * i]!;
+      words[w + 1] = source[2 * i + 1]!;
+      w += p << 1;
+      b |= p << (i & 7);
     }
     bits[full >>> 3] = b;
   }
@@ -204,7 +259,13 @@ function copyPresentPairs(source: Int32Array, nulls: Uint8Array, rows: number, w
 }
 
 /** int64 values as 16-byte big-endian two's complement (FIXED_LEN_BYTE_ARRAY DECIMAL(38,9)). */
-export function plainFixed16FromBigInts(values: BigInt64Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<bigint> {
+export function plainFixed16FromBigInts(
+  values: BigInt64Array,
+  nulls: Uint8Array | undefined,
+  rows: number,
+  out: ScratchBuffer,
+  bits: Uint8Array,
+): Plain<bigint> {
   const bytes = out.ensure(rows * 16);
   let o = 0;
   let min = 0n;
@@ -222,7 +283,13 @@ export function plainFixed16FromBigInts(values: BigInt64Array, nulls: Uint8Array
 }
 
 /** Booleans (0/1) bit-packed, first value in the lowest bit; min/max are false/true seen. */
-export function plainBooleans(values: Uint8Array, nulls: Uint8Array | undefined, rows: number, out: ScratchBuffer, bits: Uint8Array): Plain<boolean> {
+export function plainBooleans(
+  values: Uint8Array,
+  nulls: Uint8Array | undefined,
+  rows: number,
+  out: ScratchBuffer,
+  bits: Uint8Array,
+): Plain<boolean> {
   const bytes = out.ensure((rows + 7) >>> 3);
   let count = 0;
   let acc = 0;

@@ -115,7 +115,10 @@ describe("encodeDictionaryIndices", () => {
     const input = fc.integer({ min: 1, max: 24 }).chain((bitWidth) =>
       fc.tuple(
         fc.constant(bitWidth),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** bitWidth - 1 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** bitWidth - 1 }), fc.integer({ min: 1, max: 40 })), {
+          minLength: 1,
+          maxLength: 10,
+        }),
       ),
     );
     fc.assert(

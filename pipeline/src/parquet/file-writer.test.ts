@@ -35,7 +35,8 @@ function prng(seed: number): () => number {
 /** Every column type, with nulls, extremes and the awkward strings; `special` values lead each column. */
 function fixtures(): Fixture[] {
   const random = prng(11);
-  const column = <T>(special: T[], make: (i: number) => T): T[] => Array.from({ length: ROWS }, (_, i) => (i < special.length ? special[i]! : make(i)));
+  const column = <T>(special: T[], make: (i: number) => T): T[] =>
+    Array.from({ length: ROWS }, (_, i) => (i < special.length ? special[i]! : make(i)));
   const pick = <T>(values: T[]) => values[Math.floor(random() * values.length)]!;
   const models = ["gpt-4o", "", "claude-é", "unused-1", "😀", "unused-2"];
   const refs = Array.from({ length: 1000 }, (_, i) => `pricing/public/provider-${i}.yaml#prices[${i % 7}]`);
@@ -48,11 +49,23 @@ function fixtures(): Fixture[] {
       as: "text",
       values: column(["", null, "é ü 😀 中文", long, longMultiByte, "lone \uD800 surrogate"], (i) => (i % 7 === 3 ? null : `req-${i}`)),
     },
-    { name: "model", kind: "string", as: "dict", dictionary: models, values: column([], (i) => (i % 11 === 0 ? null : pick(["gpt-4o", "", "claude-é", "😀"]))) },
+    {
+      name: "model",
+      kind: "string",
+      as: "dict",
+      dictionary: models,
+      values: column([], (i) => (i % 11 === 0 ? null : pick(["gpt-4o", "", "claude-é", "😀"]))),
+    },
     // Bit widths 5, 7 and 8 (two halves of a packed group of 8 indices share a byte when odd).
     ...[17, 100, 200].map((size): Fixture => {
       const dictionary = Array.from({ length: size }, (_, i) => `user-${i}`);
-      return { name: `user_${size}`, kind: "string", as: "dict", dictionary, values: column([], () => (random() < 0.1 ? null : pick(dictionary))) };
+      return {
+        name: `user_${size}`,
+        kind: "string",
+        as: "dict",
+        dictionary,
+        values: column([], () => (random() < 0.1 ? null : pick(dictionary))),
+      };
     }),
     { name: "teams", kind: "json", as: "dict", dictionary: ['["a"]', "unused"], values: column([], () => null) },
     { name: "region", kind: "string", as: "dict", dictionary: [], values: column([], () => null) },
@@ -65,27 +78,52 @@ function fixtures(): Fixture[] {
       values: column(["", null, "é ü 😀 中文", long, longMultiByte], (i) => (i % 5 === 2 ? null : `req-${i}`)),
     },
     // Sorted runs (RLE runs of indices, bit width 10) and a long stretch of nulls (RLE runs of levels).
-    { name: "price_ref", kind: "string", as: "dict", dictionary: refs, values: column([], (i) => (i >= 100 && i < 300 ? null : refs[Math.floor(i / 37) % 1000]!)) },
+    {
+      name: "price_ref",
+      kind: "string",
+      as: "dict",
+      dictionary: refs,
+      values: column([], (i) => (i >= 100 && i < 300 ? null : refs[Math.floor(i / 37) % 1000]!)),
+    },
     {
       name: "input_tokens",
       kind: "int64",
       as: "number",
-      values: column([MAX_SAFE, -MAX_SAFE, 2 ** 32, -(2 ** 32) - 1, 2 ** 31, -(2 ** 31) - 1, 0, null], (i) => (i % 5 === 0 ? null : Math.floor(random() * 2 ** (i % 50)))),
+      values: column([MAX_SAFE, -MAX_SAFE, 2 ** 32, -(2 ** 32) - 1, 2 ** 31, -(2 ** 31) - 1, 0, null], (i) =>
+        i % 5 === 0 ? null : Math.floor(random() * 2 ** (i % 50)),
+      ),
     },
     { name: "source_line", kind: "int64", as: "bigint", values: column([INT64_MIN, INT64_MAX, null, -1n], (i) => BigInt(i)) },
     { name: "timestamp", kind: "timestamp", as: "number", values: column([0, -1, null, 1767225600001], (i) => 1767225600000 + i * 997) },
-    { name: "status_code", kind: "int32", as: "number", values: column([-(2 ** 31), 2 ** 31 - 1, null], () => pick([200, 200, 429, null])) },
+    {
+      name: "status_code",
+      kind: "int32",
+      as: "number",
+      values: column([-(2 ** 31), 2 ** 31 - 1, null], () => pick([200, 200, 429, null])),
+    },
     { name: "batch", kind: "boolean", as: "bool", values: column([true, null, false], () => pick([true, false, null])) },
     {
       name: "cost_usd",
       kind: "money",
       as: "bigint",
-      values: column([INT64_MIN, INT64_MAX, INT64_MIN + 1n, -1n, 0n, null, 1n], () => (random() < 0.2 ? null : BigInt(Math.floor(random() * 1e12)) - 10n ** 11n)),
+      values: column([INT64_MIN, INT64_MAX, INT64_MIN + 1n, -1n, 0n, null, 1n], () =>
+        random() < 0.2 ? null : BigInt(Math.floor(random() * 1e12)) - 10n ** 11n,
+      ),
     },
     { name: "audio_cost_usd", kind: "money", as: "bigint", values: column([], () => null) },
-    { name: "total_usd", kind: "money_total", as: "bigint", values: column([INT64_MIN, INT64_MAX, -1n, null], (i) => BigInt(i) * 1_000_000_007n) },
+    {
+      name: "total_usd",
+      kind: "money_total",
+      as: "bigint",
+      values: column([INT64_MIN, INT64_MAX, -1n, null], (i) => BigInt(i) * 1_000_000_007n),
+    },
     // Mostly present, with a null stretch and a stretch of scattered nulls.
-    { name: "cache_read_tokens", kind: "int64", as: "number", values: column([], (i) => ((i >= 40 && i < 400) || (i >= 1000 && i < 1100 && random() < 0.3) ? null : i * 3)) },
+    {
+      name: "cache_read_tokens",
+      kind: "int64",
+      as: "number",
+      values: column([], (i) => ((i >= 40 && i < 400) || (i >= 1000 && i < 1100 && random() < 0.3) ? null : i * 3)),
+    },
   ];
 }
 
@@ -95,7 +133,11 @@ function columnData(f: Fixture, start: number, end: number): ColumnData {
   const nulls = Uint8Array.from(values, (v) => (v === null ? 1 : 0));
   switch (f.as) {
     case "dict":
-      return { type: "dict", dictionary: f.dictionary!, codes: Int32Array.from(values, (v) => (v === null ? -1 : f.dictionary!.indexOf(v as string))) };
+      return {
+        type: "dict",
+        dictionary: f.dictionary!,
+        codes: Int32Array.from(values, (v) => (v === null ? -1 : f.dictionary!.indexOf(v as string))),
+      };
     case "text":
       return { type: "text", values: values as (string | null)[] };
     case "bytes": {
@@ -129,7 +171,10 @@ function writeFast(file: string, data: Fixture[], groups: number[], compression:
   );
   let start = 0;
   for (const rows of groups) {
-    writer.writeRowGroup(rows, data.map((f) => columnData(f, start, start + rows)));
+    writer.writeRowGroup(
+      rows,
+      data.map((f) => columnData(f, start, start + rows)),
+    );
     start += rows;
   }
   return writer.close();
@@ -200,7 +245,16 @@ describe("ParquetFileWriter", () => {
     expect(fromOurs.rows.map((row) => row.cost_usd)).toEqual(money(byName.cost_usd!));
     expect(fromOurs.rows.slice(0, 2).map((row) => row.cost_usd)).toEqual(["-9223372036.854775808", "9223372036.854775807"]);
     expect(fromOurs.rows.map((row) => row.total_usd)).toEqual(money(byName.total_usd!));
-    expect(fromOurs.rows.slice(0, 8).map((row) => row.input_tokens)).toEqual(["9007199254740991", "-9007199254740991", "4294967296", "-4294967297", "2147483648", "-2147483649", "0", null]);
+    expect(fromOurs.rows.slice(0, 8).map((row) => row.input_tokens)).toEqual([
+      "9007199254740991",
+      "-9007199254740991",
+      "4294967296",
+      "-4294967297",
+      "2147483648",
+      "-2147483649",
+      "0",
+      null,
+    ]);
   });
 
   it("writes the same footer schema, key-value metadata and statistics as writeParquet", async () => {
@@ -220,7 +274,10 @@ describe("ParquetFileWriter", () => {
       const nulls = data[i]!.values.filter((v) => v === null).length;
       expect(meta.statistics?.null_count, meta.path_in_schema[0]).toBe(BigInt(nulls));
       if (data[i]!.as !== "text" && data[i]!.as !== "bytes") {
-        expect([meta.statistics?.min_value, meta.statistics?.max_value], meta.path_in_schema[0]).toEqual([other.statistics?.min_value, other.statistics?.max_value]);
+        expect([meta.statistics?.min_value, meta.statistics?.max_value], meta.path_in_schema[0]).toEqual([
+          other.statistics?.min_value,
+          other.statistics?.max_value,
+        ]);
       }
     });
   });
@@ -265,8 +322,14 @@ describe("ParquetFileWriter", () => {
   it("writes a valid file without row groups", async () => {
     const dir = await writeTempTree({});
     const file = path.join(dir, "empty.parquet");
-    const writer = new ParquetFileWriter(file, data.map((f) => [f.name, f.kind] as const));
-    writer.writeRowGroup(0, data.map((f) => columnData(f, 0, 0))); // a zero-row group adds nothing
+    const writer = new ParquetFileWriter(
+      file,
+      data.map((f) => [f.name, f.kind] as const),
+    );
+    writer.writeRowGroup(
+      0,
+      data.map((f) => columnData(f, 0, 0)),
+    ); // a zero-row group adds nothing
     writer.close();
     const read = await readParquet(file);
     expect(read.rowCount).toBe(0);
@@ -274,7 +337,9 @@ describe("ParquetFileWriter", () => {
     const slow = path.join(dir, "slow.parquet");
     await writeSlow(slow, data);
     expect(footer(file).schema).toEqual(footer(slow).schema);
-    expect((await connection.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet('${file}')`)).getRowObjectsJson()).toEqual([{ n: 0 }]);
+    expect((await connection.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet('${file}')`)).getRowObjectsJson()).toEqual([
+      { n: 0 },
+    ]);
     expect((await readWithDuckdb(file)).types).toEqual((await readWithDuckdb(slow)).types);
   });
 
@@ -288,7 +353,11 @@ describe("ParquetFileWriter", () => {
   it("rejects data that does not fit the schema, keeping the file to the last good row group", async () => {
     const dir = await writeTempTree({});
     const file = path.join(dir, "t.parquet");
-    const schema = [["model", "string"], ["tokens", "int64"], ["status", "int32"]] as const;
+    const schema = [
+      ["model", "string"],
+      ["tokens", "int64"],
+      ["status", "int32"],
+    ] as const;
     const writer = new ParquetFileWriter(file, schema);
     const good = (model: number): ColumnData[] => [
       { type: "dict", codes: Int32Array.of(model), dictionary: ["a", "b"] },
@@ -297,11 +366,21 @@ describe("ParquetFileWriter", () => {
     ];
     writer.writeRowGroup(1, good(0));
     const bad = (i: number, column: ColumnData): ColumnData[] => good(1).map((c, j) => (j === i ? column : c));
-    expect(() => writer.writeRowGroup(1, bad(0, { type: "bigint", values: BigInt64Array.of(1n) }))).toThrow("column model (string): expected data of type dict or text or bytes, got bigint");
-    expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(2), dictionary: ["a", "b"] }))).toThrow("column model: a dictionary code outside -1..1");
-    expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(-2), dictionary: ["a", "b"] }))).toThrow("outside -1..1");
-    expect(() => writer.writeRowGroup(1, bad(1, { type: "number", values: Float64Array.of(1.5) }))).toThrow("expected integers, got 1.5 at row 0");
-    expect(() => writer.writeRowGroup(1, bad(2, { type: "number", values: Float64Array.of(2 ** 31) }))).toThrow("expected 32-bit integers, got 2147483648 at row 0");
+    expect(() => writer.writeRowGroup(1, bad(0, { type: "bigint", values: BigInt64Array.of(1n) }))).toThrow(
+      "column model (string): expected data of type dict or text or bytes, got bigint",
+    );
+    expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(2), dictionary: ["a", "b"] }))).toThrow(
+      "column model: a dictionary code outside -1..1",
+    );
+    expect(() => writer.writeRowGroup(1, bad(0, { type: "dict", codes: Int32Array.of(-2), dictionary: ["a", "b"] }))).toThrow(
+      "outside -1..1",
+    );
+    expect(() => writer.writeRowGroup(1, bad(1, { type: "number", values: Float64Array.of(1.5) }))).toThrow(
+      "expected integers, got 1.5 at row 0",
+    );
+    expect(() => writer.writeRowGroup(1, bad(2, { type: "number", values: Float64Array.of(2 ** 31) }))).toThrow(
+      "expected 32-bit integers, got 2147483648 at row 0",
+    );
     expect(() => writer.writeRowGroup(2, good(1))).toThrow("column model: 1 values for a row group of 2 rows");
     expect(() => writer.writeRowGroup(1, good(1).slice(1))).toThrow("2 columns for a schema of 3");
     // Only the first `rows` entries of each array count.
@@ -318,8 +397,16 @@ describe("ParquetFileWriter", () => {
   it("refuses a schema it cannot write, and abort() deletes the partial file", async () => {
     const dir = await writeTempTree({});
     const file = path.join(dir, "t.parquet");
-    expect(() => new ParquetFileWriter(file, [["a", "string"], ["a", "int64"]])).toThrow("column a appears twice");
-    expect(() => new ParquetFileWriter(file, [["rate", "rate" as string as ColumnKind]])).toThrow("kind rate is not supported by ParquetFileWriter");
+    expect(
+      () =>
+        new ParquetFileWriter(file, [
+          ["a", "string"],
+          ["a", "int64"],
+        ]),
+    ).toThrow("column a appears twice");
+    expect(() => new ParquetFileWriter(file, [["rate", "rate" as string as ColumnKind]])).toThrow(
+      "kind rate is not supported by ParquetFileWriter",
+    );
     const writer = new ParquetFileWriter(file, [["a", "string"]]);
     writer.writeRowGroup(1, [{ type: "text", values: ["x"] }]);
     expect(existsSync(file)).toBe(true);

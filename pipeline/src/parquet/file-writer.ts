@@ -82,7 +82,8 @@ export class ParquetFileWriter {
     if (columns.length !== this.elements.length) {
       throw new Error(`${this.file}: ${columns.length} columns for a schema of ${this.elements.length}`);
     }
-    if (!Number.isInteger(rows) || rows < 0 || rows > 0x3fffffff) throw new RangeError(`${this.file}: cannot write a row group of ${rows} rows`);
+    if (!Number.isInteger(rows) || rows < 0 || rows > 0x3fffffff)
+      throw new RangeError(`${this.file}: cannot write a row group of ${rows} rows`);
     if (rows === 0) return;
     const start = this.sink.offset;
     try {

@@ -32,7 +32,10 @@ describe("snappyCompress", () => {
     ["random bytes over several 64 KiB blocks", noise(200_000)],
     ["zeros over several blocks (copies longer than 64 bytes)", new Uint8Array(300_001)],
     ["small alphabet (short copies, offsets over 2 KiB)", noise(150_000, 3)],
-    ["little-endian int64 token counts", new Uint8Array(BigInt64Array.from({ length: 20_000 }, (_, i) => BigInt((i * 7919) % 5000)).buffer)],
+    [
+      "little-endian int64 token counts",
+      new Uint8Array(BigInt64Array.from({ length: 20_000 }, (_, i) => BigInt((i * 7919) % 5000)).buffer),
+    ],
     ["UTF-8 text with repeats", new TextEncoder().encode('{"project":"alpha","région":"é"}'.repeat(5000))],
     ["incompressible bytes after a run of zeros", Uint8Array.from([...new Uint8Array(64), ...noise(70_000)])],
   ];

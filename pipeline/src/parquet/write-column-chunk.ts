@@ -28,7 +28,13 @@ export class PageCompressor {
  * a single DATA_PAGE_V2 (definition levels uncompressed, values compressed by the codec).
  * Returns the chunk's metadata for the footer.
  */
-export function writeColumnChunk(sink: FileSink, element: SchemaElement, encoded: EncodedColumn, rows: number, compressor: PageCompressor): ColumnChunk {
+export function writeColumnChunk(
+  sink: FileSink,
+  element: SchemaElement,
+  encoded: EncodedColumn,
+  rows: number,
+  compressor: PageCompressor,
+): ColumnChunk {
   const start = sink.offset;
   let uncompressed = 0;
   let dictionaryPageOffset: bigint | undefined;
@@ -87,7 +93,9 @@ export function writeColumnChunk(sink: FileSink, element: SchemaElement, encoded
 
 function pageHeader(element: SchemaElement, header: PageHeader): Uint8Array {
   if (header.uncompressed_page_size > MAX_PAGE) {
-    throw new RangeError(`column ${element.name}: a page of ${header.uncompressed_page_size} bytes is over Parquet's 2 GiB; write smaller row groups`);
+    throw new RangeError(
+      `column ${element.name}: a page of ${header.uncompressed_page_size} bytes is over Parquet's 2 GiB; write smaller row groups`,
+    );
   }
   const writer = new ByteWriter(64);
   writePageHeader(writer, header);

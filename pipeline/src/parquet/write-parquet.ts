@@ -56,9 +56,19 @@ export function schemaOf(kind: ColumnKind): Record<string, unknown> {
     case "boolean":
       return { type: "BOOLEAN" };
     case "timestamp":
-      return { type: "INT64", converted_type: "TIMESTAMP_MILLIS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" } };
+      return {
+        type: "INT64",
+        converted_type: "TIMESTAMP_MILLIS",
+        logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+      };
     case "money":
-      return { type: "INT64", converted_type: "DECIMAL", scale: 9, precision: 18, logical_type: { type: "DECIMAL", scale: 9, precision: 18 } };
+      return {
+        type: "INT64",
+        converted_type: "DECIMAL",
+        scale: 9,
+        precision: 18,
+        logical_type: { type: "DECIMAL", scale: 9, precision: 18 },
+      };
     case "money_total":
       return {
         type: "FIXED_LEN_BYTE_ARRAY",

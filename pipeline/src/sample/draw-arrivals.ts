@@ -41,7 +41,10 @@ export function drawArrivals(rng: Rng, traces: TraceSource, opts: { rows: number
   const { rows, startMs, days } = opts;
   const buckets = days * 24;
   const streams = Object.keys(STREAM_SHARES) as Stream[];
-  const counts = largestRemainder(rows, streams.map((s) => STREAM_SHARES[s]));
+  const counts = largestRemainder(
+    rows,
+    streams.map((s) => STREAM_SHARES[s]),
+  );
 
   // Which streams call in each hour bucket.
   const perBucket: Stream[][] = Array.from({ length: buckets }, () => []);

@@ -59,10 +59,25 @@ export function drawUserMetadata({ rng }: MetadataContext, user: SampleUser): Me
   if (rng.chance(0.9)) metadata.application = rng.pick(TEAM_APPLICATIONS[team]!);
   if (user.teams.includes("payments")) {
     // The gateway enforces payments' metadata, so payments people mostly get it right.
-    put(rng, metadata, "environment", [["dev", 70], ["staging", 15], ["production", 10], [undefined, 2], ["prod", 2], ["development", 1]]);
+    put(rng, metadata, "environment", [
+      ["dev", 70],
+      ["staging", 15],
+      ["production", 10],
+      [undefined, 2],
+      ["prod", 2],
+      ["development", 1],
+    ]);
     if (rng.chance(0.96)) metadata.cost_center = TEAM_COST_CENTERS[rng.pick(user.teams)]!;
   } else {
-    put(rng, metadata, "environment", [["dev", 55], ["staging", 12], ["production", 6], [undefined, 15], ["prod", 6], ["development", 4], ["Production", 2]]);
+    put(rng, metadata, "environment", [
+      ["dev", 55],
+      ["staging", 12],
+      ["production", 6],
+      [undefined, 15],
+      ["prod", 6],
+      ["development", 4],
+      ["Production", 2],
+    ]);
     if (team !== "" && rng.chance(0.6)) metadata.cost_center = TEAM_COST_CENTERS[rng.pick(user.teams)]!;
     if (team === "" && rng.chance(0.3)) metadata.cost_center = rng.pick(Object.values(TEAM_COST_CENTERS));
   }
@@ -78,20 +93,42 @@ export function drawServiceMetadata({ rng, date, model }: MetadataContext, accou
   const metadata: Metadata = {};
   switch (account) {
     case VIRTUAL_ACCOUNTS.checkout.name:
-      put(rng, metadata, "application", [["checkout", 85], ["checkout-v2", 3], [undefined, 12]]);
-      put(rng, metadata, "environment", [["production", 80], ["prod", 4], [undefined, 16]]);
-      put(rng, metadata, "cost_center", [[undefined, 90], ["CC-1042", 8], ["CC-9999", 2]]);
+      put(rng, metadata, "application", [
+        ["checkout", 85],
+        ["checkout-v2", 3],
+        [undefined, 12],
+      ]);
+      put(rng, metadata, "environment", [
+        ["production", 80],
+        ["prod", 4],
+        [undefined, 16],
+      ]);
+      put(rng, metadata, "cost_center", [
+        [undefined, 90],
+        ["CC-1042", 8],
+        ["CC-9999", 2],
+      ]);
       if (rng.chance(0.9)) metadata.customer_id = customerId(rng, 0.03);
       metadata.request_type = rng.pick(["intent", "fraud-explain", "receipt-summary"]);
       break;
     case VIRTUAL_ACCOUNTS.search.name:
-      put(rng, metadata, "application", [["search-indexer", 30], [undefined, 70]]);
-      put(rng, metadata, "environment", [["production", 50], ["staging", 5], [undefined, 45]]);
+      put(rng, metadata, "application", [
+        ["search-indexer", 30],
+        [undefined, 70],
+      ]);
+      put(rng, metadata, "environment", [
+        ["production", 50],
+        ["staging", 5],
+        [undefined, 45],
+      ]);
       metadata.index = rng.pick(["products", "help-center", "docs"]);
       break;
     case VIRTUAL_ACCOUNTS.support.name: {
       const voice = /whisper|tts|audio/.test(model);
-      put(rng, metadata, "application", [["support-bot", 60], [undefined, 40]]);
+      put(rng, metadata, "application", [
+        ["support-bot", 60],
+        [undefined, 40],
+      ]);
       metadata.channel = voice ? "voice" : rng.pick(["chat", "chat", "email"]);
       if (rng.chance(0.9)) metadata.customer_id = customerId(rng, 0.06);
       if (rng.chance(0.7)) metadata.ticket_id = `SUP-${rng.int(10000, 99999)}`;
@@ -99,19 +136,32 @@ export function drawServiceMetadata({ rng, date, model }: MetadataContext, accou
     }
     case VIRTUAL_ACCOUNTS.batch.name: {
       const dataset = rng.pick(["tickets", "catalog", "reviews", "invoices"]);
-      put(rng, metadata, "application", [["nightly-batch", 50], [undefined, 50]]);
-      put(rng, metadata, "environment", [["production", 30], [undefined, 70]]);
+      put(rng, metadata, "application", [
+        ["nightly-batch", 50],
+        [undefined, 50],
+      ]);
+      put(rng, metadata, "environment", [
+        ["production", 30],
+        [undefined, 70],
+      ]);
       metadata.job_id = `${date}-${dataset}`;
       metadata.dataset = dataset;
       // Keys the batch guardrail does not allow (allow_unknown_keys: false).
       if (rng.chance(0.04)) {
-        const [key, value] = rng.pick([["debug", "true"], ["notebook_url", "https://notebooks.example.com/ds/reviews.ipynb"], ["owner", "maya.patel@example.com"]] as const);
+        const [key, value] = rng.pick([
+          ["debug", "true"],
+          ["notebook_url", "https://notebooks.example.com/ds/reviews.ipynb"],
+          ["owner", "maya.patel@example.com"],
+        ] as const);
         metadata[key] = value;
       }
       break;
     }
     case VIRTUAL_ACCOUNTS.evals.name:
-      put(rng, metadata, "environment", [["staging", 40], [undefined, 60]]);
+      put(rng, metadata, "environment", [
+        ["staging", 40],
+        [undefined, 60],
+      ]);
       metadata.suite = opts.long ? "long-context" : rng.pick(["regression", "long-context", "red-team"]);
       metadata.run_id = `run-${date.replaceAll("-", "")}-${rng.int(1, 4)}`;
       break;

@@ -9,7 +9,19 @@ import type { Usage } from "./workloads.ts";
  * model's list price and knows nothing of `mystery/model-x`, so reconciliation has real
  * differences to show. Rates in USD per million tokens (or per unit).
  */
-const GATEWAY_PRICES: Record<string, { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; audioIn?: number; audioOut?: number; unit?: number; request?: number }> = {
+const GATEWAY_PRICES: Record<
+  string,
+  {
+    input?: number;
+    output?: number;
+    cacheRead?: number;
+    cacheWrite?: number;
+    audioIn?: number;
+    audioOut?: number;
+    unit?: number;
+    request?: number;
+  }
+> = {
   "openai-main/gpt-4o": { input: 2.5, output: 10, cacheRead: 1.25 },
   "openai-main/gpt-4o-mini": { input: 0.15, output: 0.6, cacheRead: 0.075 },
   "openai-main/gpt-4.1": { input: 2, output: 8, cacheRead: 0.5 },
@@ -57,7 +69,8 @@ export function gatewayCost(rng: Rng, usage: Usage, status: number): string | un
     (usage.output_tokens - audioOut) * perToken(price.output) +
     audioIn * perToken(price.audioIn) +
     audioOut * perToken(price.audioOut);
-  const units = (usage.output_images ?? 0) + (usage.input_seconds ?? 0) + (usage.input_characters ?? 0) + (usage.queries ?? 0) + (usage.pages ?? 0);
+  const units =
+    (usage.output_images ?? 0) + (usage.input_seconds ?? 0) + (usage.input_characters ?? 0) + (usage.queries ?? 0) + (usage.pages ?? 0);
   nano += units * (price.unit ?? 0) * 1e9;
   if (price.request && status < 400) nano += price.request * 1e9;
   if (rng.chance(0.02)) nano *= rng.pick([0, 2, 10]);

@@ -15,7 +15,10 @@ const run = (options: SampleOptions): Row[] => [...generateSample(options)];
 const jsonl = (rows: Row[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
 const tracesPresent = resolveTraceSource("auto").kind === "traces";
-if (!tracesPresent) console.log(`the sample tests use the built-in distributions: ${DEFAULT_TRACES_DIR} is absent (only the project's CI and dev machines have ../shared)`);
+if (!tracesPresent)
+  console.log(
+    `the sample tests use the built-in distributions: ${DEFAULT_TRACES_DIR} is absent (only the project's CI and dev machines have ../shared)`,
+  );
 
 const sample = run({ rows: 4000, ...WINDOW });
 const count = (rows: Row[], test: (row: Row) => boolean) => rows.filter(test).length;
@@ -44,13 +47,23 @@ describe("generateSample", () => {
       expect(Array.isArray(row.teams) && row.teams.every((t: unknown) => typeof t === "string")).toBe(true);
       expect(typeof row.metadata).toBe("object");
       for (const value of Object.values(row.metadata)) expect(typeof value).toBe("string");
-      for (const field of ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "input_audio_tokens", "output_audio_tokens"]) {
-        if (field in row || field === "input_tokens" || field === "output_tokens") expect(Number.isSafeInteger(row[field]) && row[field] >= 0, `${field} ${row[field]}`).toBe(true);
+      for (const field of [
+        "input_tokens",
+        "output_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "reasoning_tokens",
+        "input_audio_tokens",
+        "output_audio_tokens",
+      ]) {
+        if (field in row || field === "input_tokens" || field === "output_tokens")
+          expect(Number.isSafeInteger(row[field]) && row[field] >= 0, `${field} ${row[field]}`).toBe(true);
       }
       if ("reported_cost_usd" in row) expect(row.reported_cost_usd).toMatch(/^\d+(\.\d{1,9})?$/);
       // Zero / false / null are left out, like a real export.
       for (const [key, value] of Object.entries(row)) {
-        if (!["input_tokens", "output_tokens", "teams", "metadata"].includes(key)) expect(value === 0 || value === false || value === null, key).toBe(false);
+        if (!["input_tokens", "output_tokens", "teams", "metadata"].includes(key))
+          expect(value === 0 || value === false || value === null, key).toBe(false);
       }
     }
   });
@@ -92,16 +105,30 @@ describe("generateSample", () => {
     expect(has((r) => r.model === "gemini/gemini-2.5-pro" && r.input_tokens > 200_000)).toBeGreaterThanOrEqual(5);
     expect(has((r) => r.model === "gemini/gemini-2.5-pro" && r.input_tokens === 200_000)).toBeGreaterThanOrEqual(1);
     expect(has((r) => r.model === "anthropic-main/claude-sonnet-4-5" && r.input_tokens > 200_000)).toBeGreaterThanOrEqual(5);
-    expect(has((r) => r.model === "anthropic-main/claude-sonnet-4-5" && r.cache_read_tokens > 0 && r.cache_write_tokens > 0)).toBeGreaterThan(20);
+    expect(
+      has((r) => r.model === "anthropic-main/claude-sonnet-4-5" && r.cache_read_tokens > 0 && r.cache_write_tokens > 0),
+    ).toBeGreaterThan(20);
     expect(has((r) => r.model === "bedrock-prod/nova-lite" && r.region === "sa-east-1")).toBeGreaterThanOrEqual(1);
-    expect(new Set(sample.filter((r) => r.model === "bedrock-prod/nova-lite").map((r) => r.region ?? "(account default)")).size).toBeGreaterThanOrEqual(6);
+    expect(
+      new Set(sample.filter((r) => r.model === "bedrock-prod/nova-lite").map((r) => r.region ?? "(account default)")).size,
+    ).toBeGreaterThanOrEqual(6);
     expect(has((r) => r.model === "openai-main/text-embedding-3-small" && r.output_tokens === 0)).toBeGreaterThan(50);
-    expect(has((r) => r.model === "openai-main/gpt-4o-audio-preview" && r.input_audio_tokens > 0 && r.output_audio_tokens > 0)).toBeGreaterThan(5);
+    expect(
+      has((r) => r.model === "openai-main/gpt-4o-audio-preview" && r.input_audio_tokens > 0 && r.output_audio_tokens > 0),
+    ).toBeGreaterThan(5);
     expect(has((r) => r.model === "openai-main/dall-e-3" && r.output_images >= 1)).toBeGreaterThan(5);
     expect(has((r) => r.model === "openai-main/whisper-1" && r.input_seconds > 0)).toBeGreaterThan(5);
-    for (const field of ["input_characters", "queries", "pages"]) expect(has((r) => r[field] > 0), field).toBeGreaterThan(5);
+    for (const field of ["input_characters", "queries", "pages"])
+      expect(
+        has((r) => r[field] > 0),
+        field,
+      ).toBeGreaterThan(5);
     // Failed calls generate nothing.
-    for (const status of [429, 500]) expect(has((r) => r.status_code === status && r.output_tokens === 0), `${status}`).toBeGreaterThanOrEqual(3);
+    for (const status of [429, 500])
+      expect(
+        has((r) => r.status_code === status && r.output_tokens === 0),
+        `${status}`,
+      ).toBeGreaterThanOrEqual(3);
     expect(sample.filter((r) => r.status_code !== 200).every((r) => r.output_tokens === 0)).toBe(true);
     // The private contract: calls under both periods.
     expect(has((r) => r.model === "azure-ft/support-bot-ft" && r.timestamp < "2026-07-01")).toBeGreaterThan(20);
@@ -146,7 +173,11 @@ describe("generateSample", () => {
     const users = sample.filter((r) => r.subject_type === "user");
     expect(new Set(users.map((r) => r.subject)).size).toBe(25);
     expect(users.every((r) => /^[a-z.]+@example\.com$/.test(r.subject))).toBe(true);
-    for (const n of [0, 1, 2]) expect(count(users, (r) => r.teams.length === n), `${n} teams`).toBeGreaterThan(10);
+    for (const n of [0, 1, 2])
+      expect(
+        count(users, (r) => r.teams.length === n),
+        `${n} teams`,
+      ).toBeGreaterThan(10);
     for (const va of Object.values(VIRTUAL_ACCOUNTS)) {
       const rows = sample.filter((r) => r.subject_type === "virtualaccount" && r.subject === va.name);
       expect(rows.length, va.name).toBeGreaterThan(50);
@@ -163,10 +194,21 @@ describe("generateSample", () => {
     expect(missing).toBeGreaterThan(0.01);
     expect(missing).toBeLessThan(0.08);
     expect(count(sample, (r) => r.metadata.environment === "prod")).toBeGreaterThan(10);
-    expect(count(sample, (r) => r.metadata.customer_id !== undefined && !/^cus_[A-Za-z0-9]+$/.test(r.metadata.customer_id))).toBeGreaterThan(10);
+    expect(
+      count(sample, (r) => r.metadata.customer_id !== undefined && !/^cus_[A-Za-z0-9]+$/.test(r.metadata.customer_id)),
+    ).toBeGreaterThan(10);
     // Values the virtual accounts' tags will override.
-    expect(count(sample, (r) => r.subject === "checkout-service" && (r.metadata.environment === "prod" || r.metadata.cost_center === "CC-9999"))).toBeGreaterThan(3);
-    expect(count(sample, (r) => r.subject === "nightly-batch" && Object.keys(r.metadata).some((k) => !["application", "environment", "cost_center", "job_id", "dataset"].includes(k)))).toBeGreaterThan(2);
+    expect(
+      count(sample, (r) => r.subject === "checkout-service" && (r.metadata.environment === "prod" || r.metadata.cost_center === "CC-9999")),
+    ).toBeGreaterThan(3);
+    expect(
+      count(
+        sample,
+        (r) =>
+          r.subject === "nightly-batch" &&
+          Object.keys(r.metadata).some((k) => !["application", "environment", "cost_center", "job_id", "dataset"].includes(k)),
+      ),
+    ).toBeGreaterThan(2);
     for (const [key, value] of HOSTILE_METADATA) {
       const rows = sample.filter((r) => r.metadata[key] === value);
       expect(rows.length, value).toBeGreaterThanOrEqual(1);
@@ -232,7 +274,10 @@ describe("the token and arrival source", () => {
     expect(count(rows, (r) => r.region === "sa-east-1")).toBeGreaterThan(0);
     expect(count(rows, (r) => r.virtual_model !== undefined)).toBeGreaterThan(0);
     // Chat prompts look like the traces: a median in the hundreds to low thousands, a long tail.
-    const prompts = rows.filter((r) => r.model === "openai-main/gpt-4o-mini" && r.status_code === 200 && !r.batch).map((r) => r.input_tokens).sort((a, b) => a - b);
+    const prompts = rows
+      .filter((r) => r.model === "openai-main/gpt-4o-mini" && r.status_code === 200 && !r.batch)
+      .map((r) => r.input_tokens)
+      .sort((a, b) => a - b);
     const median = prompts[Math.floor(prompts.length / 2)]!;
     expect(median).toBeGreaterThan(300);
     expect(median).toBeLessThan(3000);

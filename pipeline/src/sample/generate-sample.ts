@@ -48,15 +48,28 @@ export function generateSample(options: SampleOptions): Generator<Record<string,
   const { rows, days } = options;
   const seed = options.seed ?? DEFAULT_SEED;
   const startMs = /^\d{4}-\d{2}-\d{2}$/.test(options.start) ? parseTimestamp(options.start) : undefined;
-  if (!Number.isSafeInteger(rows) || rows < 0) throw new PipelineError({ field: "rows", message: `must be a whole number ≥ 0, got ${rows}` });
-  if (startMs === undefined) throw new PipelineError({ field: "start", message: `must be a UTC date YYYY-MM-DD, got ${JSON.stringify(options.start)}`, hint: "e.g. 2026-06-16" });
-  if (!Number.isSafeInteger(days) || days < 1) throw new PipelineError({ field: "days", message: `must be a whole number ≥ 1, got ${days}` });
+  if (!Number.isSafeInteger(rows) || rows < 0)
+    throw new PipelineError({ field: "rows", message: `must be a whole number ≥ 0, got ${rows}` });
+  if (startMs === undefined)
+    throw new PipelineError({
+      field: "start",
+      message: `must be a UTC date YYYY-MM-DD, got ${JSON.stringify(options.start)}`,
+      hint: "e.g. 2026-06-16",
+    });
+  if (!Number.isSafeInteger(days) || days < 1)
+    throw new PipelineError({ field: "days", message: `must be a whole number ≥ 1, got ${days}` });
   if (!Number.isSafeInteger(seed)) throw new PipelineError({ field: "seed", message: `must be a whole number, got ${seed}` });
   const traces = loadTraceSource(options.traces ?? "auto", options.tracesDir);
   return emitRows({ rows, startMs, days, seed, traces });
 }
 
-function* emitRows(opts: { rows: number; startMs: number; days: number; seed: number; traces: TraceSource }): Generator<Record<string, unknown>> {
+function* emitRows(opts: {
+  rows: number;
+  startMs: number;
+  days: number;
+  seed: number;
+  traces: TraceSource;
+}): Generator<Record<string, unknown>> {
   const { rows, seed, traces } = opts;
   const arrivals = drawArrivals(createRng(seed, "arrivals"), traces, opts);
   const scenarios = placeScenarios(createRng(seed, "scenarios"), rows);
@@ -94,7 +107,14 @@ const USER_WEIGHTS = USERS.map((u) => [u, u.activity] as const);
 const ACCOUNT_TEAMS = new Map<string, string>(Object.values(VIRTUAL_ACCOUNTS).map((va) => [va.name, va.team]));
 
 /** The rows of one call at `at` (several for a virtual-model call or a duplicated row), at most `budget`. */
-function drawCalls(rng: Rng, traces: TraceSource, at: number, workload: Workload, scenario: Scenario | undefined, budget: number): Array<{ call: CallParts; emitAt: number }> {
+function drawCalls(
+  rng: Rng,
+  traces: TraceSource,
+  at: number,
+  workload: Workload,
+  scenario: Scenario | undefined,
+  budget: number,
+): Array<{ call: CallParts; emitAt: number }> {
   const date = new Date(at).toISOString().slice(0, 10);
   const long = scenario?.long;
 
@@ -120,7 +140,16 @@ function drawCalls(rng: Rng, traces: TraceSource, at: number, workload: Workload
   const reported = (usage: Usage, status: number) => (rng.chance(REPORTED_SHARE) ? gatewayCost(rng, usage, status) : undefined);
   const call = (usage: Usage, status: number, when: number, extra: Partial<CallParts> = {}): CallParts => {
     const cost = extra.virtual_model === undefined ? reported(usage, status) : undefined;
-    return { request_id: `${traceId}:${span()}`, at: when, usage, ...who, status_code: status, metadata, ...(cost !== undefined ? { reported_cost_usd: cost } : {}), ...extra };
+    return {
+      request_id: `${traceId}:${span()}`,
+      at: when,
+      usage,
+      ...who,
+      status_code: status,
+      metadata,
+      ...(cost !== undefined ? { reported_cost_usd: cost } : {}),
+      ...extra,
+    };
   };
 
   // A virtual-model call: the parent row repeats the attempt that served it.
@@ -134,7 +163,10 @@ function drawCalls(rng: Rng, traces: TraceSource, at: number, workload: Workload
         { call: call(firstUsage, 200, firstAt), emitAt: firstAt },
       ];
     }
-    const status = rng.weighted([[429, 7], [500, 3]] as const);
+    const status = rng.weighted([
+      [429, 7],
+      [500, 3],
+    ] as const);
     const servedAt = firstAt + (status === 429 ? rng.int(30, 400) : rng.int(800, 15_000));
     const served = workload.route.attempts[1]!({ rng, traces });
     return [
@@ -153,7 +185,22 @@ function drawCalls(rng: Rng, traces: TraceSource, at: number, workload: Workload
   }
   if (scenario?.region !== undefined) usage = { ...usage, region: scenario.region };
   if (scenario?.priority) usage = { ...usage, service_tier: "priority" };
-  const status = scenario?.status ?? (scenario ? 200 : rng.weighted(usage.batch ? ([[200, 997], [500, 3]] as const) : ([[200, 984], [429, 12], [500, 4]] as const)));
+  const status =
+    scenario?.status ??
+    (scenario
+      ? 200
+      : rng.weighted(
+          usage.batch
+            ? ([
+                [200, 997],
+                [500, 3],
+              ] as const)
+            : ([
+                [200, 984],
+                [429, 12],
+                [500, 4],
+              ] as const),
+        ));
   if (status !== 200) usage = failedUsage(usage, status);
   const single = call(usage, status, at);
   const out = [{ call: single, emitAt: at }];
@@ -171,7 +218,7 @@ class PendingRows {
   push(emitAt: number, row: Record<string, unknown>): void {
     const heap = this.heap;
     heap.push({ emitAt, seq: this.seq++, row });
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!this.less(i, parent)) break;
       [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
@@ -186,7 +233,7 @@ class PendingRows {
       const last = heap.pop()!;
       if (heap.length > 0) {
         heap[0] = last;
-        for (let i = 0; ; ) {
+        for (let i = 0; ;) {
           const l = 2 * i + 1;
           const r = l + 1;
           let m = i;

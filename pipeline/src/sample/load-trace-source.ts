@@ -35,9 +35,11 @@ export interface TraceSource extends TraceSourceInfo {
  * `mode` is "auto" and both files exist under `dir`, else the built-in distributions.
  */
 export function resolveTraceSource(mode: TraceMode = "auto", dir: string = DEFAULT_TRACES_DIR): TraceSourceInfo {
-  if (mode === "builtin") return { kind: "builtin", description: "built-in distributions fitted to the Azure LLM inference traces (asked for)" };
+  if (mode === "builtin")
+    return { kind: "builtin", description: "built-in distributions fitted to the Azure LLM inference traces (asked for)" };
   const present = Object.values(TRACE_FILES).every((name) => existsSync(path.join(dir, name)));
-  if (!present) return { kind: "builtin", description: `built-in distributions fitted to the Azure LLM inference traces (${dir} has no trace files)` };
+  if (!present)
+    return { kind: "builtin", description: `built-in distributions fitted to the Azure LLM inference traces (${dir} has no trace files)` };
   return { kind: "traces", dir, description: `Azure LLM inference traces 2023 (CC-BY 4.0) from ${dir}` };
 }
 
@@ -93,10 +95,17 @@ const ROW = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?,(\d+),
 
 /** Reads one trace CSV (`TIMESTAMP,ContextTokens,GeneratedTokens`, rows in time order). */
 function readTrace(file: string): Trace {
-  const lines = readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = readFileSync(file, "utf8")
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/);
   const header = lines[0]?.trim();
   if (header !== "TIMESTAMP,ContextTokens,GeneratedTokens") {
-    throw new PipelineError({ file, line: 1, message: `unexpected header ${JSON.stringify(header)}`, hint: "expected TIMESTAMP,ContextTokens,GeneratedTokens (an Azure LLM inference trace)" });
+    throw new PipelineError({
+      file,
+      line: 1,
+      message: `unexpected header ${JSON.stringify(header)}`,
+      hint: "expected TIMESTAMP,ContextTokens,GeneratedTokens (an Azure LLM inference trace)",
+    });
   }
   const trace: Trace = { context: [], generated: [], gapMicros: [] };
   let previous: number | undefined;
@@ -104,9 +113,16 @@ function readTrace(file: string): Trace {
     const line = lines[i]!.trim();
     if (line === "") continue;
     const m = ROW.exec(line);
-    if (!m) throw new PipelineError({ file, line: i + 1, message: `not a trace row: ${JSON.stringify(line.slice(0, 80))}`, hint: "expected e.g. 2023-11-16 18:15:46.6805900,374,44" });
+    if (!m)
+      throw new PipelineError({
+        file,
+        line: i + 1,
+        message: `not a trace row: ${JSON.stringify(line.slice(0, 80))}`,
+        hint: "expected e.g. 2023-11-16 18:15:46.6805900,374,44",
+      });
     const [, y, mo, d, h, mi, s, frac = "", context, generated] = m;
-    const micros = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) * 1000 + Number((frac + "000000").slice(0, 6));
+    const micros =
+      Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) * 1000 + Number((frac + "000000").slice(0, 6));
     if (previous !== undefined) {
       if (micros < previous) throw new PipelineError({ file, line: i + 1, message: "rows are not in time order" });
       trace.gapMicros.push(micros - previous);

@@ -18,13 +18,18 @@ describe("the sample's population matches policies/", async () => {
   });
 
   it("uses the teams, cost centres and virtual accounts of the policies", () => {
-    for (const [team, costCenter] of Object.entries(TEAM_COST_CENTERS)) expect(policies.teams.get(team)?.tags.cost_center, team).toBe(costCenter);
+    for (const [team, costCenter] of Object.entries(TEAM_COST_CENTERS))
+      expect(policies.teams.get(team)?.tags.cost_center, team).toBe(costCenter);
     expect(policies.virtualAccounts.size).toBe(Object.keys(VIRTUAL_ACCOUNTS).length);
     for (const va of Object.values(VIRTUAL_ACCOUNTS)) {
       const listed = policies.virtualAccounts.get(va.name);
       expect(listed?.team, va.name).toBe(va.team);
       // A virtual account's tags name its team's cost centre and its own application.
-      expect(listed?.tags).toMatchObject({ cost_center: TEAM_COST_CENTERS[va.team], application: expect.any(String), environment: expect.stringMatching(/^(production|staging|dev)$/) });
+      expect(listed?.tags).toMatchObject({
+        cost_center: TEAM_COST_CENTERS[va.team],
+        application: expect.any(String),
+        environment: expect.stringMatching(/^(production|staging|dev)$/),
+      });
     }
     for (const user of USERS) for (const team of user.teams) expect(policies.teams.has(team), `${user.email} ${team}`).toBe(true);
   });
@@ -50,7 +55,8 @@ describe("the sample's population matches policies/", async () => {
     const support = byName.get("support-customer-id")!;
     expect(support.enforce).toBe(false);
     expect(support.keys.get("customer_id")?.regex?.test("cus_3rlzlfY3OpfzLX")).toBe(true);
-    for (const bad of ["12345", "cus_", "cus-7f3a9", '=HYPERLINK("http://evil.example","click")']) expect(support.keys.get("customer_id")?.regex?.test(bad), bad).toBe(false);
+    for (const bad of ["12345", "cus_", "cus-7f3a9", '=HYPERLINK("http://evil.example","click")'])
+      expect(support.keys.get("customer_id")?.regex?.test(bad), bad).toBe(false);
     const batch = byName.get("nightly-batch-known-keys")!;
     expect([batch.enforce, batch.allowUnknownKeys]).toEqual([false, false]);
     expect(batch.subjectsIn).toEqual(new Set([`virtualaccount:${VIRTUAL_ACCOUNTS.batch.name}`]));
@@ -66,7 +72,9 @@ describe("the sample's models match pricing/accounts/", async () => {
   }
 
   it("calls declared models only, except the two that are unpriced on purpose", () => {
-    const used = new Set([...generateSample({ rows: 4000, start: "2026-06-16", days: 30, traces: "builtin" })].map((r) => r.model as string));
+    const used = new Set(
+      [...generateSample({ rows: 4000, start: "2026-06-16", days: 30, traces: "builtin" })].map((r) => r.model as string),
+    );
     expect([...used].filter((m) => !declared.has(m)).sort()).toEqual(["mystery/model-x", "openai-main/gpt-5-preview"]);
     // And every declared model shows up.
     expect([...declared].filter((m) => !used.has(m))).toEqual([]);

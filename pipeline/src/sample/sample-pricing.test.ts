@@ -32,19 +32,31 @@ describe("the sample priced with pricing/", async () => {
   it("reaches the long-context tiers, but not at exactly 200,000 tokens", () => {
     const tier = (test: (r: Record<string, any>) => boolean) => new Set(priced.filter((p) => test(p.row)).map((p) => p.result.tier));
     expect(tier((r) => r.model === "gemini/gemini-2.5-pro" && r.input_tokens > 200_000 && !r.batch)).toEqual(new Set(["from 200000"]));
-    expect(tier((r) => r.model === "anthropic-main/claude-sonnet-4-5" && r.input_tokens > 200_000 && !r.batch)).toEqual(new Set(["from 200000"]));
+    expect(tier((r) => r.model === "anthropic-main/claude-sonnet-4-5" && r.input_tokens > 200_000 && !r.batch)).toEqual(
+      new Set(["from 200000"]),
+    );
     expect(tier((r) => r.model === "gemini/gemini-2.5-pro" && r.input_tokens === 200_000)).toEqual(new Set(["base"]));
   });
 
   it("uses both periods of the support-bot-ft contract", () => {
-    const refs = new Set(priced.filter((p) => p.row.model === "azure-ft/support-bot-ft" && p.result.cost_nano !== null).map((p) => path.relative(root, p.result.price_ref!)));
+    const refs = new Set(
+      priced
+        .filter((p) => p.row.model === "azure-ft/support-bot-ft" && p.result.cost_nano !== null)
+        .map((p) => path.relative(root, p.result.price_ref!)),
+    );
     expect(refs).toEqual(new Set(["pricing/private/azure-ft.yaml#prices[0]", "pricing/private/azure-ft.yaml#prices[1]"]));
   });
 
   it("prices priority and batch calls at their own rates", () => {
     const rateFields = (test: (r: Record<string, any>) => boolean) =>
-      new Set(priced.filter((p) => test(p.row) && p.row.status_code === 200).flatMap((p) => p.result.components.flatMap((c) => c.brackets.map((b) => b.rate_field))));
-    expect(rateFields((r) => r.model === "openai-main/gpt-4.1" && r.service_tier === "priority")).toContain("priority_pricing.input_cost_per_token");
+      new Set(
+        priced
+          .filter((p) => test(p.row) && p.row.status_code === 200)
+          .flatMap((p) => p.result.components.flatMap((c) => c.brackets.map((b) => b.rate_field))),
+      );
+    expect(rateFields((r) => r.model === "openai-main/gpt-4.1" && r.service_tier === "priority")).toContain(
+      "priority_pricing.input_cost_per_token",
+    );
     expect(rateFields((r) => r.model === "openai-main/gpt-4o-mini" && r.batch)).toContain("input_cost_per_token_batches");
   });
 });

@@ -21,7 +21,8 @@ async function tempDir(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
-const expectedJsonl = (options: Parameters<typeof generateSample>[0]) => [...generateSample(options)].map((r) => `${JSON.stringify(r)}\n`).join("");
+const expectedJsonl = (options: Parameters<typeof generateSample>[0]) =>
+  [...generateSample(options)].map((r) => `${JSON.stringify(r)}\n`).join("");
 
 describe("writeSample", () => {
   it("writes JSON Lines, gzip-compressed for .gz, the same bytes every time", async () => {
@@ -62,8 +63,26 @@ describe("toTrueFoundryCsv", () => {
 
   it("uses the export's column names and splits request_id into TraceId and SpanId", () => {
     expect(Object.keys(records[0]!).slice(0, 20)).toEqual([
-      "CreatedAt", "ModelName", "InputTokens", "OutputTokens", "CostInUSD", "Metadata", "CreatedBySubjectSlug", "CreatedBySubjectType", "Teams", "VirtualModelName",
-      "TraceId", "SpanId", "CacheReadInputTokens", "CacheCreationInputTokens", "ReasoningTokens", "Region", "StatusCode", "PersonalAccessTokenName", "ServiceTier", "IsBatch",
+      "CreatedAt",
+      "ModelName",
+      "InputTokens",
+      "OutputTokens",
+      "CostInUSD",
+      "Metadata",
+      "CreatedBySubjectSlug",
+      "CreatedBySubjectType",
+      "Teams",
+      "VirtualModelName",
+      "TraceId",
+      "SpanId",
+      "CacheReadInputTokens",
+      "CacheCreationInputTokens",
+      "ReasoningTokens",
+      "Region",
+      "StatusCode",
+      "PersonalAccessTokenName",
+      "ServiceTier",
+      "IsBatch",
     ]);
     expect(records).toHaveLength(rows.length);
     records.forEach((record, i) => {
@@ -84,7 +103,11 @@ describe("toTrueFoundryCsv", () => {
 
   it("quotes cells so hostile values come back exactly (they are not neutralised in an input file)", () => {
     const metadata = records.map((r) => JSON.parse(r.Metadata!) as Record<string, string>);
-    for (const [key, value] of HOSTILE_METADATA) expect(metadata.some((m) => m[key] === value), value).toBe(true);
+    for (const [key, value] of HOSTILE_METADATA)
+      expect(
+        metadata.some((m) => m[key] === value),
+        value,
+      ).toBe(true);
     const tricky = { request_id: "t:s", metadata: { note: 'a "quoted", comma\nand newline' }, teams: [], subject: " padded " };
     const [record] = parse(toTrueFoundryCsv([tricky]), { columns: true }) as Array<Record<string, string>>;
     expect(JSON.parse(record!.Metadata!)).toEqual(tricky.metadata);
@@ -103,7 +126,9 @@ describe.skipIf(!tracesPresent)("the committed sample under data/sample/", () =>
     expect(text).toBe(file.includes(".csv") ? toTrueFoundryCsv(generateSample(options)) : expectedJsonl(options));
     const readme = await readFile(path.join(ROOT, "data/sample/README.md"), "utf8");
     expect(readme).toContain(`\`${path.basename(file)}\``);
-    expect(readme).toContain(`rows: ${options.rows}, start: "${options.start}", days: ${options.days}, seed: ${options.seed}, traces: "${options.traces}"`);
+    expect(readme).toContain(
+      `rows: ${options.rows}, start: "${options.start}", days: ${options.days}, seed: ${options.seed}, traces: "${options.traces}"`,
+    );
   });
 
   it("README states the counts the pipeline should report for the JSON Lines sample", async () => {
@@ -113,7 +138,9 @@ describe.skipIf(!tracesPresent)("the committed sample under data/sample/", () =>
     const firsts = rows.filter((r) => !seen.has(r.request_id) && seen.add(r.request_id));
     const calls = firsts.filter((r) => r.virtual_model === undefined);
     // The unpriced rows, as sample-pricing.test.ts pins them.
-    const unpriced = calls.filter((r) => ["openai-main/gpt-5-preview", "mystery/model-x"].includes(r.model) || r.region === "sa-east-1").length;
+    const unpriced = calls.filter(
+      (r) => ["openai-main/gpt-5-preview", "mystery/model-x"].includes(r.model) || r.region === "sa-east-1",
+    ).length;
     const line = `${rows.length} rows read = ${calls.length - unpriced} priced + ${unpriced} unpriced + 0 rejected + ${rows.length - firsts.length} duplicates + ${firsts.length - calls.length} virtual-model parent rows`;
     expect(await readFile(path.join(ROOT, "data/sample/README.md"), "utf8")).toContain(line);
   });

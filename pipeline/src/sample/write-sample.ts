@@ -21,7 +21,9 @@ const GZIP_LEVEL = 9;
  * written beside `out` and renamed when complete. Invalid options throw before any file
  * is touched.
  */
-export async function writeSample(options: SampleOptions & { out: string }): Promise<{ rows: number; file: string; traceSource: TraceSourceInfo }> {
+export async function writeSample(
+  options: SampleOptions & { out: string },
+): Promise<{ rows: number; file: string; traceSource: TraceSourceInfo }> {
   const { out, ...sample } = options;
   const traceSource = sampleTraceSource(sample);
   const rows = generateSample(sample);
@@ -44,7 +46,8 @@ export async function writeSample(options: SampleOptions & { out: string }): Pro
   const temp = `${file}.tmp-${process.pid}`;
   try {
     const sink = createWriteStream(temp);
-    if (file.endsWith(".gz")) await pipeline(Readable.from(lines()), createGzip({ level: GZIP_LEVEL, strategy: constants.Z_DEFAULT_STRATEGY }), sink);
+    if (file.endsWith(".gz"))
+      await pipeline(Readable.from(lines()), createGzip({ level: GZIP_LEVEL, strategy: constants.Z_DEFAULT_STRATEGY }), sink);
     else await pipeline(Readable.from(lines()), sink);
     await rename(temp, file);
   } catch (error) {

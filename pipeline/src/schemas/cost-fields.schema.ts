@@ -40,9 +40,15 @@ export const RateSchema = z.string({ error: "must be a number (USD per unit)" })
   if (shape === undefined) ctx.addIssue({ code: "custom", message: "must be a number (USD per unit)" });
   else if (shape.negative) ctx.addIssue({ code: "custom", message: "must not be negative" });
   else if (shape.integerDigits > MAX_RATE_DIGITS) {
-    ctx.addIssue({ code: "custom", message: `${text.trim().slice(0, 40)} USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)` });
+    ctx.addIssue({
+      code: "custom",
+      message: `${text.trim().slice(0, 40)} USD per unit is too large: a rate must be below 1,000,000 USD per unit (check the exponent)`,
+    });
   } else if (shape.scale > MAX_RATE_SCALE) {
-    ctx.addIssue({ code: "custom", message: `${text.trim().slice(0, 40)} has more than ${MAX_RATE_SCALE} decimal places, which no rate table holds exactly` });
+    ctx.addIssue({
+      code: "custom",
+      message: `${text.trim().slice(0, 40)} has more than ${MAX_RATE_SCALE} decimal places, which no rate table holds exactly`,
+    });
   }
 });
 

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { GROUP_FIELDS } from "./fields.ts";
 
-export const GroupFieldSchema = z.string().refine((f) => (GROUP_FIELDS as readonly string[]).includes(f) || /^metadata\.[^.\s][^\s]*$/.test(f), {
-  message: `must be one of ${GROUP_FIELDS.join(", ")} or metadata.<key>`,
-});
+export const GroupFieldSchema = z
+  .string()
+  .refine((f) => (GROUP_FIELDS as readonly string[]).includes(f) || /^metadata\.[^.\s][^\s]*$/.test(f), {
+    message: `must be one of ${GROUP_FIELDS.join(", ")} or metadata.<key>`,
+  });
 
 /** `policies/extracts.yaml`: the nightly extracts finance downloads (SPEC 6). */
 export const ExtractsSchema = z.strictObject({

@@ -7,7 +7,18 @@
  */
 
 /** Dimensions of a priced row that outputs group by, in the rollups' key order. */
-export const ROW_DIMENSIONS = ["user", "virtual_account", "team", "model", "provider", "provider_account", "provider_model", "region", "price_source", "policy_status"] as const;
+export const ROW_DIMENSIONS = [
+  "user",
+  "virtual_account",
+  "team",
+  "model",
+  "provider",
+  "provider_account",
+  "provider_model",
+  "region",
+  "price_source",
+  "policy_status",
+] as const;
 export type RowDimension = (typeof ROW_DIMENSIONS)[number];
 
 /** Dimensions only the run's statistics group by (why a row is unpriced, which rules it broke, which metadata was overridden). */
@@ -39,9 +50,16 @@ export const CUBE_DIMENSIONS = [
 ] as const satisfies ReadonlyArray<"date" | RowDimension>;
 
 /** The FOCUS export's grain. */
-export const FOCUS_DIMENSIONS = ["date", "provider", "provider_account", "model", "provider_model", "region", "team", "price_source"] as const satisfies ReadonlyArray<
-  "date" | RowDimension
->;
+export const FOCUS_DIMENSIONS = [
+  "date",
+  "provider",
+  "provider_account",
+  "model",
+  "provider_model",
+  "region",
+  "team",
+  "price_source",
+] as const satisfies ReadonlyArray<"date" | RowDimension>;
 
 /** Token counts of a priced row. */
 export const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;

@@ -11,7 +11,8 @@ const KeyRuleSchema = z.strictObject({
         // Matched with RE2 on client-sent values (linear time); patterns RE2 refuses are errors.
         regex: z.string().superRefine((source, ctx) => {
           const compiled = compilePattern(source);
-          if ("error" in compiled) ctx.addIssue({ code: "custom", message: `is not a valid RE2 pattern: ${compiled.error}`, params: { hint: RE2_SYNTAX_HINT } });
+          if ("error" in compiled)
+            ctx.addIssue({ code: "custom", message: `is not a valid RE2 pattern: ${compiled.error}`, params: { hint: RE2_SYNTAX_HINT } });
         }),
       }),
     ])

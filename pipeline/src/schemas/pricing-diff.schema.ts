@@ -7,7 +7,10 @@ import { z } from "zod";
  * shares are decimal strings (shares: 6 places, "0.052000" = 5.2 %).
  */
 const Money = z.string().regex(/^-?\d+\.\d{9}$/);
-const Share = z.string().regex(/^-?\d+\.\d{6}$/).nullable();
+const Share = z
+  .string()
+  .regex(/^-?\d+\.\d{6}$/)
+  .nullable();
 
 const Side = z.object({ ref: z.string(), commit: z.string() });
 
@@ -38,9 +41,20 @@ export const PricingDiffSchema = z.object({
   models_removed: z.array(z.string()),
   regions_added: z.array(z.object({ model: z.string(), region: z.string() })),
   regions_removed: z.array(z.object({ model: z.string(), region: z.string() })),
-  tier_changes: z.array(z.object({ model: z.string(), region: z.string(), component: z.string(), from: z.number(), old: z.string().nullable(), new: z.string().nullable() })),
+  tier_changes: z.array(
+    z.object({
+      model: z.string(),
+      region: z.string(),
+      component: z.string(),
+      from: z.number(),
+      old: z.string().nullable(),
+      new: z.string().nullable(),
+    }),
+  ),
   mode_changes: z.array(z.object({ model: z.string(), region: z.string(), old: z.string(), new: z.string() })),
-  policy_changes: z.array(z.object({ file: z.string(), kind: z.enum(["added", "removed", "changed"]), name: z.string(), detail: z.string() })),
+  policy_changes: z.array(
+    z.object({ file: z.string(), kind: z.enum(["added", "removed", "changed"]), name: z.string(), detail: z.string() }),
+  ),
   /** Null when no priced usage was given (--usage) or it had no rows in the window. */
   impact: z
     .object({

@@ -10,7 +10,10 @@ import { z } from "zod";
  */
 const Money = z.string().regex(/^-?\d+\.\d{9}$/);
 /** A ratio as a decimal string with 6 places ("0.981234"), or null when undefined (0/0). */
-const Share = z.string().regex(/^-?\d+\.\d{6}$/).nullable();
+const Share = z
+  .string()
+  .regex(/^-?\d+\.\d{6}$/)
+  .nullable();
 
 export const TotalsSchema = z.object({
   requests: z.number(),
@@ -138,11 +141,26 @@ export type SitePrices = z.infer<typeof SitePricesSchema>;
 export const SiteReconciliationSchema = z.object({
   reported_requests: z.number(),
   by_model_day: z.array(
-    z.object({ date: z.string(), model: z.string(), requests: z.number(), reported_usd: Money, computed_usd: Money, variance_usd: Money, variance_share: Share }),
+    z.object({
+      date: z.string(),
+      model: z.string(),
+      requests: z.number(),
+      reported_usd: Money,
+      computed_usd: Money,
+      variance_usd: Money,
+      variance_share: Share,
+    }),
   ),
   /** The 50 calls whose |computed − reported| is largest. */
   top_differences: z.array(
-    z.object({ request_id: z.string(), timestamp: z.string(), model: z.string(), reported_usd: Money, computed_usd: z.string().nullable(), variance_usd: z.string().nullable() }),
+    z.object({
+      request_id: z.string(),
+      timestamp: z.string(),
+      model: z.string(),
+      reported_usd: Money,
+      computed_usd: z.string().nullable(),
+      variance_usd: z.string().nullable(),
+    }),
   ),
 });
 export type SiteReconciliation = z.infer<typeof SiteReconciliationSchema>;

@@ -46,4 +46,3 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
       .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareKeys(a.key, b.key))),
   };
 }
-

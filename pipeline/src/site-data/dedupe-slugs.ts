@@ -15,7 +15,9 @@ export function dedupeSlugs(keys: readonly string[], slug: (key: string) => stri
     const owner = owners.get(name);
     if (owner === key) continue;
     if (owner !== undefined) {
-      warnings.push(`metadata keys ${JSON.stringify(owner)} and ${JSON.stringify(key)} have the same file and page name ${JSON.stringify(name)}: only ${JSON.stringify(owner)} gets a page`);
+      warnings.push(
+        `metadata keys ${JSON.stringify(owner)} and ${JSON.stringify(key)} have the same file and page name ${JSON.stringify(name)}: only ${JSON.stringify(owner)} gets a page`,
+      );
       continue;
     }
     owners.set(name, key);

@@ -20,8 +20,26 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 /** At most 8 keys a case: all of them get a page (the default is the 8 most used). */
 const CASES: Record<string, string[]> = {
-  "paths, prototype names, collisions of the old slugs and of case": ["/../../../package", "..", "k-2e2e", ".", "a:b", "__proto__", "Customer", "customer"],
-  "long, reserved, unicode and markup keys": ["x".repeat(300), `${"x".repeat(299)}y`, "CON", "con", "caf\u00e9", "cafe\u0301", XSS, "..\\..\\package"],
+  "paths, prototype names, collisions of the old slugs and of case": [
+    "/../../../package",
+    "..",
+    "k-2e2e",
+    ".",
+    "a:b",
+    "__proto__",
+    "Customer",
+    "customer",
+  ],
+  "long, reserved, unicode and markup keys": [
+    "x".repeat(300),
+    `${"x".repeat(299)}y`,
+    "CON",
+    "con",
+    "caf\u00e9",
+    "cafe\u0301",
+    XSS,
+    "..\\..\\package",
+  ],
 };
 
 /** Every folder and file under `dir` (relative, `/`-separated) → "dir" or the file's sha256. */
@@ -30,7 +48,14 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const full = path.join(entry.parentPath, entry.name);
     const name = path.relative(dir, full).split(path.sep).join("/");
-    tree.set(name, entry.isDirectory() ? "dir" : createHash("sha256").update(await readFile(full)).digest("hex"));
+    tree.set(
+      name,
+      entry.isDirectory()
+        ? "dir"
+        : createHash("sha256")
+            .update(await readFile(full))
+            .digest("hex"),
+    );
   }
   return tree;
 }

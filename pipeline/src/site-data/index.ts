@@ -72,7 +72,11 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   try {
     manifest = await readManifest(data);
   } catch {
-    throw new PipelineError({ file: path.join(data, "manifest.json"), message: "no pipeline output here", hint: "run `costs run` first (npm start does), or pass --data" });
+    throw new PipelineError({
+      file: path.join(data, "manifest.json"),
+      message: "no pipeline output here",
+      hint: "run `costs run` first (npm start does), or pass --data",
+    });
   }
   const days = await listPartitions(data);
   let dataset = await readPartitions(data, days);
@@ -106,7 +110,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const total = sum(dataset.cost_usd);
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
-  await json("summary.json", { ...summary(manifest, dataset, days, metadataKeys, total), ...(options.pseudonymise ? { users_pseudonymised: true } : {}) });
+  await json("summary.json", {
+    ...summary(manifest, dataset, days, metadataKeys, total),
+    ...(options.pseudonymise ? { users_pseudonymised: true } : {}),
+  });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
     await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
   }
@@ -125,7 +132,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     const spec = policies.extracts.find((e) => e.name === extract.name);
     const files = [];
     // Pseudonymised: an extract by user or metadata is recomputed from the pseudonymised rows, not copied.
-    const rows = options.pseudonymise && holdsUserValues(extract.group_by) ? await rewriteExtract(dataset, extract, (p) => inside(publicData, p, "download"), manifest.pricing_version) : null;
+    const rows =
+      options.pseudonymise && holdsUserValues(extract.group_by)
+        ? await rewriteExtract(dataset, extract, (p) => inside(publicData, p, "download"), manifest.pricing_version)
+        : null;
     for (const f of extract.files) {
       if (rows === null) await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
       files.push(await file(f.path, f.format, rows ?? f.rows));
@@ -136,7 +146,15 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
       description: spec?.description ?? null,
       group_by: extract.group_by,
       cost_usd: extract.cost_usd,
-      schema: header.map((name, i) => ({ name, type: i < extract.group_by.length ? "string" : MEASURES[i - extract.group_by.length]!.kind === "money_total" ? "decimal(38,9)" : "int64" })),
+      schema: header.map((name, i) => ({
+        name,
+        type:
+          i < extract.group_by.length
+            ? "string"
+            : MEASURES[i - extract.group_by.length]!.kind === "money_total"
+              ? "decimal(38,9)"
+              : "int64",
+      })),
       files,
     });
   }
@@ -164,7 +182,11 @@ function inside(dir: string, relative: string, what: string): string {
   const target = path.resolve(dir, relative);
   const rel = path.relative(dir, target);
   if (rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    throw new PipelineError({ file: dir, message: `${what} ${JSON.stringify(relative)} is not a file inside this folder`, hint: "file names from logs and manifests must stay inside the output folders" });
+    throw new PipelineError({
+      file: dir,
+      message: `${what} ${JSON.stringify(relative)} is not a file inside this folder`,
+      hint: "file names from logs and manifests must stay inside the output folders",
+    });
   }
   return target;
 }

@@ -40,7 +40,9 @@ function toEntry(card: RateCard, from: string | null, to: string | null, source:
     source,
     ref: display(card.ref),
     rates: rates(card),
-    tiers: Object.entries(card.tiers).flatMap(([component, tiers]) => tiers!.map((t) => ({ component, from: t.from, rate: formatDecimal(t.rate) }))),
+    tiers: Object.entries(card.tiers).flatMap(([component, tiers]) =>
+      tiers!.map((t) => ({ component, from: t.from, rate: formatDecimal(t.rate) })),
+    ),
     pricing_mode: card.pricingMode ?? "cumulative",
     pricing_mode_declared: card.pricingMode !== undefined,
     priority: card.priority ? rates(card.priority) : null,

@@ -9,17 +9,29 @@ const p = (name: string) => pseudonymOf(name, SALT);
 /** Rows with the given users, metadata (JSON text) and violations; other columns filler. */
 function rows(users: (string | null)[], metadata: (string | null)[], pats: (string | null)[], violations: string[][]) {
   const dataset = emptyDataset();
-  const columns: Record<string, unknown[]> = Object.fromEntries(DATASET_COLUMNS.map((c) => [c, users.map(() => (c.endsWith("_usd") ? 1n : c.endsWith("_tokens") ? 1 : "x"))]));
+  const columns: Record<string, unknown[]> = Object.fromEntries(
+    DATASET_COLUMNS.map((c) => [c, users.map(() => (c.endsWith("_usd") ? 1n : c.endsWith("_tokens") ? 1 : "x"))]),
+  );
   columns.user = users;
   columns.metadata = metadata;
   appendColumns(dataset, columns);
-  const extra = { user: [...users], pat_name: pats, policy_violations: violations.map((v) => JSON.stringify(v)), request_id: users.map((_, i) => `r${i}`) };
+  const extra = {
+    user: [...users],
+    pat_name: pats,
+    policy_violations: violations.map((v) => JSON.stringify(v)),
+    request_id: users.map((_, i) => `r${i}`),
+  };
   return { dataset, extra };
 }
 
 describe("pseudonymiseRows", () => {
   it("replaces each user name, in the rows and the extra columns, and keeps calls without a user", () => {
-    const { dataset, extra } = rows(["alice@example.com", null, "bob@example.com", "alice@example.com"], [null, null, null, null], [null, null, null, null], [[], [], [], []]);
+    const { dataset, extra } = rows(
+      ["alice@example.com", null, "bob@example.com", "alice@example.com"],
+      [null, null, null, null],
+      [null, null, null, null],
+      [[], [], [], []],
+    );
     const result = pseudonymiseRows(dataset, extra, SALT);
     expect(result.dataset.user).toEqual([p("alice@example.com"), null, p("bob@example.com"), p("alice@example.com")]);
     expect(result.extra.user).toEqual(result.dataset.user);
@@ -35,9 +47,18 @@ describe("pseudonymiseRows", () => {
     const owner = JSON.stringify({ owner: "alice@example.com", job: "nightly", __proto__x: "bob@example.com" });
     const other = JSON.stringify({ note: "ask alice@example.com", who: "ALICE@example.com" });
     const proto = '{"__proto__":"bob@example.com","k":"v"}';
-    const { dataset, extra } = rows(["alice@example.com", "bob@example.com", null], [owner, other, proto], [null, null, null], [[], [], []]);
+    const { dataset, extra } = rows(
+      ["alice@example.com", "bob@example.com", null],
+      [owner, other, proto],
+      [null, null, null],
+      [[], [], []],
+    );
     const result = pseudonymiseRows(dataset, extra, SALT);
-    expect(JSON.parse(result.dataset.metadata[0] as string)).toEqual({ owner: p("alice@example.com"), job: "nightly", __proto__x: p("bob@example.com") });
+    expect(JSON.parse(result.dataset.metadata[0] as string)).toEqual({
+      owner: p("alice@example.com"),
+      job: "nightly",
+      __proto__x: p("bob@example.com"),
+    });
     expect(result.dataset.metadata[1]).toBe(other);
     // An own `__proto__` key stays a key (not the object's prototype), with its value replaced.
     expect(result.dataset.metadata[2]).toBe(`{"__proto__":"${p("bob@example.com")}","k":"v"}`);
@@ -59,6 +80,10 @@ describe("pseudonymiseRows", () => {
     );
     const result = pseudonymiseRows(dataset, extra, SALT);
     const pat = pseudonymOf("yara-laptop", SALT, "pat-");
-    expect(result.extra.policy_violations!.map((v) => JSON.parse(v as string))).toEqual([[`require_pat_team:${pat}:no_team`, "rule:yara-laptop:missing"], [], ["rule:env:missing"]]);
+    expect(result.extra.policy_violations!.map((v) => JSON.parse(v as string))).toEqual([
+      [`require_pat_team:${pat}:no_team`, "rule:yara-laptop:missing"],
+      [],
+      ["rule:env:missing"],
+    ]);
   });
 });

@@ -41,7 +41,10 @@ export function pseudonymiseRows(dataset: Dataset, extra: Record<string, unknown
   const rewritten = new Map<string, string>();
   for (const [text, values] of metadata) {
     if (!Object.values(values).some((v) => typeof v === "string" && users.has(v))) continue;
-    rewritten.set(text, JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? (users.get(v) ?? v) : v]))));
+    rewritten.set(
+      text,
+      JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? (users.get(v) ?? v) : v]))),
+    );
   }
   const user = (u: unknown) => (typeof u === "string" ? users.get(u)! : u);
   const meta = (m: unknown) => (typeof m === "string" ? (rewritten.get(m) ?? m) : m);

@@ -13,7 +13,13 @@ export function reconciliation(rows: Record<string, unknown[]>): SiteReconciliat
     reported++;
     const c = rows.cost_usd![i] as bigint | null;
     const key = `${rows.date![i]}\u0000${rows.model![i]}`;
-    const g = groups.get(key) ?? { date: rows.date![i] as string, model: rows.model![i] as string, requests: 0, reported: 0n, computed: 0n };
+    const g = groups.get(key) ?? {
+      date: rows.date![i] as string,
+      model: rows.model![i] as string,
+      requests: 0,
+      reported: 0n,
+      computed: 0n,
+    };
     g.requests++;
     g.reported += r;
     g.computed += c ?? 0n;

@@ -19,7 +19,12 @@ export function holdsUserValues(groupBy: readonly string[]): boolean {
 }
 
 /** Writes each file of `extract` at `target(file.path)`; returns the number of rows. */
-export async function rewriteExtract(dataset: Dataset, extract: ExtractOutput, target: (relative: string) => string, pricingVersion: string): Promise<number> {
+export async function rewriteExtract(
+  dataset: Dataset,
+  extract: ExtractOutput,
+  target: (relative: string) => string,
+  pricingVersion: string,
+): Promise<number> {
   const table = computeExtract(dataset, extract.group_by);
   for (const file of extract.files) {
     if (file.format === "csv") await writeFile(target(file.path), extractToCsv(table));

@@ -21,7 +21,16 @@ const read = async (name: string) => JSON.parse(await readFile(path.join(tmp, "s
 beforeAll(async () => {
   tmp = await writeTempTree({});
   expect((await runCli(ROOT, "run", "--logs", "data/sample", "--out", path.join(tmp, "data"), "--no-progress")).code).toBe(0);
-  const result = await runCli(ROOT, "site-data", "--data", path.join(tmp, "data"), "--out", path.join(tmp, "site-data"), "--public-dir", path.join(tmp, "public"));
+  const result = await runCli(
+    ROOT,
+    "site-data",
+    "--data",
+    path.join(tmp, "data"),
+    "--out",
+    path.join(tmp, "site-data"),
+    "--public-dir",
+    path.join(tmp, "public"),
+  );
   expect(result.err).toBe("");
   expect(result.code).toBe(0);
 });
@@ -55,8 +64,14 @@ describe("costs site-data", () => {
     expect(summary.daily.reduce((s: bigint, d: { cost_usd: string }) => s + parseNano(d.cost_usd), 0n)).toBe(total);
     for (const dimension of ["user", "model", "team", "metadata.customer_id"]) {
       const b = await read(`breakdown-${dimension}.json`);
-      expect(b.rows.reduce((s: bigint, r: { cost_usd: string }) => s + parseNano(r.cost_usd), 0n), dimension).toBe(total);
-      expect(b.daily.reduce((s: bigint, r: { cost_usd: string }) => s + parseNano(r.cost_usd), 0n), `${dimension} daily`).toBe(total);
+      expect(
+        b.rows.reduce((s: bigint, r: { cost_usd: string }) => s + parseNano(r.cost_usd), 0n),
+        dimension,
+      ).toBe(total);
+      expect(
+        b.daily.reduce((s: bigint, r: { cost_usd: string }) => s + parseNano(r.cost_usd), 0n),
+        `${dimension} daily`,
+      ).toBe(total);
       expect(b.rows.reduce((s: number, r: { requests: number }) => s + r.requests, 0)).toBe(manifest.dataset.rows);
     }
     const downloads = await read("downloads.json");
@@ -70,14 +85,23 @@ describe("costs site-data", () => {
     const rec = await read("reconciliation.json");
     expect(rec.reported_requests).toBeGreaterThan(1000);
     const issues = await read("issues.json");
-    expect(issues.unpriced.reduce((s: number, u: { requests: number }) => s + u.requests, 0)).toBe((await read("summary.json")).totals.unpriced_requests);
+    expect(issues.unpriced.reduce((s: number, u: { requests: number }) => s + u.requests, 0)).toBe(
+      (await read("summary.json")).totals.unpriced_requests,
+    );
     const prices = await read("prices.json");
     const ft = prices.models.find((m: { model: string }) => m.model === "azure-ft/support-bot-ft");
-    expect(ft.entries.map((e: { effective_from: string; rates: Record<string, string> }) => [e.effective_from, e.rates.input_cost_per_token])).toEqual([
+    expect(
+      ft.entries.map((e: { effective_from: string; rates: Record<string, string> }) => [e.effective_from, e.rates.input_cost_per_token]),
+    ).toEqual([
       ["2026-01-01", "0.000002"],
       ["2026-07-01", "0.0000018"],
     ]);
     const gemini = prices.models.find((m: { model: string }) => m.model === "gemini/gemini-2.5-pro");
-    expect(gemini.entries[0]).toMatchObject({ region: "*", pricing_mode: "cumulative", pricing_mode_declared: false, ref: "pricing/catalog/providers/google-gemini/gemini-2.5-pro.yaml#costs" });
+    expect(gemini.entries[0]).toMatchObject({
+      region: "*",
+      pricing_mode: "cumulative",
+      pricing_mode_declared: false,
+      ref: "pricing/catalog/providers/google-gemini/gemini-2.5-pro.yaml#costs",
+    });
   });
 });

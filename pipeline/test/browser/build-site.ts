@@ -49,10 +49,15 @@ export async function buildSite({ logs, work, verbose = false, policiesDir, user
 
   timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
   const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
-  timings.siteData = await step(verbose, process.execPath, [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise], {
-    SITE_PSEUDONYMISE_USERS: "",
-    SITE_USER_SALT: userSalt ?? "",
-  });
+  timings.siteData = await step(
+    verbose,
+    process.execPath,
+    [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise],
+    {
+      SITE_PSEUDONYMISE_USERS: "",
+      SITE_USER_SALT: userSalt ?? "",
+    },
+  );
   timings.astro = await step(verbose, process.execPath, [path.join(ROOT, "node_modules/astro/astro.js"), "build", "--outDir", dist], {
     SITE_DATA_DIR: siteData,
     SITE_PUBLIC_DIR: publicDir,

@@ -81,7 +81,9 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
   const readTable = (page: Page) =>
     page.getByTestId("table-breakdown").evaluate((t: HTMLTableElement) => {
       const column = [...t.tHead!.rows[0]!.cells].findIndex((th) => th.dataset.key === "cost_usd");
-      return [...t.tBodies[0]!.rows].map((tr) => [tr.cells[0]!.dataset.value ?? "", tr.cells[column]!.dataset.value ?? ""] as [string, string]);
+      return [...t.tBodies[0]!.rows].map(
+        (tr) => [tr.cells[0]!.dataset.value ?? "", tr.cells[column]!.dataset.value ?? ""] as [string, string],
+      );
     });
 
   /** Cost per value of `dimension` in the calls where `where` holds, from the priced rows (the pipeline's extract code). */
@@ -132,9 +134,11 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
       expect(await page.locator("h1").textContent(), where).toBe(`Cost by metadata: ${key}`);
       expect(await page.locator(".lead code").first().textContent(), where).toBe(key);
       expect(Object.fromEntries(await readTable(page)), where).toEqual(expected(`metadata.${key}`).table);
-      const subnav = await page.locator('nav[aria-label="Metadata keys"] a').evaluateAll((links) =>
-        links.map((a) => [a.textContent, new URL((a as HTMLAnchorElement).href).pathname, a.getAttribute("aria-current")]),
-      );
+      const subnav = await page
+        .locator('nav[aria-label="Metadata keys"] a')
+        .evaluateAll((links) =>
+          links.map((a) => [a.textContent, new URL((a as HTMLAnchorElement).href).pathname, a.getAttribute("aria-current")]),
+        );
       expect(subnav, where).toEqual(order.map((k) => [k, `/metadata/${toSlug(k)}/`, k === key ? "page" : null]));
       expect(await page.locator('img[src="x"]').count(), where).toBe(0);
       const overflow = await page.evaluate(overflowReport);
@@ -147,9 +151,10 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
 
   it("lists every key on /metadata/ as text, each linking its own page", async () => {
     const { page, errors, dialogs } = await open("/metadata/");
-    const rows = await page.getByTestId("table-metadata-keys").locator("tbody th a").evaluateAll((links) =>
-      links.map((a) => [a.textContent, new URL((a as HTMLAnchorElement).href).pathname]),
-    );
+    const rows = await page
+      .getByTestId("table-metadata-keys")
+      .locator("tbody th a")
+      .evaluateAll((links) => links.map((a) => [a.textContent, new URL((a as HTMLAnchorElement).href).pathname]));
     expect(rows).toEqual(order.map((k) => [k, `/metadata/${toSlug(k)}/`]));
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
@@ -200,12 +205,16 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
     const pseudonym = (user: string) => pseudonymOf(user, SALT);
     const { page, errors } = await open("/users/");
     const byUser = expected("user");
-    expect(Object.fromEntries(await readTable(page))).toEqual(Object.fromEntries(Object.entries(byUser.table).map(([user, cost]) => [pseudonym(user), cost])));
+    expect(Object.fromEntries(await readTable(page))).toEqual(
+      Object.fromEntries(Object.entries(byUser.table).map(([user, cost]) => [pseudonym(user), cost])),
+    );
     expect(Object.keys(byUser.table).sort()).toEqual(USERS);
     const note = page.getByTestId("pseudonym-note");
     expect(await note.isVisible()).toBe(true);
     expect((await note.textContent())!.replace(/\s+/g, " ")).toContain("User names on this site are pseudonyms");
-    expect((await note.textContent())!.replace(/\s+/g, " ")).toContain("Finance finds the real names in the nightly extracts (the extracts-<date> artifact");
+    expect((await note.textContent())!.replace(/\s+/g, " ")).toContain(
+      "Finance finds the real names in the nightly extracts (the extracts-<date> artifact",
+    );
 
     const options = await page.getByTestId("filter-user").locator("option").allTextContents();
     expect(options.slice(1).sort()).toEqual(USERS.map(pseudonym).sort());

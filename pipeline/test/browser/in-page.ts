@@ -32,7 +32,9 @@ export function chartReports(): ChartReport[] {
           ? el.querySelectorAll("g.role-mark > path, g.role-mark > rect, g.role-mark > symbol, g.role-mark > line")
           : el.querySelectorAll("svg path, svg rect, svg symbol");
       marks = items.length;
-      drawn = [...items].map((m) => `${m.getAttribute("d") ?? ""}|${m.getAttribute("transform") ?? ""}|${m.getAttribute("fill") ?? ""}`).join(";");
+      drawn = [...items]
+        .map((m) => `${m.getAttribute("d") ?? ""}|${m.getAttribute("transform") ?? ""}|${m.getAttribute("fill") ?? ""}`)
+        .join(";");
     } else if (canvas) {
       renderer = "canvas";
       const ctx = canvas.getContext("2d");

@@ -114,14 +114,20 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     const charts = visits.flatMap((v) => v.charts.map((c) => ({ ...c, where: `${v.page} @${v.width} ${c.testid}` })));
     // The overview, the breakdown pages and the metadata pages have charts.
     const pagesWithCharts = new Set(visits.filter((v) => v.charts.length > 0).map((v) => v.page));
-    expect([...pagesWithCharts]).toEqual(expect.arrayContaining(["/", "/users/", "/models/", "/teams/", ...metadataKeys.map((k) => `/metadata/${toSlug(k)}/`)]));
+    expect([...pagesWithCharts]).toEqual(
+      expect.arrayContaining(["/", "/users/", "/models/", "/teams/", ...metadataKeys.map((k) => `/metadata/${toSlug(k)}/`)]),
+    );
     expect(charts.filter((c) => c.marks === 0).map((c) => `${c.where}: no marks (${c.renderer})`)).toEqual([]);
     expect(charts.filter((c) => c.alt.length < 10).map((c) => `${c.where}: no text alternative ("${c.alt}")`)).toEqual([]);
   });
 
   it("fits 375 px and 1440 px widths: the body never scrolls sideways", () => {
     const wide = visits.filter((v) => v.overflow.scrollWidth > v.overflow.innerWidth);
-    expect(wide.map((v) => `${v.page} @${v.width}: scrollWidth ${v.overflow.scrollWidth} > ${v.overflow.innerWidth}: ${v.overflow.culprits.join(", ")}`)).toEqual([]);
+    expect(
+      wide.map(
+        (v) => `${v.page} @${v.width}: scrollWidth ${v.overflow.scrollWidth} > ${v.overflow.innerWidth}: ${v.overflow.culprits.join(", ")}`,
+      ),
+    ).toEqual([]);
   });
 
   it("shows the overview total of manifest.json exactly", async () => {
@@ -154,17 +160,27 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     const readTable = () =>
       table.evaluate((t: HTMLTableElement) => {
         const column = [...t.tHead!.rows[0]!.cells].findIndex((th) => th.dataset.key === "cost_usd");
-        return [...t.tBodies[0]!.rows].map((tr) => [tr.cells[0]!.dataset.value ?? "", tr.cells[column]!.dataset.value ?? ""] as [string, string]);
+        return [...t.tBodies[0]!.rows].map(
+          (tr) => [tr.cells[0]!.dataset.value ?? "", tr.cells[column]!.dataset.value ?? ""] as [string, string],
+        );
       });
     const chartOf = async () => (await page.evaluate(chartReports)).find((c) => c.testid === "chart-top")!;
-    const before = { rows: await readTable(), chart: await chartOf(), total: await page.getByTestId("total-cost").getAttribute("data-value") };
+    const before = {
+      rows: await readTable(),
+      chart: await chartOf(),
+      total: await page.getByTestId("total-cost").getAttribute("data-value"),
+    };
     expect(before.total).toBe(site.manifest.dataset.cost_usd);
     expect(before.rows.reduce((s, [, v]) => s + parseNano(v), 0n)).toBe(parseNano(site.manifest.dataset.cost_usd));
 
     await page.getByTestId("filter-team").selectOption(team);
     await expect.poll(() => page.getByTestId("filters").getAttribute("data-active"), { timeout: 30_000 }).toBe("true");
     await expect.poll(() => chart.getAttribute("data-rendered")).toBe("true");
-    const after = { rows: await readTable(), chart: await chartOf(), total: await page.getByTestId("total-cost").getAttribute("data-value") };
+    const after = {
+      rows: await readTable(),
+      chart: await chartOf(),
+      total: await page.getByTestId("total-cost").getAttribute("data-value"),
+    };
 
     // The table: exactly the team's models, each at the cube's cost, summing to the team's total.
     expect(Object.fromEntries(after.rows)).toEqual(Object.fromEntries(expected));
@@ -196,7 +212,17 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const csv = await readFile(await download.path(), "utf8");
     const records = parse(csv, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(records[0]!)).toEqual([...fields, "requests", "input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "list_cost_usd", "unpriced_requests"]);
+    expect(Object.keys(records[0]!)).toEqual([
+      ...fields,
+      "requests",
+      "input_tokens",
+      "cache_read_tokens",
+      "cache_write_tokens",
+      "output_tokens",
+      "cost_usd",
+      "list_cost_usd",
+      "unpriced_requests",
+    ]);
     const sum = records.reduce((s, r) => s + parseNano(r.cost_usd!), 0n);
     expect(formatNano(sum)).toBe(site.manifest.dataset.cost_usd);
     expect(records.reduce((s, r) => s + Number(r.requests), 0)).toBe(site.manifest.dataset.rows);
@@ -226,14 +252,19 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
         // Tables drawn by the browser (the groupBy preview) exist only with JavaScript.
         const built = withJs.tables.filter((t) => t.testid !== "table-groupby-preview");
         if (tables.map((t) => t.testid).join() !== built.map((t) => t.testid).join()) {
-          problems.push(`${pathname}: tables ${tables.map((t) => t.testid).join(", ")} without JavaScript, ${built.map((t) => t.testid).join(", ")} with`);
+          problems.push(
+            `${pathname}: tables ${tables.map((t) => t.testid).join(", ")} without JavaScript, ${built.map((t) => t.testid).join(", ")} with`,
+          );
           continue;
         }
         tables.forEach((plain, i) => {
           tablesSeen++;
-          if (plain.rows !== built[i]!.rows) problems.push(`${pathname} ${plain.testid}: ${plain.rows} rows without JavaScript, ${built[i]!.rows} with`);
-          else if (plain.visibleRows !== plain.rows) problems.push(`${pathname} ${plain.testid}: ${plain.visibleRows} of ${plain.rows} rows visible without JavaScript`);
-          else if (plain.rows > 0 && plain.firstRow === "") problems.push(`${pathname} ${plain.testid}: empty first row without JavaScript`);
+          if (plain.rows !== built[i]!.rows)
+            problems.push(`${pathname} ${plain.testid}: ${plain.rows} rows without JavaScript, ${built[i]!.rows} with`);
+          else if (plain.visibleRows !== plain.rows)
+            problems.push(`${pathname} ${plain.testid}: ${plain.visibleRows} of ${plain.rows} rows visible without JavaScript`);
+          else if (plain.rows > 0 && plain.firstRow === "")
+            problems.push(`${pathname} ${plain.testid}: empty first row without JavaScript`);
         });
         withRows += tables.filter((t) => t.visibleRows > 0).length;
       }

@@ -16,7 +16,14 @@ import { writeTempTree } from "../temp-dir.ts";
 
 let dir: string;
 const line = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ request_id: id, timestamp: "2026-03-01T10:00:00Z", model: "acme-main/flat", input_tokens: 1000, output_tokens: 500, ...extra });
+  JSON.stringify({
+    request_id: id,
+    timestamp: "2026-03-01T10:00:00Z",
+    model: "acme-main/flat",
+    input_tokens: 1000,
+    output_tokens: 500,
+    ...extra,
+  });
 
 const costs = (...argv: string[]) => runCli(dir, ...argv);
 
@@ -54,7 +61,18 @@ beforeAll(async () => {
 
 describe("broken input", () => {
   it("yields rejects with file, line and reason while the run goes on", async () => {
-    const { code, err } = await costs("run", "--logs", ".", "--pricing-dir", "pricing", "--policies-dir", "policies", "--out", "out", "--no-progress");
+    const { code, err } = await costs(
+      "run",
+      "--logs",
+      ".",
+      "--pricing-dir",
+      "pricing",
+      "--policies-dir",
+      "policies",
+      "--out",
+      "out",
+      "--no-progress",
+    );
     expect(err).toBe("");
     expect(code).toBe(0);
     const manifest = await checkOutputs(path.join(dir, "out"));
@@ -75,7 +93,15 @@ describe("broken input", () => {
       ["e-empty.csv", "0", "empty file: no rows"],
     ]);
     // 0.001 + 0.001 + 0.005 for each good row: the truncated gzip's complete lines, c1, c5 and p1
-    expect(manifest.counts).toEqual({ rows_read: goodGz + 1 + 5 + 3 + 1 + 1, priced: goodGz + 3, unpriced: 0, rejected: 8, duplicates: 0, virtual_parents: 0, out_of_window: 0 });
+    expect(manifest.counts).toEqual({
+      rows_read: goodGz + 1 + 5 + 3 + 1 + 1,
+      priced: goodGz + 3,
+      unpriced: 0,
+      rejected: 8,
+      duplicates: 0,
+      virtual_parents: 0,
+      out_of_window: 0,
+    });
     expect(manifest.dataset.cost_usd).toBe(formatNano(BigInt(goodGz + 3) * 7_000_000n));
     // Unknown columns that are not misspellings are ignored and listed.
     expect(manifest.inputs.find((i: { file: string }) => i.file === "b-export.csv").ignored_columns).toEqual(["latency_ms"]);
@@ -87,7 +113,10 @@ describe("broken input", () => {
     expect(err).toMatch(/nothing-\*\.jsonl/);
   });
   it("a broken pricing file stops the run before anything is written", async () => {
-    await writeFile(path.join(dir, "pricing/private/contract.yaml"), "prices:\n  - model: priv/ft\n    effective_from: 2026-13-01\n    costs: {}\n    source: x\n");
+    await writeFile(
+      path.join(dir, "pricing/private/contract.yaml"),
+      "prices:\n  - model: priv/ft\n    effective_from: 2026-13-01\n    costs: {}\n    source: x\n",
+    );
     const { code, err } = await costs("run", "--logs", "b-export.csv", "--pricing-dir", "pricing", "--out", "out3", "--no-progress");
     expect(code).toBe(1);
     expect(err).toBe(
@@ -95,5 +124,4 @@ describe("broken input", () => {
     );
     await expect(readdir(path.join(dir, "out3"))).rejects.toThrow(/ENOENT/);
   });
-
 });

@@ -12,10 +12,17 @@ import { SHARED_CATALOG, writeTempTree } from "../temp-dir.ts";
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const UPSTREAM = path.join(SHARED_CATALOG, "truefoundry-models");
 const present = existsSync(path.join(UPSTREAM, "providers"));
-if (!present) console.log(`skipping the upstream catalog sync test: ${UPSTREAM} is absent (only the project's CI and dev machines have ../shared)`);
+if (!present)
+  console.log(`skipping the upstream catalog sync test: ${UPSTREAM} is absent (only the project's CI and dev machines have ../shared)`);
 
 async function git(cwd: string, ...args: string[]) {
-  const env = { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "T",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "T",
+    GIT_COMMITTER_EMAIL: "t@example.com",
+  };
   return (await promisify(execFile)("git", args, { cwd, env, maxBuffer: 64 << 20 })).stdout.trim();
 }
 
@@ -36,7 +43,10 @@ describe("costs catalog sync", () => {
     await git(upstream, "add", ".");
     await git(upstream, "commit", "-q", "-m", "v1");
     const first = await git(upstream, "rev-parse", "HEAD");
-    await writeFile(path.join(upstream, "providers/openai/gpt-4o.yaml"), "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.000002\n  output_cost_per_token: 0.00001\n");
+    await writeFile(
+      path.join(upstream, "providers/openai/gpt-4o.yaml"),
+      "model: gpt-4o\ncosts:\n  input_cost_per_token: 0.000002\n  output_cost_per_token: 0.00001\n",
+    );
     await git(upstream, "commit", "-q", "-am", "v2");
     const second = await git(upstream, "rev-parse", "HEAD");
 
@@ -126,7 +136,11 @@ describe("costs catalog sync --open-pr", () => {
       expect(out).toMatch(/created pull request #1 on acme\/costs\n$/);
       expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/costs/pulls", "POST /repos/acme/costs/pulls"]);
       expect(github.requests[0]!.query).toMatchObject({ head: "acme:costs/catalog-sync", state: "open" });
-      expect(github.requests[1]!.body).toMatchObject({ head: "costs/catalog-sync", base: "main", title: expect.stringMatching(/^Sync pricing catalog from upstream [0-9a-f]{12}$/) });
+      expect(github.requests[1]!.body).toMatchObject({
+        head: "costs/catalog-sync",
+        base: "main",
+        title: expect.stringMatching(/^Sync pricing catalog from upstream [0-9a-f]{12}$/),
+      });
       expect(github.requests[1]!.authorization).toBe(`token ${TOKEN}`);
       // the branch was pushed with the synced catalog; the working tree is back on main
       expect(await git(remote, "show", "costs/catalog-sync:pricing/catalog/providers/openai/gpt-4o.yaml")).toContain("0.0000025");
@@ -138,7 +152,10 @@ describe("costs catalog sync --open-pr", () => {
       github.requests.length = 0;
       expect(await catalogSyncCommand(options, io, env)).toBe(0);
       expect(out).toMatch(/updated pull request #1 on acme\/costs\n$/);
-      expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/costs/pulls", "PATCH /repos/acme/costs/pulls/1"]);
+      expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        "GET /repos/acme/costs/pulls",
+        "PATCH /repos/acme/costs/pulls/1",
+      ]);
       expect(github.pulls()).toHaveLength(1);
       expect(github.pulls()[0]!.body).toContain("`openai/gpt-4o` input_cost_per_token: 0.0000025 → 0.000002");
 
@@ -164,14 +181,17 @@ describe("costs catalog sync --open-pr", () => {
     vi.stubEnv("GITHUB_API_URL", github.url);
     try {
       const { upstream, remote, project } = await openPrRepositories();
-      const sync = (...extra: string[]) => runCli(project, "catalog", "sync", "--from", upstream, "--open-pr", "--repo", "acme/costs", ...extra);
+      const sync = (...extra: string[]) =>
+        runCli(project, "catalog", "sync", "--from", upstream, "--open-pr", "--repo", "acme/costs", ...extra);
       const forms = tokenEchoes(TOKEN);
       const printed: string[] = [];
 
       // A push to a remote URL carrying the token fails (nothing listens on port 9).
       const pushed = await sync("--remote", `http://x-access-token:${encodeURIComponent(TOKEN)}@127.0.0.1:9/acme/costs.git`);
       expect(pushed.code).toBe(1);
-      expect(pushed.err).toMatch(/^error: cannot push costs\/catalog-sync to http:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/costs\.git: .+\n {2}hint: the workflow needs `contents: write`\n$/);
+      expect(pushed.err).toMatch(
+        /^error: cannot push costs\/catalog-sync to http:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/costs\.git: .+\n {2}hint: the workflow needs `contents: write`\n$/,
+      );
       printed.push(pushed.out, pushed.err);
 
       // GitHub answers with the token echoed back (every form goes through the same
@@ -181,7 +201,9 @@ describe("costs catalog sync --open-pr", () => {
         github.fail("GET", /pulls$/, 401, `Bad credentials: {echo:${form}}`);
         const failed = await sync();
         expect(failed.code, form).toBe(1);
-        expect(failed.err, form).toMatch(/^error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/costs\/pulls failed \(HTTP 401\): Bad credentials: (x-access-token%3A)?\*\*\* - https:\/\/docs\.github\.com\/rest\n/);
+        expect(failed.err, form).toMatch(
+          /^error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/costs\/pulls failed \(HTTP 401\): Bad credentials: (x-access-token%3A)?\*\*\* - https:\/\/docs\.github\.com\/rest\n/,
+        );
         printed.push(failed.out, failed.err);
       }
       const all = printed.join("\n").toLowerCase();

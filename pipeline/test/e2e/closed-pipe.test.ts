@@ -39,7 +39,9 @@ describe("stdout closed early", () => {
 
   it("costs extract … | head -c 100, on a real pipe closed after its first read, mid-way through a CSV larger than the pipe holds", async () => {
     const data = path.join(await writeTempTree({}), "data");
-    expect(await main(["run", "--logs", "data/sample", "--out", data, "--no-progress"], { out: () => {}, err: () => {}, cwd: ROOT })).toBe(0);
+    expect(await main(["run", "--logs", "data/sample", "--out", data, "--no-progress"], { out: () => {}, err: () => {}, cwd: ROOT })).toBe(
+      0,
+    );
     const args = ["extract", "--data", data, "--group-by", "date,user,model"];
     const whole = await runCli(ROOT, ...args);
     expect(whole.out.length).toBeGreaterThan(2 * 65_536); // twice a Linux pipe buffer: costs is still writing when head exits
@@ -47,7 +49,10 @@ describe("stdout closed early", () => {
     // A shell pipeline, as people type it (Node's own child pipes are socket pairs with larger buffers).
     const script = '"$@" | head -c 100 > /dev/null; exit "${PIPESTATUS[0]}"';
     const result = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
-      const child = spawn("bash", ["-c", script, "bash", process.execPath, BIN, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn("bash", ["-c", script, "bash", process.execPath, BIN, ...args], {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       let err = "";
       child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
       child.on("error", reject);

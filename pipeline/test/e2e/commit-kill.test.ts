@@ -51,7 +51,10 @@ async function expectDescribed(out: string, label: string): Promise<Manifest> {
   ] as Array<{ path: string; bytes: number; sha256: string }>;
   for (const file of listed) {
     const bytes = await readFile(path.join(out, file.path));
-    expect({ path: file.path, bytes: (await stat(path.join(out, file.path))).size, sha256: createHash("sha256").update(bytes).digest("hex") }, label).toEqual({
+    expect(
+      { path: file.path, bytes: (await stat(path.join(out, file.path))).size, sha256: createHash("sha256").update(bytes).digest("hex") },
+      label,
+    ).toEqual({
       path: file.path,
       bytes: file.bytes,
       sha256: file.sha256,
@@ -140,13 +143,34 @@ describe("a run killed at each step of its commit", () => {
       const manifest = await expectDescribed(out, label);
       expect(manifest.dataset.days, label).toEqual(committed ? ["2026-06-16", "2026-06-17", "2026-06-18", "2026-06-19"] : firstDays);
       const extracted = read.out.trim().split("\n").slice(1);
-      expect(extracted.map((line) => line.split(",")[0]), label).toEqual(manifest.dataset.days);
-      expect(extracted.reduce((sum, line) => sum + parseNano(line.split(",")[6]!), 0n), label).toBe(parseNano(manifest.dataset.cost_usd));
+      expect(
+        extracted.map((line) => line.split(",")[0]),
+        label,
+      ).toEqual(manifest.dataset.days);
+      expect(
+        extracted.reduce((sum, line) => sum + parseNano(line.split(",")[6]!), 0n),
+        label,
+      ).toBe(parseNano(manifest.dataset.cost_usd));
 
       // (b) the next run
-      const next = await runCli(ROOT, "run", "--logs", ...SECOND.logs, "--since", SECOND.since, "--until", SECOND.until, "--out", out, "--no-progress");
+      const next = await runCli(
+        ROOT,
+        "run",
+        "--logs",
+        ...SECOND.logs,
+        "--since",
+        SECOND.since,
+        "--until",
+        SECOND.until,
+        "--out",
+        out,
+        "--no-progress",
+      );
       expect(next.code, `${label}: ${next.err}`).toBe(0);
-      expect((await readdir(out)).filter((e) => e.startsWith(".")), label).toEqual([]);
+      expect(
+        (await readdir(out)).filter((e) => e.startsWith(".")),
+        label,
+      ).toEqual([]);
       expect(await fingerprint(out), label).toEqual(after);
     }
   }, 300_000);

@@ -42,7 +42,8 @@ describe("two runs into one output folder", () => {
     const root = await writeTempTree({});
     // Eight copies of the sample: each run holds the lock for a few seconds, so the two overlap.
     await mkdir(path.join(root, "logs"));
-    for (let i = 1; i <= 8; i++) await copyFile(path.join(ROOT, "data/sample/gateway-logs.jsonl.gz"), path.join(root, "logs", `part-${i}.jsonl.gz`));
+    for (let i = 1; i <= 8; i++)
+      await copyFile(path.join(ROOT, "data/sample/gateway-logs.jsonl.gz"), path.join(root, "logs", `part-${i}.jsonl.gz`));
     const out = path.join(root, "data");
     const args = ["run", "--logs", path.join(root, "logs"), "--out", out, "--no-progress"];
 
@@ -50,7 +51,11 @@ describe("two runs into one output folder", () => {
     for (const r of results) expect(r.err).not.toMatch(/internal error|ENOENT/);
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
     const failed = results.find((r) => r.code === 1)!;
-    expect(failed.err).toMatch(new RegExp(`^error: another run is writing to ${out} \\(pid \\d+, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\n  hint: wait for it to finish`));
+    expect(failed.err).toMatch(
+      new RegExp(
+        `^error: another run is writing to ${out} \\(pid \\d+, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\n  hint: wait for it to finish`,
+      ),
+    );
     expect(failed.out).toBe("");
 
     expect((await readdir(out)).filter((e) => e.startsWith("."))).toEqual([]);
@@ -99,7 +104,23 @@ describe("two runs into one output folder", () => {
     expect((await committing.exited).code).toBe(0);
     expect((await readdir(out)).filter((e) => e.startsWith("."))).toEqual([]);
     const manifest = await checkOutputs(out);
-    expect(manifest.run.days).toEqual(["2026-07-01", "2026-07-02", "2026-07-03", "2026-07-04", "2026-07-05", "2026-07-06", "2026-07-07", "2026-07-08", "2026-07-09", "2026-07-10", "2026-07-11", "2026-07-12", "2026-07-13", "2026-07-14", "2026-07-15"]);
+    expect(manifest.run.days).toEqual([
+      "2026-07-01",
+      "2026-07-02",
+      "2026-07-03",
+      "2026-07-04",
+      "2026-07-05",
+      "2026-07-06",
+      "2026-07-07",
+      "2026-07-08",
+      "2026-07-09",
+      "2026-07-10",
+      "2026-07-11",
+      "2026-07-12",
+      "2026-07-13",
+      "2026-07-14",
+      "2026-07-15",
+    ]);
     expect(manifest.dataset.days).toHaveLength(30);
     const after = await costs("site-data", "--data", out, ...site);
     expect(after.err).toBe("");

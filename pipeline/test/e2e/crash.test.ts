@@ -20,7 +20,9 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, file)] = createHash("sha256").update(await readFile(file)).digest("hex");
+    out[path.relative(dir, file)] = createHash("sha256")
+      .update(await readFile(file))
+      .digest("hex");
   }
   return out;
 }
@@ -32,7 +34,10 @@ describe("a crash while writing", () => {
     expect(await main(["run", "--logs", "data/sample/truefoundry-export.csv", "--out", out, "--no-progress"], quiet)).toBe(0);
     const before = await fingerprint(out);
 
-    const child = spawn(process.execPath, [BIN, "run", "--logs", "data/sample", "--out", out, "--no-progress"], { cwd: ROOT, stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "run", "--logs", "data/sample", "--out", out, "--no-progress"], {
+      cwd: ROOT,
+      stdio: "ignore",
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     let killed = false;
     const deadline = Date.now() + 60_000;

@@ -20,7 +20,13 @@ let commits: { base: string; head: string };
 async function git(...args: string[]) {
   const { stdout } = await promisify(execFile)("git", args, {
     cwd: repo,
-    env: { ...process.env, GIT_AUTHOR_NAME: "Test", GIT_AUTHOR_EMAIL: "test@example.com", GIT_COMMITTER_NAME: "Test", GIT_COMMITTER_EMAIL: "test@example.com" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Test",
+      GIT_AUTHOR_EMAIL: "test@example.com",
+      GIT_COMMITTER_NAME: "Test",
+      GIT_COMMITTER_EMAIL: "test@example.com",
+    },
   });
   return stdout.trim();
 }
@@ -45,7 +51,11 @@ beforeAll(async () => {
 
   await edit("pricing/private/contract.yaml", "input_cost_per_token: 0.0000018", "input_cost_per_token: 0.0000016");
   await edit("pricing/catalog/providers/acme/regional.yaml", "input_cost_per_token: 6.9e-8", "input_cost_per_token: 7.2e-8");
-  await edit("pricing/catalog/providers/acme/tiers/cumul.yaml", "- {from: 1000, cost_per_token: 0.000002}", "- {from: 1000, cost_per_token: 0.0000025}");
+  await edit(
+    "pricing/catalog/providers/acme/tiers/cumul.yaml",
+    "- {from: 1000, cost_per_token: 0.000002}",
+    "- {from: 1000, cost_per_token: 0.0000025}",
+  );
   await edit("policies/teams.yaml", "tags: {cost_center: CC-2001}", "tags: {cost_center: CC-2002}");
   await git("commit", "-q", "-am", "head pricing");
   commits.head = await git("rev-parse", "HEAD");
@@ -60,13 +70,46 @@ describe("costs diff", () => {
     expect(diff.base).toEqual({ ref: "HEAD~1", commit: commits.base });
     expect(diff.head).toEqual({ ref: "HEAD", commit: commits.head });
     expect(diff.rate_changes).toEqual([
-      { model: "acme-us/regional", region: "eu-west-1", effective_from: null, effective_to: null, field: "input_cost_per_token", old: "0.000000069", new: "0.000000072", change_share: "0.043478", source: "pricing/catalog/providers/acme/regional.yaml" },
-      { model: "priv/ft", region: "*", effective_from: "2026-07-01", effective_to: null, field: "input_cost_per_token", old: "0.0000018", new: "0.0000016", change_share: "-0.111111", source: "MSA 2026, amendment 3" },
+      {
+        model: "acme-us/regional",
+        region: "eu-west-1",
+        effective_from: null,
+        effective_to: null,
+        field: "input_cost_per_token",
+        old: "0.000000069",
+        new: "0.000000072",
+        change_share: "0.043478",
+        source: "pricing/catalog/providers/acme/regional.yaml",
+      },
+      {
+        model: "priv/ft",
+        region: "*",
+        effective_from: "2026-07-01",
+        effective_to: null,
+        field: "input_cost_per_token",
+        old: "0.0000018",
+        new: "0.0000016",
+        change_share: "-0.111111",
+        source: "MSA 2026, amendment 3",
+      },
     ]);
-    expect(diff.tier_changes).toEqual([{ model: "acme-main/cumul", region: "*", component: "input", from: 1000, old: "0.000002", new: "0.0000025" }]);
-    expect([diff.models_added, diff.models_removed, diff.regions_added, diff.regions_removed, diff.mode_changes]).toEqual([[], [], [], [], []]);
+    expect(diff.tier_changes).toEqual([
+      { model: "acme-main/cumul", region: "*", component: "input", from: 1000, old: "0.000002", new: "0.0000025" },
+    ]);
+    expect([diff.models_added, diff.models_removed, diff.regions_added, diff.regions_removed, diff.mode_changes]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
     expect(diff.policy_changes).toEqual([
-      { file: "policies/teams.yaml", kind: "changed", name: "search", detail: 'team changed: tags {"cost_center":"CC-2001"} → {"cost_center":"CC-2002"}' },
+      {
+        file: "policies/teams.yaml",
+        kind: "changed",
+        name: "search",
+        detail: 'team changed: tags {"cost_center":"CC-2001"} → {"cost_center":"CC-2002"}',
+      },
     ]);
     // r03 (cumul, 1,001 input tokens): 1001 × 0.0000025 − 1001 × 0.000002 = +0.0005005
     // r11 (priv/ft from 2026-07-01, 1,000 input tokens): 1000 × 0.0000016 − 1000 × 0.0000018 = −0.0002
@@ -80,12 +123,36 @@ describe("costs diff", () => {
       change_usd: "0.000300500",
       change_share: "0.002469",
       by_model: [
-        { key: "acme-main/cumul", base_cost_usd: "0.002502000", head_cost_usd: "0.003002500", change_usd: "0.000500500", change_share: "0.200040" },
-        { key: "priv/ft", base_cost_usd: "0.019000000", head_cost_usd: "0.018800000", change_usd: "-0.000200000", change_share: "-0.010526" },
+        {
+          key: "acme-main/cumul",
+          base_cost_usd: "0.002502000",
+          head_cost_usd: "0.003002500",
+          change_usd: "0.000500500",
+          change_share: "0.200040",
+        },
+        {
+          key: "priv/ft",
+          base_cost_usd: "0.019000000",
+          head_cost_usd: "0.018800000",
+          change_usd: "-0.000200000",
+          change_share: "-0.010526",
+        },
       ],
       by_team: [
-        { key: "payments", base_cost_usd: "0.015502000", head_cost_usd: "0.016002500", change_usd: "0.000500500", change_share: "0.032286" },
-        { key: "unassigned", base_cost_usd: "0.096167000", head_cost_usd: "0.095967000", change_usd: "-0.000200000", change_share: "-0.002080" },
+        {
+          key: "payments",
+          base_cost_usd: "0.015502000",
+          head_cost_usd: "0.016002500",
+          change_usd: "0.000500500",
+          change_share: "0.032286",
+        },
+        {
+          key: "unassigned",
+          base_cost_usd: "0.096167000",
+          head_cost_usd: "0.095967000",
+          change_usd: "-0.000200000",
+          change_share: "-0.002080",
+        },
       ],
     });
   });
@@ -93,7 +160,10 @@ describe("costs diff", () => {
   it("renders the pull-request comment from the JSON (golden file)", async () => {
     const result = await runCli(repo, "diff", "--base", commits.base, "--head", "main", "--usage", "out", "--days", "1");
     expect(result.code).toBe(0);
-    const markdown = result.out.replaceAll(commits.base, "<base>").replaceAll(commits.base.slice(0, 7), "<base>").replaceAll(commits.head.slice(0, 7), "<head>");
+    const markdown = result.out
+      .replaceAll(commits.base, "<base>")
+      .replaceAll(commits.base.slice(0, 7), "<base>")
+      .replaceAll(commits.head.slice(0, 7), "<head>");
     await expect(markdown).toMatchFileSnapshot("diff/comment.md");
   });
 

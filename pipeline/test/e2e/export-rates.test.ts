@@ -16,7 +16,18 @@ import { writeTempTree } from "../temp-dir.ts";
 const ROOT = path.resolve(import.meta.dirname, "../..", "..");
 const costs = (...argv: string[]) => runCli(ROOT, ...argv);
 const MONEY = [...COMPONENTS.map((c) => `${c}_cost_usd`), "cost_usd", "list_cost_usd"];
-const TEXT = ["date", "model", "provider_account", "provider", "provider_model", "region", "price_source", "price_ref", "pricing_mode", "tier"];
+const TEXT = [
+  "date",
+  "model",
+  "provider_account",
+  "provider",
+  "provider_model",
+  "region",
+  "price_source",
+  "price_ref",
+  "pricing_mode",
+  "tier",
+];
 
 let tmp: string;
 let data: string;
@@ -56,7 +67,9 @@ async function sqlPriced(): Promise<Array<Record<string, string | null>>> {
   try {
     await connection.run("SET TimeZone = 'UTC'");
     await connection.run(`CREATE VIEW rates AS SELECT * FROM read_parquet('${path.join(exported, "rates.parquet")}')`);
-    await connection.run(`CREATE VIEW logs AS SELECT * FROM read_parquet('${path.join(data, "priced")}/date=*/*.parquet', hive_partitioning = true)`);
+    await connection.run(
+      `CREATE VIEW logs AS SELECT * FROM read_parquet('${path.join(data, "priced")}/date=*/*.parquet', hive_partitioning = true)`,
+    );
     const query = (await readFile(path.join(exported, "price_logs.sql"), "utf8")).trimEnd().replace(/;$/, "");
     const reader = await connection.runAndReadAll(`SELECT * FROM (${query}) priced`);
     return reader.getRowObjectsJson() as Array<Record<string, string | null>>;
@@ -70,7 +83,9 @@ describe("costs export-rates on the repository's pricing", () => {
   it("writes rates.parquet, price_logs.sql and README.md and says so on stdout", async () => {
     expect(exportRun.err).toBe("");
     expect(exportRun.code).toBe(0);
-    expect(exportRun.out).toMatch(/^costs export-rates: \d+ rows in rates\.parquet \(8 accounts, 23 models, \d+ price entries, \d+ rates\) from pricing \(sha256:[0-9a-f]{16}\)/);
+    expect(exportRun.out).toMatch(
+      /^costs export-rates: \d+ rows in rates\.parquet \(8 accounts, 23 models, \d+ price entries, \d+ rates\) from pricing \(sha256:[0-9a-f]{16}\)/,
+    );
     for (const file of ["rates.parquet", "price_logs.sql", "README.md"]) expect(exportRun.out).toContain(`/rates/${file}`);
     expect((await readdir(exported)).sort()).toEqual(["README.md", "price_logs.sql", "rates.parquet"]);
   });

@@ -49,13 +49,29 @@ const EXPECTED: Record<string, [string, string, string, string | null, string | 
   // flat: 1000 × 0.000001 + 500 × 0.000002 + request 0.005
   r01: ["2026-06-30", "payments", "public", "0.007000000", "0.007000000", "ok", []],
   // PAT-less payments call without cost_center/environment: enforce rule breaks
-  r02: ["2026-06-30", "payments", "public", "0.006000000", "0.006000000", "rejected_by_policy", ["require-cost-center:cost_center:missing", "require-cost-center:environment:missing"]],
+  r02: [
+    "2026-06-30",
+    "payments",
+    "public",
+    "0.006000000",
+    "0.006000000",
+    "rejected_by_policy",
+    ["require-cost-center:cost_center:missing", "require-cost-center:environment:missing"],
+  ],
   // cumulative tier at 1001: 1001 × 0.000002 + 100 × 0.000005; VA tags fix environment
   r03: ["2026-06-30", "payments", "public", "0.002502000", "0.002502000", "ok", []],
   // PAT without a team, two teams → unassigned; 100 × 0.000003 + 10 × 0.000015
   r04: ["2026-06-30", "unassigned", "public", "0.000450000", "0.000450000", "warning", ["require_pat_team:bob-laptop:no_team"]],
   // 10 × 0.000001 + 10 × 0.000002 + 0.005; bad customer_id (audit) and an unlisted PAT
-  r05: ["2026-06-30", "search", "public", "0.005030000", "0.005030000", "warning", ["customer-format:customer_id:no_match", "require_pat_team:dave-tmp:no_team"]],
+  r05: [
+    "2026-06-30",
+    "search",
+    "public",
+    "0.005030000",
+    "0.005030000",
+    "warning",
+    ["customer-format:customer_id:no_match", "require_pat_team:dave-tmp:no_team"],
+  ],
   // carol is in not_in: the audit rule does not apply; request charge only
   r06: ["2026-06-30", "search", "public", "0.005000000", "0.005000000", "ok", []],
   // 100 × 2e-8; unknown key under allow_unknown_keys: false
@@ -91,7 +107,15 @@ describe("costs run on the golden log", () => {
     for (const row of rows) {
       const [date, team, source, cost, list, status, violations] = EXPECTED[row.request_id as string]!;
       expect(
-        [row.date, row.team, row.price_source, money(row.cost_usd), money(row.list_cost_usd), row.policy_status, JSON.parse(row.policy_violations as string)],
+        [
+          row.date,
+          row.team,
+          row.price_source,
+          money(row.cost_usd),
+          money(row.list_cost_usd),
+          row.policy_status,
+          JSON.parse(row.policy_violations as string),
+        ],
         `${row.request_id}`,
       ).toEqual([date, team, source, cost, list, status, violations]);
     }
@@ -99,7 +123,10 @@ describe("costs run on the golden log", () => {
 
   it("injects admins' tags over client values and records each override", async () => {
     const rows = Object.fromEntries((await pricedRows()).map((r) => [r.request_id, r]));
-    expect([rows.r01!.metadata, rows.r01!.metadata_overrides]).toEqual(['{"cost_center":"CC-1042","environment":"production"}', '["cost_center"]']);
+    expect([rows.r01!.metadata, rows.r01!.metadata_overrides]).toEqual([
+      '{"cost_center":"CC-1042","environment":"production"}',
+      '["cost_center"]',
+    ]);
     expect([rows.r03!.metadata, rows.r03!.metadata_overrides]).toEqual([
       '{"application":"checkout","cost_center":"CC-1042","environment":"production"}',
       '["environment"]',
@@ -110,16 +137,24 @@ describe("costs run on the golden log", () => {
 
   it("explains each price: ref, tier, mode, components and lineage", async () => {
     const rows = Object.fromEntries((await pricedRows()).map((r) => [r.request_id, r]));
-    expect(rows.r03).toMatchObject({ price_ref: "pricing/catalog/providers/acme/tiers/cumul.yaml#costs", tier: "from 1000", pricing_mode: "cumulative" });
+    expect(rows.r03).toMatchObject({
+      price_ref: "pricing/catalog/providers/acme/tiers/cumul.yaml#costs",
+      tier: "from 1000",
+      pricing_mode: "cumulative",
+    });
     expect(rows.r11).toMatchObject({ price_ref: "pricing/private/contract.yaml#prices[1]", provider_model: "flat" });
     expect(rows.r21).toMatchObject({ region: "us-east-1", price_ref: "pricing/catalog/providers/acme/regional-star.yaml#costs[0]" });
-    expect(rows.r08).toMatchObject({ unpriced_reason: "unknown provider account `mystery` (not declared in pricing/accounts/)", cost_usd: null, input_cost_usd: null });
-    expect([money(rows.r17!.input_cost_usd), money(rows.r17!.cache_read_cost_usd), money(rows.r17!.cache_write_cost_usd), money(rows.r17!.request_cost_usd)]).toEqual([
-      "0.000500000",
-      "0.000040000",
-      "0.000125000",
-      "0.005000000",
-    ]);
+    expect(rows.r08).toMatchObject({
+      unpriced_reason: "unknown provider account `mystery` (not declared in pricing/accounts/)",
+      cost_usd: null,
+      input_cost_usd: null,
+    });
+    expect([
+      money(rows.r17!.input_cost_usd),
+      money(rows.r17!.cache_read_cost_usd),
+      money(rows.r17!.cache_write_cost_usd),
+      money(rows.r17!.request_cost_usd),
+    ]).toEqual(["0.000500000", "0.000040000", "0.000125000", "0.005000000"]);
     expect([rows.r10!.source_file, rows.r10!.source_line, rows.r21!.source_line]).toEqual(["logs/calls.jsonl", 10n, 21n]);
     expect(rows.r19!.input_seconds).toBe("12.5");
     expect(rows.r01!.pricing_version).toMatch(/^sha256:[0-9a-f]{16}$/);
@@ -127,15 +162,31 @@ describe("costs run on the golden log", () => {
 
   it("accounts for every row: read = priced + unpriced + rejected + duplicates + virtual parents", async () => {
     const manifest = JSON.parse(await readFile(path.join(dir, "out/manifest.json"), "utf8"));
-    expect(manifest.counts).toEqual({ rows_read: 28, priced: 17, unpriced: 2, rejected: 7, duplicates: 1, virtual_parents: 1, out_of_window: 0 });
+    expect(manifest.counts).toEqual({
+      rows_read: 28,
+      priced: 17,
+      unpriced: 2,
+      rejected: 7,
+      duplicates: 1,
+      virtual_parents: 1,
+      out_of_window: 0,
+    });
     await checkOutputs(path.join(dir, "out"));
     const c = manifest.counts;
     expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window).toBe(c.rows_read);
     expect(manifest.run).toMatchObject({
       days: ["2026-06-30", "2026-07-01"],
       cost_usd: "0.121699000",
-      by_price_source: { public: { requests: 15 }, private: { requests: 2, cost_usd: "0.019000000" }, unpriced: { requests: 2, cost_usd: "0.000000000" } },
-      by_policy_status: { ok: { requests: 15, cost_usd: "0.110217000" }, warning: { requests: 3, cost_usd: "0.005482000" }, rejected_by_policy: { requests: 1, cost_usd: "0.006000000" } },
+      by_price_source: {
+        public: { requests: 15 },
+        private: { requests: 2, cost_usd: "0.019000000" },
+        unpriced: { requests: 2, cost_usd: "0.000000000" },
+      },
+      by_policy_status: {
+        ok: { requests: 15, cost_usd: "0.110217000" },
+        warning: { requests: 3, cost_usd: "0.005482000" },
+        rejected_by_policy: { requests: 1, cost_usd: "0.006000000" },
+      },
       // 0.110217 / 0.121699 = 0.905652470…
       policy_coverage: "0.905652",
       metadata_overrides: { rows: 3, by_key: { application: 1, cost_center: 1, environment: 1 } },
@@ -205,7 +256,9 @@ describe("costs run on the golden log", () => {
     expect(manifest.outputs.focus).toMatchObject({ cost_usd: "0.121699000", excluded_unpriced_requests: 2 });
     const csv = await readFile(path.join(dir, "out/focus/focus.csv"), "utf8");
     const [header, ...rows] = csv.trim().split("\n");
-    expect(header).toMatch(/^BillingCurrency,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,ListCost,ContractedCost,ProviderName,ServiceCategory,ServiceName,RegionId,SkuId,ConsumedQuantity,ConsumedUnit,PricingQuantity,PricingUnit,Tags,x_/);
+    expect(header).toMatch(
+      /^BillingCurrency,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,ListCost,ContractedCost,ProviderName,ServiceCategory,ServiceName,RegionId,SkuId,ConsumedQuantity,ConsumedUnit,PricingQuantity,PricingUnit,Tags,x_/,
+    );
     expect(rows.find((r) => r.includes("priv/ft") && r.startsWith("USD,Usage,2026-07-01"))).toMatch(
       /^USD,Usage,2026-07-01T00:00:00Z,2026-07-02T00:00:00Z,0\.009000000,0\.009000000,0\.008000000,0\.009000000,acme,AI and Machine Learning,flat,,acme\/flat,2000,Tokens,2000,Tokens,/,
     );
@@ -223,11 +276,29 @@ describe("costs extract", () => {
     const csv = await costs("extract", "--group-by", "team,model", "--period", "month", "--data", "out");
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split("\n");
-    expect(lines[0]).toBe("month,team,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,list_cost_usd,unpriced_requests");
+    expect(lines[0]).toBe(
+      "month,team,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,cost_usd,list_cost_usd,unpriced_requests",
+    );
     expect(lines).toContain("2026-06,payments,acme-main/flat,2,2000,0,0,500,0.013000000,0.013000000,0");
-    expect(csv.err).toMatch(/^extract: \d+ rows grouped by month, team, model from 19 priced rows \(2026-06-30 … 2026-07-01\), cost_usd 0\.121699000\n$/);
+    expect(csv.err).toMatch(
+      /^extract: \d+ rows grouped by month, team, model from 19 priced rows \(2026-06-30 … 2026-07-01\), cost_usd 0\.121699000\n$/,
+    );
 
-    const day = await costs("extract", "--group-by", "price_source", "--period", "day", "--since", "2026-07-01", "--format", "parquet", "--out", "by-day.parquet", "--data", "out");
+    const day = await costs(
+      "extract",
+      "--group-by",
+      "price_source",
+      "--period",
+      "day",
+      "--since",
+      "2026-07-01",
+      "--format",
+      "parquet",
+      "--out",
+      "by-day.parquet",
+      "--data",
+      "out",
+    );
     expect(day.code).toBe(0);
     const { columns } = await readParquet(path.join(dir, "by-day.parquet"));
     expect([columns.date, columns.price_source, columns.requests, columns.cost_usd!.map(money)]).toEqual([
@@ -239,16 +310,29 @@ describe("costs extract", () => {
   });
 
   it("explains a bad field, period or an empty data folder", async () => {
-    expect(await costs("extract", "--group-by", "colour", "--data", "out")).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --group-by: unknown field `colour`\n {2}hint: use date, month, /) });
-    expect(await costs("extract", "--group-by", "user", "--period", "week", "--data", "out")).toMatchObject({ code: 1, err: "error: --period: must be day or month, got week\n" });
-    expect(await costs("extract", "--group-by", "user", "--data", "nowhere")).toMatchObject({ code: 1, err: expect.stringMatching(/no priced partitions to extract from/) });
+    expect(await costs("extract", "--group-by", "colour", "--data", "out")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: --group-by: unknown field `colour`\n {2}hint: use date, month, /),
+    });
+    expect(await costs("extract", "--group-by", "user", "--period", "week", "--data", "out")).toMatchObject({
+      code: 1,
+      err: "error: --period: must be day or month, got week\n",
+    });
+    expect(await costs("extract", "--group-by", "user", "--data", "nowhere")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no priced partitions to extract from/),
+    });
   });
 });
 
 describe("re-runs", () => {
   it("running twice gives byte-identical CSV and the same manifest apart from run time", async () => {
     const csvs = async () => {
-      const files = ["rejects.csv", ...(await readdir(path.join(dir, "out/extracts"))).filter((f) => f.endsWith(".csv")).map((f) => `extracts/${f}`), "focus/focus.csv"];
+      const files = [
+        "rejects.csv",
+        ...(await readdir(path.join(dir, "out/extracts"))).filter((f) => f.endsWith(".csv")).map((f) => `extracts/${f}`),
+        "focus/focus.csv",
+      ];
       return Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, "out", f), "utf8")])));
     };
     const manifest = async () => {
@@ -265,11 +349,32 @@ describe("re-runs", () => {
   });
 
   it("a run over one day replaces that day only and never double counts", async () => {
-    const oneDay = await costs("run", "--logs", "logs", "--pricing-dir", "pricing", "--policies-dir", "policies", "--out", "out", "--since", "2026-07-01", "--no-progress");
+    const oneDay = await costs(
+      "run",
+      "--logs",
+      "logs",
+      "--pricing-dir",
+      "pricing",
+      "--policies-dir",
+      "policies",
+      "--out",
+      "out",
+      "--since",
+      "2026-07-01",
+      "--no-progress",
+    );
     expect(oneDay.code).toBe(0);
     const manifest = JSON.parse(await readFile(path.join(dir, "out/manifest.json"), "utf8"));
     // 2026-07-01 holds r11 and r14–r21 (9 priced); r01–r10 (10 rows, r12 is a duplicate) are outside the window
-    expect(manifest.counts).toEqual({ rows_read: 28, priced: 9, unpriced: 0, rejected: 7, duplicates: 1, virtual_parents: 1, out_of_window: 10 });
+    expect(manifest.counts).toEqual({
+      rows_read: 28,
+      priced: 9,
+      unpriced: 0,
+      rejected: 7,
+      duplicates: 1,
+      virtual_parents: 1,
+      out_of_window: 10,
+    });
     expect(manifest.run.days).toEqual(["2026-07-01"]);
     await checkOutputs(path.join(dir, "out"));
     // 2026-06-30 kept from the earlier run, 2026-07-01 replaced: the total is unchanged.
@@ -282,7 +387,18 @@ describe("re-runs", () => {
     await cp(path.join(dir, "policies"), path.join(dir, "bad-policies"), { recursive: true });
     const { writeFile } = await import("node:fs/promises");
     await writeFile(path.join(dir, "bad-policies/teams.yaml"), "require_pat_team: yes please\nteams: []\n");
-    const result = await costs("run", "--logs", "logs", "--pricing-dir", "pricing", "--policies-dir", "bad-policies", "--out", "out2", "--no-progress");
+    const result = await costs(
+      "run",
+      "--logs",
+      "logs",
+      "--pricing-dir",
+      "pricing",
+      "--policies-dir",
+      "bad-policies",
+      "--out",
+      "out2",
+      "--no-progress",
+    );
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^error: bad-policies\/teams\.yaml:1 require_pat_team: must be true or false/);
     await expect(readdir(path.join(dir, "out2"))).rejects.toThrow(/ENOENT/);

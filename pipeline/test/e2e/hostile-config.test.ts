@@ -24,12 +24,18 @@ async function hostileProject(): Promise<string> {
   await cp(path.join(ROOT, "pricing"), path.join(dir, "pricing"), { recursive: true });
   await cp(path.join(ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
   const teams = path.join(dir, "policies/teams.yaml");
-  await writeFile(teams, (await readFile(teams, "utf8")).replace("tags: {cost_center: CC-1042}", "tags: {cost_center: CC-1042, __proto__: {admin: 'yes'}}"));
+  await writeFile(
+    teams,
+    (await readFile(teams, "utf8")).replace("tags: {cost_center: CC-1042}", "tags: {cost_center: CC-1042, __proto__: {admin: 'yes'}}"),
+  );
   await appendFile(
     path.join(dir, "policies/metadata-validation.yaml"),
     "\n  - name: backreference\n    enforcing_strategy: audit\n    config:\n      keys:\n        id: {value: {constraint: regex, regex: '^(a)\\1$'}}\n",
   );
-  await writeFile(path.join(dir, "pricing/catalog/providers/openai/proto.yaml"), "model: proto\ncosts:\n  input_cost_per_token: 0.000001\n  __proto__:\n    output_cost_per_token: 0\n");
+  await writeFile(
+    path.join(dir, "pricing/catalog/providers/openai/proto.yaml"),
+    "model: proto\ncosts:\n  input_cost_per_token: 0.000001\n  __proto__:\n    output_cost_per_token: 0\n",
+  );
   await writeFile(path.join(dir, "pricing/catalog/providers/openai/lol.yaml"), BILLION_LAUGHS);
   await writeFile(path.join(dir, "pricing/private/huge.yaml"), "prices: []\n");
   await truncate(path.join(dir, "pricing/private/huge.yaml"), 50 * 1024 * 1024); // sparse
@@ -64,11 +70,14 @@ describe("hostile pricing and policy files", () => {
     expect(existsSync(out)).toBe(false);
 
     // With pricing fixed, the policies stop it: a `__proto__` tag is not silently dropped.
-    for (const file of ["catalog/providers/openai/lol.yaml", "catalog/providers/openai/proto.yaml", "private/huge.yaml"]) await rm(path.join(dir, "pricing", file));
+    for (const file of ["catalog/providers/openai/lol.yaml", "catalog/providers/openai/proto.yaml", "private/huge.yaml"])
+      await rm(path.join(dir, "pricing", file));
     const again = await runCli(dir, "run", "--logs", path.join(ROOT, "data/sample/truefoundry-export.csv"), "--out", out, "--no-progress");
     expect(again.code).toBe(1);
     expect(again.err).toContain("error: policies/teams.yaml:9 teams[0].tags.__proto__: `__proto__` cannot be a key\n");
-    expect(again.err).toContain("error: policies/metadata-validation.yaml:51 guardrails[3].config.keys.id.value.regex: is not a valid RE2 pattern");
+    expect(again.err).toContain(
+      "error: policies/metadata-validation.yaml:51 guardrails[3].config.keys.id.value.regex: is not a valid RE2 pattern",
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

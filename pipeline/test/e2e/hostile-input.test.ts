@@ -19,7 +19,10 @@ const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
 /** One line per case: the row, and the reject reason it must get (undefined: priced or unpriced). */
 const CASES: Array<[string, string | undefined]> = [
   [JSON.stringify({ request_id: "ok", timestamp: AT, model: "openai-main/gpt-4o", input_tokens: 1000, output_tokens: 200 }), undefined],
-  [`{"request_id":"wrap","timestamp":"${AT}","model":"openai-main/gpt-4o","input_tokens":4e15}`, "input_tokens is too large: at most 999,999,999,999 per row, got 4000000000000000"],
+  [
+    `{"request_id":"wrap","timestamp":"${AT}","model":"openai-main/gpt-4o","input_tokens":4e15}`,
+    "input_tokens is too large: at most 999,999,999,999 per row, got 4000000000000000",
+  ],
   [
     JSON.stringify({ request_id: "costly", timestamp: AT, model: "openai-main/dall-e-3", output_images: 999_999_999_999 }),
     "cost_usd 39999999999.960000000 is too large: a row's cost must be below 1,000,000,000 USD (DECIMAL(18,9) money columns)",
@@ -32,8 +35,14 @@ const CASES: Array<[string, string | undefined]> = [
     JSON.stringify({ request_id: "reported", timestamp: AT, model: "openai-main/gpt-4o", reported_cost_usd: "1e400" }),
     'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "1e400"',
   ],
-  [JSON.stringify({ request_id: "zone", timestamp: "2026-07-01T12:00:00+99:00", model: "openai-main/gpt-4o" }), "invalid timestamp: 2026-07-01T12:00:00+99:00"],
-  [`{"request_id":"nested","timestamp":"${AT}","model":"openai-main/gpt-4o","metadata":{"x":${deep(10_000)}}}`, "metadata.x is nested more than 32 levels deep"],
+  [
+    JSON.stringify({ request_id: "zone", timestamp: "2026-07-01T12:00:00+99:00", model: "openai-main/gpt-4o" }),
+    "invalid timestamp: 2026-07-01T12:00:00+99:00",
+  ],
+  [
+    `{"request_id":"nested","timestamp":"${AT}","model":"openai-main/gpt-4o","metadata":{"x":${deep(10_000)}}}`,
+    "metadata.x is nested more than 32 levels deep",
+  ],
   [`{"request_id":${deep(10_000)},"timestamp":"${AT}","model":"openai-main/gpt-4o"}`, "request_id must be text, got a deeply nested value"],
   [JSON.stringify({ request_id: "edge", timestamp: AT, model: "openai-main/gpt-4o-mini", input_tokens: 999_999_999_999 }), undefined],
   [`{"request_id":"proto","timestamp":"${AT}","model":"openai-main/gpt-4o","metadata":{"__proto__":"x","constructor":"y"}}`, undefined],
@@ -62,21 +71,34 @@ describe("hostile rows", () => {
       expect(manifest.counts).toMatchObject({ rows_read: CASES.length, rejected, priced: CASES.length - rejected });
       const rejects = await readFile(path.join(result.dir, "rejects.csv"), "utf8");
       CASES.forEach(([, reason], i) => {
-        if (reason !== undefined) expect(rejects).toContain(`,${i + 1},${reason.includes(",") || reason.includes('"') ? `"${reason.replaceAll('"', '""')}"` : reason},`);
+        if (reason !== undefined)
+          expect(rejects).toContain(
+            `,${i + 1},${reason.includes(",") || reason.includes('"') ? `"${reason.replaceAll('"', '""')}"` : reason},`,
+          );
       });
       const [day] = await readdir(path.join(result.dir, "priced"));
-      const { columns } = await readParquet(path.join(result.dir, "priced", day!, "part-00000.parquet"), ["request_id", "input_tokens", "cost_usd", "metadata"]);
+      const { columns } = await readParquet(path.join(result.dir, "priced", day!, "part-00000.parquet"), [
+        "request_id",
+        "input_tokens",
+        "cost_usd",
+        "metadata",
+      ]);
       const at = columns.request_id!.indexOf("edge");
       expect(Number(columns.input_tokens![at])).toBe(999_999_999_999);
       expect(columns.cost_usd![at]).toBe(149_999_999_999_850n); // 999,999,999,999 tokens × 0.00000015 USD, exactly
-      expect(JSON.parse(columns.metadata![columns.request_id!.indexOf("proto")] as string)).toEqual(JSON.parse('{"__proto__":"x","constructor":"y"}'));
+      expect(JSON.parse(columns.metadata![columns.request_id!.indexOf("proto")] as string)).toEqual(
+        JSON.parse('{"__proto__":"x","constructor":"y"}'),
+      );
     }
-    expect(await readFile(path.join(workers!.dir, "rejects.csv"), "utf8")).toBe(await readFile(path.join(main!.dir, "rejects.csv"), "utf8"));
+    expect(await readFile(path.join(workers!.dir, "rejects.csv"), "utf8")).toBe(
+      await readFile(path.join(main!.dir, "rejects.csv"), "utf8"),
+    );
   });
 
   it("a dataset whose token totals cannot be summed exactly stops the run with a clear error and writes nothing", async () => {
     // 9,008 rows of 999,999,999,999 input tokens: 9.008e15 > 2^53 − 1. Unpriced (no such account), so no cost limit applies.
-    const line = (i: number) => JSON.stringify({ request_id: `r${i}`, timestamp: AT, model: "nowhere/model", input_tokens: 999_999_999_999 });
+    const line = (i: number) =>
+      JSON.stringify({ request_id: `r${i}`, timestamp: AT, model: "nowhere/model", input_tokens: 999_999_999_999 });
     const rows = Array.from({ length: 9008 }, (_, i) => line(i)).join("\n");
     const [main, workers] = await runBoth({ "logs/big.jsonl": `${rows}\n` });
     for (const result of [main!, workers!]) {

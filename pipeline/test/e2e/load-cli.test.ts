@@ -25,7 +25,11 @@ async function copyProject(): Promise<string> {
 }
 
 async function costs(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [path.join(dir, "pipeline/bin/costs.js"), ...args], { cwd: dir, env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  return run(process.execPath, [path.join(dir, "pipeline/bin/costs.js"), ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 24,
+  });
 }
 
 async function bundles(dir: string): Promise<string[]> {

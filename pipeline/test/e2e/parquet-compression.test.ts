@@ -20,7 +20,9 @@ describe("costs run --parquet-compression snappy", () => {
     const plain = path.join(dir, "plain");
     const snappy = path.join(dir, "snappy");
     expect((await runCli(ROOT, "run", "--logs", "data/sample", "--out", plain, "--no-progress")).code).toBe(0);
-    expect((await runCli(ROOT, "run", "--logs", "data/sample", "--out", snappy, "--parquet-compression", "snappy", "--no-progress")).code).toBe(0);
+    expect(
+      (await runCli(ROOT, "run", "--logs", "data/sample", "--out", snappy, "--parquet-compression", "snappy", "--no-progress")).code,
+    ).toBe(0);
 
     const days = (await readdir(path.join(plain, "priced"))).sort();
     expect((await readdir(path.join(snappy, "priced"))).sort()).toEqual(days);
@@ -32,7 +34,11 @@ describe("costs run --parquet-compression snappy", () => {
       plainBytes += (await stat(a)).size;
       snappyBytes += (await stat(b)).size;
       const bytes = await readFile(b);
-      const codecs = new Set(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)));
+      const codecs = new Set(
+        parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.flatMap((g) =>
+          g.columns.map((c) => c.meta_data?.codec),
+        ),
+      );
       expect([...codecs]).toEqual(["SNAPPY"]);
       expect((await readParquet(b)).columns).toEqual((await readParquet(a)).columns);
     }
@@ -40,7 +46,9 @@ describe("costs run --parquet-compression snappy", () => {
 
     const db = await (await DuckDBInstance.create(":memory:")).connect();
     const total = async (out: string) =>
-      (await db.runAndReadAll(`SELECT count(*)::VARCHAR, sum(cost_usd)::VARCHAR FROM read_parquet('${out}/priced/*/*.parquet')`)).getRows()[0];
+      (
+        await db.runAndReadAll(`SELECT count(*)::VARCHAR, sum(cost_usd)::VARCHAR FROM read_parquet('${out}/priced/*/*.parquet')`)
+      ).getRows()[0];
     expect(await total(snappy)).toEqual(await total(plain));
 
     for (const file of ["rejects.csv", "focus/focus.csv", "extracts/cost-by-model.csv"]) {

@@ -87,7 +87,10 @@ beforeAll(async () => {
   await cp(path.join(ROOT, "policies"), policies, { recursive: true });
   const extracts = await readFile(path.join(policies, "extracts.yaml"), "utf8");
   const withOwner = extracts
-    .replace("metadata_keys: [application, environment, cost_center, customer_id]", "metadata_keys: [application, environment, cost_center, customer_id, owner]")
+    .replace(
+      "metadata_keys: [application, environment, cost_center, customer_id]",
+      "metadata_keys: [application, environment, cost_center, customer_id, owner]",
+    )
     .replace("extracts:\n", "extracts:\n  - name: cost-by-owner\n    group_by: [month, metadata.owner]\n");
   expect(withOwner).toContain("customer_id, owner]");
   await writeFile(path.join(policies, "extracts.yaml"), withOwner);
@@ -96,7 +99,13 @@ beforeAll(async () => {
   expect(run.code, run.err).toBe(0);
   const read = await readPartitionColumns(data, await listPartitions(data), ["user", "pat_name", "policy_violations"]);
   users = [...new Set(read.user!.filter((u): u is string => typeof u === "string"))].sort();
-  pats = [...new Set(read.pat_name!.filter((p, i) => typeof p === "string" && (read.policy_violations![i] as string).includes(`require_pat_team:${p}:no_team`)) as string[])].sort();
+  pats = [
+    ...new Set(
+      read.pat_name!.filter(
+        (p, i) => typeof p === "string" && (read.policy_violations![i] as string).includes(`require_pat_team:${p}:no_team`),
+      ) as string[],
+    ),
+  ].sort();
   dataHashes = await hashes(data);
 
   const plain = await siteData("plain", {});
@@ -121,11 +130,22 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
     expect(pats).toEqual(["victor-sandbox", "yara-laptop"]);
     const plain = JSON.stringify(await json(path.join(tmp, "plain/site-data/breakdown-user.json")));
     for (const user of users) expect(plain).toContain(user);
-    expect((await json(path.join(tmp, "plain/site-data/breakdown-metadata.owner.json"))).rows.map((r: { key: string }) => r.key)).toContain("maya.patel@example.com");
+    expect((await json(path.join(tmp, "plain/site-data/breakdown-metadata.owner.json"))).rows.map((r: { key: string }) => r.key)).toContain(
+      "maya.patel@example.com",
+    );
 
     const dir = path.join(tmp, "pseudo");
     const files = Object.keys(await hashes(dir));
-    expect(files).toEqual(expect.arrayContaining(["site-data/breakdown-user.json", "site-data/issues.json", "public/data/cube.parquet", "public/data/extracts/cost-by-user.csv", "public/data/extracts/cost-by-user.parquet", "public/data/focus/focus.parquet"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "site-data/breakdown-user.json",
+        "site-data/issues.json",
+        "public/data/cube.parquet",
+        "public/data/extracts/cost-by-user.csv",
+        "public/data/extracts/cost-by-user.parquet",
+        "public/data/focus/focus.parquet",
+      ]),
+    );
     const names = [...users, ...pats];
     for (const file of files) {
       const bytes = await readFile(path.join(dir, file));
@@ -133,7 +153,11 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
       if (!file.endsWith(".parquet")) continue;
       const cells = (await tableRows(path.join(dir, file))).flat().filter((c): c is string => typeof c === "string");
       expect(cells.length, file).toBeGreaterThan(0);
-      for (const name of names) expect(cells.filter((c) => c.includes(name)), `${name} in ${file}`).toEqual([]);
+      for (const name of names)
+        expect(
+          cells.filter((c) => c.includes(name)),
+          `${name} in ${file}`,
+        ).toEqual([]);
     }
     const breakdown = await json(path.join(dir, "site-data/breakdown-user.json"));
     const keys = breakdown.rows.map((r: { key: string | null }) => r.key).filter((k: string | null) => k !== null);
@@ -146,10 +170,15 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
     const pseudo = path.join(tmp, "pseudo");
     const plainFiles = Object.keys(await hashes(plain));
     expect(Object.keys(await hashes(pseudo))).toEqual(plainFiles);
-    for (const file of plainFiles.filter((f) => f.startsWith("site-data/") && f !== "site-data/summary.json" && f !== "site-data/downloads.json")) {
+    for (const file of plainFiles.filter(
+      (f) => f.startsWith("site-data/") && f !== "site-data/summary.json" && f !== "site-data/downloads.json",
+    )) {
       expect(unordered(await json(path.join(pseudo, file))), file).toEqual(unordered(rename(await json(path.join(plain, file)))));
     }
-    expect(await json(path.join(pseudo, "site-data/summary.json"))).toEqual({ ...(await json(path.join(plain, "site-data/summary.json"))), users_pseudonymised: true });
+    expect(await json(path.join(pseudo, "site-data/summary.json"))).toEqual({
+      ...(await json(path.join(plain, "site-data/summary.json"))),
+      users_pseudonymised: true,
+    });
     for (const file of plainFiles.filter((f) => f.startsWith("public/"))) {
       expect(unordered(await tableRows(path.join(pseudo, file))), file).toEqual(unordered(rename(await tableRows(path.join(plain, file)))));
     }
@@ -164,19 +193,29 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
     expect(summary.users_pseudonymised).toBe(true);
     const breakdown = await json(path.join(dir, "site-data/breakdown-user.json"));
     expect(breakdown.rows.reduce((s: bigint, r: { cost_usd: string }) => s + parseNano(r.cost_usd), 0n)).toBe(total);
-    const csv = parse(await readFile(path.join(dir, "public/data/extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    const csv = parse(await readFile(path.join(dir, "public/data/extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(csv.reduce((s, r) => s + parseNano(r.cost_usd!), 0n)).toBe(total);
     for (const row of csv) expect(row.user).toMatch(/^(user-[0-9a-f]{12})?$/);
     for (const file of ["extracts/cost-by-user.parquet", "extracts/cost-by-owner.parquet", "cube.parquet"]) {
       const { columns } = await readParquet(path.join(dir, "public/data", file));
-      expect(columns.cost_usd!.reduce((s, v) => (s as bigint) + (v as bigint), 0n), file).toBe(total);
+      expect(
+        columns.cost_usd!.reduce((s, v) => (s as bigint) + (v as bigint), 0n),
+        file,
+      ).toBe(total);
     }
     const downloads = SiteDownloadsSchema.parse(await json(path.join(dir, "site-data/downloads.json")));
     const files = [...downloads.extracts.flatMap((e) => e.files), ...downloads.focus, downloads.cube];
     expect(files.map((f) => f.href)).toContain("data/extracts/cost-by-user.csv");
     for (const f of files) {
       const file = path.join(dir, "public", f.href);
-      expect({ href: f.href, bytes: f.bytes, sha256: f.sha256 }).toEqual({ href: f.href, bytes: (await stat(file)).size, sha256: await sha256File(file) });
+      expect({ href: f.href, bytes: f.bytes, sha256: f.sha256 }).toEqual({
+        href: f.href,
+        bytes: (await stat(file)).size,
+        sha256: await sha256File(file),
+      });
       expect(f.rows, f.href).toBe((await tableRows(file)).length - (f.format === "csv" ? 1 : 0));
     }
     // The copies of the extracts by user and by owner are rewritten; the others (cost-by-customer is recomputed, with no
@@ -189,9 +228,15 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
 
   it("leaves the pipeline's output alone: every file under --data unchanged, cost-by-user.csv with the real names the site's copy hides", async () => {
     expect(await hashes(data)).toEqual(dataHashes);
-    const original = parse(await readFile(path.join(data, "extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    const original = parse(await readFile(path.join(data, "extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(new Set(original.map((r) => r.user).filter(Boolean))).toEqual(new Set(users));
-    const copy = parse(await readFile(path.join(tmp, "pseudo/public/data/extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    const copy = parse(await readFile(path.join(tmp, "pseudo/public/data/extracts/cost-by-user.csv"), "utf8"), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(new Set(copy.map((r) => r.user).filter(Boolean))).toEqual(new Set(users.map((u) => pseudonymOf(u, SALT))));
   });
 
@@ -222,10 +267,25 @@ describe("costs site-data --pseudonymise-users on the sample", () => {
 
   it("refuses the flag without a salt or with a salt under 16 characters, and an unknown SITE_PSEUDONYMISE_USERS: exit 1, the fix named, nothing written", async () => {
     const cases = [
-      ["no-salt", {}, ["--pseudonymise-users"], /error: SITE_USER_SALT: --pseudonymise-users needs a salt, and SITE_USER_SALT is not set; nothing was written\n {2}hint: set SITE_USER_SALT to a random secret of at least 16 characters/],
+      [
+        "no-salt",
+        {},
+        ["--pseudonymise-users"],
+        /error: SITE_USER_SALT: --pseudonymise-users needs a salt, and SITE_USER_SALT is not set; nothing was written\n {2}hint: set SITE_USER_SALT to a random secret of at least 16 characters/,
+      ],
       ["env-no-salt", { SITE_PSEUDONYMISE_USERS: "true" }, [], /error: SITE_USER_SALT: SITE_PSEUDONYMISE_USERS=true needs a salt/],
-      ["short-salt", { SITE_USER_SALT: "fifteen-chars!!" }, ["--pseudonymise-users"], /error: SITE_USER_SALT: has 15 characters, --pseudonymise-users needs at least 16/],
-      ["yes", { SITE_PSEUDONYMISE_USERS: "yes", SITE_USER_SALT: SALT }, [], /error: SITE_PSEUDONYMISE_USERS: must be true, 1, false, 0 or empty, got "yes"/],
+      [
+        "short-salt",
+        { SITE_USER_SALT: "fifteen-chars!!" },
+        ["--pseudonymise-users"],
+        /error: SITE_USER_SALT: has 15 characters, --pseudonymise-users needs at least 16/,
+      ],
+      [
+        "yes",
+        { SITE_PSEUDONYMISE_USERS: "yes", SITE_USER_SALT: SALT },
+        [],
+        /error: SITE_PSEUDONYMISE_USERS: must be true, 1, false, 0 or empty, got "yes"/,
+      ],
     ] as const;
     for (const [name, env, flags, message] of cases) {
       const { code, out, err, dir } = await siteData(name, env, ...flags);

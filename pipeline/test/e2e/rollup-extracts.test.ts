@@ -29,7 +29,19 @@ const GROUPS: string[][] = [
   ["month", "metadata.application", "metadata.environment"],
   ["metadata.no_such_key"],
   ["metadata.constructor", "team"],
-  ["date", "user", "virtual_account", "team", "model", "provider", "provider_account", "region", "price_source", "policy_status", "metadata.cost_center"],
+  [
+    "date",
+    "user",
+    "virtual_account",
+    "team",
+    "model",
+    "provider",
+    "provider_account",
+    "region",
+    "price_source",
+    "policy_status",
+    "metadata.cost_center",
+  ],
 ];
 /** A decimal read back from Parquet (trailing zeros dropped) as nano-USD. */
 const nano = (text: string): bigint => {
@@ -45,9 +57,21 @@ beforeAll(async () => {
   dir = await writeTempTree({
     "policies/extracts.yaml": `extracts:\n${GROUPS.map((g) => `  - name: ${name(g)}\n    group_by: [${g.map((f) => JSON.stringify(f)).join(", ")}]\n`).join("")}`,
   });
-  for (const file of ["teams.yaml", "virtual-accounts.yaml", "metadata-validation.yaml"]) await cp(path.join(ROOT, "policies", file), path.join(dir, "policies", file));
+  for (const file of ["teams.yaml", "virtual-accounts.yaml", "metadata-validation.yaml"])
+    await cp(path.join(ROOT, "policies", file), path.join(dir, "policies", file));
   const run = (...extra: string[]) =>
-    runCli(ROOT, "run", "--logs", "data/sample", "--policies-dir", path.join(dir, "policies"), "--out", path.join(dir, "data"), "--no-progress", ...extra);
+    runCli(
+      ROOT,
+      "run",
+      "--logs",
+      "data/sample",
+      "--policies-dir",
+      path.join(dir, "policies"),
+      "--out",
+      path.join(dir, "data"),
+      "--no-progress",
+      ...extra,
+    );
   // The whole sample, then one day again: 29 days reach the second run's extracts as kept partitions.
   const first = await run();
   expect(first.err).toBe("");

@@ -22,11 +22,19 @@ async function runWith(out: string, threads: number, chunkBytes?: number) {
 
 /** Everything a reader sees: CSV bytes, the manifest (minus Parquet bytes and hashes, which depend on row groups) and every priced row. */
 async function snapshot(out: string) {
-  const csv = ["rejects.csv", "focus/focus.csv", ...(await readdir(path.join(out, "extracts"))).filter((f) => f.endsWith(".csv")).map((f) => `extracts/${f}`)];
+  const csv = [
+    "rejects.csv",
+    "focus/focus.csv",
+    ...(await readdir(path.join(out, "extracts"))).filter((f) => f.endsWith(".csv")).map((f) => `extracts/${f}`),
+  ];
   const contents = Object.fromEntries(await Promise.all(csv.map(async (f) => [f, await readFile(path.join(out, f), "utf8")])));
   const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
   delete manifest.duration_ms;
-  for (const file of [...manifest.outputs.priced, ...manifest.outputs.extracts.flatMap((e: { files: unknown[] }) => e.files), ...manifest.outputs.focus.files]) {
+  for (const file of [
+    ...manifest.outputs.priced,
+    ...manifest.outputs.extracts.flatMap((e: { files: unknown[] }) => e.files),
+    ...manifest.outputs.focus.files,
+  ]) {
     if (file.format === "parquet") {
       delete file.bytes;
       delete file.sha256;

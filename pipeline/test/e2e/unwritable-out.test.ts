@@ -54,7 +54,9 @@ describe("an output folder that cannot be written", () => {
     const before = await readdir(out);
 
     const { code, err } = await costsAsReader(root, "run", "--logs", "data/sample/truefoundry-export.csv", "--out", out, "--no-progress");
-    expect(err).toBe(`error: cannot write to ${out}: permission denied (EACCES)\n  hint: choose an output folder you can write to, or fix its permissions\n`);
+    expect(err).toBe(
+      `error: cannot write to ${out}: permission denied (EACCES)\n  hint: choose an output folder you can write to, or fix its permissions\n`,
+    );
     expect(code).toBe(1);
     expect(await readdir(out)).toEqual(before);
 
@@ -92,18 +94,49 @@ describe("an output folder that cannot be written", () => {
 
   it("a path under a regular file, for `costs run --out` and the files other commands write", async () => {
     const root = await writeTempTree({ "a-file": "" });
-    const run = await runCli(root, "run", "--logs", path.join(ROOT, "data/sample/truefoundry-export.csv"), "--pricing-dir", path.join(ROOT, "pricing"), "--policies-dir", path.join(ROOT, "policies"), "--out", "a-file/data", "--no-progress");
-    expect(run.err).toBe("error: cannot write to a-file/data: a part of the path is a file, not a folder (ENOTDIR)\n  hint: choose an output folder you can write to, or fix its permissions\n");
+    const run = await runCli(
+      root,
+      "run",
+      "--logs",
+      path.join(ROOT, "data/sample/truefoundry-export.csv"),
+      "--pricing-dir",
+      path.join(ROOT, "pricing"),
+      "--policies-dir",
+      path.join(ROOT, "policies"),
+      "--out",
+      "a-file/data",
+      "--no-progress",
+    );
+    expect(run.err).toBe(
+      "error: cannot write to a-file/data: a part of the path is a file, not a folder (ENOTDIR)\n  hint: choose an output folder you can write to, or fix its permissions\n",
+    );
     expect(run.code).toBe(1);
 
     const data = path.join(root, "data");
     expect((await runCli(ROOT, "run", "--logs", "data/sample/truefoundry-export.csv", "--out", data, "--no-progress")).code).toBe(0);
     const extract = await runCli(root, "extract", "--data", "data", "--group-by", "model", "--out", "a-file/x.csv");
-    expect(extract.err).toBe("error: cannot open a-file/x.csv: a part of the path is a file, not a folder (ENOTDIR)\n  hint: choose another path\n");
+    expect(extract.err).toBe(
+      "error: cannot open a-file/x.csv: a part of the path is a file, not a folder (ENOTDIR)\n  hint: choose another path\n",
+    );
     expect(extract.code).toBe(1);
     await writeFile(path.join(root, "site"), "");
-    const site = await runCli(root, "site-data", "--data", "data", "--pricing-dir", path.join(ROOT, "pricing"), "--policies-dir", path.join(ROOT, "policies"), "--out", "site/.data", "--public-dir", "site/public");
-    expect(site.err).toMatch(/^error: cannot write to site\/[^:]*: a part of the path is a file, not a folder \(ENOTDIR\)\n {2}hint: choose another path\n$/);
+    const site = await runCli(
+      root,
+      "site-data",
+      "--data",
+      "data",
+      "--pricing-dir",
+      path.join(ROOT, "pricing"),
+      "--policies-dir",
+      path.join(ROOT, "policies"),
+      "--out",
+      "site/.data",
+      "--public-dir",
+      "site/public",
+    );
+    expect(site.err).toMatch(
+      /^error: cannot write to site\/[^:]*: a part of the path is a file, not a folder \(ENOTDIR\)\n {2}hint: choose another path\n$/,
+    );
     expect(site.code).toBe(1);
   }, 60_000);
 });

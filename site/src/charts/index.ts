@@ -58,7 +58,10 @@ export function describeChart(payload: ChartPayload): string {
     if (payload.rows.length === 0) return `No data by ${payload.what}.`;
     const money = (payload.measure ?? "cost (USD)").includes("USD");
     const fmt = (x: number) => (money ? usd(x) : formatInt(x));
-    const list = payload.rows.slice(0, 3).map((r) => `${r.key} (${fmt(r.cost)})`).join(", ");
+    const list = payload.rows
+      .slice(0, 3)
+      .map((r) => `${r.key} (${fmt(r.cost)})`)
+      .join(", ");
     return `Bar chart of ${payload.measure ?? "cost"} by ${payload.what}, ${payload.rows.length} bars, largest first: ${list}.`;
   }
   const series = payload.kind === "trend" ? payload.series[payload.stackBy]! : payload.series;

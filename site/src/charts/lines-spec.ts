@@ -12,9 +12,22 @@ export function linesSpec(what: string): TopLevelSpec {
     data: { name: DATA },
     mark: { type: "line", point: { size: 18 }, tooltip: true, strokeWidth: 1.5 },
     encoding: {
-      x: { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: null, axis: { format: "%b %d", labelAngle: 0, labelOverlap: true }, scale: { type: "utc" } },
+      x: {
+        field: "date",
+        type: "temporal",
+        timeUnit: "utcyearmonthdate",
+        title: null,
+        axis: { format: "%b %d", labelAngle: 0, labelOverlap: true },
+        scale: { type: "utc" },
+      },
       y: { field: "cost", type: "quantitative", title: "cost (USD)", axis: { format: "$,.2f" } },
-      color: { field: "key", type: "nominal", title: what, sort: { field: "order", op: "min" }, legend: { orient: "bottom", columns: 1, labelLimit: 320 } },
+      color: {
+        field: "key",
+        type: "nominal",
+        title: what,
+        sort: { field: "order", op: "min" },
+        legend: { orient: "bottom", columns: 1, labelLimit: 320 },
+      },
       tooltip: [
         { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
         { field: "key", type: "nominal", title: what },

@@ -16,9 +16,22 @@ export function trendSpec(stackBy: string): TopLevelSpec {
     data: { name: DATA },
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: null, axis: { format: "%b %d", labelAngle: 0, labelOverlap: true }, scale: { type: "utc" } },
+      x: {
+        field: "date",
+        type: "temporal",
+        timeUnit: "utcyearmonthdate",
+        title: null,
+        axis: { format: "%b %d", labelAngle: 0, labelOverlap: true },
+        scale: { type: "utc" },
+      },
       y: { aggregate: "sum", field: "cost", type: "quantitative", title: "cost (USD)", axis: { format: "$,.2f" } },
-      color: { field: "key", type: "nominal", title: stackBy, sort: { field: "order", op: "min" }, legend: { orient: "bottom", columns: 1, labelLimit: 320 } },
+      color: {
+        field: "key",
+        type: "nominal",
+        title: stackBy,
+        sort: { field: "order", op: "min" },
+        legend: { orient: "bottom", columns: 1, labelLimit: 320 },
+      },
       order: { field: "order", type: "quantitative" },
       tooltip: [
         { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },

@@ -59,7 +59,12 @@ export type Totals = Sums;
 
 export function totals(table: aq.ColumnTable): Totals {
   const row = (table.numRows() ? table.rollup(SUMS).object(0) : {}) as Record<string, unknown>;
-  const ok = table.numRows() ? (table.filter("d => d.policy_status === 'ok'").rollup({ cost: op.sum("cost_usd") }).object(0) as Record<string, unknown>) : {};
+  const ok = table.numRows()
+    ? (table
+        .filter("d => d.policy_status === 'ok'")
+        .rollup({ cost: op.sum("cost_usd") })
+        .object(0) as Record<string, unknown>)
+    : {};
   return {
     requests: num(row.requests),
     input_tokens: num(row.input_tokens),
@@ -112,7 +117,6 @@ export function valuesOf(table: aq.ColumnTable, column: string, limit = 1000): (
     .slice(0, limit)
     .map((r) => r.key as string | null);
 }
-
 
 /** Exact cost in a date window (inclusive) of an already filtered table. */
 export function windowCost(table: aq.ColumnTable, from: string, to: string): { cost: bigint; requests: number } {

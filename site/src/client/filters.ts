@@ -57,7 +57,8 @@ export function initFilters(form: HTMLFormElement): void {
 
   function describe(filter: CubeFilter): string {
     const parts: string[] = [];
-    if (filter.from || filter.to) parts.push(`${filter.from ?? control("from")?.getAttribute("min")} to ${filter.to ?? control("to")?.getAttribute("max")}`);
+    if (filter.from || filter.to)
+      parts.push(`${filter.from ?? control("from")?.getAttribute("min")} to ${filter.to ?? control("to")?.getAttribute("max")}`);
     for (const [column, v] of Object.entries(filter.equals)) parts.push(`${column} = ${v ?? NONE_LABEL}`);
     return parts.join("; ");
   }
@@ -134,7 +135,11 @@ export function initFilters(form: HTMLFormElement): void {
       const [cf, ct] = pop.dataset.current.split("/") as [string, string];
       const [pf, pt] = pop.dataset.previous!.split("/") as [string, string];
       const dims = query.filterCube(all, filter, { ignoreDates: true });
-      kpis.push(changeKpi(changeFrom({ from: cf, to: ct, ...query.windowCost(dims, cf, ct) }, { from: pf, to: pt, ...query.windowCost(dims, pf, pt) })));
+      kpis.push(
+        changeKpi(
+          changeFrom({ from: cf, to: ct, ...query.windowCost(dims, cf, ct) }, { from: pf, to: pt, ...query.windowCost(dims, pf, pt) }),
+        ),
+      );
     }
     setKpis(kpis);
     const breakdowns = new Map<string, Record<string, unknown>[]>();
@@ -208,7 +213,11 @@ export function initFilters(form: HTMLFormElement): void {
 }
 
 function takeSnapshot(): Snapshot {
-  const kpis = [...document.querySelectorAll<HTMLElement>(".kpi-value, .kpi-detail")].map((el) => ({ el, text: el.textContent ?? "", value: el.dataset.value }));
+  const kpis = [...document.querySelectorAll<HTMLElement>(".kpi-value, .kpi-detail")].map((el) => ({
+    el,
+    text: el.textContent ?? "",
+    value: el.dataset.value,
+  }));
   const tables = [...document.querySelectorAll<HTMLTableElement>("table[data-source]")].map((table) => {
     const note = table.closest(".table-wrap")?.nextElementSibling as HTMLElement | null;
     return { table, body: table.tBodies[0]!.cloneNode(true), note: note?.textContent ?? "", total: note?.dataset.totalRows };

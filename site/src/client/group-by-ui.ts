@@ -34,7 +34,8 @@ export function initGroupBy(root: HTMLElement): void {
   let picked = boxes.filter((b) => b.checked).map((b) => b.value);
   const order = root.querySelector<HTMLElement>("[data-testid=groupby-order]");
   const showOrder = () => {
-    if (order) order.textContent = picked.length ? `Columns: ${picked.join(", ")}, then the sums.` : "No field picked: one row with the totals.";
+    if (order)
+      order.textContent = picked.length ? `Columns: ${picked.join(", ")}, then the sums.` : "No field picked: one row with the totals.";
   };
   form.addEventListener("change", (event) => {
     const box = event.target as HTMLInputElement;

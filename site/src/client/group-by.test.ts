@@ -9,14 +9,24 @@ import type { Cube } from "./load-cube.ts";
 
 /** Priced rows (as the pipeline reads them) and the cube they sum into: one cube row per distinct dimension tuple. */
 const priced = [
-  { date: "2026-06-30", team: "payments", model: "m1", user: "=cmd", cost: 1_000_000_001n, list: 900_000_000n, unpriced: 0, in: 10, out: 1 },
+  {
+    date: "2026-06-30",
+    team: "payments",
+    model: "m1",
+    user: "=cmd",
+    cost: 1_000_000_001n,
+    list: 900_000_000n,
+    unpriced: 0,
+    in: 10,
+    out: 1,
+  },
   { date: "2026-06-30", team: "payments", model: "m1", user: "=cmd", cost: 2n, list: null, unpriced: 0, in: 20, out: 2 },
   { date: "2026-07-01", team: "search", model: "m2", user: null, cost: 333_333_333n, list: 333_333_333n, unpriced: 0, in: 5, out: 5 },
   { date: "2026-07-01", team: "search", model: "m3", user: "bob", cost: null, list: null, unpriced: 1, in: 7, out: 0 },
 ];
 
 function datasetOf(): Dataset {
-  const col = <T,>(f: (r: (typeof priced)[number]) => T) => priced.map(f);
+  const col = <T>(f: (r: (typeof priced)[number]) => T) => priced.map(f);
   return {
     length: priced.length,
     date: col((r) => r.date),
@@ -44,7 +54,14 @@ function datasetOf(): Dataset {
 function cubeOf(): Cube {
   const groups = new Map<string, (typeof priced)[number][]>();
   for (const r of priced) {
-    const key = JSON.stringify([r.date, r.team, r.model, r.user, r.unpriced ? "unpriced" : "public", r.team === "payments" ? "ok" : "warning"]);
+    const key = JSON.stringify([
+      r.date,
+      r.team,
+      r.model,
+      r.user,
+      r.unpriced ? "unpriced" : "public",
+      r.team === "payments" ? "ok" : "warning",
+    ]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const keys = [...groups.keys()].map((k) => JSON.parse(k) as (string | null)[]);
@@ -79,11 +96,14 @@ function cubeOf(): Cube {
 }
 
 describe("groupByCube", () => {
-  it.each([[["team"]], [["month", "user"]], [["user", "model", "date"]], [[]]])("gives the CSV the pipeline computes from the priced rows, grouped by %j", async (fields) => {
-    const result = await groupByCube(cubeOf(), fields);
-    expect(result.csv).toBe(extractToCsv(computeExtract(datasetOf(), fields)));
-    expect(result.totalCostNano).toBe(1_333_333_336n);
-  });
+  it.each([[["team"]], [["month", "user"]], [["user", "model", "date"]], [[]]])(
+    "gives the CSV the pipeline computes from the priced rows, grouped by %j",
+    async (fields) => {
+      const result = await groupByCube(cubeOf(), fields);
+      expect(result.csv).toBe(extractToCsv(computeExtract(datasetOf(), fields)));
+      expect(result.totalCostNano).toBe(1_333_333_336n);
+    },
+  );
   it("neutralises formula cells and keeps money exact in the CSV", async () => {
     const csv = (await groupByCube(cubeOf(), ["user"])).csv;
     expect(csv.split("\n")).toContain("'=cmd,2,30,0,0,3,1.000000003,0.900000000,0");
@@ -95,9 +115,18 @@ const everything = () => cubeOf().table(["date", "team", "model", "user", "price
 describe("cube queries", () => {
   it("filters by dimension values (null = absent) and dates, and sums exactly", async () => {
     const cube = await everything();
-    expect(totals(filterCube(cube, { equals: { team: "payments" } }))).toMatchObject({ requests: 2, cost: 1_000_000_003n, ok_cost: 1_000_000_003n });
+    expect(totals(filterCube(cube, { equals: { team: "payments" } }))).toMatchObject({
+      requests: 2,
+      cost: 1_000_000_003n,
+      ok_cost: 1_000_000_003n,
+    });
     expect(totals(filterCube(cube, { equals: { user: null } }))).toMatchObject({ requests: 1, cost: 333_333_333n });
-    expect(totals(filterCube(cube, { from: "2026-07-01", equals: {} }))).toMatchObject({ requests: 2, unpriced: 1, cost: 333_333_333n, ok_cost: 0n });
+    expect(totals(filterCube(cube, { from: "2026-07-01", equals: {} }))).toMatchObject({
+      requests: 2,
+      unpriced: 1,
+      cost: 333_333_333n,
+      ok_cost: 0n,
+    });
     expect(totals(filterCube(cube, { equals: { team: "x" } })).requests).toBe(0);
   });
   it("breaks down by a dimension, costliest first, with shares of the filtered total", async () => {

@@ -75,12 +75,20 @@ async function openCube(url: string): Promise<Cube> {
         const kind = money.get(columnName);
         const n = columnData.length;
         if (kind === "fixed") for (let i = 0; i < n; i++) target[rowStart + i] = fromFixed(columnData[i] as Uint8Array | null);
-        else if (kind === "int") for (let i = 0; i < n; i++) target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? null : BigInt(columnData[i] as bigint);
-        else if (counts.has(columnName)) for (let i = 0; i < n; i++) target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? 0 : Number(columnData[i]);
+        else if (kind === "int")
+          for (let i = 0; i < n; i++)
+            target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? null : BigInt(columnData[i] as bigint);
+        else if (counts.has(columnName))
+          for (let i = 0; i < n; i++)
+            target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? 0 : Number(columnData[i]);
         else for (let i = 0; i < n; i++) target[rowStart + i] = columnData[i] ?? null;
       },
     });
-    for (const name of missing) decoded.set(name, done.then(() => columns[name]!));
+    for (const name of missing)
+      decoded.set(
+        name,
+        done.then(() => columns[name]!),
+      );
   }
 
   return {

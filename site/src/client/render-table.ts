@@ -26,7 +26,12 @@ export function renderRows(table: HTMLTableElement, rows: Record<string, unknown
   const note = table.closest(".table-wrap")?.nextElementSibling;
   if (note?.classList.contains("table-note")) {
     const shown = Math.min(rows.length, limit);
-    note.textContent = rows.length === 0 ? "No rows." : shown < rows.length ? `${shown} of ${rows.length} rows shown.` : `${rows.length} ${rows.length === 1 ? "row" : "rows"}.`;
+    note.textContent =
+      rows.length === 0
+        ? "No rows."
+        : shown < rows.length
+          ? `${shown} of ${rows.length} rows shown.`
+          : `${rows.length} ${rows.length === 1 ? "row" : "rows"}.`;
     (note as HTMLElement).dataset.totalRows = String(rows.length);
   }
 }

@@ -23,8 +23,22 @@ export interface KpiValue {
 export function totalsKpis(t: Totals): KpiValue[] {
   const tokens = t.input_tokens + t.output_tokens;
   return [
-    { testid: "total-cost", label: "Total cost", value: t.cost_usd, display: formatUsd(t.cost_usd), detail: `${t.cost_usd} USD exactly`, anchor: METHOD.totalCost },
-    { testid: "requests", label: "Requests", value: String(t.requests), display: formatInt(t.requests), detail: `${formatInt(t.requests - t.unpriced_requests)} priced`, anchor: METHOD.requests },
+    {
+      testid: "total-cost",
+      label: "Total cost",
+      value: t.cost_usd,
+      display: formatUsd(t.cost_usd),
+      detail: `${t.cost_usd} USD exactly`,
+      anchor: METHOD.totalCost,
+    },
+    {
+      testid: "requests",
+      label: "Requests",
+      value: String(t.requests),
+      display: formatInt(t.requests),
+      detail: `${formatInt(t.requests - t.unpriced_requests)} priced`,
+      anchor: METHOD.requests,
+    },
     {
       testid: "tokens",
       label: "Tokens",
@@ -33,7 +47,14 @@ export function totalsKpis(t: Totals): KpiValue[] {
       detail: `${formatInt(t.input_tokens)} in (${formatInt(t.cache_read_tokens)} cache read) · ${formatInt(t.output_tokens)} out`,
       anchor: METHOD.tokens,
     },
-    { testid: "avg-cost", label: "Average cost per request", value: t.avg_cost_per_request_usd, display: formatUsd(t.avg_cost_per_request_usd), detail: "over priced requests", anchor: METHOD.average },
+    {
+      testid: "avg-cost",
+      label: "Average cost per request",
+      value: t.avg_cost_per_request_usd,
+      display: formatUsd(t.avg_cost_per_request_usd),
+      detail: "over priced requests",
+      anchor: METHOD.average,
+    },
     {
       testid: "unpriced-requests",
       label: "Unpriced requests",
@@ -63,7 +84,14 @@ export function totalsKpis(t: Totals): KpiValue[] {
 
 export function changeKpi(change: SiteSummary["period_over_period"]): KpiValue {
   if (!change) {
-    return { testid: "cost-change", label: "Last 7 days vs the 7 before", value: "", display: "n/a", detail: "needs 14 days of data", anchor: METHOD.change };
+    return {
+      testid: "cost-change",
+      label: "Last 7 days vs the 7 before",
+      value: "",
+      display: "n/a",
+      detail: "needs 14 days of data",
+      anchor: METHOD.change,
+    };
   }
   return {
     testid: "cost-change",
@@ -109,11 +137,13 @@ export function totalsFrom(sums: Sums): Totals {
   };
 }
 
-export function changeFrom(current: { from: string; to: string; cost: bigint; requests: number }, previous: { from: string; to: string; cost: bigint; requests: number }): NonNullable<SiteSummary["period_over_period"]> {
+export function changeFrom(
+  current: { from: string; to: string; cost: bigint; requests: number },
+  previous: { from: string; to: string; cost: bigint; requests: number },
+): NonNullable<SiteSummary["period_over_period"]> {
   return {
     current: { from: current.from, to: current.to, cost_usd: formatNano(current.cost), requests: current.requests },
     previous: { from: previous.from, to: previous.to, cost_usd: formatNano(previous.cost), requests: previous.requests },
     cost_change: ratio(current.cost - previous.cost, previous.cost),
   };
 }
-

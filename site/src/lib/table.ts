@@ -4,7 +4,17 @@
  * and a sort key (data-sort: an integer or text).
  */
 import { perMillion } from "./rates.ts";
-import { NONE_LABEL, formatChange, formatInt, formatShare, formatTimestamp, formatUsd, formatUsdExact, parseNano, shareSortKey } from "./format.ts";
+import {
+  NONE_LABEL,
+  formatChange,
+  formatInt,
+  formatShare,
+  formatTimestamp,
+  formatUsd,
+  formatUsdExact,
+  parseNano,
+  shareSortKey,
+} from "./format.ts";
 
 export type ColumnKind = "key" | "text" | "code" | "int" | "usd" | "usd-exact" | "share" | "change" | "list" | "time" | "rate-1m";
 
@@ -33,7 +43,14 @@ export function isNumeric(kind: ColumnKind): boolean {
 export function cell(kind: ColumnKind, raw: unknown): Cell {
   const numeric = NUMERIC.has(kind);
   if (raw === null || raw === undefined) {
-    const text = kind === "key" ? NONE_LABEL : numeric && kind !== "share" && kind !== "change" ? "—" : kind === "share" || kind === "change" ? "n/a" : "";
+    const text =
+      kind === "key"
+        ? NONE_LABEL
+        : numeric && kind !== "share" && kind !== "change"
+          ? "—"
+          : kind === "share" || kind === "change"
+            ? "n/a"
+            : "";
     return { text, value: "", sort: "", numeric, none: kind === "key" };
   }
   switch (kind) {

@@ -10,7 +10,8 @@ beforeAll(async () => {
   const dir = await writeTempTree({
     "teams.yaml":
       "require_pat_team: true\nteams:\n  - {name: payments, tags: {cost_center: CC-1}}\n  - {name: search, tags: {cost_center: CC-2}}\npersonal_access_tokens:\n  - {name: ci, team: payments}\n  - {name: loose}\n",
-    "virtual-accounts.yaml": "virtual_accounts:\n  - {name: bot, team: search, tags: {application: bot, cost_center: CC-9}}\n  - {name: lone, tags: {}}\n",
+    "virtual-accounts.yaml":
+      "virtual_accounts:\n  - {name: bot, team: search, tags: {application: bot, cost_center: CC-9}}\n  - {name: lone, tags: {}}\n",
     "metadata-validation.yaml": [
       "guardrails:",
       "  - name: cc",
@@ -34,10 +35,35 @@ beforeAll(async () => {
 
 function row(over: Partial<LogRow>): LogRow {
   return {
-    request_id: "r", timestamp: 0, model: "m/a", region: null, subject_type: "user", subject: "u@x.com", pat_name: null, teams: [],
-    input_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 0, reasoning_tokens: 0, input_audio_tokens: 0, output_audio_tokens: 0,
-    input_images: null, output_images: null, input_characters: null, input_seconds: null, output_seconds: null, queries: null, pages: null,
-    batch: false, service_tier: null, status_code: null, virtual_model: null, metadata: {}, reported_cost_usd: null, ...over,
+    request_id: "r",
+    timestamp: 0,
+    model: "m/a",
+    region: null,
+    subject_type: "user",
+    subject: "u@x.com",
+    pat_name: null,
+    teams: [],
+    input_tokens: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    input_audio_tokens: 0,
+    output_audio_tokens: 0,
+    input_images: null,
+    output_images: null,
+    input_characters: null,
+    input_seconds: null,
+    output_seconds: null,
+    queries: null,
+    pages: null,
+    batch: false,
+    service_tier: null,
+    status_code: null,
+    virtual_model: null,
+    metadata: {},
+    reported_cost_usd: null,
+    ...over,
   };
 }
 
@@ -49,13 +75,20 @@ describe("attribute (SPEC 5.3)", () => {
     ["two teams and nothing else: unassigned", row({ teams: ["search", "payments"] }), "unassigned"],
     ["no team at all", row({}), "unassigned"],
     ["a PAT without a team falls through to the subject's team", row({ pat_name: "loose", teams: ["search"] }), "search"],
-    ["a virtual account without a team falls through", row({ subject_type: "virtualaccount", subject: "lone", teams: ["payments"] }), "payments"],
+    [
+      "a virtual account without a team falls through",
+      row({ subject_type: "virtualaccount", subject: "lone", teams: ["payments"] }),
+      "payments",
+    ],
   ])("%s", (_, r, team) => {
     expect(attribute(r, policies).team).toBe(team);
   });
 
   it("injected tags override client values; only a different value counts as an override", () => {
-    const a = attribute(row({ subject_type: "virtualaccount", subject: "bot", metadata: { application: "bot", cost_center: "spoof", x: "1" } }), policies);
+    const a = attribute(
+      row({ subject_type: "virtualaccount", subject: "bot", metadata: { application: "bot", cost_center: "spoof", x: "1" } }),
+      policies,
+    );
     expect(a.metadata).toEqual({ application: "bot", cost_center: "CC-9", x: "1" });
     expect(a.overrides).toEqual(["cost_center"]);
     expect([a.virtual_account, a.user]).toEqual(["bot", null]);
@@ -85,13 +118,28 @@ describe("validateMetadata (SPEC 5.4)", () => {
     ["the PAT's team tags satisfy the rule after injection", row({ pat_name: "ci" }), "ok", []],
     ["rule for another model does not apply", row({ model: "m/b", teams: ["payments"] }), "ok", []],
     ["not_in excludes the subject", row({ subject: "vip@x.com", teams: ["payments"] }), "ok", []],
-    ["the attributed team is a subject too", row({ subject_type: "virtualaccount", subject: "lone", teams: ["payments"] }), "rejected_by_policy", ["cc:cost_center:missing"]],
+    [
+      "the attributed team is a subject too",
+      row({ subject_type: "virtualaccount", subject: "lone", teams: ["payments"] }),
+      "rejected_by_policy",
+      ["cc:cost_center:missing"],
+    ],
     ["audit: value outside allowed_values", row({ metadata: { env: "staging" } }), "warning", ["env:env:not_allowed"]],
     ["audit: regex mismatch", row({ metadata: { id: "c_1" } }), "warning", ["env:id:no_match"]],
     ["audit: unknown key", row({ metadata: { colour: "red", zeta: "1" } }), "warning", ["env:colour:unknown_key", "env:zeta:unknown_key"]],
     ["all good", row({ metadata: { env: "prod", id: "cus_1" } }), "ok", []],
-    ["enforce wins over audit", row({ teams: ["search"], metadata: { env: "x" } }), "rejected_by_policy", ["cc:cost_center:missing", "env:env:not_allowed"]],
-    ["a PAT with no team is at least a warning", row({ pat_name: "loose", metadata: { env: "prod" } }), "warning", ["require_pat_team:loose:no_team"]],
+    [
+      "enforce wins over audit",
+      row({ teams: ["search"], metadata: { env: "x" } }),
+      "rejected_by_policy",
+      ["cc:cost_center:missing", "env:env:not_allowed"],
+    ],
+    [
+      "a PAT with no team is at least a warning",
+      row({ pat_name: "loose", metadata: { env: "prod" } }),
+      "warning",
+      ["require_pat_team:loose:no_team"],
+    ],
   ])("%s", (_, r, status, violations) => {
     expect(check(r)).toEqual({ policy_status: status, policy_violations: violations });
   });

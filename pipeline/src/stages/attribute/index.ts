@@ -48,7 +48,12 @@ export function attribute(row: LogRow, policies: PolicyBook): Attribution {
 }
 
 /** Writes `tags` over `metadata` (copied from `sent` before the first change); records replaced keys in `overrides`. */
-function inject(sent: Record<string, string>, metadata: Record<string, string>, tags: Record<string, string>, overrides: string[]): Record<string, string> {
+function inject(
+  sent: Record<string, string>,
+  metadata: Record<string, string>,
+  tags: Record<string, string>,
+  overrides: string[],
+): Record<string, string> {
   for (const key in tags) {
     const value = tags[key]!;
     const was = Object.hasOwn(metadata, key) ? metadata[key] : undefined;

@@ -59,19 +59,32 @@ describe("the truefoundry preset", () => {
   it("takes whichever of TraceId and SpanId exists as request_id", () => {
     const { SpanId: _span, ...traceOnly } = TRUEFOUNDRY;
     expect(toLogRow(traceOnly, compilePreset("truefoundry"))).toMatchObject({ row: { request_id: "4bf92f3577b34da6" } });
-    expect(toLogRow({ ...TRUEFOUNDRY, TraceId: null, SpanId: null }, compilePreset("truefoundry"))).toEqual({ reason: "missing request_id", field: "request_id" });
+    expect(toLogRow({ ...TRUEFOUNDRY, TraceId: null, SpanId: null }, compilePreset("truefoundry"))).toEqual({
+      reason: "missing request_id",
+      field: "request_id",
+    });
   });
 
   it("reads the CSV form of the export (JSON text in Metadata and Teams)", () => {
-    const csv = Object.fromEntries(Object.entries(TRUEFOUNDRY).map(([k, v]) => [k, v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)]));
+    const csv = Object.fromEntries(
+      Object.entries(TRUEFOUNDRY).map(([k, v]) => [k, v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)]),
+    );
     expect(toLogRow(csv, compilePreset("truefoundry"))).toMatchObject({
-      row: { input_tokens: 1200, reported_cost_usd: "0.004821", metadata: { cost_center: "CC-1042" }, teams: ["payments"], status_code: 200 },
+      row: {
+        input_tokens: 1200,
+        reported_cost_usd: "0.004821",
+        metadata: { cost_center: "CC-1042" },
+        teams: ["payments"],
+        status_code: 200,
+      },
     });
   });
 
   it("rejects a misspelled export column, but not a known export column that resembles one", () => {
     const { InputTokens: _input, ...rest } = TRUEFOUNDRY;
-    expect(toLogRow({ ...rest, InputToken: 1200 }, compilePreset("truefoundry"))).toEqual({ reason: "unknown column `InputToken` (did you mean `InputTokens`?)" });
+    expect(toLogRow({ ...rest, InputToken: 1200 }, compilePreset("truefoundry"))).toEqual({
+      reason: "unknown column `InputToken` (did you mean `InputTokens`?)",
+    });
     expect(toLogRow({ ...TRUEFOUNDRY, ModelID: "x" }, compilePreset("truefoundry"))).toHaveProperty("row");
   });
 });
@@ -82,29 +95,66 @@ describe("the anthropic preset", () => {
       request_id: "msg_1",
       timestamp: "2026-03-01T12:00:00Z",
       model: "anthropic-main/claude-sonnet-4-5",
-      usage: { input_tokens: 30, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 50, service_tier: "standard" },
+      usage: {
+        input_tokens: 30,
+        cache_read_input_tokens: 1000,
+        cache_creation_input_tokens: 200,
+        output_tokens: 50,
+        service_tier: "standard",
+      },
     };
-    expect(toLogRow(record, compilePreset("anthropic"))).toMatchObject({ row: { input_tokens: 1230, cache_read_tokens: 1000, cache_write_tokens: 200, output_tokens: 50 } });
+    expect(toLogRow(record, compilePreset("anthropic"))).toMatchObject({
+      row: { input_tokens: 1230, cache_read_tokens: 1000, cache_write_tokens: 200, output_tokens: 50 },
+    });
   });
 
   it("adds them from top-level fields too", () => {
-    const record = { request_id: "msg_2", timestamp: "2026-03-01", model: "m", input_tokens: "30", cache_read_input_tokens: "", cache_creation_input_tokens: "5", output_tokens: "1" };
-    expect(toLogRow(record, compilePreset("anthropic"))).toMatchObject({ row: { input_tokens: 35, cache_read_tokens: 0, cache_write_tokens: 5, output_tokens: 1 } });
+    const record = {
+      request_id: "msg_2",
+      timestamp: "2026-03-01",
+      model: "m",
+      input_tokens: "30",
+      cache_read_input_tokens: "",
+      cache_creation_input_tokens: "5",
+      output_tokens: "1",
+    };
+    expect(toLogRow(record, compilePreset("anthropic"))).toMatchObject({
+      row: { input_tokens: 35, cache_read_tokens: 0, cache_write_tokens: 5, output_tokens: 1 },
+    });
   });
 });
 
 describe("a custom mapping", () => {
-  const record = { id: 7, at: "2026-03-01T12:00:00Z", model: "m", usage: { prompt_tokens: 100, completion_tokens: 9, cached: 40 }, input_tokens: 1 };
+  const record = {
+    id: 7,
+    at: "2026-03-01T12:00:00Z",
+    model: "m",
+    usage: { prompt_tokens: 100, completion_tokens: 9, cached: 40 },
+    input_tokens: 1,
+  };
 
   it("reads each mapped field from its column, `a.b` from inside an object column", () => {
-    const preset = compilePreset({ columns: { request_id: "id", timestamp: "at", input_tokens: "usage.prompt_tokens", output_tokens: "usage.completion_tokens", cache_read_tokens: "usage.cached" } });
-    expect(toLogRow(record, preset)).toMatchObject({ row: { request_id: "7", timestamp: Date.UTC(2026, 2, 1, 12), input_tokens: 100, output_tokens: 9, cache_read_tokens: 40 } });
+    const preset = compilePreset({
+      columns: {
+        request_id: "id",
+        timestamp: "at",
+        input_tokens: "usage.prompt_tokens",
+        output_tokens: "usage.completion_tokens",
+        cache_read_tokens: "usage.cached",
+      },
+    });
+    expect(toLogRow(record, preset)).toMatchObject({
+      row: { request_id: "7", timestamp: Date.UTC(2026, 2, 1, 12), input_tokens: 100, output_tokens: 9, cache_read_tokens: 40 },
+    });
     expect(preset.name).toBe("mapping");
     expect(preset.ignoredColumns()).toEqual(["input_tokens"]);
   });
 
   it("adds cache tokens to input with input_excludes_cache", () => {
-    const preset = compilePreset({ columns: { request_id: "id", timestamp: "at", input_tokens: "usage.prompt_tokens", cache_read_tokens: "usage.cached" }, input_excludes_cache: true });
+    const preset = compilePreset({
+      columns: { request_id: "id", timestamp: "at", input_tokens: "usage.prompt_tokens", cache_read_tokens: "usage.cached" },
+      input_excludes_cache: true,
+    });
     expect(toLogRow(record, preset)).toMatchObject({ row: { input_tokens: 140, cache_read_tokens: 40 } });
   });
 
@@ -135,12 +185,33 @@ describe("the canonical preset's one-pass reader", () => {
   // getters and column check: the oracle for the canonical preset's single pass.
   const keyArb = fc.oneof(
     fc.constantFrom(...CANONICAL_FIELDS),
-    fc.constantFrom("input_token", "Model", "timestamps", "metadta", "user", "latency_ms", "0", "12", "__proto__", "constructor", "toString", ""),
+    fc.constantFrom(
+      "input_token",
+      "Model",
+      "timestamps",
+      "metadta",
+      "user",
+      "latency_ms",
+      "0",
+      "12",
+      "__proto__",
+      "constructor",
+      "toString",
+      "",
+    ),
     fc.string({ maxLength: 12 }),
   );
-  const valueArb = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }));
+  const valueArb = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.constant(null),
+    fc.boolean(),
+    fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
+  );
   // Records as JSON.parse makes them (own "__proto__" keys included).
-  const recordArb = fc.array(fc.tuple(keyArb, valueArb), { maxLength: 16 }).map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, unknown>);
+  const recordArb = fc
+    .array(fc.tuple(keyArb, valueArb), { maxLength: 16 })
+    .map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, unknown>);
 
   it("reads the same values, reasons and ignored columns as the general path", () => {
     fc.assert(

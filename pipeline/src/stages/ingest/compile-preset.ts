@@ -123,7 +123,8 @@ function specOfMapping(mapping: ColumnMapping): PresetSpec {
 function knownColumnsOf(preset: PresetName | ColumnMapping): string[] {
   const base = PRESETS[typeof preset === "string" ? preset : (preset.base ?? "canonical")];
   const columns = [...(base.knownColumns ?? []), ...(base.requestIdJoin ?? [])];
-  for (const field of CANONICAL_FIELDS) for (const source of base.columns[field] ?? [field]) if (!source.includes(".")) columns.push(source);
+  for (const field of CANONICAL_FIELDS)
+    for (const source of base.columns[field] ?? [field]) if (!source.includes(".")) columns.push(source);
   return columns;
 }
 
@@ -132,7 +133,9 @@ function knownColumnsOf(preset: PresetName | ColumnMapping): string[] {
 // property of one object shape: reads and writes stay monomorphic on the hot path.
 
 /** A FieldValues with every field undefined. */
-const emptyValues = new Function(`return {${CANONICAL_FIELDS.map((f) => `${JSON.stringify(f)}: undefined`).join(", ")}};`) as () => FieldValues;
+const emptyValues = new Function(
+  `return {${CANONICAL_FIELDS.map((f) => `${JSON.stringify(f)}: undefined`).join(", ")}};`,
+) as () => FieldValues;
 
 /** FieldValues read through the preset's getters. */
 function valuesReader(get: Record<CanonicalField, Getter>): (record: Record<string, unknown>) => FieldValues {
@@ -144,10 +147,11 @@ function valuesReader(get: Record<CanonicalField, Getter>): (record: Record<stri
 /** Fills canonical values from a record's own-named columns; true when it has another column. */
 function canonicalReader(): (record: Record<string, unknown>, values: FieldValues) => boolean {
   const cases = CANONICAL_FIELDS.map((f) => `case ${JSON.stringify(f)}: values[${JSON.stringify(f)}] = record[key]; break;`).join("\n");
-  return new Function("record", "values", `let other = false;\nfor (const key in record) {\nswitch (key) {\n${cases}\ndefault: other = true;\n}\n}\nreturn other;`) as (
-    record: Record<string, unknown>,
-    values: FieldValues,
-  ) => boolean;
+  return new Function(
+    "record",
+    "values",
+    `let other = false;\nfor (const key in record) {\nswitch (key) {\n${cases}\ndefault: other = true;\n}\n}\nreturn other;`,
+  ) as (record: Record<string, unknown>, values: FieldValues) => boolean;
 }
 
 function isPresent(value: unknown): boolean {

@@ -45,7 +45,10 @@ describe("expandInputs", () => {
 
   it("keeps only log files from a glob", async () => {
     const dir = await writeInputs(TREE);
-    expect(await expandInputs(["logs/*"], dir)).toEqual([path.join(dir, "logs/2026-03-01.csv.gz"), path.join(dir, "logs/2026-03-02.jsonl")]);
+    expect(await expandInputs(["logs/*"], dir)).toEqual([
+      path.join(dir, "logs/2026-03-01.csv.gz"),
+      path.join(dir, "logs/2026-03-02.jsonl"),
+    ]);
   });
 
   it("names a pattern that matches nothing, with a hint", async () => {
@@ -56,13 +59,19 @@ describe("expandInputs", () => {
 
   it("names a missing file, an explicit unsupported file and a directory without logs", async () => {
     const dir = await writeInputs(TREE);
-    expect((await errorOf(expandInputs(["logs/missing.jsonl"], dir))).problems[0]).toMatchObject({ file: "logs/missing.jsonl", message: "no such file or directory" });
+    expect((await errorOf(expandInputs(["logs/missing.jsonl"], dir))).problems[0]).toMatchObject({
+      file: "logs/missing.jsonl",
+      message: "no such file or directory",
+    });
     expect((await errorOf(expandInputs(["logs/notes.txt"], dir))).problems[0]).toMatchObject({
       file: "logs/notes.txt",
       message: "unsupported input file type",
       hint: expect.stringContaining(".jsonl, .ndjson, .json, .csv, .parquet"),
     });
-    expect((await errorOf(expandInputs(["empty"], dir))).problems[0]).toMatchObject({ file: "empty", message: "directory holds no log files" });
+    expect((await errorOf(expandInputs(["empty"], dir))).problems[0]).toMatchObject({
+      file: "empty",
+      message: "directory holds no log files",
+    });
     expect((await errorOf(expandInputs([], dir))).message).toMatch(/^no input logs given/);
   });
 });

@@ -46,11 +46,18 @@ async function expandPattern(pattern: string, cwd: string): Promise<string[]> {
     return files;
   }
   if (!isDynamicPattern(pattern)) {
-    throw new PipelineError({ file: pattern, message: "no such file or directory", hint: "check the path; it is read relative to the working directory" });
+    throw new PipelineError({
+      file: pattern,
+      message: "no such file or directory",
+      hint: "check the path; it is read relative to the working directory",
+    });
   }
   const files = supportedOnly(await glob(pattern, { cwd, absolute: true, onlyFiles: true, expandDirectories: false }));
   if (files.length === 0) {
-    throw new PipelineError({ message: `input pattern \`${pattern}\` matches no log files`, hint: `check the pattern (relative to ${cwd}); ${SUPPORTED}` });
+    throw new PipelineError({
+      message: `input pattern \`${pattern}\` matches no log files`,
+      hint: `check the pattern (relative to ${cwd}); ${SUPPORTED}`,
+    });
   }
   return files;
 }

@@ -7,12 +7,19 @@ import { readLogs, type FileStats, type ReadLogsOptions } from "./index.ts";
 
 /** Items as `file:line` plus the request_id of a row or the reason of a reject. */
 function summary(items: IngestItem[], dir: string): string[] {
-  return items.map((item) => `${path.relative(dir, item.file)}:${item.line} ${item.kind === "row" ? item.row.request_id : `reject: ${item.reason}`}`);
+  return items.map(
+    (item) => `${path.relative(dir, item.file)}:${item.line} ${item.kind === "row" ? item.row.request_id : `reject: ${item.reason}`}`,
+  );
 }
 
 async function read(dir: string, files: string[], options: ReadLogsOptions = {}) {
   const stats: FileStats[] = [];
-  const items = await collect(readLogs(files.map((f) => path.join(dir, f)), { ...options, onFile: (s) => stats.push({ ...s, file: path.relative(dir, s.file) }) }));
+  const items = await collect(
+    readLogs(
+      files.map((f) => path.join(dir, f)),
+      { ...options, onFile: (s) => stats.push({ ...s, file: path.relative(dir, s.file) }) },
+    ),
+  );
   return { items, stats };
 }
 
@@ -26,7 +33,15 @@ describe("readLogs", () => {
     expect(summary(items, dir)).toEqual(["b.csv.gz:2 c1", "c.parquet.gz:1 t1:s1", "c.parquet.gz:2 t1:s2"]);
     expect(items[1]).toMatchObject({
       kind: "row",
-      row: { timestamp: Date.UTC(2026, 2, 1, 9), model: "openai-main/gpt-4o", input_tokens: 1200, reported_cost_usd: "0.0033", metadata: { env: "prod" }, teams: ["payments"], subject_type: "user" },
+      row: {
+        timestamp: Date.UTC(2026, 2, 1, 9),
+        model: "openai-main/gpt-4o",
+        input_tokens: 1200,
+        reported_cost_usd: "0.0033",
+        metadata: { env: "prod" },
+        teams: ["payments"],
+        subject_type: "user",
+      },
     });
     expect(items[2]).toMatchObject({ kind: "row", row: { model: "router/smart", virtual_model: "router/smart", metadata: {} } });
     expect(stats).toEqual([
@@ -58,7 +73,10 @@ describe("readLogs", () => {
   it("turns whole-file problems into rejects: empty file, unreadable Parquet", async () => {
     const dir = await writeInputs({ "empty.csv": "request_id,timestamp,model\n", "bad.parquet": "PAR1 definitely not parquet" });
     const { items, stats } = await read(dir, ["empty.csv", "bad.parquet"]);
-    expect(summary(items, dir)).toEqual(["empty.csv:0 reject: empty file: no rows", "bad.parquet:0 reject: unreadable Parquet file: parquet file invalid (footer != PAR1)"]);
+    expect(summary(items, dir)).toEqual([
+      "empty.csv:0 reject: empty file: no rows",
+      "bad.parquet:0 reject: unreadable Parquet file: parquet file invalid (footer != PAR1)",
+    ]);
     expect(stats.map((s) => [s.file, s.preset, s.rows, s.rejects])).toEqual([
       ["empty.csv", null, 1, 1],
       ["bad.parquet", null, 1, 1],
@@ -66,13 +84,19 @@ describe("readLogs", () => {
   });
 
   it("uses a forced preset or a mapping for every file instead of detecting one", async () => {
-    const dir = await writeInputs({ "tf.csv": "TraceId,SpanId,CreatedAt,ModelName,InputTokens\nt,s,2026-03-01 10:00:00,m,3\n", "other.csv": "id,at,model\nx1,2026-03-01,m\n" });
+    const dir = await writeInputs({
+      "tf.csv": "TraceId,SpanId,CreatedAt,ModelName,InputTokens\nt,s,2026-03-01 10:00:00,m,3\n",
+      "other.csv": "id,at,model\nx1,2026-03-01,m\n",
+    });
     const forced = await read(dir, ["tf.csv"], { preset: "canonical" });
     const typo = "reject: unknown column `InputTokens` (did you mean `input_tokens`?)";
     expect(summary(forced.items, dir)).toEqual([`tf.csv:2 ${typo}`]);
     expect(forced.stats[0]).toMatchObject({ preset: "canonical", ignored_columns: ["CreatedAt", "ModelName", "SpanId", "TraceId"] });
 
-    const mapped = await read(dir, ["tf.csv", "other.csv"], { preset: "truefoundry", mapping: { columns: { request_id: "id", timestamp: "at" } } });
+    const mapped = await read(dir, ["tf.csv", "other.csv"], {
+      preset: "truefoundry",
+      mapping: { columns: { request_id: "id", timestamp: "at" } },
+    });
     expect(summary(mapped.items, dir)).toEqual([`tf.csv:2 ${typo}`, "other.csv:2 x1"]);
     expect(mapped.stats.map((s) => s.preset)).toEqual(["mapping", "mapping"]);
   });

@@ -54,7 +54,11 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
   for (const file of files) {
     const detected = detectFormat(file);
     if (!detected) {
-      throw new PipelineError({ file, message: "unsupported input file type", hint: `supported: ${SUPPORTED_EXTENSIONS.join(", ")}, each optionally .gz` });
+      throw new PipelineError({
+        file,
+        message: "unsupported input file type",
+        hint: `supported: ${SUPPORTED_EXTENSIONS.join(", ")}, each optionally .gz`,
+      });
     }
     const { format, gzip } = detected;
     if (format === "jsonl") throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);

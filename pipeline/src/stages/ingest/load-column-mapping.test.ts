@@ -17,7 +17,9 @@ async function problemsOf(text: string): Promise<string[]> {
 
 describe("loadColumnMapping", () => {
   it("loads a mapping", async () => {
-    const dir = await writeTempTree({ "mapping.yaml": "base: anthropic\ncolumns:\n  request_id: id\n  input_tokens: usage.prompt\ninput_excludes_cache: false\n" });
+    const dir = await writeTempTree({
+      "mapping.yaml": "base: anthropic\ncolumns:\n  request_id: id\n  input_tokens: usage.prompt\ninput_excludes_cache: false\n",
+    });
     expect(await loadColumnMapping(path.join(dir, "mapping.yaml"))).toEqual({
       base: "anthropic",
       columns: { request_id: "id", input_tokens: "usage.prompt" },

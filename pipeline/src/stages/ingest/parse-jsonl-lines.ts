@@ -22,7 +22,13 @@ export interface JsonlSink {
  * `latin1Of`: `text` is these bytes read as latin1 (one character per byte, see parseJsonlBytes);
  * a line with a non-ASCII byte is then decoded again as UTF-8.
  */
-export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink, maxLineChars = MAX_LINE_CHARS, latin1Of?: Uint8Array): number {
+export function parseJsonlLines(
+  text: string,
+  firstLine: number,
+  sink: JsonlSink,
+  maxLineChars = MAX_LINE_CHARS,
+  latin1Of?: Uint8Array,
+): number {
   let items = 0;
   let line = firstLine;
   let start = 0;
@@ -35,7 +41,8 @@ export function parseJsonlLines(text: string, firstLine: number, sink: JsonlSink
       items++;
       sink.problem(line, `line longer than ${maxLineChars} characters`, text.slice(start, start + 4096));
     } else if (stop > start) {
-      const raw = latin1Of && !isAscii(latin1Of.subarray(start, stop)) ? decoder.decode(latin1Of.subarray(start, stop)) : text.slice(start, stop);
+      const raw =
+        latin1Of && !isAscii(latin1Of.subarray(start, stop)) ? decoder.decode(latin1Of.subarray(start, stop)) : text.slice(start, stop);
       let value: unknown;
       let failure: string | undefined;
       try {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { collect, gzip, writeInputs } from "./__fixtures__/inputs.ts";
 import { readCsv } from "./read-csv.ts";
 
-const CSV = "request_id,model,input_tokens\r\nr1,m,10\r\n\r\nr2,\"a,b\",\r\nr3,m,30,extra\r\nr4,m\r\n\"r5\",m,50\r\n";
+const CSV = 'request_id,model,input_tokens\r\nr1,m,10\r\n\r\nr2,"a,b",\r\nr3,m,30,extra\r\nr4,m\r\n"r5",m,50\r\n';
 
 describe("readCsv", () => {
   it("yields one record per data row with its starting line; a wrong column count is an error for that line only", async () => {
@@ -24,7 +24,11 @@ describe("readCsv", () => {
 
   it("reports an empty file (0 bytes, header only, blank lines) once at line 0", async () => {
     const dir = await writeInputs({ "zero.csv": "", "header.csv": "request_id,model\n\n\n", "blank.csv.gz": gzip("\n\n") });
-    for (const [name, gz] of [["zero.csv", false], ["header.csv", false], ["blank.csv.gz", true]] as const) {
+    for (const [name, gz] of [
+      ["zero.csv", false],
+      ["header.csv", false],
+      ["blank.csv.gz", true],
+    ] as const) {
       expect(await collect(readCsv(path.join(dir, name), gz))).toEqual([{ line: 0, error: "empty file: no rows", raw: "" }]);
     }
   });
@@ -49,7 +53,9 @@ describe("readCsv", () => {
 
   it("reports a file that is not gzip at all at line 1, and a missing file at line 0", async () => {
     const dir = await writeInputs({ "plain.csv.gz": "a,b\n1,2\n" });
-    expect(await collect(readCsv(path.join(dir, "plain.csv.gz"), true))).toEqual([{ line: 1, error: "truncated or corrupt gzip: incorrect header check", raw: "" }]);
+    expect(await collect(readCsv(path.join(dir, "plain.csv.gz"), true))).toEqual([
+      { line: 1, error: "truncated or corrupt gzip: incorrect header check", raw: "" },
+    ]);
     const [missing] = await collect(readCsv(path.join(dir, "missing.csv"), false));
     expect(missing).toMatchObject({ line: 0, error: expect.stringMatching(/^cannot read file: ENOENT/) });
   });

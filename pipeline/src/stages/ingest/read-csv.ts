@@ -39,7 +39,8 @@ export async function* readCsv(file: string, gzip: boolean): AsyncGenerator<RawR
       return undefined;
     }
     if (headerProblem !== undefined) return { line, error: headerProblem, raw };
-    if (cells.length !== header.length) return { line, error: `expected ${header.length} columns as in the header, got ${cells.length}`, raw };
+    if (cells.length !== header.length)
+      return { line, error: `expected ${header.length} columns as in the header, got ${cells.length}`, raw };
     return { line, record: buildRecord!(cells), raw };
   }
 
@@ -79,7 +80,9 @@ function recordBuilder(header: string[]): (cells: string[]) => Record<string, un
   if (header.includes("__proto__")) {
     return (cells) => {
       const record: Record<string, unknown> = {};
-      header.forEach((name, i) => Object.defineProperty(record, name, { value: cells[i], enumerable: true, writable: true, configurable: true }));
+      header.forEach((name, i) =>
+        Object.defineProperty(record, name, { value: cells[i], enumerable: true, writable: true, configurable: true }),
+      );
       return record;
     };
   }

@@ -21,13 +21,27 @@ function sample(options: { rowGroupSize?: number; codec?: "GZIP" } = {}): Uint8A
 }
 
 const EXPECTED = [
-  { line: 1, record: { request_id: "r1", input_tokens: 10n, cost: 0.001, teams: ["a", "b"] }, raw: '{"request_id":"r1","input_tokens":"10","cost":0.001,"teams":["a","b"]}' },
-  { line: 2, record: { request_id: "r2", input_tokens: 20n, cost: 0.5, teams: [] }, raw: '{"request_id":"r2","input_tokens":"20","cost":0.5,"teams":[]}' },
-  { line: 3, record: { request_id: "r3", input_tokens: null, cost: null, teams: null }, raw: '{"request_id":"r3","input_tokens":null,"cost":null,"teams":null}' },
+  {
+    line: 1,
+    record: { request_id: "r1", input_tokens: 10n, cost: 0.001, teams: ["a", "b"] },
+    raw: '{"request_id":"r1","input_tokens":"10","cost":0.001,"teams":["a","b"]}',
+  },
+  {
+    line: 2,
+    record: { request_id: "r2", input_tokens: 20n, cost: 0.5, teams: [] },
+    raw: '{"request_id":"r2","input_tokens":"20","cost":0.5,"teams":[]}',
+  },
+  {
+    line: 3,
+    record: { request_id: "r3", input_tokens: null, cost: null, teams: null },
+    raw: '{"request_id":"r3","input_tokens":null,"cost":null,"teams":null}',
+  },
 ];
 
 async function read(file: string, gz = false) {
-  return (await collect(readParquetLogs(file, gz))).map((item) => ("error" in item ? item : { line: item.line, record: item.record, raw: item.raw }));
+  return (await collect(readParquetLogs(file, gz))).map((item) =>
+    "error" in item ? item : { line: item.line, record: item.record, raw: item.raw },
+  );
 }
 
 describe("readParquetLogs", () => {
@@ -54,8 +68,12 @@ describe("readParquetLogs", () => {
     });
     expect(await read(path.join(dir, "zero.parquet"))).toEqual([{ line: 0, error: "empty file: no rows", raw: "" }]);
     expect(await read(path.join(dir, "norows.parquet"))).toEqual([{ line: 0, error: "empty file: no rows", raw: "" }]);
-    expect(await read(path.join(dir, "garbage.parquet"))).toEqual([{ line: 0, error: "unreadable Parquet file: parquet file invalid (footer != PAR1)", raw: "" }]);
-    expect(await read(path.join(dir, "cut.parquet.gz"), true)).toEqual([{ line: 1, error: "truncated or corrupt gzip: unexpected end of file", raw: "" }]);
+    expect(await read(path.join(dir, "garbage.parquet"))).toEqual([
+      { line: 0, error: "unreadable Parquet file: parquet file invalid (footer != PAR1)", raw: "" },
+    ]);
+    expect(await read(path.join(dir, "cut.parquet.gz"), true)).toEqual([
+      { line: 1, error: "truncated or corrupt gzip: unexpected end of file", raw: "" },
+    ]);
   });
 
   it("reports a row group that cannot be decoded at its first row and reads the other row groups", async () => {
@@ -67,7 +85,11 @@ describe("readParquetLogs", () => {
     const dir = await writeInputs({ "broken.parquet": bytes });
     const items = await read(path.join(dir, "broken.parquet"));
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatchObject({ line: 1, error: expect.stringMatching(/^unreadable Parquet file: row group 1 \(rows 1–2\): /), raw: "" });
+    expect(items[0]).toMatchObject({
+      line: 1,
+      error: expect.stringMatching(/^unreadable Parquet file: row group 1 \(rows 1–2\): /),
+      raw: "",
+    });
     expect(items[1]).toEqual(EXPECTED[2]);
   });
 });

@@ -1,7 +1,14 @@
 import { readFile, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type Compressors, type FileMetaData } from "hyparquet";
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  type AsyncBuffer,
+  type Compressors,
+  type FileMetaData,
+} from "hyparquet";
 import { EMPTY_FILE, type RawRecord, type RawRow } from "./raw-record.ts";
 import { readError } from "./read-error.ts";
 import { toJsonText } from "./to-json-text.ts";

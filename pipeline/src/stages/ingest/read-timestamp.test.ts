@@ -23,7 +23,10 @@ describe("readTimestamp", () => {
 
   it("takes the fast path only where it agrees with parseTimestamp", () => {
     const two = (max: number) =>
-      fc.oneof({ arbitrary: fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0")), weight: 19 }, { arbitrary: fc.constantFrom("1", "1a", "123"), weight: 1 });
+      fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0")), weight: 19 },
+        { arbitrary: fc.constantFrom("1", "1a", "123"), weight: 1 },
+      );
     const near = fc
       .tuple(
         fc.constantFrom("2024", "2026", "2026", "1999", "20x6"),

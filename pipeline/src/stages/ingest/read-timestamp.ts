@@ -27,7 +27,8 @@ export function readTimestamp(text: string): number | undefined {
 /** The fast path: undefined whenever the text is not exactly such a layout (the slow path decides). */
 export function fastTimestamp(text: string): number | undefined {
   const length = text.length;
-  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58)
+    return undefined;
   const t = text.charCodeAt(10);
   if (t !== 84 && t !== 32) return undefined; // 'T' or ' '
   const hours = twoDigits(text, 11);

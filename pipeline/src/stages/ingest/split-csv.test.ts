@@ -59,7 +59,12 @@ describe("createCsvSplitter", () => {
 
   it("gives up on a quote still open after MAX_RECORD_CHARS without holding the whole file", () => {
     const splitter = createCsvSplitter();
-    const pieces = [...splitter.push('a,b\n1,"open\n'), ...splitter.push("x".repeat(MAX_RECORD_CHARS)), ...splitter.push("\n2,3\n"), ...splitter.end()];
+    const pieces = [
+      ...splitter.push('a,b\n1,"open\n'),
+      ...splitter.push("x".repeat(MAX_RECORD_CHARS)),
+      ...splitter.push("\n2,3\n"),
+      ...splitter.end(),
+    ];
     expect(pieces.map((p) => ("error" in p ? [p.line, p.error] : [p.line, p.cells.length]))).toEqual([
       [1, 2],
       [2, "invalid CSV: quote not closed"],
@@ -71,7 +76,13 @@ describe("createCsvSplitter", () => {
   it("gives up on a line longer than MAX_RECORD_CHARS and reads on after its end", () => {
     const splitter = createCsvSplitter();
     const long = "y".repeat(MAX_RECORD_CHARS + 1);
-    const pieces = [...splitter.push("a,b\n"), ...splitter.push(long), ...splitter.push(long), ...splitter.push('"\n1,2\n'), ...splitter.end()];
+    const pieces = [
+      ...splitter.push("a,b\n"),
+      ...splitter.push(long),
+      ...splitter.push(long),
+      ...splitter.push('"\n1,2\n'),
+      ...splitter.end(),
+    ];
     expect(pieces.map((p) => ("error" in p ? [p.line, p.error, p.raw.length] : [p.line, p.cells]))).toEqual([
       [1, ["a", "b"]],
       [2, `invalid CSV: line longer than ${MAX_RECORD_CHARS} characters`, 4096],

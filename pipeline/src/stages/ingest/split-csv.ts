@@ -126,7 +126,11 @@ export function createCsvSplitter(): CsvSplitter {
         // Report the record's first line and read on from the next one.
         const first = buf.indexOf("\n", pos);
         const stop = first === -1 ? len : first;
-        out.push({ line, error: "invalid CSV: quote not closed", raw: buf.slice(pos, stop > pos && buf.charCodeAt(stop - 1) === CR ? stop - 1 : stop) });
+        out.push({
+          line,
+          error: "invalid CSV: quote not closed",
+          raw: buf.slice(pos, stop > pos && buf.charCodeAt(stop - 1) === CR ? stop - 1 : stop),
+        });
         if (first === -1) {
           skipping = !final; // the line's end is still to come
           pos = len;

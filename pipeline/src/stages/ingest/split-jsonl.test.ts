@@ -11,7 +11,11 @@ async function pieces(name: string, content: string | Buffer, options: { chunkBy
   await writeFile(file, content);
   const out: Array<{ firstLine: number; text: string } | { line: number; error: string }> = [];
   for await (const piece of splitJsonl(file, name.endsWith(".gz"), options)) {
-    out.push(piece.kind === "chunk" ? { firstLine: piece.firstLine, text: Buffer.from(piece.bytes).toString("utf8") } : { line: piece.line, error: piece.error });
+    out.push(
+      piece.kind === "chunk"
+        ? { firstLine: piece.firstLine, text: Buffer.from(piece.bytes).toString("utf8") }
+        : { line: piece.line, error: piece.error },
+    );
   }
   return out;
 }
@@ -40,7 +44,10 @@ describe("splitJsonl", () => {
     const found = await pieces("c.jsonl.gz", zipped.subarray(0, Math.floor(zipped.length / 2)), { chunkBytes: 4096 });
     const problem = found.at(-1)!;
     expect(problem).toMatchObject({ error: expect.stringMatching(/^truncated or corrupt gzip: /) });
-    const text = found.slice(0, -1).map((p) => ("text" in p ? p.text : "")).join("");
+    const text = found
+      .slice(0, -1)
+      .map((p) => ("text" in p ? p.text : ""))
+      .join("");
     const whole = text.split("\n").length - 1;
     expect(text.endsWith("\n")).toBe(true);
     expect((problem as { line: number }).line).toBe(whole + 1);

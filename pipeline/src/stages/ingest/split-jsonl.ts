@@ -86,7 +86,12 @@ export async function* splitJsonl(
         // A line that does not end: the whole lines before it, then the problem; skip to its end.
         if (complete) yield take()!;
         const partial = Buffer.concat(parts);
-        yield { kind: "problem", line, error: `line longer than ${maxLineBytes} characters`, raw: partial.subarray(0, 4096).toString("utf8") };
+        yield {
+          kind: "problem",
+          line,
+          error: `line longer than ${maxLineBytes} characters`,
+          raw: partial.subarray(0, 4096).toString("utf8"),
+        };
         parts = [];
         size = 0;
         tail = 0;

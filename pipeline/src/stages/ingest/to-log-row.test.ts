@@ -172,22 +172,50 @@ describe("toLogRow with the canonical preset", () => {
     [{ input_tokens: 2 ** 53 }, "input_tokens is too large: at most 999,999,999,999 per row, got 9007199254740992", "input_tokens"],
     [{ input_tokens: 4e15 }, "input_tokens is too large: at most 999,999,999,999 per row, got 4000000000000000", "input_tokens"],
     [{ output_tokens: "1000000000000" }, "output_tokens is too large: at most 999,999,999,999 per row, got 1000000000000", "output_tokens"],
-    [{ output_tokens: "99999999999999999999999" }, 'output_tokens is too large: at most 999,999,999,999 per row, got "99999999999999999999999"', "output_tokens"],
-    [{ cache_read_tokens: 10n ** 20n }, "cache_read_tokens is too large: at most 999,999,999,999 per row, got 100000000000000000000", "cache_read_tokens"],
+    [
+      { output_tokens: "99999999999999999999999" },
+      'output_tokens is too large: at most 999,999,999,999 per row, got "99999999999999999999999"',
+      "output_tokens",
+    ],
+    [
+      { cache_read_tokens: 10n ** 20n },
+      "cache_read_tokens is too large: at most 999,999,999,999 per row, got 100000000000000000000",
+      "cache_read_tokens",
+    ],
     [{ timestamp: "2026-03-01T12:00:00+99:00" }, "invalid timestamp: 2026-03-01T12:00:00+99:00", "timestamp"],
     [{ timestamp: "2026-03-01T12:00:00-14:30" }, "invalid timestamp: 2026-03-01T12:00:00-14:30", "timestamp"],
     [{ timestamp: "2026-03-01 12:00:00+15" }, "invalid timestamp: 2026-03-01 12:00:00+15", "timestamp"],
     [{ input_images: "1e400" }, 'input_images must be below 10^12 with at most 18 decimal places, got "1e400"', "input_images"],
-    [{ input_seconds: "1e100000000" }, 'input_seconds must be below 10^12 with at most 18 decimal places, got "1e100000000"', "input_seconds"],
+    [
+      { input_seconds: "1e100000000" },
+      'input_seconds must be below 10^12 with at most 18 decimal places, got "1e100000000"',
+      "input_seconds",
+    ],
     [{ queries: "1e-19" }, 'queries must be below 10^12 with at most 18 decimal places, got "1e-19"', "queries"],
     [{ pages: 1e300 }, 'pages must be below 10^12 with at most 18 decimal places, got "1e+300"', "pages"],
-    [{ reported_cost_usd: "1e400" }, 'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "1e400"', "reported_cost_usd"],
-    [{ reported_cost_usd: -4e9 }, 'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "-4000000000"', "reported_cost_usd"],
+    [
+      { reported_cost_usd: "1e400" },
+      'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "1e400"',
+      "reported_cost_usd",
+    ],
+    [
+      { reported_cost_usd: -4e9 },
+      'reported_cost_usd must be below 10^9 USD with at most 30 decimal places, got "-4000000000"',
+      "reported_cost_usd",
+    ],
     [{ reported_cost_usd: Number.POSITIVE_INFINITY }, "reported_cost_usd must be a decimal number, got Infinity", "reported_cost_usd"],
-    [{ input_tokens: 100, cache_read_tokens: 60, cache_write_tokens: 50 }, "cache_read_tokens + cache_write_tokens (110) exceed input_tokens (100)", "cache_read_tokens"],
+    [
+      { input_tokens: 100, cache_read_tokens: 60, cache_write_tokens: 50 },
+      "cache_read_tokens + cache_write_tokens (110) exceed input_tokens (100)",
+      "cache_read_tokens",
+    ],
     [{ output_tokens: 5, reasoning_tokens: 6 }, "reasoning_tokens (6) exceed output_tokens (5)", "reasoning_tokens"],
     [{ output_tokens: 5, output_audio_tokens: 6 }, "output_audio_tokens (6) exceed output_tokens (5)", "output_audio_tokens"],
-    [{ input_tokens: 100, cache_read_tokens: 60, input_audio_tokens: 50 }, "input_audio_tokens (50) exceed the uncached input tokens (40)", "input_audio_tokens"],
+    [
+      { input_tokens: 100, cache_read_tokens: 60, input_audio_tokens: 50 },
+      "input_audio_tokens (50) exceed the uncached input tokens (40)",
+      "input_audio_tokens",
+    ],
     [{ input_images: "-1" }, "input_images must be ≥ 0, got -1", "input_images"],
     [{ pages: "two" }, 'pages must be a number ≥ 0, got "two"', "pages"],
     [{ input_seconds: Number.NaN }, "input_seconds must be a number ≥ 0, got NaN", "input_seconds"],
@@ -208,7 +236,10 @@ describe("toLogRow with the canonical preset", () => {
   it("takes offsets up to ±14:00 and limits at their largest", () => {
     expect(rowOf({ timestamp: "2026-03-01T12:00:00+14:00" }).timestamp).toBe(NOON - 14 * 3_600_000);
     expect(rowOf({ timestamp: "2026-03-01T12:00:00-12:00" }).timestamp).toBe(NOON + 12 * 3_600_000);
-    expect(rowOf({ input_tokens: 999_999_999_999, output_tokens: "999999999999" })).toMatchObject({ input_tokens: 999_999_999_999, output_tokens: 999_999_999_999 });
+    expect(rowOf({ input_tokens: 999_999_999_999, output_tokens: "999999999999" })).toMatchObject({
+      input_tokens: 999_999_999_999,
+      output_tokens: 999_999_999_999,
+    });
     expect(rowOf({ input_images: "999999999999.999999999999999999", reported_cost_usd: "-999999999.999999999" })).toMatchObject({
       input_images: "999999999999.999999999999999999",
       reported_cost_usd: "-999999999.999999999",
@@ -218,14 +249,20 @@ describe("toLogRow with the canonical preset", () => {
   it("rejects metadata nested past the limit, and any record too deep to walk, without a crash", () => {
     let deep: unknown = "leaf";
     for (let i = 0; i < 33; i++) deep = { k: deep };
-    expect(convert({ metadata: { ok: "1", bomb: deep } })).toEqual({ reason: "metadata.bomb is nested more than 32 levels deep", field: "metadata" });
+    expect(convert({ metadata: { ok: "1", bomb: deep } })).toEqual({
+      reason: "metadata.bomb is nested more than 32 levels deep",
+      field: "metadata",
+    });
     let fine: unknown = "leaf";
     for (let i = 0; i < 31; i++) fine = [fine];
     expect(rowOf({ metadata: { fine } }).metadata.fine).toBe(`${"[".repeat(31)}"leaf"${"]".repeat(31)}`);
     // 10,000 levels (JSON.parse reads it; walking it recursively would overflow the stack).
     const text = `{"x":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
     expect(convert({ metadata: text })).toEqual({ reason: "metadata.x is nested more than 32 levels deep", field: "metadata" });
-    expect(convert({ request_id: JSON.parse(text) })).toEqual({ reason: 'request_id must be text, got a deeply nested value', field: "request_id" });
+    expect(convert({ request_id: JSON.parse(text) })).toEqual({
+      reason: "request_id must be text, got a deeply nested value",
+      field: "request_id",
+    });
   });
 
   it("reads token counts from numbers, digit text, BigInt and absent values", () => {
@@ -238,7 +275,11 @@ describe("toLogRow with the canonical preset", () => {
   });
 
   it("keeps non-token units as the exact decimal text", () => {
-    expect(rowOf({ input_characters: "0.10", output_seconds: 1e-7, queries: "1e3" })).toMatchObject({ input_characters: "0.10", output_seconds: "1e-7", queries: "1e3" });
+    expect(rowOf({ input_characters: "0.10", output_seconds: 1e-7, queries: "1e3" })).toMatchObject({
+      input_characters: "0.10",
+      output_seconds: "1e-7",
+      queries: "1e3",
+    });
   });
 
   it("reads teams from a comma-separated list, trimming and dropping empty and repeated names", () => {
@@ -268,7 +309,9 @@ describe("toLogRow with the canonical preset", () => {
 
   it("rejects a row with a likely misspelled column, and ignores other unknown columns", () => {
     const preset = compilePreset("canonical");
-    expect(toLogRow({ ...BASE, input_token: 5, latency_ms: 20 }, preset)).toEqual({ reason: "unknown column `input_token` (did you mean `input_tokens`?)" });
+    expect(toLogRow({ ...BASE, input_token: 5, latency_ms: 20 }, preset)).toEqual({
+      reason: "unknown column `input_token` (did you mean `input_tokens`?)",
+    });
     expect(toLogRow({ ...BASE, Model: "x" }, preset)).toEqual({ reason: "unknown column `Model` (did you mean `model`?)" });
     expect(toLogRow({ ...BASE, latency_ms: 20, trace_url: "x" }, preset)).toMatchObject({ row: { request_id: "r1" } });
     expect(preset.ignoredColumns()).toEqual(["latency_ms", "trace_url"]);

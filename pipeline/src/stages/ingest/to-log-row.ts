@@ -1,4 +1,11 @@
-import { MAX_METADATA_DEPTH, MAX_QUANTITY_DIGITS, MAX_QUANTITY_SCALE, MAX_REPORTED_COST_DIGITS, MAX_REPORTED_COST_SCALE, MAX_TOKENS } from "../../lib/limits.ts";
+import {
+  MAX_METADATA_DEPTH,
+  MAX_QUANTITY_DIGITS,
+  MAX_QUANTITY_SCALE,
+  MAX_REPORTED_COST_DIGITS,
+  MAX_REPORTED_COST_SCALE,
+  MAX_TOKENS,
+} from "../../lib/limits.ts";
 import { decimalShape } from "../../pricing/money.ts";
 import type { CanonicalField } from "../../schemas/column-mapping.schema.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
@@ -78,7 +85,8 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     // inline because checkCall's generic loops cost more than all other checks of a row.
     const cached = cacheRead + cacheWrite;
     if (cached > input) fail("cache_read_tokens", `cache_read_tokens + cache_write_tokens (${cached}) exceed input_tokens (${input})`);
-    if (inputAudio > input - cached) fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed the uncached input tokens (${input - cached})`);
+    if (inputAudio > input - cached)
+      fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed the uncached input tokens (${input - cached})`);
     if (outputAudio > output) fail("output_audio_tokens", `output_audio_tokens (${outputAudio}) exceed output_tokens (${output})`);
     if (reasoning > output) fail("reasoning_tokens", `reasoning_tokens (${reasoning}) exceed output_tokens (${output})`);
 
@@ -324,7 +332,10 @@ function decimalOrNull(field: CanonicalField, value: unknown): string | null {
   const shape = written === undefined ? undefined : decimalShape(written);
   if (shape === undefined) return fail(field, `${field} must be a decimal number, got ${show(value)}`);
   if (shape.integerDigits > MAX_REPORTED_COST_DIGITS || shape.scale > MAX_REPORTED_COST_SCALE) {
-    fail(field, `${field} must be below 10^${MAX_REPORTED_COST_DIGITS} USD with at most ${MAX_REPORTED_COST_SCALE} decimal places, got ${show(written)}`);
+    fail(
+      field,
+      `${field} must be below 10^${MAX_REPORTED_COST_DIGITS} USD with at most ${MAX_REPORTED_COST_SCALE} decimal places, got ${show(written)}`,
+    );
   }
   return written!;
 }
@@ -381,7 +392,13 @@ function metadata(value: unknown): Record<string, string> {
       fail("metadata", `metadata.${show(key).slice(1, -1)} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
     }
     const written =
-      typeof entry === "string" ? entry : entry instanceof Date ? entry.toISOString() : typeof entry === "object" ? toJsonText(entry) : String(entry);
+      typeof entry === "string"
+        ? entry
+        : entry instanceof Date
+          ? entry.toISOString()
+          : typeof entry === "object"
+            ? toJsonText(entry)
+            : String(entry);
     if (key === "__proto__") Object.defineProperty(out, key, { value: written, enumerable: true, writable: true, configurable: true });
     else out[key] = written;
   }

@@ -82,7 +82,11 @@ describe("createRowPricer on the hand-made fixture (tiers, batch, priority, priv
     dir = await writeTempTree(PRICING_FIXTURE);
     book = await loadPricingOrThrow(dir);
   });
-  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => MODELS);
+  checkAgainstPriceRow(
+    () => book,
+    () => path.dirname(dir),
+    () => MODELS,
+  );
 });
 
 describe("createRowPricer on the project's pricing/", () => {
@@ -93,5 +97,9 @@ describe("createRowPricer on the project's pricing/", () => {
     book = await loadPricingOrThrow(dir);
     models = [...book.accounts.values()].flatMap((a) => [...a.models.keys()].map((m) => `${a.name}/${m}`));
   });
-  checkAgainstPriceRow(() => book, () => path.dirname(dir), () => models);
+  checkAgainstPriceRow(
+    () => book,
+    () => path.dirname(dir),
+    () => models,
+  );
 });

@@ -107,7 +107,10 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
   const memo = new Map<string, { resolution: Resolution; resolved: Resolved | null }>();
   const boundaries = new Map<string, number[]>();
   for (const [model, periods] of book.privatePrices) {
-    boundaries.set(model, [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b));
+    boundaries.set(
+      model,
+      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
+    );
   }
   return (row) => {
     const edges = boundaries.get(row.model);
@@ -205,7 +208,15 @@ function hasUnits(row: LogRow): boolean {
 
 /** The resolution shared by every call with this row's key, and its compiled form (null when it is unpriced: priceRow words the reason per row). */
 function resolveKey(book: PricingBook, row: LogRow, refBase: string): { resolution: Resolution; resolved: Resolved | null } {
-  const resolution = resolveRate(book, { model: row.model, timestamp: row.timestamp, region: row.region, input_tokens: 0, output_tokens: 0, batch: row.batch, service_tier: row.service_tier });
+  const resolution = resolveRate(book, {
+    model: row.model,
+    timestamp: row.timestamp,
+    region: row.region,
+    input_tokens: 0,
+    output_tokens: 0,
+    batch: row.batch,
+    service_tier: row.service_tier,
+  });
   if (isUnpriced(resolution.plan)) return { resolution, resolved: null };
   const plan = resolution.plan as RatePlan;
   let list: Resolved["list"];

@@ -33,10 +33,34 @@ beforeAll(async () => {
 
 function row(metadata: Record<string, string>, pat: string | null = null): LogRow {
   return {
-    request_id: "r", timestamp: 0, model: "m/a", region: null, subject_type: "user", subject: "u@x.com", pat_name: pat, teams: [],
-    input_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 0, reasoning_tokens: 0, input_audio_tokens: 0, output_audio_tokens: 0,
-    input_images: null, output_images: null, input_characters: null, input_seconds: null, output_seconds: null, queries: null, pages: null,
-    batch: false, service_tier: null, status_code: null, virtual_model: null, metadata, reported_cost_usd: null,
+    request_id: "r",
+    timestamp: 0,
+    model: "m/a",
+    region: null,
+    subject_type: "user",
+    subject: "u@x.com",
+    pat_name: pat,
+    teams: [],
+    input_tokens: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    input_audio_tokens: 0,
+    output_audio_tokens: 0,
+    input_images: null,
+    output_images: null,
+    input_characters: null,
+    input_seconds: null,
+    output_seconds: null,
+    queries: null,
+    pages: null,
+    batch: false,
+    service_tier: null,
+    status_code: null,
+    virtual_model: null,
+    metadata,
+    reported_cost_usd: null,
   };
 }
 const check = (r: LogRow) => validateMetadata(r, attribute(r, policies), policies);
@@ -44,7 +68,10 @@ const OWN = { toString: "present" };
 
 describe("validateMetadata on hostile client values", () => {
   it("a nested-quantifier pattern on a 10,001-character value gives its verdict (RE2: linear time, no backtracking)", () => {
-    expect(check(row({ ...OWN, client: `${"a".repeat(10_000)}!` }))).toEqual({ policy_status: "rejected_by_policy", policy_violations: ["nested:client:no_match"] });
+    expect(check(row({ ...OWN, client: `${"a".repeat(10_000)}!` }))).toEqual({
+      policy_status: "rejected_by_policy",
+      policy_violations: ["nested:client:no_match"],
+    });
     expect(check(row({ ...OWN, client: "a".repeat(10_000) }))).toEqual({ policy_status: "ok", policy_violations: [] });
   });
 

@@ -4,7 +4,6 @@ import type { PolicyStatus } from "../validate/index.ts";
 
 export type { Counts };
 
-
 interface Bucket {
   requests: number;
   cost: bigint;
@@ -67,7 +66,10 @@ export class RunStats {
       policy_coverage: coverage(this.byPolicy.get("ok")?.cost ?? 0n, this.cost),
       unpriced_reasons: sorted(this.unpricedReasons).map(({ key, requests }) => ({ reason: key, requests })),
       policy_violations: sorted(this.violations).map(({ key, requests }) => ({ violation: key, requests })),
-      metadata_overrides: { rows: this.overrideRows, by_key: Object.fromEntries(sorted(this.overrides).map(({ key, requests }) => [key, requests])) },
+      metadata_overrides: {
+        rows: this.overrideRows,
+        by_key: Object.fromEntries(sorted(this.overrides).map(({ key, requests }) => [key, requests])),
+      },
     };
   }
 }
