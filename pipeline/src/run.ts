@@ -157,7 +157,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       until: options.until,
     });
     const { writeOutputs, rollupOutputs } = await writeStage;
-    const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies.extracts));
+    const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
     const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size));
     const inputHashes = new Map<string, string>();
@@ -198,6 +198,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       staging,
       days,
       rollups,
+      extras: accumulator.extras,
       inputHashes,
       rejects: rejects.rows,
       stats,

@@ -4,7 +4,9 @@ import { OUT_OF_WINDOW, PRICE_REJECT, VIRTUAL_PARENT, type ChunkResult } from ".
 import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
 import type { RejectsFile } from "./rejects-file.ts";
+import { DayExtrasBuilder } from "./day-extras.ts";
 import { subtractRow, type Rollups } from "./rollup.ts";
+import { segmentView } from "./segment-view.ts";
 
 /** Where every row read ends: rows_read = priced + unpriced + rejected + duplicates + virtual_parents + out_of_window. */
 export interface Counts {
@@ -28,6 +30,8 @@ export type MergeCounts = Omit<Counts, "priced" | "unpriced">;
  */
 export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
+  /** Each day's lists of calls for the site (engine/day-extras.ts), from the rows kept. */
+  readonly extras = new DayExtrasBuilder();
   private readonly seen: DedupeSet;
 
   /** `expectedRows` sizes the request-id table up front (no regrowth, whose old and new tables would coexist). */
@@ -71,7 +75,10 @@ export class ChunkAccumulator {
         ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));
       }
       this.rollups.merge(segment.day, segment.rollup, segment.columns);
-      if (rows > 0) this.files.write(segment.day, rows, columns);
+      if (rows > 0) {
+        this.extras.add(segment.day, segmentView(columns, rows));
+        this.files.write(segment.day, rows, columns);
+      }
     });
   }
 

@@ -8,7 +8,7 @@ import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/
 import { validateMetadata } from "../stages/validate/index.ts";
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
-import { ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
+import { rollupMetadataKeys, ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
 import { PartialRollupBuilder, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
 
@@ -76,14 +76,7 @@ export class ChunkProcessor {
 
   constructor(private readonly config: ProcessConfig) {
     this.price = createRowPricer(config.book, config.refBase);
-    this.metadataKeys = [
-      ...new Set(
-        config.policies.extracts
-          .flatMap((e) => e.group_by)
-          .filter((f) => f.startsWith("metadata."))
-          .map((f) => f.slice(9)),
-      ),
-    ].sort();
+    this.metadataKeys = rollupMetadataKeys(config.policies.extracts, config.policies.siteMetadataKeys);
   }
 
   get pricingVersion(): string {

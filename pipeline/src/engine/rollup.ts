@@ -142,6 +142,15 @@ function moneyAt(column: ColumnData, row: number): bigint | null {
   return nulls && nulls[row] ? null : values[row]!;
 }
 
+/** A Rollup as JSON (Rollup.toJSON). */
+export interface RollupJson {
+  dimensions: string[];
+  values: string[][];
+  keys: number[][];
+  counts: Record<string, number[]>;
+  money: Record<string, string[]>;
+}
+
 /** Totals grouped by some dimensions (an output's): groups keyed by per-dimension value ids. */
 export class Rollup {
   /** Per dimension: value → id, and id → value. */
@@ -238,6 +247,71 @@ export class Rollup {
       this.dimensions.forEach((name, d) => (values[name] = list[d] ?? null));
       yield { values, requests: this.counts[g * NC]!, cost: this.money[g * NM]!, list: this.money[g * NM + 1]! };
     }
+  }
+
+  /**
+   * Adds every group to `target`, its values picked by `pick` (indexes into this rollup's
+   * dimensions, -1: the month of dimension 0, a date), or only the groups `keep` accepts.
+   */
+  addTo(target: Rollup, pick: readonly number[], keep?: (values: Array<string | null>) => boolean): void {
+    const picked: Array<string | null> = new Array(pick.length);
+    for (let g = 0; g < this.groups; g++) {
+      const values = this.valuesOf(g);
+      if (keep && !keep(values)) continue;
+      for (let i = 0; i < pick.length; i++) {
+        const from = pick[i]!;
+        picked[i] = from < 0 ? (values[0]?.slice(0, 7) ?? null) : (values[from] ?? null);
+      }
+      target.add(picked, this.counts, g * NC, this.money, g * NM);
+    }
+  }
+
+  /** The groups split by the value of the first dimension (a date), each part over the other dimensions. */
+  split(): Map<string | null, Rollup> {
+    const parts = new Map<string | null, Rollup>();
+    const rest = this.dimensions.slice(1);
+    for (let g = 0; g < this.groups; g++) {
+      const values = this.valuesOf(g);
+      const first = values.shift()!;
+      let part = parts.get(first);
+      if (!part) parts.set(first, (part = new Rollup(rest)));
+      part.add(values, this.counts, g * NC, this.money, g * NM);
+    }
+    return parts;
+  }
+
+  /** The rollup as JSON: per dimension its values and each group's index into them (-1: null); counts as numbers, money as nano-USD integer text. */
+  toJSON(): RollupJson {
+    const n = this.groups;
+    return {
+      dimensions: [...this.dimensions],
+      values: this.values.map((v) => [...v]),
+      keys: this.dimensions.map((_, d) => Array.from({ length: n }, (_, g) => this.keys[g * this.width + d]!)),
+      counts: Object.fromEntries(ROLLUP_COUNTS.map((name, m) => [name, Array.from({ length: n }, (_, g) => this.counts[g * NC + m]!)])),
+      money: Object.fromEntries(
+        ROLLUP_MONEY.map((name, m) => [name, Array.from({ length: n }, (_, g) => this.money[g * NM + m]!.toString())]),
+      ),
+    };
+  }
+
+  /** A rollup from its JSON form (toJSON); throws on a malformed one. */
+  static fromJSON(json: RollupJson): Rollup {
+    const rollup = new Rollup(json.dimensions);
+    const n = json.keys[0]?.length ?? json.counts.requests?.length ?? 0;
+    const counts = new Float64Array(NC);
+    const money: bigint[] = new Array(NM).fill(0n);
+    const values: Array<string | null> = new Array(json.dimensions.length);
+    for (let g = 0; g < n; g++) {
+      json.dimensions.forEach((_, d) => {
+        const id = json.keys[d]![g]!;
+        values[d] = id < 0 ? null : json.values[d]![id]!;
+        if (values[d] === undefined) throw new Error(`rollup group ${g}: no value ${id} in dimension ${json.dimensions[d]}`);
+      });
+      ROLLUP_COUNTS.forEach((name, m) => (counts[m] = json.counts[name]![g]!));
+      ROLLUP_MONEY.forEach((name, m) => (money[m] = BigInt(json.money[name]![g]!)));
+      rollup.add(values, counts, 0, money, 0);
+    }
+    return rollup;
   }
 
   /** The groups as weighted columns (`requests` = rows per group): the shape extracts and FOCUS read. */

@@ -5,6 +5,7 @@ import { sha256File } from "../lib/hash.ts";
 import { isSystemError } from "../lib/system-error.ts";
 import { ManifestListingSchema } from "../schemas/manifest-listing.schema.ts";
 import { listPartitions } from "../dataset/read-partitions.ts";
+import { dayRollupPath, listRollupDays } from "../history/day-rollup.ts";
 
 /** Listed files up to this size are also checked by sha256 (larger ones by size only: a reader should not read everything twice). */
 const HASHED_BYTES = 1 << 20;
@@ -14,7 +15,8 @@ const SHOWN = 10;
 /**
  * A reader's cheap check that `<out>/manifest.json` describes the files present: every
  * output file it lists exists with the listed size (and sha256, for small files), and the
- * `priced/date=…` partitions are exactly the dataset's days. A folder with no manifest
+ * `priced/date=…` partitions are exactly the dataset's days (but those it counts from their
+ * rollup alone, `rollup_only_days`, whose `rollups/date=…json` must be there). A folder with no manifest
  * passes (there is nothing to check against). Throws a PipelineError naming each file.
  */
 export async function checkManifest(out: string, shown: string): Promise<void> {
@@ -69,8 +71,13 @@ export async function checkManifest(out: string, shown: string): Promise<void> {
   }
   const present = new Set(await listPartitions(out));
   const days = new Set(dataset.days);
+  const rollupOnly = new Set(dataset.rollup_only_days ?? []);
+  const rollups = new Set(await listRollupDays(out));
   for (const day of days) {
-    if (!present.has(day))
+    if (rollupOnly.has(day)) {
+      if (!rollups.has(day))
+        problems.push({ file: path.join(out, dayRollupPath(day)), message: `missing: manifest.json counts day ${day} from its rollup` });
+    } else if (!present.has(day))
       problems.push({ file: path.join(out, "priced", `date=${day}`), message: `missing: manifest.json's dataset has day ${day}` });
   }
   for (const day of present) {

@@ -85,3 +85,47 @@ export const MEASURE_NAMES: MeasureName[] = MEASURES.map((m) => m.name);
 export const ROLLUP_COUNTS = ["requests", ...TOKEN_COLUMNS, "unpriced_requests"] as const;
 /** Money measures a rollup group holds: cost (unpriced: 0), list cost (none: 0), list cost else cost (FOCUS ListCost). */
 export const ROLLUP_MONEY = ["cost_usd", "list_cost_usd", "list_or_cost_usd"] as const;
+
+/** A day rollup's grain: the dimensions one output groups a day's rows by, keyed by them. */
+export interface Grain {
+  key: string;
+  dimensions: string[];
+}
+
+const grain = (dimensions: readonly string[]): Grain => ({ key: `by:${dimensions.join(",")}`, dimensions: [...dimensions] });
+
+/** The dataset totals' grain (the manifest's days, cost, unpriced requests and policy coverage). */
+export const DATASET_GRAIN = grain(["date", "price_source", "policy_status"]);
+/** The FOCUS export's grain. */
+export const FOCUS_GRAIN = grain(FOCUS_DIMENSIONS);
+/** The site's issues page: unpriced requests by reason and model, violations with their cost. */
+export const ISSUES_GRAIN = grain(["unpriced_reason", "model", "policy_violations"]);
+/** An extract's grain. */
+export const extractGrain = (groupBy: readonly string[]): Grain => grain(groupBy);
+/** The site's cube (breakdowns, daily figures, the groupBy builder): CUBE_DIMENSIONS and the site's metadata keys. */
+export const cubeGrain = (siteKeys: readonly string[]): Grain => grain([...CUBE_DIMENSIONS, ...siteKeys.map((k) => `metadata.${k}`)]);
+
+/**
+ * Every grain a day rollup holds (history/day-rollup.ts), one per distinct dimension list:
+ * each extract's, FOCUS, the dataset totals, the issues page and, when the site's metadata
+ * keys are configured, the cube.
+ */
+export function dayGrains(extracts: ReadonlyArray<{ group_by: readonly string[] }>, siteKeys: readonly string[] | undefined): Grain[] {
+  const all = [
+    ...extracts.map((e) => extractGrain(e.group_by)),
+    FOCUS_GRAIN,
+    DATASET_GRAIN,
+    ISSUES_GRAIN,
+    ...(siteKeys ? [cubeGrain(siteKeys)] : []),
+  ];
+  return [...new Map(all.map((g) => [g.key, g])).values()];
+}
+
+/** The metadata keys a run's partial rollups carry: the extracts' and the site's, sorted. */
+export function rollupMetadataKeys(
+  extracts: ReadonlyArray<{ group_by: readonly string[] }>,
+  siteKeys: readonly string[] | undefined,
+): string[] {
+  const keys = extracts.flatMap((e) => e.group_by.filter((f) => f.startsWith("metadata.")).map((f) => f.slice("metadata.".length)));
+  return [...new Set([...keys, ...(siteKeys ?? [])])].sort();
+}

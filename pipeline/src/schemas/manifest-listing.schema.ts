@@ -14,7 +14,7 @@ const ListedFileSchema = z.object({
  * the dataset, which are exactly the `priced/date=…` partitions. Other fields pass through.
  */
 export const ManifestListingSchema = z.object({
-  dataset: z.object({ days: z.array(z.string()) }),
+  dataset: z.object({ days: z.array(z.string()), rollup_only_days: z.array(z.string()).optional() }),
   outputs: z.object({
     priced: z.array(ListedFileSchema),
     rejects: ListedFileSchema.optional(),

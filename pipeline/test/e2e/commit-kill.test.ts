@@ -99,22 +99,25 @@ describe("a run killed at each step of its commit", () => {
       "2 trash priced/date=2026-06-18",
       "3 move priced/date=2026-06-18",
       "4 move priced/date=2026-06-19",
-      "5 trash rejects.csv",
-      "6 move rejects.csv",
-      "7 trash extracts",
-      "8 move extracts",
-      "9 trash focus",
-      "10 move focus",
-      "11 trash manifest.json",
-      "12 move manifest.json",
-      "13 journal removed",
-      "14 trash removed",
-      "15 staging removed",
+      "5 trash rollups/date=2026-06-18.json",
+      "6 move rollups/date=2026-06-18.json",
+      "7 move rollups/date=2026-06-19.json",
+      "8 trash rejects.csv",
+      "9 move rejects.csv",
+      "10 trash extracts",
+      "11 move extracts",
+      "12 trash focus",
+      "13 move focus",
+      "14 trash manifest.json",
+      "15 move manifest.json",
+      "16 journal removed",
+      "17 trash removed",
+      "18 staging removed",
     ]);
   });
 
   it("leaves readers the previous outputs or the new ones, whole, and the next run cleans up", async () => {
-    expect(steps).toHaveLength(16);
+    expect(steps).toHaveLength(19);
     const root = await writeTempTree({});
     const outs = steps.map((_, k) => path.join(root, `k${k}`));
     // The killed runs, two at a time (the checks below run in this process).
@@ -137,7 +140,7 @@ describe("a run killed at each step of its commit", () => {
       expect(read.err, label).not.toMatch(/internal error|^error/m);
       expect(read.code, label).toBe(0);
       const committed = k >= 1; // the journal is the commit point
-      expect(read.err.includes("completed the commit of a run that stopped"), label).toBe(committed && k <= 12);
+      expect(read.err.includes("completed the commit of a run that stopped"), label).toBe(committed && k <= 15);
       const visible = Object.fromEntries(Object.entries(await fingerprint(out)).filter(([f]) => !f.startsWith(".")));
       expect(visible, label).toEqual(committed ? after : before);
       const manifest = await expectDescribed(out, label);

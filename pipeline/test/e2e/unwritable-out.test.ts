@@ -87,7 +87,7 @@ describe("an output folder that cannot be written", () => {
     expect(rerun.code).toBe(0);
     expect(rerun.err).toBe(
       `warning: ${out}: taking over the lock of a run that is no longer running (pid ${killed.child.pid}, started ${rerun.err.match(/started ([^)]+)\)/)?.[1]})\n` +
-        `warning: ${out}: completed the commit of a run that stopped while moving its outputs in (pid ${killed.child.pid}, 10 paths)\n`,
+        `warning: ${out}: completed the commit of a run that stopped while moving its outputs in (pid ${killed.child.pid}, 16 paths)\n`,
     );
     expect((await runCli(ROOT, "extract", "--data", out, "--group-by", "model")).code).toBe(0);
   }, 60_000);

@@ -5,10 +5,11 @@ import { displayPath, PipelineError } from "../../lib/errors.ts";
 import { sha256File } from "../../lib/hash.ts";
 import { formatNano } from "../../pricing/money.ts";
 import type { FileStats } from "../ingest/index.ts";
-import { fineDimensions, Rollups } from "../../engine/rollup.ts";
-import type { ExtractSpec } from "../../schemas/extracts.schema.ts";
-import { FOCUS_DIMENSIONS, TOKEN_COLUMNS } from "../../schemas/fields.ts";
-import { listPartitions, readPartitions, type Dataset } from "../../dataset/read-partitions.ts";
+import { Rollup, type Rollups } from "../../engine/rollup.ts";
+import type { DayExtrasBuilder } from "../../engine/day-extras.ts";
+import { gatherDays } from "./gather-days.ts";
+import { DATASET_GRAIN, dayGrains, extractGrain, FOCUS_GRAIN, type Grain } from "../../schemas/fields.ts";
+import type { Dataset } from "../../dataset/read-partitions.ts";
 import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
 import { extractToColumns } from "../../extracts/extract-to-columns.ts";
 import { extractToCsv } from "../../extracts/extract-to-csv.ts";
@@ -29,8 +30,10 @@ export interface WriteInput {
   days: Array<{ day: string; relative: string; rows: number; bytes: number; sha256?: string }>;
   /** sha256 of input files already hashed while reading, by path. */
   inputHashes: Map<string, string>;
-  /** The run's rollups (engine/rollup.ts, one per output of rollupOutputs): extracts, FOCUS and totals are computed from them. */
+  /** The run's rollups (engine/rollup.ts, one per output of rollupOutputs): its day rollups and statistics. */
   rollups: Rollups;
+  /** The run's lists of calls per day (engine/day-extras.ts). */
+  extras: DayExtrasBuilder;
   /** Rows of `rejects.csv`, already in the staging folder (engine/rejects-file.ts). */
   rejects: number;
   stats: RunStats;
@@ -94,11 +97,22 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
     outputs.priced.push(sha256 ? { path: relative, format: "parquet", rows, bytes, sha256 } : await record(relative, "parquet", rows));
     moved.push(`priced/date=${day}`);
   }
-  // Partitions of earlier runs that this run did not replace count in every output.
-  const rollups = input.rollups;
-  const kept = (await listPartitions(input.out)).filter((d) => !runDays.includes(d));
-  if (kept.length > 0) addRows(rollups, await readPartitions(input.out, kept));
-  for (const [name, rollup] of rollups.byName) {
+  // Every day after this run: the run's days from its rollups, kept days from their day rollups
+  // (rebuilt from their rows when missing or short of a grain), never the kept rows themselves.
+  const history = await gatherDays(input, staging, outputs.priced);
+  moved.push(...history.written);
+  const outputRollup = (grain: Grain, dimensions: readonly string[] = grain.dimensions) => {
+    const target = new Rollup(dimensions);
+    const pick = dimensions.map((_, i) => i);
+    for (const day of history.days.values()) day.get(grain.key)!.addTo(target, pick);
+    return target;
+  };
+  const named = new Map<string, Rollup>([
+    ["dataset", outputRollup(DATASET_GRAIN)],
+    ["focus", outputRollup(FOCUS_GRAIN)],
+    ...input.policies.extracts.map((spec): [string, Rollup] => [`extract:${spec.name}`, outputRollup(extractGrain(spec.group_by))]),
+  ]);
+  for (const [name, rollup] of named) {
     if (!rollup.countsExact()) {
       throw new PipelineError({
         message: `the dataset's token totals (${name}) exceed 9,007,199,254,740,991 (2^53 − 1), the largest total that is summed exactly; nothing was written`,
@@ -106,8 +120,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
       });
     }
   }
-  const table = (name: string) => rollups.get(name).toColumns() as unknown as WeightedDataset;
-  const dataset = table("dataset");
+  const datasetRollup = named.get("dataset")!;
+  const dataset = datasetRollup.toColumns() as unknown as WeightedDataset;
 
   // rejects, in input order, written while reading
   outputs.rejects = await record("rejects.csv", "csv", input.rejects);
@@ -116,8 +130,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   // extracts from the reviewed config, over every partition
   await mkdir(staging.path("extracts"), { recursive: true });
   for (const spec of input.policies.extracts) {
-    // The rollup is at the extract's grain already: its groups are the extract's rows.
-    const extract = toExtractTable(rollups.get(`extract:${spec.name}`).toColumns(), spec.group_by);
+    // The extract's grain over every day: its groups are the extract's rows.
+    const extract = toExtractTable(named.get(`extract:${spec.name}`)!.toColumns(), spec.group_by);
     const files: OutputFile[] = [];
     for (const format of spec.formats) {
       const relative = `extracts/${spec.name}.${format}`;
@@ -130,7 +144,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   moved.push("extracts");
 
   // FOCUS-shaped export
-  const focus = computeFocus(table("focus"));
+  const focus = computeFocus(named.get("focus")!.toColumns() as unknown as WeightedDataset);
   await mkdir(staging.path("focus"), { recursive: true });
   await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
@@ -157,50 +171,35 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
       };
     }),
   );
-  const manifest = buildManifest(input, inputs, runDays, dataset, outputs);
+  const manifest = buildManifest(input, inputs, runDays, dataset, outputs, history);
   await writeFile(staging.path("manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   moved.push("manifest.json");
   await staging.commit(moved);
   return { out: input.out, manifest };
 }
 
-/** The rollup of each output (engine/rollup.ts): its name and the dimensions it groups by. */
-export function rollupOutputs(extracts: readonly ExtractSpec[]): Array<{ name: string; dimensions: string[] }> {
+/**
+ * The run's rollups (engine/rollup.ts): each day grain with the date first (split into the
+ * run's day rollups), and the run's statistics.
+ */
+export function rollupOutputs(policies: Pick<PolicyBook, "extracts" | "siteMetadataKeys">): Array<{ name: string; dimensions: string[] }> {
   return [
-    ...extracts.map((e) => ({ name: `extract:${e.name}`, dimensions: e.group_by })),
-    { name: "focus", dimensions: [...FOCUS_DIMENSIONS] },
+    ...dayGrains(policies.extracts, policies.siteMetadataKeys).map((g) => ({
+      name: `day:${g.key}`,
+      dimensions: ["date", ...g.dimensions],
+    })),
     { name: "stats", dimensions: ["price_source", "policy_status", "unpriced_reason", "policy_violations", "metadata_overrides"] },
-    { name: "dataset", dimensions: ["date", "price_source", "policy_status"] },
   ];
 }
 
-/** Adds the rows of partitions kept from earlier runs to the output rollups (not to the run's stats: they are not this run's). */
-function addRows(rollups: Rollups, rows: Dataset): void {
-  const keys = rollups.metadataKeys;
-  const fine = fineDimensions(keys);
-  const column = (name: string) => rows[name as keyof Dataset] as unknown[] | undefined;
-  const dims = fine.map((name) => column(name));
-  for (let i = 0; i < rows.length; i++) {
-    const metadata = keys.length > 0 && rows.metadata[i] ? (JSON.parse(rows.metadata[i] as string) as Record<string, string>) : {};
-    const cost = (rows.cost_usd[i] as bigint | null) ?? null;
-    const list = (rows.list_cost_usd[i] as bigint | null) ?? null;
-    const values = fine.map((name, d) => {
-      if (!name.startsWith("metadata.")) return (dims[d]?.[i] as string | null | undefined) ?? null;
-      const key = name.slice("metadata.".length);
-      return Object.hasOwn(metadata, key) ? metadata[key]! : null; // own keys only, as computeExtract reads them
-    });
-    rollups.addFine(
-      values,
-      [1, ...TOKEN_COLUMNS.map((t) => Number(column(t)![i] ?? 0)), cost === null ? 1 : 0],
-      0,
-      [cost ?? 0n, list ?? 0n, list ?? cost ?? 0n],
-      0,
-      "stats",
-    );
-  }
-}
-
-function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], dataset: WeightedDataset, outputs: Outputs) {
+function buildManifest(
+  input: WriteInput,
+  inputs: unknown[],
+  runDays: string[],
+  dataset: WeightedDataset,
+  outputs: Outputs,
+  history: { rollupOnly: string[] },
+) {
   const finished = input.now();
   return {
     manifest_version: MANIFEST_VERSION,
@@ -212,7 +211,7 @@ function buildManifest(input: WriteInput, inputs: unknown[], runDays: string[], 
     inputs,
     counts: input.stats.counts,
     run: { days: runDays, ...input.stats.toJson() },
-    dataset: datasetTotals(dataset),
+    dataset: { ...datasetTotals(dataset), rollup_only_days: history.rollupOnly },
     outputs,
   };
 }

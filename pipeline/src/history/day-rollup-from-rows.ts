@@ -1,0 +1,130 @@
+/**
+ * A day rollup built from the day's priced rows read back from its partition: for a kept
+ * day whose rollup is missing or lacks a grain the current policies need, and the
+ * reference the run's own rollups are tested against (the same grains, totals and lists).
+ */
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { DayExtrasBuilder, type IssueExample, type RowsView } from "../engine/day-extras.ts";
+import { Rollup } from "../engine/rollup.ts";
+import { readPartitionColumns } from "../dataset/read-partitions.ts";
+import { sha256File } from "../lib/hash.ts";
+import { TOKEN_COLUMNS, type Grain } from "../schemas/fields.ts";
+import type { DayRollup } from "./day-rollup.ts";
+import { toDayRollup } from "./to-day-rollup.ts";
+
+/** Columns a day rollup needs from priced rows. */
+const COLUMNS = [
+  "date",
+  "request_id",
+  "timestamp",
+  "user",
+  "virtual_account",
+  "team",
+  "model",
+  "provider",
+  "provider_account",
+  "provider_model",
+  "region",
+  "price_source",
+  "policy_status",
+  "unpriced_reason",
+  "policy_violations",
+  "metadata_overrides",
+  "metadata",
+  ...TOKEN_COLUMNS,
+  "cost_usd",
+  "list_cost_usd",
+  "reported_cost_usd",
+];
+
+export async function dayRollupFromRows(out: string, day: string, grains: readonly Grain[], pricingVersion?: string): Promise<DayRollup> {
+  const rows = await readPartitionColumns(out, [day], [...COLUMNS, "pricing_version"]);
+  const dir = path.join(out, "priced", `date=${day}`);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort();
+  const pricedFiles = await Promise.all(
+    files.map(async (f) => {
+      const file = path.join(dir, f);
+      return { path: `priced/date=${day}/${f}`, rows: 0, bytes: (await stat(file)).size, sha256: await sha256File(file) };
+    }),
+  );
+  if (pricedFiles.length === 1) pricedFiles[0]!.rows = rows.date!.length;
+  const version = pricingVersion ?? (rows.pricing_version?.[0] as string | undefined) ?? "";
+  return dayRollupOfColumns(day, rows, grains, pricedFiles, version);
+}
+
+/** The rollup of one day's rows given as columns (priced column names). */
+export function dayRollupOfColumns(
+  day: string,
+  rows: Record<string, unknown[]>,
+  grains: readonly Grain[],
+  pricedFiles: DayRollup["priced_files"],
+  pricingVersion: string,
+): DayRollup {
+  const n = rows.date!.length;
+  const metadata = (rows.metadata as Array<string | null>).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
+  const built = grains.map((grain) => ({ grain, rollup: new Rollup(grain.dimensions) }));
+  const pickers = built.map(({ grain }) =>
+    grain.dimensions.map((d): ((i: number) => string | null) => {
+      if (d === "month") return (i) => (rows.date![i] as string).slice(0, 7);
+      if (d.startsWith("metadata.")) {
+        const key = d.slice("metadata.".length);
+        return (i) => (Object.hasOwn(metadata[i]!, key) ? metadata[i]![key]! : null);
+      }
+      const column = rows[d];
+      if (!column) throw new Error(`day rollup: no column ${d}`);
+      return (i) => (column[i] as string | null | undefined) ?? null;
+    }),
+  );
+  const counts = new Float64Array(TOKEN_COLUMNS.length + 2);
+  const money: bigint[] = [0n, 0n, 0n];
+  for (let i = 0; i < n; i++) {
+    const cost = (rows.cost_usd![i] as bigint | null) ?? null;
+    const list = (rows.list_cost_usd![i] as bigint | null) ?? null;
+    counts[0] = 1;
+    TOKEN_COLUMNS.forEach((t, m) => (counts[1 + m] = Number(rows[t]![i] ?? 0)));
+    counts[counts.length - 1] = cost === null ? 1 : 0;
+    money[0] = cost ?? 0n;
+    money[1] = list ?? 0n;
+    money[2] = list ?? cost ?? 0n;
+    built.forEach(({ rollup }, b) =>
+      rollup.add(
+        pickers[b]!.map((pick) => pick(i)),
+        counts,
+        0,
+        money,
+        0,
+      ),
+    );
+  }
+  const extras = new DayExtrasBuilder();
+  extras.add(day, rowsView(rows));
+  return toDayRollup(day, built, extras.finish(day), pricedFiles, pricingVersion);
+}
+
+/** Priced rows read back from Parquet, read row by row for the day's extras. */
+function rowsView(rows: Record<string, unknown[]>): RowsView {
+  const text = (name: string) => (i: number) => (rows[name]![i] as string | null | undefined) ?? null;
+  const money = (name: string) => (i: number) => (rows[name]![i] as bigint | null | undefined) ?? null;
+  const timestamp = (i: number) => Number(rows.timestamp![i]);
+  return {
+    rows: rows.date!.length,
+    reported: money("reported_cost_usd"),
+    cost: money("cost_usd"),
+    model: (i) => text("model")(i)!,
+    hasIssue: (i) => rows.price_source![i] === "unpriced" || (text("policy_violations")(i) ?? "[]") !== "[]",
+    requestId: (i) => rows.request_id![i] as string,
+    timestamp,
+    example: (i): IssueExample => ({
+      request_id: rows.request_id![i] as string,
+      timestamp: new Date(timestamp(i)).toISOString(),
+      model: text("model")(i)!,
+      user: text("user")(i),
+      team: text("team")(i)!,
+      price_source: text("price_source")(i)!,
+      unpriced_reason: text("unpriced_reason")(i),
+      policy_status: text("policy_status")(i)!,
+      policy_violations: JSON.parse(text("policy_violations")(i) ?? "[]") as string[],
+    }),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * A day's rollup: `<out>/rollups/date=YYYY-MM-DD.json`, written by `costs run` beside (not
+ * inside) `priced/` for every day it writes. It holds what every output needs of the day
+ * (each extract's grain, the FOCUS grain, the dataset totals, the site's issues and cube:
+ * `dayGrains`, plus the site's lists of calls: `DayExtras`), so rebuilding the extracts,
+ * FOCUS, the manifest and the site data reads one small file per kept day, never its rows.
+ * A day whose rollup lacks a grain the current policies need (a new extract, other site
+ * metadata keys) is rebuilt from its rows once (`dayRollupFromRows`).
+ */
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { DayExtras } from "../engine/day-extras.ts";
+import { Rollup, type RollupJson } from "../engine/rollup.ts";
+import { exists } from "../lib/exists.ts";
+import { PipelineError } from "../lib/errors.ts";
+import type { Grain } from "../schemas/fields.ts";
+
+export const DAY_ROLLUP_VERSION = 1;
+
+export interface DayRollup {
+  rollup_version: number;
+  date: string;
+  pricing_version: string;
+  rows: number;
+  cost_usd: string;
+  list_cost_usd: string;
+  unpriced_requests: number;
+  /** The day's partition files when the rollup was written (none for a rollup restored without its rows). */
+  priced_files: Array<{ path: string; rows: number; bytes: number; sha256: string }>;
+  grains: Record<string, RollupJson>;
+  extras: DayExtras;
+}
+
+/** `rollups/date=D.json`, relative to the output folder. */
+export const dayRollupPath = (day: string) => `rollups/date=${day}.json`;
+
+/** The days with a rollup file under `<out>/rollups`, sorted. */
+export async function listRollupDays(out: string): Promise<string[]> {
+  const dir = path.join(out, "rollups");
+  if (!(await exists(dir))) return [];
+  return (await readdir(dir))
+    .map((name) => /^date=(\d{4}-\d{2}-\d{2})\.json$/.exec(name)?.[1])
+    .filter((d): d is string => d !== undefined)
+    .sort();
+}
+
+/** A day's rollup, or null when it has none. Throws a PipelineError naming the file when it is not one. */
+export async function readDayRollup(out: string, day: string): Promise<DayRollup | null> {
+  const file = path.join(out, dayRollupPath(day));
+  if (!(await exists(file))) return null;
+  let json: DayRollup;
+  try {
+    json = JSON.parse(await readFile(file, "utf8")) as DayRollup;
+  } catch (error) {
+    throw new PipelineError({
+      file,
+      message: `is not valid JSON (${(error as Error).message})`,
+      hint: "delete it: `costs run` rebuilds a missing rollup from the day's rows",
+    });
+  }
+  if (json?.rollup_version !== DAY_ROLLUP_VERSION || json.date !== day || typeof json.grains !== "object" || json.grains === null) {
+    throw new PipelineError({
+      file,
+      message: `is not a day rollup of ${day} (rollup_version ${DAY_ROLLUP_VERSION})`,
+      hint: "delete it: `costs run` rebuilds a missing rollup from the day's rows",
+    });
+  }
+  return json;
+}
+
+export async function writeDayRollup(file: string, rollup: DayRollup): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(rollup)}\n`);
+}
+
+/** Whether a day rollup holds every grain asked for. */
+export function holdsGrains(rollup: DayRollup, grains: readonly Grain[]): boolean {
+  return grains.every((g) => rollup.grains[g.key] !== undefined);
+}
+
+/** One grain of a day rollup as a Rollup. */
+export function grainOf(rollup: DayRollup, grain: Grain): Rollup {
+  const json = rollup.grains[grain.key];
+  if (!json) throw new Error(`day rollup ${rollup.date} has no grain ${grain.key}`);
+  return Rollup.fromJSON(json);
+}

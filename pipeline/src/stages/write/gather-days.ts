@@ -1,0 +1,90 @@
+/**
+ * Every day of the output folder after a run, as its grains (history/day-rollup.ts): the
+ * run's days split from the run's rollups (their day rollups written into the staging
+ * folder), kept days read from their day rollups. A kept day whose rollup is missing or
+ * lacks a grain the policies now need is rebuilt from its rows once (and written); a day
+ * with a rollup but no rows ("rollup-only", e.g. restored from the ledger) counts as it is.
+ */
+import { Rollup } from "../../engine/rollup.ts";
+import { listPartitions } from "../../dataset/read-partitions.ts";
+import { dayRollupFromRows } from "../../history/day-rollup-from-rows.ts";
+import {
+  dayRollupPath,
+  grainOf,
+  holdsGrains,
+  listRollupDays,
+  readDayRollup,
+  writeDayRollup,
+  type DayRollup,
+} from "../../history/day-rollup.ts";
+import { toDayRollup } from "../../history/to-day-rollup.ts";
+import { PipelineError } from "../../lib/errors.ts";
+import { dayGrains, type Grain } from "../../schemas/fields.ts";
+import type { Staging } from "../../outputs/staging.ts";
+import type { OutputFile, WriteInput } from "./index.ts";
+
+export interface GatheredDays {
+  /** Day → grain key → the day's rollup of that grain, in day order. */
+  days: Map<string, Map<string, Rollup>>;
+  /** Day rollup files written into the staging folder (relative paths to commit). */
+  written: string[];
+  /** Days counted from a rollup alone (no priced partition). */
+  rollupOnly: string[];
+  /** Kept days whose rollup was rebuilt from their rows. */
+  rebuilt: string[];
+}
+
+export async function gatherDays(input: WriteInput, staging: Staging, priced: readonly OutputFile[]): Promise<GatheredDays> {
+  const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys);
+  const byDay = new Map<string, Map<string, Rollup>>();
+  const written: string[] = [];
+  const runDays = new Set(input.days.map((d) => d.day));
+
+  // The run's days: each grain's rollup (date first) split by date.
+  const split = grains.map((grain) => ({ grain, parts: input.rollups.get(`day:${grain.key}`).split() }));
+  for (const { day } of input.days) {
+    const parts = split.map(({ grain, parts }) => ({ grain, rollup: parts.get(day) ?? new Rollup(grain.dimensions) }));
+    byDay.set(day, new Map(parts.map((p) => [p.grain.key, p.rollup])));
+    const files = priced
+      .filter((f) => f.path.startsWith(`priced/date=${day}/`))
+      .map(({ path, rows, bytes, sha256 }) => ({ path, rows, bytes, sha256 }));
+    const rollup = toDayRollup(day, parts, input.extras.finish(day), files, input.pricingVersion);
+    await writeRollup(staging, rollup, written);
+  }
+
+  // Kept days: their rollup files, rebuilt from rows when needed.
+  const partitions = new Set(await listPartitions(input.out));
+  const kept = [...new Set([...partitions, ...(await listRollupDays(input.out))])].filter((d) => !runDays.has(d)).sort();
+  const rollupOnly: string[] = [];
+  const rebuilt: string[] = [];
+  for (const day of kept) {
+    let rollup = await readDayRollup(input.out, day);
+    if (!rollup || !holdsGrains(rollup, grains)) {
+      if (!partitions.has(day)) throw missingRows(day, rollup, grains);
+      rollup = await dayRollupFromRows(input.out, day, grains);
+      await writeRollup(staging, rollup, written);
+      rebuilt.push(day);
+    }
+    if (!partitions.has(day)) rollupOnly.push(day);
+    byDay.set(day, new Map(grains.map((g) => [g.key, grainOf(rollup, g)])));
+  }
+  return { days: new Map([...byDay].sort((a, b) => (a[0] < b[0] ? -1 : 1))), written, rollupOnly, rebuilt };
+}
+
+async function writeRollup(staging: Staging, rollup: DayRollup, written: string[]): Promise<void> {
+  const relative = dayRollupPath(rollup.date);
+  await writeDayRollup(staging.path(relative), rollup);
+  written.push(relative);
+}
+
+function missingRows(day: string, rollup: DayRollup | null, grains: Grain[]): PipelineError {
+  const missing = grains.filter((g) => !rollup?.grains[g.key]).map((g) => g.dimensions.join(", "));
+  return new PipelineError({
+    file: `rollups/date=${day}.json`,
+    message: `day ${day} has no priced rows and its rollup lacks what the policies now need (grouped by ${missing.join("; ")})`,
+    hint:
+      "restore the day's priced partition (priced/date=" +
+      day +
+      ") so its rollup can be rebuilt, or undo the change to policies/extracts.yaml",
+  });
+}
