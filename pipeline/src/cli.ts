@@ -150,6 +150,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       "--pseudonymise-users",
       "replace every user name the site shows or ships (breakdowns, issues, cube, extract copies; metadata values equal to a user name) by user-<12 hex digits of HMAC-SHA256(salt, name)>, the salt from env SITE_USER_SALT (16+ characters); also on with env SITE_PSEUDONYMISE_USERS=true or 1. The --data folder keeps the real names",
     )
+    .option(
+      "--from-rows",
+      "read every priced row instead of the day rollups costs run wrote (slower; the same figures: a check of the rollups)",
+    )
     .action(async (opts) => {
       exitCode = await (await import("./commands/site-data.ts")).siteDataCommand(opts, io, process.env);
     });

@@ -240,12 +240,18 @@ export class Rollup {
   }
 
   /** Each group as named values and measures. */
-  *entries(): Generator<{ values: Record<string, string | null>; requests: number; cost: bigint; list: bigint }> {
+  *entries(): Generator<{ values: Record<string, string | null>; requests: number; unpricedRequests: number; cost: bigint; list: bigint }> {
     for (let g = 0; g < this.groups; g++) {
       const list = this.valuesOf(g);
       const values: Record<string, string | null> = {};
       this.dimensions.forEach((name, d) => (values[name] = list[d] ?? null));
-      yield { values, requests: this.counts[g * NC]!, cost: this.money[g * NM]!, list: this.money[g * NM + 1]! };
+      yield {
+        values,
+        requests: this.counts[g * NC]!,
+        unpricedRequests: this.counts[g * NC + NC - 1]!,
+        cost: this.money[g * NM]!,
+        list: this.money[g * NM + 1]!,
+      };
     }
   }
 

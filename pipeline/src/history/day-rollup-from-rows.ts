@@ -14,7 +14,7 @@ import type { DayRollup } from "./day-rollup.ts";
 import { toDayRollup } from "./to-day-rollup.ts";
 
 /** Columns a day rollup needs from priced rows. */
-const COLUMNS = [
+export const DAY_ROLLUP_COLUMNS = [
   "date",
   "request_id",
   "timestamp",
@@ -39,7 +39,7 @@ const COLUMNS = [
 ];
 
 export async function dayRollupFromRows(out: string, day: string, grains: readonly Grain[], pricingVersion?: string): Promise<DayRollup> {
-  const rows = await readPartitionColumns(out, [day], [...COLUMNS, "pricing_version"]);
+  const rows = await readPartitionColumns(out, [day], [...DAY_ROLLUP_COLUMNS, "pricing_version"]);
   const dir = path.join(out, "priced", `date=${day}`);
   const files = (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort();
   const pricedFiles = await Promise.all(

@@ -4,7 +4,7 @@ import { formatNano } from "../pricing/money.ts";
 import { DATASET_GRAIN, type Grain } from "../schemas/fields.ts";
 import { DAY_ROLLUP_VERSION, type DayRollup } from "./day-rollup.ts";
 
-/** A day rollup from the day's grains (each a Rollup over the grain's dimensions) and extras; totals from the dataset grain. */
+/** A day rollup from the day's grains (each a Rollup over the grain's dimensions) and extras. */
 export function toDayRollup(
   day: string,
   grains: ReadonlyArray<{ grain: Grain; rollup: Rollup }>,
@@ -12,8 +12,9 @@ export function toDayRollup(
   pricedFiles: DayRollup["priced_files"],
   pricingVersion: string,
 ): DayRollup {
-  const dataset = grains.find((g) => g.grain.key === DATASET_GRAIN.key)?.rollup;
-  if (!dataset) throw new Error(`day rollup ${day}: no dataset grain`);
+  // Every grain sums the same rows: the totals come from the dataset grain, or any other.
+  const dataset = (grains.find((g) => g.grain.key === DATASET_GRAIN.key) ?? grains[0])?.rollup;
+  if (!dataset) throw new Error(`day rollup ${day}: no grain`);
   const columns = dataset.toColumns();
   const sumOf = (name: string) => (columns[name] as number[]).reduce((a, b) => a + b, 0);
   const money = (name: string) => (columns[name] as bigint[]).reduce((a, b) => a + b, 0n);

@@ -1,8 +1,10 @@
 /**
  * `costs site-data`: everything the report site is built from, computed from the
- * pipeline's output (priced partitions and manifest) and the pricing files. Writes the JSON
- * of `schemas/site-data.schema.ts` into `out` and the downloadable files (extracts, FOCUS,
- * the groupBy cube) into `publicDir/data/`. Money stays exact (bigint nano-USD).
+ * pipeline's output (the day rollups `costs run` writes beside the priced partitions, and
+ * the manifest) and the pricing files. Writes the JSON of `schemas/site-data.schema.ts`
+ * into `out` and the downloadable files (extracts, FOCUS, the groupBy cube) into
+ * `publicDir/data/`. Money stays exact (bigint nano-USD). What it reads, and when it reads
+ * every row instead, is in `read-site-history.ts`.
  *
  * Nothing is written outside those two folders, whatever the logs hold: a file name that
  * comes from a log value (a metadata key's breakdown) is its slug (`breakdownFile`), and
@@ -21,19 +23,17 @@ import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
 import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
 import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
-import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../dataset/read-partitions.ts";
-import { computeExtract } from "../extracts/compute-extract.ts";
-import { extractHeader, measureOf } from "../extracts/to-extract-table.ts";
+import { computeExtract, type WeightedDataset } from "../extracts/compute-extract.ts";
+import { extractHeader, measureOf, toExtractTable } from "../extracts/to-extract-table.ts";
 import { extractToColumns } from "../extracts/extract-to-columns.ts";
-import { CUBE_DIMENSIONS, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
+import { CUBE_DIMENSIONS, extractGrain, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
 import { writeParquet } from "../parquet/write-parquet.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
-import { dedupeSlugs } from "./dedupe-slugs.ts";
 import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
-import { pseudonymiseRows } from "./pseudonymise-rows.ts";
+import { combine, readSiteHistory } from "./read-site-history.ts";
 import { reconciliation } from "./reconciliation.ts";
 import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
@@ -46,6 +46,8 @@ export interface SiteDataOptions {
   cwd: string;
   /** Replace user names by pseudonyms keyed by this salt (at least MIN_SALT_LENGTH characters, checked by the command). */
   pseudonymise?: { salt: string };
+  /** Read every row instead of the day rollups (a check of the rollups; the same figures). */
+  fromRows?: boolean;
 }
 
 export interface SiteDataResult {
@@ -56,9 +58,6 @@ export interface SiteDataResult {
   /** With `pseudonymise`: how many user names were replaced. */
   pseudonymisedUsers?: number;
 }
-
-/** At most this many metadata keys get a page when policies do not list them (`site.metadata_keys`). */
-const DEFAULT_METADATA_PAGES = 8;
 
 export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataResult> {
   const resolve = (p: string) => path.resolve(options.cwd, p);
@@ -78,25 +77,12 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
       hint: "run `costs run` first (npm start does), or pass --data",
     });
   }
-  const days = await listPartitions(data);
-  let dataset = await readPartitions(data, days);
-  let extra = await readPartitionColumns(data, days, [
-    "request_id",
-    "timestamp",
-    "model",
-    "user",
-    "pat_name",
-    "team",
-    "price_source",
-    "unpriced_reason",
-    "policy_status",
-    "policy_violations",
-    "reported_cost_usd",
-    "cost_usd",
-    "date",
-  ]);
-  let pseudonymisedUsers: number | undefined;
-  if (options.pseudonymise) ({ dataset, extra, users: pseudonymisedUsers } = pseudonymiseRows(dataset, extra, options.pseudonymise.salt));
+  const history = await readSiteHistory(data, policies, options);
+  const { days, metadataKeys } = history;
+  // The cube over every day: breakdowns, the summary and the downloadable cube are computed from it.
+  const cubeRollup = combine(history, history.grains.cube);
+  const dataset = cubeRollup.toColumns() as unknown as WeightedDataset;
+  const pseudonymisedUsers = history.pseudonymisedUsers;
   const written: string[] = [];
   await mkdir(out, { recursive: true });
   await rm(publicData, { recursive: true, force: true });
@@ -108,8 +94,6 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   };
 
   const total = sum(dataset.cost_usd);
-  const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
-  const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
   await json("summary.json", {
     ...summary(manifest, dataset, days, metadataKeys, total),
     ...(options.pseudonymise ? { users_pseudonymised: true } : {}),
@@ -117,10 +101,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
     await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
   }
-  await json("issues.json", issues(manifest, extra));
+  await json("issues.json", issues(manifest, history));
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
   await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
-  await json("reconciliation.json", reconciliation(extra));
+  await json("reconciliation.json", reconciliation(history));
 
   // downloads: the nightly files, copied beside the site, and the cube
   const file = async (relative: string, format: string, rows: number) => {
@@ -134,7 +118,12 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     // Pseudonymised: an extract by user or metadata is recomputed from the pseudonymised rows, not copied.
     const rows =
       options.pseudonymise && holdsUserValues(extract.group_by)
-        ? await rewriteExtract(dataset, extract, (p) => inside(publicData, p, "download"), manifest.pricing_version)
+        ? await rewriteExtract(
+            combine(history, extractGrain(extract.group_by)).toColumns() as unknown as WeightedDataset,
+            extract,
+            (p) => inside(publicData, p, "download"),
+            manifest.pricing_version,
+          )
         : null;
     for (const f of extract.files) {
       if (rows === null) await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));
@@ -167,14 +156,14 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     }
   }
   const dimensions = [...CUBE_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
-  const cube = computeExtract(dataset, dimensions);
+  const cube = toExtractTable(cubeRollup.toColumns(), dimensions);
   await writeParquet(inside(publicData, "cube.parquet", "download"), extractToColumns(cube), { pricing_version: manifest.pricing_version });
   await json("downloads.json", {
     extracts,
     focus,
     cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURE_NAMES },
   } satisfies SiteDownloads);
-  return { written, warnings: pages.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
+  return { written, warnings: history.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }
 
 /** `dir/relative`, refused unless it is a file inside `dir` (a name from a manifest or a log must not climb out). */
@@ -197,16 +186,13 @@ function sum(values: unknown[]): bigint {
   return total;
 }
 
-function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataKeys: string[], total: bigint): SiteSummary {
-  const n = (column: keyof Dataset) => (dataset[column] as number[]).reduce((a, b) => a + b, 0);
-  let unpriced = 0;
+function summary(manifest: Manifest, dataset: WeightedDataset, days: string[], metadataKeys: string[], total: bigint): SiteSummary {
+  const n = (column: string) => ((dataset as unknown as Record<string, number[]>)[column] ?? []).reduce((a, b) => a + b, 0);
+  const requests = n("requests");
+  const unpriced = n("unpriced_requests");
   let ok = 0n;
-  const sources = dataset.price_source as string[];
-  for (let i = 0; i < dataset.length; i++) {
-    if (sources[i] === "unpriced") unpriced++;
-    if (dataset.policy_status[i] === "ok") ok += (dataset.cost_usd[i] as bigint | null) ?? 0n;
-  }
-  const priced = dataset.length - unpriced;
+  for (let i = 0; i < dataset.length; i++) if (dataset.policy_status[i] === "ok") ok += dataset.cost_usd[i] as bigint;
+  const priced = requests - unpriced;
   const byDay = computeExtract(dataset, ["date", "model", "team"]);
   const daily = byDay.rows.map((r) => ({
     date: r[0] as string,
@@ -220,7 +206,7 @@ function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataK
     pricing_version: manifest.pricing_version,
     period: { from: days[0] ?? "", to: days.at(-1) ?? "", days: days.length },
     totals: {
-      requests: dataset.length,
+      requests,
       input_tokens: n("input_tokens"),
       cache_read_tokens: n("cache_read_tokens"),
       cache_write_tokens: n("cache_write_tokens"),
@@ -260,14 +246,4 @@ function periodOverPeriod(days: string[], daily: SiteSummary["daily"]): SiteSumm
     previous: { from: p.from, to: p.to, cost_usd: formatNano(p.cost), requests: p.requests },
     cost_change: ratio(c.cost - p.cost, p.cost),
   };
-}
-
-/** Every metadata key seen, the most used first (ties: in code-unit order). */
-function mostUsedKeys(dataset: Dataset): string[] {
-  const counts = new Map<string, number>();
-  for (const m of dataset.metadata as (string | null)[]) {
-    if (!m) continue;
-    for (const key of Object.keys(JSON.parse(m) as object)) counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
 }

@@ -1,43 +1,33 @@
+import { LISTED_CALLS } from "../engine/day-extras.ts";
 import { formatNano } from "../pricing/money.ts";
 import type { SiteIssues } from "../schemas/site-data.schema.ts";
 import type { Manifest } from "../stages/write/index.ts";
+import { combine, type SiteHistory } from "./read-site-history.ts";
 
 /** `issues.json`: unpriced calls by reason, policy status and violations, and up to 50 example calls, newest first. */
-export function issues(manifest: Manifest, rows: Record<string, unknown[]>): SiteIssues {
-  const n = rows.request_id!.length;
+export function issues(manifest: Manifest, history: SiteHistory): SiteIssues {
   const unpriced = new Map<string, { requests: number; models: Set<string> }>();
   const violations = new Map<string, { requests: number; cost: bigint }>();
-  const examples: SiteIssues["examples"] = [];
-  for (let i = n - 1; i >= 0; i--) {
-    const source = rows.price_source![i] as string;
-    const list = JSON.parse(rows.policy_violations![i] as string) as string[];
-    const cost = (rows.cost_usd![i] as bigint | null) ?? 0n;
-    if (source === "unpriced") {
-      const reason = rows.unpriced_reason![i] as string;
+  for (const { values, requests, unpricedRequests, cost } of combine(history, history.grains.issues).entries()) {
+    const reason = values.unpriced_reason ?? null;
+    if (reason !== null && unpricedRequests > 0) {
       const entry = unpriced.get(reason) ?? { requests: 0, models: new Set() };
-      entry.requests++;
-      entry.models.add(rows.model![i] as string);
+      entry.requests += unpricedRequests;
+      entry.models.add(values.model!);
       unpriced.set(reason, entry);
     }
-    for (const v of list) {
+    for (const v of JSON.parse(values.policy_violations ?? "[]") as string[]) {
       const entry = violations.get(v) ?? { requests: 0, cost: 0n };
-      entry.requests++;
+      entry.requests += requests;
       entry.cost += cost;
       violations.set(v, entry);
     }
-    if ((source === "unpriced" || list.length > 0) && examples.length < 50) {
-      examples.push({
-        request_id: rows.request_id![i] as string,
-        timestamp: new Date(rows.timestamp![i] as number).toISOString(),
-        model: rows.model![i] as string,
-        user: rows.user![i] as string | null,
-        team: rows.team![i] as string,
-        price_source: source,
-        unpriced_reason: rows.unpriced_reason![i] as string | null,
-        policy_status: rows.policy_status![i] as string,
-        policy_violations: list,
-      });
-    }
+  }
+  // Newest first: the last day's last calls first.
+  const examples: SiteIssues["examples"] = [];
+  for (let d = history.rollups.length - 1; d >= 0 && examples.length < LISTED_CALLS; d--) {
+    const listed = history.rollups[d]!.extras.examples;
+    for (let i = listed.length - 1; i >= 0 && examples.length < LISTED_CALLS; i--) examples.push(listed[i]!);
   }
   const byStatus = manifest.run.by_policy_status as Record<string, { requests: number; cost_usd: string }>;
   return {

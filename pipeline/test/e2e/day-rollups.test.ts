@@ -94,6 +94,40 @@ describe("day rollups", () => {
     expect((await runCli(ROOT, "extract", "--data", out, "--group-by", "team")).code).toBe(0);
   });
 
+  it("costs site-data gives the same files from the day rollups as from every row (--from-rows), also with a rollup-only day", async () => {
+    const site = async (out: string, ...extra: string[]) => {
+      const target = path.join(dir, `site-${path.basename(out)}-${extra.length}`);
+      const result = await runCli(
+        ROOT,
+        "site-data",
+        "--data",
+        out,
+        "--out",
+        path.join(target, "json"),
+        "--public-dir",
+        path.join(target, "public"),
+        ...extra,
+      );
+      expect(result.err).toBe("");
+      expect(result.code).toBe(0);
+      const files: Record<string, string> = {};
+      for (const entry of await readdir(target, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const text = (await readFile(file)).toString("base64");
+        files[path.relative(target, file)] =
+          entry.name === "summary.json" ? JSON.stringify({ ...JSON.parse(await readFile(file, "utf8")), generated_at: null }) : text;
+      }
+      return files;
+    };
+    const fromRollups = await site(data());
+    expect(Object.keys(fromRollups)).toContain("public/data/cube.parquet");
+    expect(await site(data(), "--from-rows")).toEqual(fromRollups);
+    // The rollup-only day of the test above: the site is the same as with its rows (the same runs made both folders;
+    // the last run's own counts, which the site also shows, differ from the full run's).
+    expect(await site(path.join(dir, "rollup-only"))).toEqual(await site(path.join(dir, "from-rollups")));
+  });
+
   it("a new extract that needs the rows of a rollup-only day stops the run and names the day", async () => {
     const out = path.join(dir, "rollup-only-new-extract");
     await cp(data(), out, { recursive: true });

@@ -1,0 +1,138 @@
+/**
+ * What `costs site-data` computes from: every day's rollup (history/day-rollup.ts) of the
+ * grains the site needs (the cube, with the site's metadata keys, and the issues page), and
+ * each day's lists of calls. Read from the day rollups `costs run` wrote, so the site's cost
+ * follows the number of days and groups, not the rows; a day whose rollup is missing or
+ * lacks the site's grains is rebuilt from its rows.
+ *
+ * Two cases read every row instead, each for a reason: no `site.metadata_keys` in
+ * policies/extracts.yaml (the 8 most used keys are found over the rows' metadata), and
+ * `--pseudonymise-users` (a user name may appear as any metadata value, and the pseudonyms
+ * must avoid every value the rows hold). Both build the same day rollups from the rows, in
+ * memory, so everything downstream is one code path.
+ */
+import { Rollup } from "../engine/rollup.ts";
+import { listPartitions, readPartitionColumns, type Dataset } from "../dataset/read-partitions.ts";
+import { DAY_ROLLUP_COLUMNS, dayRollupFromRows, dayRollupOfColumns } from "../history/day-rollup-from-rows.ts";
+import { grainOf, holdsGrains, listRollupDays, readDayRollup, type DayRollup } from "../history/day-rollup.ts";
+import { PipelineError } from "../lib/errors.ts";
+import type { PolicyBook } from "../policies/load-policies.ts";
+import { cubeGrain, extractGrain, ISSUES_GRAIN, type Grain } from "../schemas/fields.ts";
+import { dedupeSlugs } from "./dedupe-slugs.ts";
+import { pseudonymiseRows } from "./pseudonymise-rows.ts";
+
+/** At most this many metadata keys get a page when policies do not list them (`site.metadata_keys`). */
+const DEFAULT_METADATA_PAGES = 8;
+
+export interface SiteHistory {
+  days: string[];
+  /** The cube's metadata keys (each gets a page). */
+  metadataKeys: string[];
+  warnings: string[];
+  /** Day rollups, in day order, holding at least the cube and issues grains. */
+  rollups: DayRollup[];
+  /** Grains of these rollups, for `combine`. */
+  grains: { cube: Grain; issues: Grain };
+  /** With pseudonyms: how many user names were replaced. */
+  pseudonymisedUsers?: number;
+  /** How the history was read: day rollups, or every row (and why). */
+  source: "rollups" | "rows";
+}
+
+/** One grain summed over every day. */
+export function combine(history: Pick<SiteHistory, "rollups">, grain: Grain): Rollup {
+  const target = new Rollup(grain.dimensions);
+  const pick = grain.dimensions.map((_, i) => i);
+  for (const day of history.rollups) grainOf(day, grain).addTo(target, pick);
+  return target;
+}
+
+export async function readSiteHistory(
+  data: string,
+  policies: PolicyBook,
+  options: { pseudonymise?: { salt: string }; fromRows?: boolean },
+): Promise<SiteHistory> {
+  const partitions = await listPartitions(data);
+  const days = [...new Set([...partitions, ...(await listRollupDays(data))])].sort();
+  if (options.pseudonymise || !policies.siteMetadataKeys || options.fromRows) {
+    const rollupOnly = days.filter((d) => !partitions.includes(d));
+    if (rollupOnly.length > 0) {
+      throw new PipelineError({
+        file: `${data}/priced`,
+        message: `reading every row, but ${rollupOnly.length} day(s) have no rows, only a rollup (${rollupOnly[0]}${rollupOnly.length > 1 ? ` … ${rollupOnly.at(-1)}` : ""})`,
+        hint: "restore those days' priced partitions, or drop --from-rows / --pseudonymise-users and set site.metadata_keys in policies/extracts.yaml",
+      });
+    }
+    return fromRows(data, partitions, policies, options);
+  }
+  const pages = dedupeSlugs(policies.siteMetadataKeys);
+  const grains = { cube: cubeGrain(pages.keys), issues: ISSUES_GRAIN };
+  const rollups: DayRollup[] = [];
+  for (const day of days) {
+    let rollup = await readDayRollup(data, day);
+    if (!rollup || !holdsGrains(rollup, [grains.cube, grains.issues])) {
+      if (!partitions.includes(day)) {
+        throw new PipelineError({
+          file: `${data}/rollups/date=${day}.json`,
+          message: `day ${day} has no priced rows and its rollup lacks the site's grains (metadata keys ${pages.keys.join(", ") || "none"})`,
+          hint: "restore the day's priced partition, or run `costs run` with the current policies while its rows are there",
+        });
+      }
+      rollup = await dayRollupFromRows(data, day, [grains.cube, grains.issues]);
+    }
+    rollups.push(rollup);
+  }
+  return { days, metadataKeys: pages.keys, warnings: pages.warnings, rollups, grains, source: "rollups" };
+}
+
+/** Every row read, pseudonymised when asked, the metadata keys chosen from them, then rolled up per day. */
+async function fromRows(
+  data: string,
+  partitions: string[],
+  policies: PolicyBook,
+  options: { pseudonymise?: { salt: string } },
+): Promise<SiteHistory> {
+  const rows = await readPartitionColumns(data, partitions, [...DAY_ROLLUP_COLUMNS, "pat_name"]);
+  let pseudonymisedUsers: number | undefined;
+  if (options.pseudonymise) {
+    const result = pseudonymiseRows(rows as unknown as Dataset, rows, options.pseudonymise.salt);
+    Object.assign(rows, {
+      user: result.dataset.user,
+      metadata: result.dataset.metadata,
+      policy_violations: result.extra.policy_violations,
+    });
+    pseudonymisedUsers = result.users;
+  }
+  const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(rows.metadata as Array<string | null>));
+  const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
+  const grains = { cube: cubeGrain(metadataKeys), issues: ISSUES_GRAIN };
+  // Extracts whose copies are recomputed from pseudonymised rows need their own grains.
+  const extra = options.pseudonymise ? policies.extracts.map((e) => extractGrain(e.group_by)) : [];
+  const all = [...new Map([grains.cube, grains.issues, ...extra].map((g) => [g.key, g])).values()];
+  const byDay = new Map<string, number[]>();
+  (rows.date as string[]).forEach((d, i) => (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(i));
+  const rollups = [...byDay.keys()].sort().map((day) => {
+    const at = byDay.get(day)!;
+    const columns = Object.fromEntries(Object.entries(rows).map(([name, values]) => [name, at.map((i) => values[i])]));
+    return dayRollupOfColumns(day, columns, all, [], "");
+  });
+  return {
+    days: rollups.map((r) => r.date),
+    metadataKeys,
+    warnings: pages.warnings,
+    rollups,
+    grains,
+    ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }),
+    source: "rows",
+  };
+}
+
+/** Every metadata key seen, the most used first (ties: in code-unit order). */
+function mostUsedKeys(metadata: Array<string | null>): string[] {
+  const counts = new Map<string, number>();
+  for (const m of metadata) {
+    if (!m) continue;
+    for (const key of Object.keys(JSON.parse(m) as object)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+}
