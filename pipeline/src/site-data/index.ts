@@ -25,15 +25,14 @@ import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
 import { computeExtract, type WeightedDataset } from "../extracts/compute-extract.ts";
 import { extractHeader, measureOf, toExtractTable } from "../extracts/to-extract-table.ts";
-import { extractToColumns } from "../extracts/extract-to-columns.ts";
+import { writeExtractParquet } from "../extracts/write-extract-parquet.ts";
 import { CUBE_DIMENSIONS, extractGrain, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
-import { writeParquet } from "../parquet/write-parquet.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
 import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
-import { combine, readSiteHistory } from "./read-site-history.ts";
+import { readSiteHistory } from "./read-site-history.ts";
 import { reconciliation } from "./reconciliation.ts";
 import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
@@ -80,7 +79,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const history = await readSiteHistory(data, policies, options);
   const { days, metadataKeys } = history;
   // The cube over every day: breakdowns, the summary and the downloadable cube are computed from it.
-  const cubeRollup = combine(history, history.grains.cube);
+  const cubeRollup = history.cube;
   const dataset = cubeRollup.toColumns() as unknown as WeightedDataset;
   const pseudonymisedUsers = history.pseudonymisedUsers;
   const written: string[] = [];
@@ -119,7 +118,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     const rows =
       options.pseudonymise && holdsUserValues(extract.group_by)
         ? await rewriteExtract(
-            combine(history, extractGrain(extract.group_by)).toColumns() as unknown as WeightedDataset,
+            history.extracts.get(extractGrain(extract.group_by).key)!.toColumns() as unknown as WeightedDataset,
             extract,
             (p) => inside(publicData, p, "download"),
             manifest.pricing_version,
@@ -157,7 +156,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   }
   const dimensions = [...CUBE_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
   const cube = toExtractTable(cubeRollup.toColumns(), dimensions);
-  await writeParquet(inside(publicData, "cube.parquet", "download"), extractToColumns(cube), { pricing_version: manifest.pricing_version });
+  await writeExtractParquet(inside(publicData, "cube.parquet", "download"), cube, { pricing_version: manifest.pricing_version });
   await json("downloads.json", {
     extracts,
     focus,

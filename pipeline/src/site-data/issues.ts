@@ -2,13 +2,13 @@ import { LISTED_CALLS } from "../engine/day-extras.ts";
 import { formatNano } from "../pricing/money.ts";
 import type { SiteIssues } from "../schemas/site-data.schema.ts";
 import type { Manifest } from "../stages/write/index.ts";
-import { combine, type SiteHistory } from "./read-site-history.ts";
+import type { SiteHistory } from "./read-site-history.ts";
 
 /** `issues.json`: unpriced calls by reason, policy status and violations, and up to 50 example calls, newest first. */
 export function issues(manifest: Manifest, history: SiteHistory): SiteIssues {
   const unpriced = new Map<string, { requests: number; models: Set<string> }>();
   const violations = new Map<string, { requests: number; cost: bigint }>();
-  for (const { values, requests, unpricedRequests, cost } of combine(history, history.grains.issues).entries()) {
+  for (const { values, requests, unpricedRequests, cost } of history.issues.entries()) {
     const reason = values.unpriced_reason ?? null;
     if (reason !== null && unpricedRequests > 0) {
       const entry = unpriced.get(reason) ?? { requests: 0, models: new Set() };
@@ -25,8 +25,8 @@ export function issues(manifest: Manifest, history: SiteHistory): SiteIssues {
   }
   // Newest first: the last day's last calls first.
   const examples: SiteIssues["examples"] = [];
-  for (let d = history.rollups.length - 1; d >= 0 && examples.length < LISTED_CALLS; d--) {
-    const listed = history.rollups[d]!.extras.examples;
+  for (let d = history.extras.length - 1; d >= 0 && examples.length < LISTED_CALLS; d--) {
+    const listed = history.extras[d]!.extras.examples;
     for (let i = listed.length - 1; i >= 0 && examples.length < LISTED_CALLS; i--) examples.push(listed[i]!);
   }
   const byStatus = manifest.run.by_policy_status as Record<string, { requests: number; cost_usd: string }>;

@@ -14,6 +14,7 @@
 import { Rollup } from "../engine/rollup.ts";
 import { listPartitions, readPartitionColumns, type Dataset } from "../dataset/read-partitions.ts";
 import { DAY_ROLLUP_COLUMNS, dayRollupFromRows, dayRollupOfColumns } from "../history/day-rollup-from-rows.ts";
+import type { DayExtras } from "../engine/day-extras.ts";
 import { grainOf, holdsGrains, listRollupDays, readDayRollup, type DayRollup } from "../history/day-rollup.ts";
 import { PipelineError } from "../lib/errors.ts";
 import type { PolicyBook } from "../policies/load-policies.ts";
@@ -29,22 +30,54 @@ export interface SiteHistory {
   /** The cube's metadata keys (each gets a page). */
   metadataKeys: string[];
   warnings: string[];
-  /** Day rollups, in day order, holding at least the cube and issues grains. */
-  rollups: DayRollup[];
-  /** Grains of these rollups, for `combine`. */
-  grains: { cube: Grain; issues: Grain };
+  /** The cube grain over every day. */
+  cube: Rollup;
+  /** The issues grain over every day. */
+  issues: Rollup;
+  /** With pseudonyms: each extract's grain over every day (its copy is recomputed), by grain key. */
+  extracts: Map<string, Rollup>;
+  /** Each day's lists of calls, in day order. */
+  extras: Array<{ date: string; extras: DayExtras }>;
   /** With pseudonyms: how many user names were replaced. */
   pseudonymisedUsers?: number;
   /** How the history was read: day rollups, or every row (and why). */
   source: "rollups" | "rows";
 }
 
-/** One grain summed over every day. */
-export function combine(history: Pick<SiteHistory, "rollups">, grain: Grain): Rollup {
-  const target = new Rollup(grain.dimensions);
-  const pick = grain.dimensions.map((_, i) => i);
-  for (const day of history.rollups) grainOf(day, grain).addTo(target, pick);
-  return target;
+/** Sums day rollups into the history, one day at a time (a day's rollup is let go once added). */
+class HistoryBuilder {
+  readonly cube: Rollup;
+  readonly issues = new Rollup(ISSUES_GRAIN.dimensions);
+  readonly extracts: Map<string, Rollup>;
+  readonly extras: Array<{ date: string; extras: DayExtras }> = [];
+
+  constructor(
+    readonly cubeGrain: Grain,
+    readonly extractGrains: readonly Grain[],
+  ) {
+    this.cube = new Rollup(cubeGrain.dimensions);
+    this.extracts = new Map(extractGrains.map((g) => [g.key, new Rollup(g.dimensions)]));
+  }
+
+  result(): Pick<SiteHistory, "cube" | "issues" | "extracts" | "extras"> {
+    return { cube: this.cube, issues: this.issues, extracts: this.extracts, extras: this.extras };
+  }
+
+  get grains(): Grain[] {
+    return [this.cubeGrain, ISSUES_GRAIN, ...this.extractGrains];
+  }
+
+  add(day: DayRollup): void {
+    const all = (grain: Grain, target: Rollup) =>
+      grainOf(day, grain).addTo(
+        target,
+        grain.dimensions.map((_, i) => i),
+      );
+    all(this.cubeGrain, this.cube);
+    all(ISSUES_GRAIN, this.issues);
+    for (const grain of this.extractGrains) all(grain, this.extracts.get(grain.key)!);
+    this.extras.push({ date: day.date, extras: day.extras });
+  }
 }
 
 export async function readSiteHistory(
@@ -66,11 +99,10 @@ export async function readSiteHistory(
     return fromRows(data, partitions, policies, options);
   }
   const pages = dedupeSlugs(policies.siteMetadataKeys);
-  const grains = { cube: cubeGrain(pages.keys), issues: ISSUES_GRAIN };
-  const rollups: DayRollup[] = [];
+  const history = new HistoryBuilder(cubeGrain(pages.keys), []);
   for (const day of days) {
     let rollup = await readDayRollup(data, day);
-    if (!rollup || !holdsGrains(rollup, [grains.cube, grains.issues])) {
+    if (!rollup || !holdsGrains(rollup, history.grains)) {
       if (!partitions.includes(day)) {
         throw new PipelineError({
           file: `${data}/rollups/date=${day}.json`,
@@ -78,11 +110,11 @@ export async function readSiteHistory(
           hint: "restore the day's priced partition, or run `costs run` with the current policies while its rows are there",
         });
       }
-      rollup = await dayRollupFromRows(data, day, [grains.cube, grains.issues]);
+      rollup = await dayRollupFromRows(data, day, history.grains);
     }
-    rollups.push(rollup);
+    history.add(rollup);
   }
-  return { days, metadataKeys: pages.keys, warnings: pages.warnings, rollups, grains, source: "rollups" };
+  return { days, metadataKeys: pages.keys, warnings: pages.warnings, ...history.result(), source: "rollups" };
 }
 
 /** Every row read, pseudonymised when asked, the metadata keys chosen from them, then rolled up per day. */
@@ -105,23 +137,23 @@ async function fromRows(
   }
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(rows.metadata as Array<string | null>));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
-  const grains = { cube: cubeGrain(metadataKeys), issues: ISSUES_GRAIN };
   // Extracts whose copies are recomputed from pseudonymised rows need their own grains.
-  const extra = options.pseudonymise ? policies.extracts.map((e) => extractGrain(e.group_by)) : [];
-  const all = [...new Map([grains.cube, grains.issues, ...extra].map((g) => [g.key, g])).values()];
+  const extractGrains = options.pseudonymise ? policies.extracts.map((e) => extractGrain(e.group_by)) : [];
+  const history = new HistoryBuilder(cubeGrain(metadataKeys), [...new Map(extractGrains.map((g) => [g.key, g])).values()]);
+  const grains = [...new Map(history.grains.map((g) => [g.key, g])).values()];
   const byDay = new Map<string, number[]>();
   (rows.date as string[]).forEach((d, i) => (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(i));
-  const rollups = [...byDay.keys()].sort().map((day) => {
+  const days = [...byDay.keys()].sort();
+  for (const day of days) {
     const at = byDay.get(day)!;
     const columns = Object.fromEntries(Object.entries(rows).map(([name, values]) => [name, at.map((i) => values[i])]));
-    return dayRollupOfColumns(day, columns, all, [], "");
-  });
+    history.add(dayRollupOfColumns(day, columns, grains, [], ""));
+  }
   return {
-    days: rollups.map((r) => r.date),
+    days,
     metadataKeys,
     warnings: pages.warnings,
-    rollups,
-    grains,
+    ...history.result(),
     ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }),
     source: "rows",
   };

@@ -4,11 +4,11 @@ import type { SiteHistory } from "./read-site-history.ts";
 import { toVariance } from "./to-variance.ts";
 
 /** `reconciliation.json`: the gateway's reported cost against the computed cost, by model and day, and the 50 largest differences. */
-export function reconciliation(history: Pick<SiteHistory, "rollups">): SiteReconciliation {
+export function reconciliation(history: Pick<SiteHistory, "extras">): SiteReconciliation {
   let reported = 0;
   const byModelDay: SiteReconciliation["by_model_day"] = [];
   const differences: Array<{ day: number; order: number; diff: bigint; row: SiteReconciliation["top_differences"][number] }> = [];
-  history.rollups.forEach(({ date, extras }, day) => {
+  history.extras.forEach(({ date, extras }, day) => {
     for (const m of extras.reconciliation) {
       reported += m.requests;
       byModelDay.push({

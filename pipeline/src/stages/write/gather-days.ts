@@ -1,5 +1,5 @@
 /**
- * Every day of the output folder after a run, as its grains (history/day-rollup.ts): the
+ * The output grains summed over every day of the output folder after a run (history/day-rollup.ts): the
  * run's days split from the run's rollups (their day rollups written into the staging
  * folder), kept days read from their day rollups. A kept day whose rollup is missing or
  * lacks a grain the policies now need is rebuilt from its rows once (and written); a day
@@ -24,8 +24,8 @@ import type { Staging } from "../../outputs/staging.ts";
 import type { OutputFile, WriteInput } from "./index.ts";
 
 export interface GatheredDays {
-  /** Day → grain key → the day's rollup of that grain, in day order. */
-  days: Map<string, Map<string, Rollup>>;
+  /** Grain key → that grain summed over every day (the run's and the kept ones). */
+  totals: Map<string, Rollup>;
   /** Day rollup files written into the staging folder (relative paths to commit). */
   written: string[];
   /** Days counted from a rollup alone (no priced partition). */
@@ -34,9 +34,20 @@ export interface GatheredDays {
   rebuilt: string[];
 }
 
-export async function gatherDays(input: WriteInput, staging: Staging, priced: readonly OutputFile[]): Promise<GatheredDays> {
+export async function gatherDays(
+  input: WriteInput,
+  staging: Staging,
+  priced: readonly OutputFile[],
+  outputs: readonly Grain[],
+): Promise<GatheredDays> {
   const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys);
-  const byDay = new Map<string, Map<string, Rollup>>();
+  // Each output grain summed day by day: a kept day's rollup is read, added and let go.
+  const totals = new Map(outputs.map((g) => [g.key, new Rollup(g.dimensions)]));
+  const add = (grain: Grain, rollup: Rollup) =>
+    rollup.addTo(
+      totals.get(grain.key)!,
+      grain.dimensions.map((_, i) => i),
+    );
   const written: string[] = [];
   const runDays = new Set(input.days.map((d) => d.day));
 
@@ -44,7 +55,7 @@ export async function gatherDays(input: WriteInput, staging: Staging, priced: re
   const split = grains.map((grain) => ({ grain, parts: input.rollups.get(`day:${grain.key}`).split() }));
   for (const { day } of input.days) {
     const parts = split.map(({ grain, parts }) => ({ grain, rollup: parts.get(day) ?? new Rollup(grain.dimensions) }));
-    byDay.set(day, new Map(parts.map((p) => [p.grain.key, p.rollup])));
+    for (const { grain, rollup } of parts) if (totals.has(grain.key)) add(grain, rollup);
     const files = priced
       .filter((f) => f.path.startsWith(`priced/date=${day}/`))
       .map(({ path, rows, bytes, sha256 }) => ({ path, rows, bytes, sha256 }));
@@ -66,9 +77,9 @@ export async function gatherDays(input: WriteInput, staging: Staging, priced: re
       rebuilt.push(day);
     }
     if (!partitions.has(day)) rollupOnly.push(day);
-    byDay.set(day, new Map(grains.map((g) => [g.key, grainOf(rollup, g)])));
+    for (const grain of outputs) add(grain, grainOf(rollup, grain));
   }
-  return { days: new Map([...byDay].sort((a, b) => (a[0] < b[0] ? -1 : 1))), written, rollupOnly, rebuilt };
+  return { totals, written, rollupOnly, rebuilt };
 }
 
 async function writeRollup(staging: Staging, rollup: DayRollup, written: string[]): Promise<void> {

@@ -99,14 +99,10 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   }
   // Every day after this run: the run's days from its rollups, kept days from their day rollups
   // (rebuilt from their rows when missing or short of a grain), never the kept rows themselves.
-  const history = await gatherDays(input, staging, outputs.priced);
+  const outputGrains = [DATASET_GRAIN, FOCUS_GRAIN, ...input.policies.extracts.map((spec) => extractGrain(spec.group_by))];
+  const history = await gatherDays(input, staging, outputs.priced, outputGrains);
   moved.push(...history.written);
-  const outputRollup = (grain: Grain, dimensions: readonly string[] = grain.dimensions) => {
-    const target = new Rollup(dimensions);
-    const pick = dimensions.map((_, i) => i);
-    for (const day of history.days.values()) day.get(grain.key)!.addTo(target, pick);
-    return target;
-  };
+  const outputRollup = (grain: Grain) => history.totals.get(grain.key)!;
   const named = new Map<string, Rollup>([
     ["dataset", outputRollup(DATASET_GRAIN)],
     ["focus", outputRollup(FOCUS_GRAIN)],
