@@ -185,10 +185,12 @@ describe("costs ledger record", () => {
     expect(pushed.out).toMatch(/, pushed to origin\n$/);
     expect(await commits(origin)).toEqual(await commits(clone));
 
-    // A new runner: a fresh clone with no local ledger branch.
+    // A new runner: a fresh clone with no local ledger branch, and the workflow's identity in the environment.
     const fresh = path.join(work, "fresh");
     await git(work).clone(origin, fresh);
     await writeData(data, [...JUNE, { date: "2026-06-04", rows: 1, cost: "0.100000000" }], "2026-06-05T02:31:00.000Z");
+    vi.stubEnv("GIT_AUTHOR_NAME", "github-actions[bot]");
+    vi.stubEnv("GIT_AUTHOR_EMAIL", "41898282+github-actions[bot]@users.noreply.github.com");
     const next = await runCli(fresh, "ledger", "record", "--data", data, "--push", "origin");
     expect(next.out).toContain("(1 added; 3 unchanged)");
     expect(next.out).toContain("after origin/costs-ledger, pushed to origin");
@@ -196,6 +198,9 @@ describe("costs ledger record", () => {
     expect(history).toHaveLength(2);
     expect(history[1]).toBe((await commits(clone))[0]);
     expect(await ledgerFiles(origin)).toContain("days/2026-06-04.json");
+    expect(await git(origin).raw(["log", "-1", "--format=%an <%ae> / %cn", "costs-ledger"])).toBe(
+      "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com> / github-actions[bot]\n",
+    );
 
     // Nothing new: nothing pushed.
     const same = await runCli(fresh, "ledger", "record", "--data", data, "--push", "origin");
