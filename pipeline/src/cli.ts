@@ -213,6 +213,49 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       exitCode = await (await import("./commands/catalog-sync.ts")).catalogSyncCommand(opts, io, process.env);
     });
 
+  const ledger = program
+    .command("ledger")
+    .description("the ledger of what was reported: day totals, file checksums and rollups on the costs-ledger branch (docs/github.md)");
+  ledger
+    .command("record")
+    .description(
+      "record every day of the data (manifest.json's dataset, each day's rollup) on the ledger branch: one commit, or none when nothing changed; the working tree, index and current branch are not touched",
+    )
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--repo <dir>", "the git repository", ".")
+    .option("--branch <name>", "the ledger branch", "costs-ledger")
+    .option("--push <remote>", "fetch the branch from this remote first and push it there after (fast-forward only)")
+    .option(
+      "--accept-changes",
+      "record a recorded day's changed totals that restatements.json does not explain as a restatement with reason re-run (default: refuse)",
+    )
+    .option("--allow-missing-history", "mark recorded days the data lacks as dropped (default: refuse)")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/ledger.ts")).ledgerRecordCommand(opts, io, process.env);
+    });
+  ledger
+    .command("verify")
+    .description(
+      "before publishing: fail when the data lacks days the ledger recorded as published, or holds other files for them; one line when all is well",
+    )
+    .option("--data <dir>", "the pipeline's output folder (as restored)", "data")
+    .option("--repo <dir>", "the git repository", ".")
+    .option("--branch <name>", "the ledger branch (read from origin/<name> when there is no local one)", "costs-ledger")
+    .option("--allow-missing-history", "publish without the missing days: a warning naming them and the cost that disappears")
+    .option("--accept-changes", "go on with files that differ from those recorded: a warning")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/ledger.ts")).ledgerVerifyCommand(opts, io);
+    });
+  ledger
+    .command("restore")
+    .description("copy the ledger's rollups of the days the data lacks into <data>/rollups/ (costs run counts them as rollup-only days)")
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--repo <dir>", "the git repository", ".")
+    .option("--branch <name>", "the ledger branch (read from origin/<name> when there is no local one)", "costs-ledger")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/ledger.ts")).ledgerRestoreCommand(opts, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

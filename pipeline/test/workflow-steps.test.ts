@@ -12,12 +12,15 @@
  *   checked instead of run (the paths every upload names must exist).
  */
 import { execFile, spawnSync } from "node:child_process";
-import { chmod, cp, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { simpleGit } from "simple-git";
 import { parse } from "yaml";
+import { formatNano, parseNano } from "../src/pricing/money.ts";
+import { deriveRollups } from "./derive-rollups.ts";
 import { writeTempTree } from "./temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -35,7 +38,7 @@ type Step = {
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
 };
-type Job = { if?: string; env?: Record<string, unknown>; steps?: Step[] };
+type Job = { if?: string; needs?: string | string[]; env?: Record<string, unknown>; steps?: Step[] };
 type Workflow = { jobs: Record<string, Job> };
 const workflow = (file: string) => parse(readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
 
@@ -193,7 +196,7 @@ function readOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-/** A copy of this checkout's files (tracked and new, not ignored), with node_modules linked. */
+/** A copy of this checkout's files (tracked and new, not ignored), with node_modules linked, committed in a git repository whose `origin` is a bare repository beside it. */
 async function copyCheckout(): Promise<string> {
   const dir = path.join(await writeTempTree({}), "repo");
   const { stdout } = await promisify(execFile)("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
@@ -207,11 +210,148 @@ async function copyCheckout(): Promise<string> {
     await cp(from, path.join(dir, file));
   }
   await symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  // The checkout GitHub makes: the project committed on main, with an origin to fetch from and push to.
+  const origin = path.join(path.dirname(dir), "origin.git");
+  await mkdir(origin);
+  await simpleGit({ baseDir: origin }).init(true, ["-b", "main"]);
+  const git = simpleGit({ baseDir: dir, config: ["user.name=Rehearsal", "user.email=rehearsal@example.com"] });
+  await git.init(["-b", "main"]);
+  await writeFile(path.join(dir, ".git/info/exclude"), "/node_modules\n");
+  await git.add(["-A"]);
+  await git.commit("the project");
+  await git.addRemote("origin", origin);
+  await git.push("origin", "main");
   return dir;
 }
 
+interface Rehearsal {
+  repo: string;
+  work: string;
+  bin: string;
+  summary: string;
+  /** Files of each artifact uploaded so far, by artifact name (paths that exist; upload-artifact skips the others). */
+  artifacts: Map<string, string[]>;
+}
+
+interface StepsRun {
+  ran: string[];
+  /** What each step that ran printed (stdout and stderr). */
+  output: Map<string, string>;
+  /** The step that failed (the job stops there), with what it printed. */
+  failed?: { label: string; output: string };
+}
+
+/**
+ * Runs `steps` in order as GitHub does (`if:` evaluated, `env:` substituted, `bash
+ * --noprofile --norc -eo pipefail`), stopping at the first that fails. `uses:` steps are
+ * checked instead of run: an upload's paths must exist (at least one per artifact), a
+ * download must name an artifact uploaded before (its files are already in place: one
+ * folder plays every job's runner). `afterStep` runs after each step that ran.
+ */
+async function runSteps(
+  steps: Step[],
+  contexts: Contexts,
+  r: Rehearsal,
+  afterStep: (label: string) => Promise<void> = async () => {},
+): Promise<StepsRun> {
+  const result: StepsRun = { ran: [], output: new Map() };
+  for (const [index, step] of steps.entries()) {
+    const label = step.name ?? step.id ?? step.uses ?? step.run!.split("\n")[0]!;
+    if (!condition(step, contexts)) continue;
+    if (step.uses) {
+      const action = step.uses.split("@")[0]!;
+      if (action === "actions/upload-artifact" || action === "actions/upload-pages-artifact") {
+        const name = action === "actions/upload-pages-artifact" ? "github-pages" : substitute(step.with?.name, contexts);
+        const present: string[] = [];
+        for (const p of substitute(step.with?.path, contexts)
+          .split("\n")
+          .map((l) => l.trim())
+          .filter(Boolean)) {
+          if (await stat(path.join(r.repo, p)).catch(() => undefined)) present.push(p);
+        }
+        expect(present, `${label}: no file to upload`).not.toEqual([]);
+        r.artifacts.set(name, present);
+      } else if (action === "actions/download-artifact") {
+        expect([...r.artifacts.keys()], label).toContain(substitute(step.with?.name, contexts));
+      } else expect(["actions/checkout", "actions/setup-node"], label).toContain(action);
+      result.ran.push(label);
+      await afterStep(label);
+      continue;
+    }
+    if (/^npm ci\b/.test(step.run!.trim())) {
+      result.ran.push(label); // node_modules is linked from this checkout
+      continue;
+    }
+    const env: Record<string, string> = {
+      PATH: `${r.bin}:${process.env.PATH}`,
+      HOME: r.work,
+      CI: "true",
+      GITHUB_ACTIONS: "true",
+      GITHUB_REPOSITORY: String(contexts.github.repository),
+      GITHUB_OUTPUT: path.join(r.work, `output-${index}`),
+      GITHUB_STEP_SUMMARY: r.summary,
+      RUNNER_TEMP: r.work,
+    };
+    for (const [key, value] of Object.entries(step.env ?? {})) env[key] = substitute(value, contexts);
+    await writeFile(env.GITHUB_OUTPUT!, "");
+    await writeFile(path.join(r.work, `step-${index}.sh`), step.run!);
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(r.work, `step-${index}.sh`)], {
+      cwd: r.repo,
+      env,
+      encoding: "utf8",
+      timeout: 240_000,
+    });
+    const output = `${run.stdout}\n${run.stderr}`;
+    if (run.status !== 0) {
+      result.failed = { label, output };
+      return result;
+    }
+    if (step.id) contexts.steps[step.id] = { outputs: readOutputs(await readFile(env.GITHUB_OUTPUT!, "utf8")) };
+    result.ran.push(label);
+    result.output.set(label, output);
+    await afterStep(label);
+  }
+  return result;
+}
+
+/** The steps of `job` from the one named `first` to the one named `last`, both included. */
+function stepsBetween(job: Job, first: string, last: string): Step[] {
+  const steps = job.steps ?? [];
+  const from = steps.findIndex((s) => s.name === first);
+  const to = steps.findIndex((s) => s.name === last);
+  expect([from, to], `${first} … ${last}`).not.toContain(-1);
+  return steps.slice(from, to + 1);
+}
+
+/** The ledger entries on a ref of the bare origin, by day. */
+async function originLedger(repo: string): Promise<Map<string, { cost_usd: string; rows: number }>> {
+  const origin = simpleGit({ baseDir: path.join(path.dirname(repo), "origin.git") });
+  const files = (await origin.raw(["ls-tree", "-r", "--name-only", "costs-ledger", "days/"])).split("\n").filter(Boolean);
+  const entries = new Map<string, { cost_usd: string; rows: number }>();
+  for (const file of files) entries.set(file.slice(5, 15), JSON.parse(await origin.show([`costs-ledger:${file}`])));
+  return entries;
+}
+
+const nightly = workflow("nightly.yml");
+const VERIFY = "Check the restored history against the ledger (costs ledger verify)";
+const baseContexts = (): Contexts => ({
+  vars: { LOGS_SOURCE: "sample", SITE_PUBLISH: "public", SITE_PSEUDONYMISE_USERS: "true" },
+  secrets: { SITE_USER_SALT: "rehearsal-salt-0123456789" },
+  inputs: { date: "" },
+  github: {
+    token: "rehearsal-token",
+    repository: "acme/gateway-costs",
+    server_url: "https://github.com",
+    event: { repository: { name: "gateway-costs", default_branch: "main", private: true } },
+  },
+  steps: {},
+});
+
 describe("a rehearsal of the nightly", () => {
-  it("runs the price job's steps in order on the sample: logs fetched, priced, site built, every uploaded path there", async () => {
+  /** The first night's folders, for the second night. */
+  let night: Rehearsal | undefined;
+
+  it("runs the price and ledger jobs' steps in order on the sample: logs fetched, priced, site built, uploads there, the ledger pushed", async () => {
     const repo = await copyCheckout();
     const work = path.dirname(repo);
     const bin = path.join(work, "bin");
@@ -221,78 +361,39 @@ describe("a rehearsal of the nightly", () => {
     await chmod(path.join(bin, "gh"), 0o755);
     const summary = path.join(work, "summary.md");
     await writeFile(summary, "");
-    const contexts: Contexts = {
-      vars: { LOGS_SOURCE: "sample", SITE_PUBLISH: "public", SITE_PSEUDONYMISE_USERS: "true" },
-      secrets: { SITE_USER_SALT: "rehearsal-salt-0123456789" },
-      inputs: { date: "" },
-      github: {
-        token: "rehearsal-token",
-        repository: "acme/gateway-costs",
-        event: { repository: { name: "gateway-costs", default_branch: "main" } },
-      },
-      steps: {},
-    };
-    const nightly = workflow("nightly.yml");
-    const ran: string[] = [];
-    const uploads: string[] = [];
-    for (const [index, step] of (nightly.jobs.price!.steps ?? []).entries()) {
-      const label = step.name ?? step.id ?? step.uses ?? step.run!.split("\n")[0]!;
-      if (!condition(step, contexts)) continue;
-      if (step.uses) {
-        const action = step.uses.split("@")[0]!;
-        if (action === "actions/upload-artifact" || action === "actions/upload-pages-artifact") {
-          for (const p of substitute(step.with?.path, contexts)
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean)) {
-            const found = await stat(path.join(repo, p)).catch(() => undefined);
-            expect(found, `${label}: ${p}`).toBeDefined();
-            uploads.push(p);
-          }
-        } else expect(["actions/checkout", "actions/setup-node"], label).toContain(action);
-        ran.push(label);
-        continue;
-      }
-      if (/^npm ci\b/.test(step.run!.trim())) {
-        ran.push(label); // node_modules is linked from this checkout
-        continue;
-      }
-      const env: Record<string, string> = {
-        PATH: `${bin}:${process.env.PATH}`,
-        HOME: work,
-        CI: "true",
-        GITHUB_ACTIONS: "true",
-        GITHUB_REPOSITORY: String(contexts.github.repository),
-        GITHUB_OUTPUT: path.join(work, `output-${index}`),
-        GITHUB_STEP_SUMMARY: summary,
-        RUNNER_TEMP: work,
-      };
-      for (const [key, value] of Object.entries(step.env ?? {})) env[key] = substitute(value, contexts);
-      await writeFile(env.GITHUB_OUTPUT!, "");
-      await writeFile(path.join(work, `step-${index}.sh`), step.run!);
-      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(work, `step-${index}.sh`)], {
-        cwd: repo,
-        env,
-        encoding: "utf8",
-        timeout: 240_000,
-      });
-      expect(result.status, `${label} failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
-      if (step.id) contexts.steps[step.id] = { outputs: readOutputs(await readFile(env.GITHUB_OUTPUT!, "utf8")) };
-      ran.push(label);
-    }
+    const r: Rehearsal = { repo, work, bin, summary, artifacts: new Map() };
+    const contexts = baseContexts();
 
-    expect(ran).toEqual(
+    const price = await runSteps(nightly.jobs.price!.steps ?? [], contexts, r, async (label) => {
+      // Until `costs run` writes the day rollups (issue 12 part 1, on main), the rehearsal
+      // derives them from the run's partitions; this does nothing once it does.
+      if (label === "Price (costs run)") await deriveRollups(path.join(repo, "data"));
+    });
+    expect(price.failed, `${price.failed?.label} failed:\n${price.failed?.output}`).toBeUndefined();
+    expect(price.ran).toEqual(
       expect.arrayContaining([
         "Day to price",
+        "Fetch the ledger (branch costs-ledger; absent until the first nightly records)",
+        VERIFY,
         "Fetch the day's logs into logs/",
         "Price (costs run)",
         "Build the site",
         "May the site be published?",
       ]),
     );
-    expect(contexts.steps.day?.outputs.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(uploads).toEqual(["data/priced/", "data/extracts/", "data/focus/", "data/manifest.json", "dist/site/"]);
-    expect(await readFile(summary, "utf8")).toContain(`## Nightly run for ${contexts.steps.day?.outputs.date}`);
+    // No earlier nightly: nothing to restate; no bucket configured; no input asked to restore from the ledger.
+    expect(price.ran.filter((l) => /Restate|bucket|Bring back/.test(l))).toEqual([]);
+    expect(price.output.get(VERIFY)).toContain("ledger: no ledger yet (no costs-ledger branch, nor origin/costs-ledger)");
+    const day = contexts.steps.day?.outputs.date;
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Object.fromEntries(r.artifacts)).toEqual({
+      "priced-data": ["data/priced/"],
+      "day-rollups": ["data/rollups/"],
+      [`extracts-${day}`]: ["data/extracts/", "data/focus/", "data/manifest.json"],
+      "ledger-input": ["data/manifest.json", "data/rollups/"],
+      "github-pages": ["dist/site/"],
+    });
+    expect(await readFile(summary, "utf8")).toContain(`## Nightly run for ${day}`);
     const manifest = JSON.parse(await readFile(path.join(repo, "data/manifest.json"), "utf8"));
     const c = manifest.counts;
     expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window).toBe(c.rows_read);
@@ -304,13 +405,84 @@ describe("a rehearsal of the nightly", () => {
     expect(users).not.toMatch(/[\w.]+@example\.com/);
     expect(await readFile(path.join(repo, "data/extracts/cost-by-user.csv"), "utf8")).toMatch(/[\w.]+@example\.com/);
 
-    // The deploy job runs with SITE_PUBLISH=public, skips its private-site check, and is skipped without the variable.
+    // The ledger job records every published day on origin's costs-ledger, and the entries add up to the manifest's total.
+    const ledger = await runSteps(nightly.jobs.ledger!.steps ?? [], contexts, r);
+    expect(ledger.failed, `${ledger.failed?.label} failed:\n${ledger.failed?.output}`).toBeUndefined();
+    expect(ledger.ran).toContain("Record the published days in the ledger (costs ledger record)");
+    const entries = await originLedger(repo);
+    expect([...entries.keys()]).toEqual(manifest.dataset.days);
+    expect(formatNano([...entries.values()].reduce((sum, e) => sum + parseNano(e.cost_usd), 0n))).toBe(manifest.dataset.cost_usd);
+    expect([...entries.values()].reduce((sum, e) => sum + e.rows, 0)).toBe(manifest.dataset.rows);
+
+    // The deploy job waits for the ledger, runs with SITE_PUBLISH=public, skips its private-site check, and is skipped without the variable.
     const deploy = nightly.jobs.deploy!;
+    expect(deploy.needs).toEqual(["price", "ledger"]);
     expect(condition(deploy, contexts)).toBe(true);
     expect(deploy.steps!.filter((s) => condition(s, contexts)).map((s) => s.uses?.split("@")[0])).toEqual(["actions/deploy-pages"]);
     expect(condition(deploy, { ...contexts, vars: { LOGS_SOURCE: "sample" } })).toBe(false);
     expect(condition(deploy, { ...contexts, vars: { SITE_PUBLISH: "private" } })).toBe(true);
+    night = r;
   }, 600_000);
+
+  it("the next night, a restored history that lacks two recorded days stops the run before it publishes; allow_missing_history or restore_from_ledger lets it go on", async () => {
+    if (!night) throw new Error("needs the first night's rehearsal above");
+    const r = night;
+    const data = path.join(r.repo, "data");
+    const days = JSON.parse(await readFile(path.join(data, "manifest.json"), "utf8")).dataset.days as string[];
+    const lost = days.slice(2, 4);
+    // Yesterday's artifacts, without two days (say, from a history that was pruned by hand).
+    const artifacts = path.join(r.work, "artifacts");
+    await cp(path.join(data, "priced"), path.join(artifacts, "priced-data"), { recursive: true });
+    await cp(path.join(data, "rollups"), path.join(artifacts, "day-rollups"), { recursive: true });
+    for (const day of lost) {
+      await rm(path.join(artifacts, "priced-data", `date=${day}`), { recursive: true });
+      await rm(path.join(artifacts, "day-rollups", `date=${day}.json`));
+    }
+    const head = (await simpleGit({ baseDir: r.repo }).revparse(["HEAD"])).trim();
+    // A stand-in `gh` that knows that run and serves its artifacts; a fresh runner has no local ledger branch.
+    await writeFile(
+      path.join(r.bin, "gh"),
+      [
+        "#!/usr/bin/env bash",
+        `if [ "$1 $2" = "run list" ]; then echo "4242 ${head}"; exit 0; fi`,
+        'if [ "$1 $2" = "run download" ]; then',
+        '  while [ $# -gt 0 ]; do case "$1" in --name) name="$2"; shift ;; --dir) dir="$2"; shift ;; esac; shift; done',
+        `  [ -d "${artifacts}/$name" ] && cp -r "${artifacts}/$name/." "$dir/"; exit $?`,
+        "fi",
+        "exit 0",
+      ].join("\n"),
+    );
+    await simpleGit({ baseDir: r.repo }).raw(["branch", "-D", "costs-ledger"]);
+    const steps = stepsBetween(
+      nightly.jobs.price!,
+      "Restore earlier days (priced-data and day-rollups artifacts of the latest successful nightly)",
+      VERIFY,
+    );
+    const ranges = `${lost[0]}..${lost[1]}`;
+
+    const refused = await runSteps(steps, baseContexts(), r);
+    expect(refused.failed?.label).toBe(VERIFY);
+    expect(refused.failed?.output).toMatch(
+      new RegExp(
+        `error: the ledger \\(origin/costs-ledger\\) recorded 2 days as published that data lacks .*: ${ranges}; publishing now would drop \\d+\\.\\d{9} USD`,
+      ),
+    );
+    expect(refused.failed?.output).toContain("--allow-missing-history");
+
+    const allowed = await runSteps(steps, { ...baseContexts(), inputs: { date: "", allow_missing_history: "true" } }, r);
+    expect(allowed.failed, allowed.failed?.output).toBeUndefined();
+    expect(allowed.output.get(VERIFY)).toContain(
+      `warning: publishing without 2 days the ledger (origin/costs-ledger) recorded as published: ${ranges}`,
+    );
+
+    const restored = await runSteps(steps, { ...baseContexts(), inputs: { date: "", restore_from_ledger: "true" } }, r);
+    expect(restored.failed, restored.failed?.output).toBeUndefined();
+    expect(restored.ran).toContain("Bring back missing days' rollups from the ledger (input restore_from_ledger)");
+    expect(restored.output.get(VERIFY)).toContain(
+      `holds ${days.length} of the ${days.length} days recorded (${days.length - 2} with rows, 2 rollup-only)`,
+    );
+    for (const day of lost) expect((await stat(path.join(data, "rollups", `date=${day}.json`))).isFile()).toBe(true);
+  }, 120_000);
 
   it("the expression evaluator reads what the workflows write", () => {
     const contexts: Contexts = {

@@ -166,6 +166,113 @@ describe("nightly.yml", () => {
   });
 });
 
+describe("nightly.yml: the ledger", () => {
+  const wf = workflow("nightly.yml");
+  const price = wf.jobs.price!.steps!;
+  const at = (name: string) => {
+    const index = price.findIndex((s) => s.name === name);
+    expect(index, name).toBeGreaterThanOrEqual(0);
+    return index;
+  };
+  const RESTORE = "Restore earlier days (priced-data and day-rollups artifacts of the latest successful nightly)";
+  const BUCKET_IN = "Restore earlier days from the history bucket (optional, HISTORY_S3_URI)";
+  const FETCH = "Fetch the ledger (branch costs-ledger; absent until the first nightly records)";
+  const FROM_LEDGER = "Bring back missing days' rollups from the ledger (input restore_from_ledger)";
+  const VERIFY = "Check the restored history against the ledger (costs ledger verify)";
+  const RESTATE = "Restate days a merged pricing change affects";
+
+  it("only the ledger job may write to the repository, and it may do nothing else", () => {
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const perms = job.permissions as Record<string, string>;
+      expect(perms.contents === "write", `job ${name}`).toBe(name === "ledger");
+    }
+    expect(wf.jobs.ledger!.permissions).toEqual({ contents: "write" });
+    expect(wf.jobs.price!.permissions).toEqual({ contents: "read", actions: "read" });
+  });
+
+  it("checks the restored history against the ledger before anything is priced, built or published", () => {
+    const order = [RESTORE, BUCKET_IN, FETCH, FROM_LEDGER, VERIFY, "Fetch the day's logs into logs/", "Price (costs run)"].map(at);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const verify = price[at(VERIFY)]!;
+    expect(verify.run).toContain('npm run costs -- ledger verify --data data "${flags[@]}"');
+    expect(verify.run).toContain('if [ "$ALLOW_MISSING_HISTORY" = "true" ]; then flags+=(--allow-missing-history); fi');
+    expect(verify.env).toMatchObject({ ALLOW_MISSING_HISTORY: "${{ inputs.allow_missing_history }}" });
+    expect(price[at(FROM_LEDGER)]).toMatchObject({ if: "inputs.restore_from_ledger", run: "npm run costs -- ledger restore --data data" });
+    const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string; default: unknown }> }).inputs;
+    for (const name of ["allow_missing_history", "restore_from_ledger", "accept_changes"])
+      expect(inputs[name], name).toMatchObject({ type: "boolean", default: false });
+  });
+
+  it("fetches the ledger branch, tolerating only its absence, with the read token in the environment", () => {
+    const fetch = price[at(FETCH)]!;
+    expect(fetch.run).toContain("git ls-remote --exit-code --heads origin refs/heads/costs-ledger");
+    expect(fetch.run).toContain("git fetch --no-tags origin +refs/heads/costs-ledger:refs/remotes/origin/costs-ledger");
+    // git ls-remote exits 2 when the branch does not exist; anything else but 0 fails the step.
+    expect(fetch.run).toMatch(/2\) echo "::notice::no costs-ledger branch yet/);
+    expect(fetch.run).toMatch(/\*\) echo "::error::cannot read the costs-ledger branch[^\n]*; exit 1 ;;/);
+    expect(fetch.env).toMatchObject({ GH_TOKEN: "${{ github.token }}" });
+  });
+
+  it("restores and keeps the day rollups beside the priced history", () => {
+    expect(price[at(RESTORE)]!.run).toContain("--name priced-data --dir data/priced");
+    expect(price[at(RESTORE)]!.run).toContain("--name day-rollups --dir data/rollups");
+    const kept = price
+      .filter((s) => s.uses?.startsWith("actions/upload-artifact@"))
+      .map((s) => [s.with?.name, s.with?.path, s.with?.["retention-days"]]);
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        ["priced-data", "data/priced/", 90],
+        ["day-rollups", "data/rollups/", 90],
+      ]),
+    );
+  });
+
+  it("restates the window costs diff reports, after costs run and before the site is built", () => {
+    expect(at("Price (costs run)")).toBeLessThan(at(RESTATE));
+    expect(at(RESTATE)).toBeLessThan(at("Build the site"));
+    const restate = price[at(RESTATE)]!;
+    expect(restate.if).toBe("steps.restore.outputs.previous_sha != ''");
+    expect(restate.env).toEqual({ BASE: "${{ steps.restore.outputs.previous_sha }}" });
+    expect(restate.run).toContain('costs -- diff --base "$BASE" --head HEAD --usage data --format json');
+    expect(restate.run).toContain('npm run costs -- restate --since "$SINCE" --until "$UNTIL"');
+    expect(price[at(RESTORE)]!.run).toContain('echo "previous_sha=$previous_sha" >> "$GITHUB_OUTPUT"');
+  });
+
+  it("the bucket steps run only with HISTORY_S3_URI: sync in before the check, back after the run, never deleting", () => {
+    const bucket = price.filter((s) => /aws s3 sync/.test(s.run ?? ""));
+    expect(bucket.map((s) => s.name)).toEqual([BUCKET_IN, "Save the history to the bucket (optional, HISTORY_S3_URI)"]);
+    for (const step of bucket) {
+      expect(step.if).toBe("vars.HISTORY_S3_URI != ''");
+      expect(step.run).not.toContain("--delete");
+    }
+    expect(bucket[0]!.run).toContain('aws s3 sync "${endpoint[@]}" --only-show-errors "${HISTORY_S3_URI%/}/priced" data/priced');
+    expect(bucket[1]!.run).toContain('aws s3 sync "${endpoint[@]}" --only-show-errors data/priced "${HISTORY_S3_URI%/}/priced"');
+    expect(price.indexOf(bucket[1]!)).toBeGreaterThan(at("Build the site"));
+  });
+
+  it("the ledger job records what the price job hands it, pushing to origin; the site deploys only after it", () => {
+    const ledger = wf.jobs.ledger!;
+    expect(ledger.needs).toBe("price");
+    expect(wf.jobs.deploy!.needs).toEqual(["price", "ledger"]);
+    const handed = price.find((s) => s.with?.name === "ledger-input")!;
+    expect(price.indexOf(handed)).toBeGreaterThan(at(RESTATE));
+    expect(String(handed.with?.path).split("\n").filter(Boolean)).toEqual([
+      "data/manifest.json",
+      "data/rollups/",
+      "data/restatements.json",
+    ]);
+    const download = ledger.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+    expect(download.with).toEqual({ name: "ledger-input", path: "data/" });
+    const record = ledger.steps!.find((s) => /ledger record/.test(s.run ?? ""))!;
+    expect(record.run).toContain('npm run costs -- ledger record --data data --push origin "${flags[@]}"');
+    expect(record.env).toMatchObject({
+      ALLOW_MISSING_HISTORY: "${{ inputs.allow_missing_history }}",
+      ACCEPT_CHANGES: "${{ inputs.accept_changes }}",
+      GITHUB_TOKEN: "${{ github.token }}",
+    });
+  });
+});
+
 /** Whether a step downloads usage data (the nightly's priced-data artifact, or any artifact). */
 const fetchesUsage = (step: Step) =>
   step.uses?.startsWith("actions/download-artifact@") === true || /gh run download|priced-data/.test(step.run ?? "");

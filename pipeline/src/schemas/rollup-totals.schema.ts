@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { DaySchema, LedgerFileSchema, UsdSchema } from "./ledger-entry.schema.ts";
+
+/**
+ * The fields of a day rollup (`<data>/rollups/date=YYYY-MM-DD.json`, written by `costs
+ * run`) that the ledger records. The rest of the rollup (its aggregates) passes untouched:
+ * the ledger keeps a byte copy of the whole file.
+ */
+export const RollupTotalsSchema = z.object({
+  rollup_version: z.literal(1),
+  date: DaySchema,
+  pricing_version: z.string(),
+  rows: z.number().int().nonnegative(),
+  cost_usd: UsdSchema,
+  list_cost_usd: UsdSchema,
+  unpriced_requests: z.number().int().nonnegative(),
+  priced_files: z.array(LedgerFileSchema),
+});
+
+export type RollupTotals = z.infer<typeof RollupTotalsSchema>;
