@@ -9,34 +9,12 @@ import { DayExtrasBuilder, type IssueExample, type RowsView } from "../engine/da
 import { Rollup } from "../engine/rollup.ts";
 import { readPartitionColumns } from "../dataset/read-partitions.ts";
 import { sha256File } from "../lib/hash.ts";
-import { TOKEN_COLUMNS, type Grain } from "../schemas/fields.ts";
+import { ROLLUP_DIMENSIONS, TOKEN_COLUMNS, type Grain } from "../schemas/fields.ts";
 import type { DayRollup } from "./day-rollup.ts";
 import { toDayRollup } from "./to-day-rollup.ts";
 
 /** Columns a day rollup needs from priced rows. */
-export const DAY_ROLLUP_COLUMNS = [
-  "date",
-  "request_id",
-  "timestamp",
-  "user",
-  "virtual_account",
-  "team",
-  "model",
-  "provider",
-  "provider_account",
-  "provider_model",
-  "region",
-  "price_source",
-  "policy_status",
-  "unpriced_reason",
-  "policy_violations",
-  "metadata_overrides",
-  "metadata",
-  ...TOKEN_COLUMNS,
-  "cost_usd",
-  "list_cost_usd",
-  "reported_cost_usd",
-];
+export const DAY_ROLLUP_COLUMNS = ["date", "request_id", "timestamp", ...ROLLUP_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "cost_usd", "list_cost_usd", "reported_cost_usd"];
 
 export async function dayRollupFromRows(out: string, day: string, grains: readonly Grain[], pricingVersion?: string): Promise<DayRollup> {
   const rows = await readPartitionColumns(out, [day], [...DAY_ROLLUP_COLUMNS, "pricing_version"]);
