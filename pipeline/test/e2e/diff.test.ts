@@ -155,6 +155,17 @@ describe("costs diff", () => {
         },
       ],
     });
+    // priv/ft's amendment 3 (from 2026-07-01, open-ended) is re-rated: once merged, the nightly
+    // restates the days of usage with its calls from then on, 2026-07-01 (r11: −0.0002); the
+    // catalog and tier changes apply forward only.
+    expect(diff.restatement).toEqual({
+      since: "2026-07-01",
+      until: "2026-07-01",
+      days: 1,
+      change_usd: "-0.000200000",
+      reason:
+        "private prices of priv/ft change from 2026-07-01 on, and the priced usage has calls of that model in that range; catalog (public) price changes apply forward only (they have no effective date), except to the restated days, which are priced with the whole current pricing",
+    });
   });
 
   it("renders the pull-request comment from the JSON (golden file)", async () => {
