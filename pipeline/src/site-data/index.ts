@@ -27,6 +27,8 @@ import { extractHeader, measureOf } from "../extracts/to-extract-table.ts";
 import { extractToColumns } from "../extracts/extract-to-columns.ts";
 import { CUBE_DIMENSIONS, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
+import { readRestatements } from "../restate/restatements-file.ts";
+import type { Restatement } from "../schemas/restatement.schema.ts";
 import { writeParquet } from "../parquet/write-parquet.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
@@ -79,6 +81,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     });
   }
   const days = await listPartitions(data);
+  const restatements = (await readRestatements(data)) ?? [];
   let dataset = await readPartitions(data, days);
   let extra = await readPartitionColumns(data, days, [
     "request_id",
@@ -111,7 +114,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(dataset));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
   await json("summary.json", {
-    ...summary(manifest, dataset, days, metadataKeys, total),
+    ...summary(manifest, dataset, days, metadataKeys, total, restatements),
     ...(options.pseudonymise ? { users_pseudonymised: true } : {}),
   });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
@@ -197,7 +200,14 @@ function sum(values: unknown[]): bigint {
   return total;
 }
 
-function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataKeys: string[], total: bigint): SiteSummary {
+function summary(
+  manifest: Manifest,
+  dataset: Dataset,
+  days: string[],
+  metadataKeys: string[],
+  total: bigint,
+  restatements: Restatement[],
+): SiteSummary {
   const n = (column: keyof Dataset) => (dataset[column] as number[]).reduce((a, b) => a + b, 0);
   let unpriced = 0;
   let ok = 0n;
@@ -235,6 +245,8 @@ function summary(manifest: Manifest, dataset: Dataset, days: string[], metadataK
     counts: manifest.counts as unknown as Record<string, number>,
     metadata_keys: metadataKeys,
     daily,
+    // The restated days the site shows (a day no longer kept has no figure to annotate).
+    restatements: restatements.filter((r) => days.includes(r.date)),
   };
 }
 
