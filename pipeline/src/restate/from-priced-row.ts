@@ -1,4 +1,5 @@
 import { formatNano } from "../pricing/money.ts";
+import { CANONICAL_FIELDS } from "../schemas/column-mapping.schema.ts";
 import type { LogRow } from "../schemas/log-row.ts";
 
 /**
@@ -7,35 +8,8 @@ import type { LogRow } from "../schemas/log-row.ts";
  * totals and pricing version, and the lineage.
  */
 export const RESTATE_COLUMNS = [
-  "request_id",
-  "timestamp",
-  "model",
-  "region",
-  "subject_type",
-  "subject",
-  "pat_name",
-  "teams",
-  "input_tokens",
-  "cache_read_tokens",
-  "cache_write_tokens",
-  "output_tokens",
-  "reasoning_tokens",
-  "input_audio_tokens",
-  "output_audio_tokens",
-  "input_images",
-  "output_images",
-  "input_characters",
-  "input_seconds",
-  "output_seconds",
-  "queries",
-  "pages",
-  "batch",
-  "service_tier",
-  "status_code",
-  "virtual_model",
-  "metadata",
+  ...CANONICAL_FIELDS,
   "metadata_overrides",
-  "reported_cost_usd",
   "cost_usd",
   "list_cost_usd",
   "pricing_version",

@@ -119,30 +119,13 @@ describe("costs site-data", () => {
     // 2026-05-01 was restated once but is no longer kept: no figure of the site to annotate.
     await writeFile(path.join(tmp, "data", "restatements.json"), JSON.stringify([entry("2026-05-01"), entry("2026-07-08")]));
     const out = path.join(tmp, "site-data-restated");
-    const result = await runCli(
-      ROOT,
-      "site-data",
-      "--data",
-      path.join(tmp, "data"),
-      "--out",
-      out,
-      "--public-dir",
-      path.join(tmp, "public-restated"),
-    );
-    expect(result.code).toBe(0);
+    const siteData = () =>
+      runCli(ROOT, "site-data", "--data", path.join(tmp, "data"), "--out", out, "--public-dir", path.join(tmp, "public-restated"));
+    expect((await siteData()).code).toBe(0);
     const summary = SiteSummarySchema.parse(JSON.parse(await readFile(path.join(out, "summary.json"), "utf8")));
     expect(summary.restatements).toEqual([entry("2026-07-08")]);
     await writeFile(path.join(tmp, "data", "restatements.json"), "[{");
-    const broken = await runCli(
-      ROOT,
-      "site-data",
-      "--data",
-      path.join(tmp, "data"),
-      "--out",
-      out,
-      "--public-dir",
-      path.join(tmp, "public-restated"),
-    );
+    const broken = await siteData();
     expect(broken.code).toBe(1);
     expect(broken.err).toContain(`error: ${path.join(tmp, "data", "restatements.json")}: is not valid JSON (`);
   });

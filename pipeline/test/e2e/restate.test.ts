@@ -8,10 +8,8 @@
  * partition byte for byte as it was, keep every row, and record old → new per day in
  * restatements.json and the manifest. Clocks pinned.
  */
-import { execFile } from "node:child_process";
 import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { listPartitions, readPartitionColumns } from "../../src/dataset/read-partitions.ts";
@@ -22,6 +20,7 @@ import { PricingDiffSchema } from "../../src/schemas/pricing-diff.schema.ts";
 import { RestatementsSchema } from "../../src/schemas/restatement.schema.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
+import { git } from "../git.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -94,20 +93,6 @@ async function costs(now: Date, ...argv: string[]): Promise<{ code: number; out:
   return { code, out, err };
 }
 
-async function git(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("git", args, {
-    cwd: repo,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "Test",
-      GIT_AUTHOR_EMAIL: "test@example.com",
-      GIT_COMMITTER_NAME: "Test",
-      GIT_COMMITTER_EMAIL: "test@example.com",
-    },
-  });
-  return stdout.trim();
-}
-
 async function shas(out: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
   for (const day of await listPartitions(out)) {
@@ -151,9 +136,9 @@ beforeAll(async () => {
   data = path.join(tmp, "data");
   await cp(path.join(ROOT, "pricing"), path.join(repo, "pricing"), { recursive: true });
   await cp(path.join(ROOT, "policies"), path.join(repo, "policies"), { recursive: true });
-  await git("init", "-q", "-b", "main");
-  await git("add", "pricing", "policies");
-  await git("commit", "-q", "-m", "pricing as the sample was priced");
+  await git(repo, "init", "-q", "-b", "main");
+  await git(repo, "add", "pricing", "policies");
+  await git(repo, "commit", "-q", "-m", "pricing as the sample was priced");
   const pricing = ["--pricing-dir", path.join(repo, "pricing"), "--policies-dir", path.join(repo, "policies")];
   const priced = await costs(DIFF_NOW, "run", "--logs", "data/sample", "--out", data, "--no-progress", ...pricing);
   expect(priced.err).toBe("");
@@ -163,8 +148,8 @@ beforeAll(async () => {
   const text = await readFile(contract, "utf8");
   expect(text).toContain(AMENDMENT_3);
   await writeFile(contract, text.replace(AMENDMENT_3, REBATE_WEEK));
-  await git("commit", "-q", "-am", "azure-ft: rebate week 2026-07-05 … 2026-07-09 (amendment 4, backdated)");
-  commits = { base: await git("rev-parse", "HEAD~1"), head: await git("rev-parse", "HEAD") };
+  await git(repo, "commit", "-q", "-am", "azure-ft: rebate week 2026-07-05 … 2026-07-09 (amendment 4, backdated)");
+  commits = { base: await git(repo, "rev-parse", "HEAD~1"), head: await git(repo, "rev-parse", "HEAD") };
 
   const calls = await readPartitionColumns(data, await listPartitions(data), ["date", "model", "timestamp"]);
   weekDays = [
