@@ -303,16 +303,19 @@ describe("a backdated private price, from the pull request to the restated days"
     expect(await readFile(path.join(data, "restatements.json"), "utf8")).toBe(recorded);
   });
 
-  it("the whole sample priced again with the pricing it was priced with comes back byte for byte", async () => {
+  it("the whole sample priced again with the pricing it was priced with comes back row for row, and here byte for byte", async () => {
     const copy = path.join(tmp, "unchanged");
     const priced = await costs(DIFF_NOW, "run", "--logs", "data/sample", "--out", copy, "--no-progress");
     expect(priced.code).toBe(0);
     const sha = await shas(copy);
+    const rows = await rowsOf(copy, await listPartitions(copy));
     const result = await costs(RESTATE_NOW, "restate", "--since", "2026-06-16", "--data", copy);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
       /^costs restate: 30 days from 2026-06-16 to 2026-07-15 priced again \(4,184 rows, every row accounted for\)/,
     );
+    expect(await rowsOf(copy, await listPartitions(copy))).toEqual(rows);
+    // The files too: the sample's duplicates leave no stale dictionary entry behind (docs/pipeline.md, section 9).
     expect(await shas(copy)).toEqual(sha);
     expect(await readdir(copy)).not.toContain("restatements.json");
     expect((await readJson(path.join(copy, "manifest.json"))).restatements).toEqual([]);
