@@ -95,6 +95,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   program
+    .command("restate")
+    .description(
+      "price kept days again from their priced Parquet with the current pricing and policies (a backdated price change); record old → new totals in restatements.json",
+    )
+    .requiredOption("--since <date>", "first UTC day to restate (YYYY-MM-DD)")
+    .option("--until <date>", "last UTC day to restate (default: the last day kept)")
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--pricing-dir <dir>", "pricing folder", "pricing")
+    .option("--policies-dir <dir>", "policies folder", "policies")
+    .option("--pricing-commit <sha>", "git commit of the pricing used, recorded with each restated day")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/restate.ts")).restateCommand(opts, io, io.now);
+    });
+
+  program
     .command("extract")
     .description("an ad hoc extract from the priced data, grouped by the fields you choose")
     .requiredOption(

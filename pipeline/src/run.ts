@@ -26,6 +26,12 @@
  * Memory holds the chunks in flight, the rollup and the request-id hashes, not the input.
  * Every input row ends in exactly one bucket:
  *   rows_read = priced + unpriced + rejected + duplicates + virtual_parents + out_of_window.
+ *
+ * `costs restate` is this same run with another input (options.restate, restate/): the rows
+ * of the kept days from --since to --until, read back from their own priced partitions
+ * under the lock, with their lineage; no dedupe; every row must come out on its day again
+ * (else nothing is written); the days whose totals changed are appended to
+ * restatements.json in the same commit.
  */
 import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
@@ -51,6 +57,13 @@ import { lockOutputs } from "./outputs/output-lock.ts";
 import { describeRepair } from "./outputs/repair-outputs.ts";
 import { Staging, type OnCommitStep } from "./outputs/staging.ts";
 import type { RunOutputs } from "./stages/write/index.ts";
+import type { FileStats } from "./stages/ingest/index.ts";
+import { checkEveryRow } from "./restate/check-every-row.ts";
+import { DATASET_GRAIN } from "./schemas/fields.ts";
+import { compareDays, dayTotalsOf, type RestatedDay } from "./restate/compare-days.ts";
+import { readPricedDays, type PricedDaysRead } from "./restate/read-priced-days.ts";
+import { selectRestateDays, type RestateDays } from "./restate/select-days.ts";
+import type { Restatement } from "./schemas/restatement.schema.ts";
 
 export interface RunOptions {
   logs: string[];
@@ -77,6 +90,20 @@ export interface RunOptions {
   onWarning?: (message: string) => void;
   /** Test hook: called after each step of the commit into `out` (outputs/staging.ts). */
   onCommitStep?: OnCommitStep;
+  /**
+   * `costs restate`: instead of `logs` (which must be empty), price again the rows of the
+   * days from `since` (required) to `until` kept in `out`'s priced partitions, and record
+   * each day whose totals changed in `restatements.json` with this pricing commit.
+   */
+  restate?: { pricingCommit: string | null };
+}
+
+/** What `costs restate` did, day by day. */
+export interface RestateReport {
+  window: RestateDays;
+  days: RestatedDay[];
+  /** The entries appended to restatements.json (the days whose totals changed). */
+  recorded: Restatement[];
 }
 
 /** Where a run's time went, in milliseconds (worker stages summed over threads). */
@@ -93,7 +120,7 @@ export interface RunTimings {
 /** Inputs smaller than this are read on the main thread: starting workers would cost more than it saves. */
 const PARALLEL_BYTES = 32 << 20;
 
-export async function run(options: RunOptions): Promise<RunOutputs & { timings: RunTimings }> {
+export async function run(options: RunOptions): Promise<RunOutputs & { timings: RunTimings; restatement?: RestateReport }> {
   const started = options.now();
   const t0 = performance.now();
   const resolve = (p: string) => path.resolve(options.cwd, p);
@@ -101,9 +128,11 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   const policiesDir = resolve(options.policiesDir);
 
   checkWindow(options.since, options.until);
-  const files = await expandInputs(options.logs, options.cwd);
+  if (options.restate && (options.since === undefined || options.logs.length > 0))
+    throw new Error("a restatement takes --since and no logs");
+  const files = options.restate ? [] : await expandInputs(options.logs, options.cwd);
   const size = await inputSize(files);
-  const threads = options.threads ?? defaultThreads(size);
+  const threads = options.restate ? 0 : (options.threads ?? defaultThreads(size));
   // Worker threads start now and load the pricing while this thread does the same.
   const starting =
     threads > 0 ? ThreadPool.start(threads, { pricingDir, policiesDir, since: options.since, until: options.until }) : undefined;
@@ -159,24 +188,44 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size));
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size), !options.restate);
     const inputHashes = new Map<string, string>();
-    const fileStats = await readInputs(files, {
-      inputHashes,
-      cwd: options.cwd,
-      preset: options.preset ?? "auto",
-      mapping,
-      processor,
-      accumulator,
-      pool,
-      chunkBytes: options.chunkBytes,
-      onProgress: options.onProgress,
-      timings,
-    });
+    let inputFiles = files;
+    let fileStats: FileStats[];
+    let restating: { window: RestateDays; read: PricedDaysRead } | undefined;
+    if (options.restate) {
+      // restate: the kept days' own priced rows are the input (read here, under the lock)
+      const window = await selectRestateDays(out, displayPath(out, options.cwd) || ".", options.since!, options.until);
+      const read = await readPricedDays(out, window.days, { processor, accumulator, cwd: options.cwd, onProgress: options.onProgress });
+      ({ files: inputFiles, fileStats } = read);
+      restating = { window, read };
+    } else {
+      fileStats = await readInputs(files, {
+        inputHashes,
+        cwd: options.cwd,
+        preset: options.preset ?? "auto",
+        mapping,
+        processor,
+        accumulator,
+        pool,
+        chunkBytes: options.chunkBytes,
+        onProgress: options.onProgress,
+        timings,
+      });
+    }
     await pool?.close();
     const days = dayFiles.close();
     rejects.close();
     const tw = performance.now();
+    let restated: { days: RestatedDay[]; entries: Restatement[] } | undefined;
+    if (restating) {
+      checkEveryRow(accumulator.counts, restating.read.before, days, rejects.first);
+      restated = compareDays(restating.read.before, dayTotalsOf(rollups.get(`day:${DATASET_GRAIN.key}`).entries()), {
+        restatedAt: started.toISOString(),
+        pricingVersion,
+        pricingCommit: options.restate!.pricingCommit,
+      });
+    }
 
     const stats = new RunStats();
     Object.assign(stats.counts, accumulator.counts);
@@ -204,24 +253,27 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       stats,
       policies,
       fileStats,
-      inputFiles: files,
+      inputFiles,
       cwd: options.cwd,
       pricingVersion,
       options: {
         pricing_dir: displayPath(pricingDir, options.cwd),
         policies_dir: displayPath(policiesDir, options.cwd),
         since: options.since ?? null,
-        until: options.until ?? null,
+        until: options.until ?? restating?.window.until ?? null,
         preset: options.preset ?? "auto",
         columns: options.columns ?? null,
         policies_present: await exists(policiesDir),
         ...(options.parquetCompression === "snappy" ? { parquet_compression: "snappy" } : {}),
+        ...(options.restate ? { restate: true, pricing_commit: options.restate.pricingCommit } : {}),
       },
+      restated: restated?.entries,
       started,
       now: options.now,
     });
     timings.write = performance.now() - tw;
-    return { ...result, timings };
+    if (!restating || !restated) return { ...result, timings };
+    return { ...result, timings, restatement: { window: restating.window, days: restated.days, recorded: restated.entries } };
   } catch (error) {
     await pool?.close();
     dayFiles.abort();

@@ -25,5 +25,6 @@ export function diffWithImpact(change_usd: string, change_share: string | null):
       by_model: [],
       by_team: [],
     },
+    restatement: null,
   };
 }

@@ -33,6 +33,7 @@ export async function diffCommand(options: DiffOptions, io: Io): Promise<number>
       days: Number(options.days),
       pricingPath: options.pricingPath,
       policiesPath: options.policiesPath,
+      today: (io.now ?? (() => new Date()))().toISOString().slice(0, 10),
     });
   const diff = usage ? await readOutputs(usage, lockContext(io, "costs diff"), compute) : await compute();
   io.out(options.format === "json" ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffMarkdown(diff));

@@ -32,16 +32,23 @@ export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
   /** Each day's lists of calls for the site (engine/day-extras.ts), from the rows kept. */
   readonly extras = new DayExtrasBuilder();
-  private readonly seen: DedupeSet;
+  /** Request ids seen so far; none when the run keeps every row (`costs restate`: its rows were deduplicated when first priced). */
+  private readonly seen: DedupeSet | undefined;
 
-  /** `expectedRows` sizes the request-id table up front (no regrowth, whose old and new tables would coexist). */
+  /**
+   * `expectedRows` sizes the request-id table up front (no regrowth, whose old and new
+   * tables would coexist). `dedupe: false` keeps every row: a restatement re-prices rows
+   * that runs already kept, and two runs of different days may each have kept a row of
+   * the same request_id.
+   */
   constructor(
     readonly rollups: Rollups,
     private readonly files: DayFiles,
     private readonly rejects: RejectsFile,
     expectedRows = 0,
+    dedupe = true,
   ) {
-    this.seen = new DedupeSet(Math.max(1 << 16, Math.ceil((expectedRows * 4) / 3)));
+    this.seen = dedupe ? new DedupeSet(Math.max(1 << 16, Math.ceil((expectedRows * 4) / 3))) : undefined;
   }
 
   accept(result: ChunkResult): void {
@@ -53,7 +60,7 @@ export class ChunkAccumulator {
     const { hashes, outcome, position } = result;
     for (let v = 0; v < result.valid; v++) {
       const kind = outcome[v]!;
-      if (!this.seen.add(hashes[v * 3]!, hashes[v * 3 + 1]!, hashes[v * 3 + 2]!)) {
+      if (this.seen && !this.seen.add(hashes[v * 3]!, hashes[v * 3 + 1]!, hashes[v * 3 + 2]!)) {
         c.duplicates++;
         if (kind >= 0) (drops[kind] ??= new Uint8Array(result.segments[kind]!.rows))[position[v]!] = 1;
         continue;

@@ -6,6 +6,7 @@ import type { PriceColumns } from "../stages/price/index.ts";
 import { createProcessor, logRow } from "./__fixtures__/processor.ts";
 import {
   costOverLimit,
+  mergeOverrides,
   OUT_OF_WINDOW,
   PRICE_REJECT,
   sortedJson,
@@ -160,6 +161,39 @@ describe("ChunkProcessor", () => {
     expect(processor.pending).toBe(0);
     const next = processor.take();
     expect([next.items, next.valid, next.rejects.length, next.priceRejects.length, next.segments.length]).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
+describe("ChunkProcessor.addRestatedRow (costs restate)", () => {
+  it("keeps the row's lineage and the overrides of its first pricing, adding keys the current tags replace now", async () => {
+    const { processor: p } = await createProcessor({
+      policies: { "virtual-accounts.yaml": "virtual_accounts:\n  - {name: bot, team: search, tags: {env: prod, app: web}}\n" },
+    });
+    // As first priced: env injected over the client's value (recorded), app injected anew.
+    const asPriced = { env: "prod", app: "web", z: "1" };
+    p.addRestatedRow(logRow({ request_id: "a", subject_type: "virtualaccount", subject: "bot", metadata: asPriced }), "logs/x.csv", 41, [
+      "env",
+    ]);
+    // Tags changed since: `app` now replaces the value the row holds.
+    p.addRestatedRow(
+      logRow({ request_id: "b", subject_type: "virtualaccount", subject: "bot", metadata: { env: "prod", app: "old" } }),
+      "logs/x.csv",
+      42,
+      ["env"],
+    );
+    p.addRestatedRow(logRow({ request_id: "c", metadata: { k: "v" } }), "logs/y.jsonl", 7, []);
+    expect(p.pending).toBe(3);
+    const [day] = p.take().segments;
+    expect(column(day!, "metadata")).toEqual(['{"app":"web","env":"prod","z":"1"}', '{"app":"web","env":"prod"}', '{"k":"v"}']);
+    expect(column(day!, "metadata_overrides")).toEqual(['["env"]', '["env","app"]', "[]"]);
+    expect(column(day!, "source_file")).toEqual(["logs/x.csv", "logs/x.csv", "logs/y.jsonl"]);
+    expect(column(day!, "source_line")).toEqual([41, 42, 7]);
+  });
+
+  it("mergeOverrides keeps the earlier keys in order, then the new ones", () => {
+    expect(mergeOverrides(["b", "a"], [])).toEqual(["b", "a"]);
+    expect(mergeOverrides(["b", "a"], ["a", "c"])).toEqual(["b", "a", "c"]);
+    expect(mergeOverrides([], ["c"])).toEqual(["c"]);
   });
 });
 

@@ -112,7 +112,19 @@ export class ChunkProcessor {
     this.addRow(row, file, line);
   }
 
-  private addRow(row: LogRow, file: string, line: number): void {
+  /**
+   * A priced row read back to be priced again (`costs restate`, restate/read-priced-days.ts),
+   * counted as an item: `file` and `line` are its original lineage, `metadata` in `row` is
+   * already after the tag injection of its first pricing, and `overrides` the keys that
+   * injection replaced (the client's values are gone): they stay listed, with any key the
+   * current tags replace now.
+   */
+  addRestatedRow(row: LogRow, file: string, line: number, overrides: string[]): void {
+    this.state.items++;
+    this.addRow(row, file, line, overrides);
+  }
+
+  private addRow(row: LogRow, file: string, line: number, earlierOverrides?: string[]): void {
     const s = this.state;
     const v = s.valid++;
     if (v === s.outcome.length) this.growValid();
@@ -139,6 +151,8 @@ export class ChunkProcessor {
     }
     const price = priced as PriceColumns; // no reject (checked above)
     const attribution = attribute(row, this.config.policies);
+    if (earlierOverrides !== undefined && earlierOverrides.length > 0)
+      attribution.overrides = mergeOverrides(earlierOverrides, attribution.overrides);
     const policy = validateMetadata(row, attribution, this.config.policies);
 
     let segment = s.segments.get(date);
@@ -314,6 +328,14 @@ export function costOverLimit(price: PriceColumns): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The keys of `earlier` in their order, then those of `now` not among them. */
+export function mergeOverrides(earlier: string[], now: string[]): string[] {
+  if (now.length === 0) return earlier;
+  const merged = [...earlier];
+  for (const key of now) if (!merged.includes(key)) merged.push(key);
+  return merged;
 }
 
 /** JSON of a string map with its keys in sorted order (usually they already are: then no copy is made). */

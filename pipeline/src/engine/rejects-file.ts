@@ -4,6 +4,8 @@ import { toCsvLines, type CsvKind } from "../lib/to-csv.ts";
 
 export const REJECT_COLUMNS = ["file", "line", "reason", "raw"];
 const KINDS: CsvKind[] = ["text", "number", "text", "text"];
+/** Rejects kept in memory as `first`. */
+const FIRST = 5;
 
 /**
  * `rejects.csv`, written as rejects arrive (input order: files in the order read, then
@@ -12,6 +14,8 @@ const KINDS: CsvKind[] = ["text", "number", "text", "text"];
 export class RejectsFile {
   private readonly fd: number;
   rows = 0;
+  /** The first few rejects, for a message (`costs restate` refuses to lose a row and names them). */
+  readonly first: Reject[] = [];
 
   constructor(readonly file: string) {
     this.fd = openSync(file, "w");
@@ -20,6 +24,7 @@ export class RejectsFile {
 
   append(rejects: readonly Reject[]): void {
     if (rejects.length === 0) return;
+    for (const reject of rejects) if (this.first.length < FIRST) this.first.push(reject);
     writeSync(
       this.fd,
       toCsvLines(

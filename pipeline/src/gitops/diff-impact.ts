@@ -4,8 +4,10 @@ import { formatNano, parseDecimal, ratio } from "../pricing/money.ts";
 import { priceCall } from "../pricing/price-call.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
 import { listPartitions, readPartitionColumns } from "../dataset/read-partitions.ts";
+import { isAffected, type Interval, type UsageDays } from "./restatement-window.ts";
 
 const COLUMNS = [
+  "date",
   "model",
   "timestamp",
   "region",
@@ -25,14 +27,25 @@ const COLUMNS = [
  * Re-prices the last `days` days of priced usage under `usage` with the base and the head
  * rules (SPEC 8): totals and the change by model and by team. Rows are re-priced with the
  * region recorded on them. Unpriced calls count as 0 on the side where they are unpriced.
+ * Also each day's two totals and the days with calls in a range whose private prices
+ * `changes` (for the restatement window, restatement-window.ts).
  */
-export async function diffImpact(usage: string, days: number, base: PricingBook, head: PricingBook): Promise<PricingDiff["impact"]> {
+export async function diffImpact(
+  usage: string,
+  days: number,
+  base: PricingBook,
+  head: PricingBook,
+  changes: Map<string, Interval[]> = new Map(),
+): Promise<{ impact: PricingDiff["impact"]; usage: UsageDays }> {
   const all = await listPartitions(usage);
   const window = all.slice(-days);
-  if (window.length === 0) return null;
+  const byDay = new Map<string, { base: bigint; head: bigint }>();
+  const affected = new Set<string>();
+  const usageDays = { days: window, affected, byDay };
+  if (window.length === 0) return { impact: null, usage: usageDays };
   const rows = await readPartitionColumns(usage, window, COLUMNS);
   const n = rows.model!.length;
-  if (n === 0) return null;
+  if (n === 0) return { impact: null, usage: usageDays };
   const byModel = new Map<string, [bigint, bigint]>();
   const byTeam = new Map<string, [bigint, bigint]>();
   let totalBase = 0n;
@@ -59,10 +72,15 @@ export async function diffImpact(usage: string, days: number, base: PricingBook,
     const b = priceCall(head, call).cost_nano ?? 0n;
     totalBase += a;
     totalHead += b;
+    const date = rows.date![i] as string;
+    const day = byDay.get(date) ?? byDay.set(date, { base: 0n, head: 0n }).get(date)!;
+    day.base += a;
+    day.head += b;
+    if (isAffected(changes, call.model, call.timestamp)) affected.add(date);
     add(byModel, call.model, a, b);
     add(byTeam, rows.team![i] as string, a, b);
   }
-  return {
+  const impact = {
     days: window.length,
     from: window[0]!,
     to: window.at(-1)!,
@@ -74,6 +92,7 @@ export async function diffImpact(usage: string, days: number, base: PricingBook,
     by_model: rowsOf(byModel),
     by_team: rowsOf(byTeam),
   };
+  return { impact, usage: usageDays };
 }
 
 function add(map: Map<string, [bigint, bigint]>, key: string, a: bigint, b: bigint): void {

@@ -16,7 +16,7 @@ interface Entry {
   mode: string;
 }
 
-type Changes = Omit<PricingDiff, "base" | "head" | "policy_changes" | "impact">;
+type Changes = Omit<PricingDiff, "base" | "head" | "policy_changes" | "impact" | "restatement">;
 
 /**
  * Every difference in what a call would cost between two pricing books (SPEC 8): per
@@ -107,6 +107,15 @@ function toEntry(card: RateCard, from: string | null, to: string | null, source:
     for (const t of list!) tiers.set(`priority_pricing.${component}@${t.from}`, formatDecimal(t.rate));
   }
   return { region: card.region, effective_from: from, effective_to: to, source, rates, tiers, mode: card.pricingMode ?? "cumulative" };
+}
+
+/**
+ * What decides the cost of a call priced with `card`: its rates, tiers and pricing mode
+ * (not its source or place in the file), as one comparable text.
+ */
+export function cardFingerprint(card: RateCard): string {
+  const { rates, tiers, mode } = toEntry(card, null, null, "");
+  return JSON.stringify([card.region, [...rates].sort(), [...tiers].sort(), mode]);
 }
 
 /** (new − old) / old, exact. */

@@ -7,6 +7,7 @@ import { diffImpact } from "./diff-impact.ts";
 import { diffPolicies } from "./diff-policies.ts";
 import { diffPricing } from "./diff-pricing.ts";
 import { readTreeAtRef } from "./read-tree-at-ref.ts";
+import { privatePriceChanges, restatementWindow } from "./restatement-window.ts";
 
 export interface PricingDiffOptions {
   /** The git repository (working tree root). */
@@ -19,6 +20,8 @@ export interface PricingDiffOptions {
   /** Folders inside the repository. */
   pricingPath: string;
   policiesPath: string;
+  /** Today's UTC date (YYYY-MM-DD): days before it may be priced already (the restatement window ends yesterday). */
+  today: string;
 }
 
 /** `costs diff` without rendering: reads pricing/ and policies/ at both refs and compares them. */
@@ -29,12 +32,16 @@ export async function pricingDiff(options: PricingDiffOptions): Promise<PricingD
   try {
     const baseBook = await load(path.join(base.dir, options.pricingPath), options.base);
     const headBook = await load(path.join(head.dir, options.pricingPath), options.head);
+    const changes = diffPricing(baseBook, headBook);
+    const privateChanges = privatePriceChanges(baseBook, headBook);
+    const usage = options.usage ? await diffImpact(options.usage, options.days, baseBook, headBook, privateChanges) : undefined;
     return {
       base: { ref: options.base, commit: base.commit },
       head: { ref: options.head, commit: head.commit },
-      ...diffPricing(baseBook, headBook),
+      ...changes,
       policy_changes: await diffPolicies(path.join(base.dir, options.policiesPath), path.join(head.dir, options.policiesPath)),
-      impact: options.usage ? await diffImpact(options.usage, options.days, baseBook, headBook) : null,
+      impact: usage?.impact ?? null,
+      restatement: restatementWindow({ changes: privateChanges, diff: changes, today: options.today, usage: usage?.usage }),
     };
   } finally {
     await rm(base.dir, { recursive: true, force: true });

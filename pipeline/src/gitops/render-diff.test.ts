@@ -30,6 +30,13 @@ const diff: PricingDiff = {
   mode_changes: [],
   policy_changes: [{ file: "policies/teams.yaml", kind: "changed", name: HOSTILE, detail: HOSTILE }],
   impact: null,
+  restatement: {
+    since: "2026-07-05",
+    until: "2026-07-09",
+    days: 5,
+    change_usd: "-0.054911000",
+    reason: `private prices of ${HOSTILE} change`,
+  },
 };
 
 describe("renderDiffMarkdown", () => {
@@ -48,7 +55,30 @@ describe("renderDiffMarkdown", () => {
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(8);
   });
 
-  it("says that days already published are not restated", () => {
-    expect(markdown).toContain("_Days already published are not restated");
+  it("says which days the nightly restates after merge, and the change from the re-priced usage", () => {
+    expect(markdown).not.toContain("Days already published are not restated");
+    expect(markdown).toContain(
+      "**Restatement:** after merge, the nightly restates **2026-07-05 … 2026-07-09** (5 days, **-0.054911000 USD** from the re-priced usage): private prices of \\!\\[pixel\\]",
+    );
+  });
+
+  it("says that nothing is restated, and why, when no day already priced changes", () => {
+    const one = { since: "2026-07-05", until: "2026-07-05", days: 1, change_usd: null, reason: "r" };
+    expect(renderDiffMarkdown({ ...diff, restatement: one })).toContain(
+      "**Restatement:** after merge, the nightly restates **2026-07-05** (1 day, change in cost not computed without priced usage): r.",
+    );
+    const forward = {
+      since: null,
+      until: null,
+      days: null,
+      change_usd: null,
+      reason: "only catalog (public) prices change: they apply forward only",
+    };
+    expect(renderDiffMarkdown({ ...diff, restatement: forward })).toContain(
+      "**Restatement:** nothing is restated: only catalog (public) prices change: they apply forward only.",
+    );
+    expect(renderDiffMarkdown({ ...diff, restatement: null })).toContain(
+      "**Restatement:** none: no price changes, so no day already published changes.",
+    );
   });
 });

@@ -14,7 +14,17 @@ import type { DayRollup } from "./day-rollup.ts";
 import { toDayRollup } from "./to-day-rollup.ts";
 
 /** Columns a day rollup needs from priced rows. */
-export const DAY_ROLLUP_COLUMNS = ["date", "request_id", "timestamp", ...ROLLUP_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "cost_usd", "list_cost_usd", "reported_cost_usd"];
+export const DAY_ROLLUP_COLUMNS = [
+  "date",
+  "request_id",
+  "timestamp",
+  ...ROLLUP_DIMENSIONS,
+  "metadata",
+  ...TOKEN_COLUMNS,
+  "cost_usd",
+  "list_cost_usd",
+  "reported_cost_usd",
+];
 
 export async function dayRollupFromRows(out: string, day: string, grains: readonly Grain[], pricingVersion?: string): Promise<DayRollup> {
   const rows = await readPartitionColumns(out, [day], [...DAY_ROLLUP_COLUMNS, "pricing_version"]);

@@ -8,6 +8,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** The clock of commands that record a time (`costs restate`, `costs diff`'s "yesterday"); tests pin it. Default: the system clock. */
+  now?: () => Date;
 }
 
 export const processIo: Io = {

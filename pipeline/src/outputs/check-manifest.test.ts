@@ -67,6 +67,19 @@ describe("checkManifest", () => {
     ]);
   });
 
+  it("checks restatements.json when the manifest lists it (a restatement appended to it after the manifest was written)", async () => {
+    const entries = '[{"date":"2026-06-16"}]\n';
+    const file = { path: "restatements.json", format: "json", rows: 1, bytes: Buffer.byteLength(entries), sha256: sha256Text(entries) };
+    const out = await writeTempTree({
+      ...FILES,
+      "restatements.json": entries,
+      "manifest.json": JSON.stringify({ ...MANIFEST, outputs: { ...MANIFEST.outputs, restatements: file } }),
+    });
+    expect(await problems(out)).toEqual([]);
+    await writeFile(path.join(out, "restatements.json"), '[{"date":"2026-06-16"},{"date":"2026-06-17"}]\n');
+    expect((await problems(out)).slice(2)).toEqual(["OUT/restatements.json: has 46 bytes, manifest.json lists 24"]);
+  });
+
   it("refuses a manifest that lists a file outside the folder", async () => {
     const out = await outputs({
       ...MANIFEST,

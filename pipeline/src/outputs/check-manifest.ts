@@ -52,6 +52,7 @@ export async function checkManifest(out: string, shown: string): Promise<void> {
     ...(outputs.rejects ? [outputs.rejects] : []),
     ...outputs.extracts.flatMap((e) => e.files),
     ...(outputs.focus?.files ?? []),
+    ...(outputs.restatements ? [outputs.restatements] : []),
   ];
   for (const output of listed) {
     const target = path.join(out, output.path);

@@ -20,6 +20,7 @@ export const ManifestListingSchema = z.object({
     rejects: ListedFileSchema.optional(),
     extracts: z.array(z.object({ files: z.array(ListedFileSchema) })),
     focus: z.object({ files: z.array(ListedFileSchema) }).optional(),
+    restatements: ListedFileSchema.optional(),
   }),
 });
 

@@ -70,5 +70,24 @@ export const PricingDiffSchema = z.object({
       by_team: z.array(ImpactRow),
     })
     .nullable(),
+  /**
+   * The days already priced that the change restates once merged (the nightly runs
+   * `costs restate --since --until` over them): days covered by a dated private price
+   * change, up to yesterday, and with --usage only days whose usage has calls in a changed
+   * range. `since`/`until` null: nothing is restated, `reason` says why (catalog prices
+   * apply forward only). `days`: days in the window (with --usage, days of usage);
+   * `change_usd`: their re-priced usage, head − base (null without --usage). The whole
+   * field is null when no price changes.
+   */
+  restatement: z
+    .object({
+      since: z.string().nullable(),
+      until: z.string().nullable(),
+      days: z.number().nullable(),
+      change_usd: Money.nullable(),
+      reason: z.string(),
+    })
+    .nullable()
+    .default(null),
 });
 export type PricingDiff = z.infer<typeof PricingDiffSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RestatementSchema } from "./restatement.schema.ts";
 
 /**
  * The data the report site is built from: JSON files that `costs site-data` writes into
@@ -52,6 +53,12 @@ export const SiteSummarySchema = z.object({
   metadata_keys: z.array(z.string()),
   /** Daily cost for the trend chart: one row per date and model and team. */
   daily: z.array(z.object({ date: z.string(), model: z.string(), team: z.string(), requests: z.number(), cost_usd: Money })),
+  /**
+   * Days of the period whose figures a `costs restate` changed (a backdated price), oldest
+   * restatement first, as `<data>/restatements.json` records them: the overview shows
+   * "restated on DATE: old → new" beside them. Empty when none was.
+   */
+  restatements: z.array(RestatementSchema).default([]),
   /**
    * true when `costs site-data --pseudonymise-users` replaced every user name in the site's
    * files by a salted pseudonym (`user-` + hex digits); absent when the names are real.

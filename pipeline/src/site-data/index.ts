@@ -28,6 +28,8 @@ import { extractHeader, measureOf, toExtractTable } from "../extracts/to-extract
 import { writeExtractParquet } from "../extracts/write-extract-parquet.ts";
 import { CUBE_DIMENSIONS, extractGrain, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
+import { readRestatements } from "../restate/restatements-file.ts";
+import type { Restatement } from "../schemas/restatement.schema.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
 import { issues } from "./issues.ts";
@@ -82,6 +84,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const cubeRollup = history.cube;
   const dataset = cubeRollup.toColumns() as unknown as WeightedDataset;
   const pseudonymisedUsers = history.pseudonymisedUsers;
+  const restatements = (await readRestatements(data)) ?? [];
   const written: string[] = [];
   await mkdir(out, { recursive: true });
   await rm(publicData, { recursive: true, force: true });
@@ -94,7 +97,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
 
   const total = sum(dataset.cost_usd);
   await json("summary.json", {
-    ...summary(manifest, dataset, days, metadataKeys, total),
+    ...summary(manifest, dataset, days, metadataKeys, total, restatements),
     ...(options.pseudonymise ? { users_pseudonymised: true } : {}),
   });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
@@ -185,7 +188,14 @@ function sum(values: unknown[]): bigint {
   return total;
 }
 
-function summary(manifest: Manifest, dataset: WeightedDataset, days: string[], metadataKeys: string[], total: bigint): SiteSummary {
+function summary(
+  manifest: Manifest,
+  dataset: WeightedDataset,
+  days: string[],
+  metadataKeys: string[],
+  total: bigint,
+  restatements: Restatement[],
+): SiteSummary {
   const n = (column: string) => ((dataset as unknown as Record<string, number[]>)[column] ?? []).reduce((a, b) => a + b, 0);
   const requests = n("requests");
   const unpriced = n("unpriced_requests");
@@ -220,6 +230,8 @@ function summary(manifest: Manifest, dataset: WeightedDataset, days: string[], m
     counts: manifest.counts as unknown as Record<string, number>,
     metadata_keys: metadataKeys,
     daily,
+    // The restated days the site shows (a day no longer kept has no figure to annotate).
+    restatements: restatements.filter((r) => days.includes(r.date)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../test/run-cli.ts";
@@ -103,5 +103,30 @@ describe("costs site-data", () => {
       pricing_mode_declared: false,
       ref: "pricing/catalog/providers/google-gemini/gemini-2.5-pro.yaml#costs",
     });
+  });
+
+  it("adds the restated days of <data>/restatements.json to the summary (none: an empty list)", async () => {
+    expect((await read("summary.json")).restatements).toEqual([]);
+    const entry = (date: string) => ({
+      date,
+      restated_at: "2026-07-16T02:31:07.000Z",
+      old: { rows: 171, cost_usd: "4.356571846", list_cost_usd: "4.238414496" },
+      new: { rows: 171, cost_usd: "4.339634146", list_cost_usd: "4.238414496" },
+      old_pricing_version: "sha256:old",
+      new_pricing_version: "sha256:new",
+      pricing_commit: "0123abc",
+    });
+    // 2026-05-01 was restated once but is no longer kept: no figure of the site to annotate.
+    await writeFile(path.join(tmp, "data", "restatements.json"), JSON.stringify([entry("2026-05-01"), entry("2026-07-08")]));
+    const out = path.join(tmp, "site-data-restated");
+    const siteData = () =>
+      runCli(ROOT, "site-data", "--data", path.join(tmp, "data"), "--out", out, "--public-dir", path.join(tmp, "public-restated"));
+    expect((await siteData()).code).toBe(0);
+    const summary = SiteSummarySchema.parse(JSON.parse(await readFile(path.join(out, "summary.json"), "utf8")));
+    expect(summary.restatements).toEqual([entry("2026-07-08")]);
+    await writeFile(path.join(tmp, "data", "restatements.json"), "[{");
+    const broken = await siteData();
+    expect(broken.code).toBe(1);
+    expect(broken.err).toContain(`error: ${path.join(tmp, "data", "restatements.json")}: is not valid JSON (`);
   });
 });

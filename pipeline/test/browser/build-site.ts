@@ -35,9 +35,11 @@ export interface BuildSiteOptions {
   policiesDir?: string;
   /** Build with `costs site-data --pseudonymise-users`, this salt in SITE_USER_SALT (default: real names, whatever the environment says). */
   userSalt?: string;
+  /** Called with the data folder between `costs run` and `costs site-data` (e.g. to add a restatements.json fixture). */
+  afterRun?: (data: string) => Promise<void>;
 }
 
-export async function buildSite({ logs, work, verbose = false, policiesDir, userSalt }: BuildSiteOptions): Promise<BuiltSite> {
+export async function buildSite({ logs, work, verbose = false, policiesDir, userSalt, afterRun }: BuildSiteOptions): Promise<BuiltSite> {
   const data = path.join(work, "data");
   const siteData = path.join(work, "site-data");
   const dist = path.join(work, "dist");
@@ -48,6 +50,7 @@ export async function buildSite({ logs, work, verbose = false, policiesDir, user
   const policies = policiesDir ? ["--policies-dir", policiesDir] : [];
 
   timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
+  await afterRun?.(data);
   const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
   timings.siteData = await step(
     verbose,

@@ -8,7 +8,7 @@
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { toSlug } from "../../src/lib/to-slug.ts";
 import { formatNano, parseNano } from "../../src/pricing/money.ts";
 import { SiteSummarySchema } from "../../src/schemas/site-data.schema.ts";
-import { listPartitions, readPartitions, type Dataset } from "../../src/dataset/read-partitions.ts";
+import { listPartitions, readPartitionColumns, readPartitions, type Dataset } from "../../src/dataset/read-partitions.ts";
 import { computeExtract } from "../../src/extracts/compute-extract.ts";
 import { extractToCsv } from "../../src/extracts/extract-to-csv.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
@@ -30,6 +30,34 @@ import { openPage } from "./watch-page.ts";
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
 const WIDTHS = [375, 1440] as const;
 const XSS = "<img src=x onerror=alert(1)>";
+/** A day of the sample shown as restated (issue 12): a restatements.json entry whose `new` is the day's real totals and `old` 0.123456789 USD more. */
+const RESTATED = { date: "2026-07-08", delta: 123_456_789n, at: "2026-07-16T02:31:07.000Z" };
+
+async function writeRestatedFixture(data: string): Promise<void> {
+  const rows = await readPartitionColumns(data, [RESTATED.date], ["cost_usd", "list_cost_usd"]);
+  const sum = (values: unknown[]) => values.reduce<bigint>((s, v) => s + ((v as bigint | null) ?? 0n), 0n);
+  const totals = (cost: bigint) => ({
+    rows: rows.cost_usd!.length,
+    cost_usd: formatNano(cost),
+    list_cost_usd: formatNano(sum(rows.list_cost_usd!)),
+  });
+  const entry = {
+    date: RESTATED.date,
+    restated_at: RESTATED.at,
+    old: totals(sum(rows.cost_usd!) + RESTATED.delta),
+    new: totals(sum(rows.cost_usd!)),
+    old_pricing_version: "sha256:0000000000000000",
+    new_pricing_version: "sha256:1111111111111111",
+    pricing_commit: "0123456789abcdef0123456789abcdef01234567",
+  };
+  await writeFile(path.join(data, "restatements.json"), `${JSON.stringify([entry])}\n`);
+}
+
+/** "$1,234.57": nano-USD rounded to cents, as the site shows amounts of a cent or more. */
+function dollars(nano: bigint): string {
+  const cents = (nano + 5_000_000n) / 10_000_000n;
+  return `$${new Intl.NumberFormat("en-US").format(cents / 100n)}.${String(cents % 100n).padStart(2, "0")}`;
+}
 
 /** What one page showed at one width. */
 interface Visit {
@@ -59,7 +87,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "costs-site-"));
-    site = await buildSite({ logs: [path.join(ROOT, "data/sample")], work });
+    site = await buildSite({ logs: [path.join(ROOT, "data/sample")], work, afterRun: writeRestatedFixture });
     metadataKeys = SiteSummarySchema.parse(JSON.parse(await readFile(path.join(site.siteData, "summary.json"), "utf8"))).metadata_keys;
     pages = await listPages(site.dist);
     dataset = await readPartitions(site.data, await listPartitions(site.data));
@@ -138,6 +166,34 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     const cents = (parseNano(site.manifest.dataset.cost_usd) + 5_000_000n) / 10_000_000n;
     const dollars = new Intl.NumberFormat("en-US").format(cents / 100n);
     expect(await total.textContent()).toBe(`$${dollars}.${String(cents % 100n).padStart(2, "0")}`);
+    await page.close();
+  });
+
+  it("notes a restated day on the overview: in the list under the daily chart and on the day's row of the daily totals", async () => {
+    const { page, errors } = await open("/");
+    const day = dataset.date.reduce<bigint>(
+      (s, d, i) => (d === RESTATED.date ? s + ((dataset.cost_usd[i] as bigint | null) ?? 0n) : s),
+      0n,
+    );
+    const note = `restated on 2026-07-16: ${dollars(day + RESTATED.delta)} → ${dollars(day)}`;
+    const items = page.getByTestId("restatements").locator("li");
+    expect(await items.count()).toBe(1);
+    expect((await items.first().textContent())!.replace(/\s+/g, " ").trim()).toBe(`${RESTATED.date}: ${note} (-0.123456789 USD)`);
+    expect(await items.first().getAttribute("data-new")).toBe(formatNano(day));
+    // The day's row says so; the other days' rows have no note.
+    const rows = await page
+      .getByTestId("table-daily")
+      .evaluate((t: HTMLTableElement) =>
+        [...t.tBodies[0]!.rows].map((tr) => [
+          tr.cells[0]!.textContent!.trim(),
+          tr.cells[2]!.dataset.value,
+          tr.cells[3]!.textContent!.trim(),
+        ]),
+      );
+    expect(rows).toHaveLength(site.manifest.dataset.days.length);
+    expect(rows.filter(([, , n]) => n !== "")).toEqual([[RESTATED.date, formatNano(day), note]]);
+    expect(rows.reduce((s, [, v]) => s + parseNano(v!), 0n)).toBe(parseNano(site.manifest.dataset.cost_usd));
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -1,12 +1,11 @@
 /** `costs catalog sync` from local git repositories standing in for the upstream catalog. */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { parse } from "yaml";
 import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../run-cli.ts";
+import { git } from "../git.ts";
 import { SHARED_CATALOG, writeTempTree } from "../temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -14,17 +13,6 @@ const UPSTREAM = path.join(SHARED_CATALOG, "truefoundry-models");
 const present = existsSync(path.join(UPSTREAM, "providers"));
 if (!present)
   console.log(`skipping the upstream catalog sync test: ${UPSTREAM} is absent (only the project's CI and dev machines have ../shared)`);
-
-async function git(cwd: string, ...args: string[]) {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "T",
-    GIT_AUTHOR_EMAIL: "t@example.com",
-    GIT_COMMITTER_NAME: "T",
-    GIT_COMMITTER_EMAIL: "t@example.com",
-  };
-  return (await promisify(execFile)("git", args, { cwd, env, maxBuffer: 64 << 20 })).stdout.trim();
-}
 
 async function projectCopy(): Promise<string> {
   const dir = await writeTempTree({});

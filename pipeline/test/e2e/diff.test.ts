@@ -3,33 +3,18 @@
  * private price, a regional rate, a tier and a team's tags; the impact is the golden log's
  * priced usage re-priced with both sides. Costs worked out by hand in the comments.
  */
-import { execFile } from "node:child_process";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PricingDiffSchema } from "../../src/schemas/pricing-diff.schema.ts";
 import { PRICING_FIXTURE } from "../pricing-fixture.ts";
 import { runCli } from "../run-cli.ts";
+import { git } from "../git.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const GOLDEN = path.join(import.meta.dirname, "golden");
 let repo: string;
 let commits: { base: string; head: string };
-
-async function git(...args: string[]) {
-  const { stdout } = await promisify(execFile)("git", args, {
-    cwd: repo,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "Test",
-      GIT_AUTHOR_EMAIL: "test@example.com",
-      GIT_COMMITTER_NAME: "Test",
-      GIT_COMMITTER_EMAIL: "test@example.com",
-    },
-  });
-  return stdout.trim();
-}
 
 async function edit(file: string, from: string, to: string) {
   const full = path.join(repo, file);
@@ -42,10 +27,10 @@ beforeAll(async () => {
   repo = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
   await cp(path.join(GOLDEN, "policies"), path.join(repo, "policies"), { recursive: true });
   await cp(path.join(GOLDEN, "logs"), path.join(repo, "logs"), { recursive: true });
-  await git("init", "-q", "-b", "main");
-  await git("add", "pricing", "policies");
-  await git("commit", "-q", "-m", "base pricing");
-  commits = { base: await git("rev-parse", "HEAD"), head: "" };
+  await git(repo, "init", "-q", "-b", "main");
+  await git(repo, "add", "pricing", "policies");
+  await git(repo, "commit", "-q", "-m", "base pricing");
+  commits = { base: await git(repo, "rev-parse", "HEAD"), head: "" };
   // usage priced with the base rules
   expect((await runCli(repo, "run", "--logs", "logs", "--out", "out", "--no-progress")).code).toBe(0);
 
@@ -57,8 +42,8 @@ beforeAll(async () => {
     "- {from: 1000, cost_per_token: 0.0000025}",
   );
   await edit("policies/teams.yaml", "tags: {cost_center: CC-2001}", "tags: {cost_center: CC-2002}");
-  await git("commit", "-q", "-am", "head pricing");
-  commits.head = await git("rev-parse", "HEAD");
+  await git(repo, "commit", "-q", "-am", "head pricing");
+  commits.head = await git(repo, "rev-parse", "HEAD");
 });
 
 describe("costs diff", () => {
@@ -154,6 +139,17 @@ describe("costs diff", () => {
           change_share: "-0.002080",
         },
       ],
+    });
+    // priv/ft's amendment 3 (from 2026-07-01, open-ended) is re-rated: once merged, the nightly
+    // restates the days of usage with its calls from then on, 2026-07-01 (r11: −0.0002); the
+    // catalog and tier changes apply forward only.
+    expect(diff.restatement).toEqual({
+      since: "2026-07-01",
+      until: "2026-07-01",
+      days: 1,
+      change_usd: "-0.000200000",
+      reason:
+        "private prices of priv/ft change from 2026-07-01 on, and the priced usage has calls of that model in that range; catalog (public) price changes apply forward only (they have no effective date), except to the restated days, which are priced with the whole current pricing",
     });
   });
 

@@ -44,6 +44,7 @@ export const METHOD = {
   groupBy: "the-groupby-builder",
   filters: "filters",
   rounding: "exact-money-and-rounding",
+  restatement: "restated-days",
 } as const;
 
 export function methodHref(anchor: (typeof METHOD)[keyof typeof METHOD]): string {

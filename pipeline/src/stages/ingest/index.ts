@@ -23,8 +23,8 @@ export interface FileStats {
   file: string;
   format: InputFormat;
   gzip: boolean;
-  /** The preset used; null when `auto` found no record to detect it from. */
-  preset: PresetName | "mapping" | null;
+  /** The preset used; null when `auto` found no record to detect it from; `priced`: a priced partition read back by `costs restate`. */
+  preset: PresetName | "mapping" | "priced" | null;
   /** Items yielded for this file: rows + rejects. */
   rows: number;
   rejects: number;

@@ -18,7 +18,14 @@ import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
 import type { Staging } from "../../outputs/staging.ts";
 import { writeParquet } from "../../parquet/write-parquet.ts";
+import { readRestatements, RESTATEMENTS_FILE, restatementsText } from "../../restate/restatements-file.ts";
+import type { Restatement } from "../../schemas/restatement.schema.ts";
 
+/**
+ * Version of manifest.json's shape. Fields are only ever added (`restatements` and
+ * `outputs.restatements` were, in issue 12) under the same version, and readers ignore
+ * fields they do not know; it changes when a field is removed, renamed or changes meaning.
+ */
 export const MANIFEST_VERSION = 1;
 export const TOOL = { name: "gateway-costs", version: "0.1.0" };
 
@@ -43,6 +50,8 @@ export interface WriteInput {
   cwd: string;
   pricingVersion: string;
   options: Record<string, unknown>;
+  /** `costs restate`: the days whose totals it changed, appended to restatements.json. Other runs keep that file as it is. */
+  restated?: Restatement[];
   started: Date;
   now: () => Date;
 }
@@ -67,6 +76,8 @@ export interface Outputs {
   rejects?: OutputFile;
   extracts: ExtractOutput[];
   focus?: { cost_usd: string; excluded_unpriced_requests: number; files: OutputFile[] };
+  /** `restatements.json`, when a restatement ever changed a day (rows: its entries). */
+  restatements?: OutputFile;
 }
 
 export interface RunOutputs {
@@ -151,6 +162,24 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   };
   moved.push("focus");
 
+  // restatements.json: `costs restate` appends the days it changed; every other run keeps it as it is
+  const earlier = await readRestatements(input.out);
+  const restatements = [...(earlier ?? []), ...(input.restated ?? [])];
+  if (input.restated && input.restated.length > 0) {
+    await writeFile(staging.path(RESTATEMENTS_FILE), restatementsText(restatements));
+    outputs.restatements = await record(RESTATEMENTS_FILE, "json", restatements.length);
+    moved.push(RESTATEMENTS_FILE);
+  } else if (earlier) {
+    const file = path.join(input.out, RESTATEMENTS_FILE);
+    outputs.restatements = {
+      path: RESTATEMENTS_FILE,
+      format: "json",
+      rows: earlier.length,
+      bytes: (await stat(file)).size,
+      sha256: await sha256File(file),
+    };
+  }
+
   const inputs = await Promise.all(
     input.inputFiles.map(async (file, i) => {
       const stats = input.fileStats.find((s) => s.file === displayPath(file, input.cwd)) ?? input.fileStats[i];
@@ -167,7 +196,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
       };
     }),
   );
-  const manifest = buildManifest(input, inputs, runDays, dataset, outputs, history);
+  const manifest = buildManifest(input, inputs, runDays, dataset, outputs, history, restatements);
   await writeFile(staging.path("manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   moved.push("manifest.json");
   await staging.commit(moved);
@@ -195,6 +224,7 @@ function buildManifest(
   dataset: WeightedDataset,
   outputs: Outputs,
   history: { rollupOnly: string[] },
+  restatements: Restatement[],
 ) {
   const finished = input.now();
   return {
@@ -208,6 +238,8 @@ function buildManifest(
     counts: input.stats.counts,
     run: { days: runDays, ...input.stats.toJson() },
     dataset: { ...datasetTotals(dataset), rollup_only_days: history.rollupOnly },
+    /** Every day a `costs restate` changed, oldest first, with old → new totals (restatements.json). */
+    restatements,
     outputs,
   };
 }
