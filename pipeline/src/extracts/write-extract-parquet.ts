@@ -2,57 +2,109 @@
  * An extract as a Parquet file through the columnar writer (parquet/file-writer.ts): group
  * fields dictionary-coded, counts and money as typed arrays, snappy pages, row groups of
  * 100,000 rows; the same schema and values as `writeParquet(extractToColumns(extract))`,
- * without a JavaScript value per cell in the writer. For large extracts (the site's cube);
- * a money total outside the 64-bit range goes through `writeParquet` instead.
+ * without a JavaScript value per cell in the writer. `ExtractParquetWriter` takes the rows
+ * in pieces (the site's cube, one day at a time), so the whole extract is never in memory.
+ * Money totals are written as 64-bit nano-USD: a group past ±9.2 billion USD is refused.
  */
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { ParquetFileWriter } from "../parquet/file-writer.ts";
-import { writeParquet } from "../parquet/write-parquet.ts";
+import type { ColumnKind } from "../parquet/write-parquet.ts";
+import { PipelineError } from "../lib/errors.ts";
+import { formatNano } from "../pricing/money.ts";
 import { MEASURES } from "../schemas/fields.ts";
-import { extractToColumns } from "./extract-to-columns.ts";
 import { extractHeader, type ExtractTable } from "./to-extract-table.ts";
 
 const ROW_GROUP = 100_000;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-export async function writeExtractParquet(file: string, extract: ExtractTable, metadata: Record<string, string>): Promise<void> {
-  const width = extract.groupBy.length;
-  const fits = extract.rows.every((row) =>
-    MEASURES.every(
-      (m, i) => m.kind !== "money_total" || ((row[width + i] as bigint) >= INT64_MIN && (row[width + i] as bigint) <= INT64_MAX),
-    ),
-  );
-  if (!fits || new Set(extract.groupBy).size !== width) {
-    await writeParquet(file, extractToColumns(extract), metadata);
-    return;
+export class ExtractParquetWriter {
+  private readonly schema: Array<readonly [string, ColumnKind]>;
+  private readonly writer: ParquetFileWriter;
+  private pending: unknown[][] = [];
+  rows = 0;
+
+  constructor(
+    private readonly file: string,
+    groupBy: readonly string[],
+    metadata: Record<string, string>,
+  ) {
+    const width = groupBy.length;
+    this.schema = extractHeader({ groupBy: [...groupBy] }).map(
+      (name, i) => [name, i < width ? "string" : MEASURES[i - width]!.kind] as const,
+    );
+    this.writer = new ParquetFileWriter(file, this.schema, { metadata, compression: "snappy", createdBy: "gateway-costs" });
   }
-  const schema = extractHeader(extract).map((name, i) => [name, i < width ? "string" : MEASURES[i - width]!.kind] as const);
-  const writer = new ParquetFileWriter(file, schema, { metadata, compression: "snappy", createdBy: "gateway-costs" });
-  try {
-    for (let start = 0; start < extract.rows.length; start += ROW_GROUP) {
-      const rows = extract.rows.slice(start, start + ROW_GROUP);
-      const columns = schema.map(([, kind], c): ColumnData => {
-        if (kind === "string") {
-          const ids = new Map<string, number>();
-          const dictionary: string[] = [];
-          const codes = Int32Array.from(rows, (row) => {
-            const v = row[c] as string | null;
-            if (v === null) return -1;
-            let id = ids.get(v);
-            if (id === undefined) ids.set(v, (id = dictionary.push(v) - 1));
-            return id;
-          });
-          return { type: "dict", codes, dictionary };
-        }
-        if (kind === "money_total") return { type: "bigint", values: BigInt64Array.from(rows, (row) => row[c] as bigint) };
-        return { type: "number", values: Float64Array.from(rows, (row) => row[c] as number) };
-      });
-      writer.writeRowGroup(rows.length, columns);
+
+  /** Appends rows in extract order (group fields, then MEASURES). */
+  append(rows: readonly unknown[][]): void {
+    for (const row of rows) this.pending.push(row);
+    this.rows += rows.length;
+    if (this.pending.length >= ROW_GROUP) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    this.writer.close();
+  }
+
+  abort(): void {
+    this.writer.abort();
+  }
+
+  private flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    for (let start = 0; start < rows.length; start += ROW_GROUP) {
+      const group = rows.slice(start, start + ROW_GROUP);
+      this.writer.writeRowGroup(
+        group.length,
+        this.schema.map(([name, kind], c) => this.column(group, name, kind, c)),
+      );
     }
+  }
+
+  private column(rows: unknown[][], name: string, kind: ColumnKind, c: number): ColumnData {
+    if (kind === "string") {
+      const ids = new Map<string, number>();
+      const dictionary: string[] = [];
+      const codes = Int32Array.from(rows, (row) => {
+        const v = row[c] as string | null;
+        if (v === null) return -1;
+        let id = ids.get(v);
+        if (id === undefined) ids.set(v, (id = dictionary.push(v) - 1));
+        return id;
+      });
+      return { type: "dict", codes, dictionary };
+    }
+    if (kind === "money_total") {
+      return {
+        type: "bigint",
+        values: BigInt64Array.from(rows, (row) => {
+          const v = row[c] as bigint;
+          if (v < INT64_MIN || v > INT64_MAX) {
+            throw new PipelineError({
+              file: this.file,
+              field: name,
+              message: `a group totals ${formatNano(v)} USD, past what this file holds (±9.2 billion USD)`,
+            });
+          }
+          return v;
+        }),
+      };
+    }
+    return { type: "number", values: Float64Array.from(rows, (row) => row[c] as number) };
+  }
+}
+
+/** Writes a whole extract (see ExtractParquetWriter). */
+export function writeExtractParquet(file: string, extract: ExtractTable, metadata: Record<string, string>): void {
+  const writer = new ExtractParquetWriter(file, extract.groupBy, metadata);
+  try {
+    writer.append(extract.rows);
+    writer.close();
   } catch (error) {
     writer.abort();
     throw error;
   }
-  writer.close();
 }

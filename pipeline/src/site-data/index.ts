@@ -25,7 +25,7 @@ import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
 import { computeExtract, type WeightedDataset } from "../extracts/compute-extract.ts";
 import { extractHeader, measureOf, toExtractTable } from "../extracts/to-extract-table.ts";
-import { writeExtractParquet } from "../extracts/write-extract-parquet.ts";
+import { ExtractParquetWriter } from "../extracts/write-extract-parquet.ts";
 import { CUBE_DIMENSIONS, extractGrain, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
 import { readManifest, type Manifest } from "../stages/write/index.ts";
 import { readRestatements } from "../restate/restatements-file.ts";
@@ -34,7 +34,7 @@ import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
 import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
-import { readSiteHistory } from "./read-site-history.ts";
+import { readSiteHistory, type CubeSink, type SiteHistory } from "./read-site-history.ts";
 import { reconciliation } from "./reconciliation.ts";
 import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
@@ -50,6 +50,11 @@ export interface SiteDataOptions {
   /** Read every row instead of the day rollups (a check of the rollups; the same figures). */
   fromRows?: boolean;
 }
+
+/** The cube's projection the summary reads (totals, policy coverage, daily cost by model and team). */
+const SUMMARY_VIEW = { key: "summary", dimensions: ["date", "model", "team", "policy_status"] };
+/** The cube's projection a breakdown reads: the dimension by day. */
+const breakdownView = (dimension: string) => ({ key: `breakdown:${dimension}`, dimensions: ["date", dimension] });
 
 export interface SiteDataResult {
   /** The JSON files written into `out`. */
@@ -78,17 +83,35 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
       hint: "run `costs run` first (npm start does), or pass --data",
     });
   }
-  const history = await readSiteHistory(data, policies, options);
-  const { days, metadataKeys } = history;
-  // The cube over every day: breakdowns, the summary and the downloadable cube are computed from it.
-  const cubeRollup = history.cube;
-  const dataset = cubeRollup.toColumns() as unknown as WeightedDataset;
-  const pseudonymisedUsers = history.pseudonymisedUsers;
-  const restatements = (await readRestatements(data)) ?? [];
   const written: string[] = [];
   await mkdir(out, { recursive: true });
   await rm(publicData, { recursive: true, force: true });
   await mkdir(path.join(publicData, "extracts"), { recursive: true });
+  // The cube is written day by day as the history is read; breakdowns and the summary come
+  // from small projections of it summed over every day.
+  let cubeWriter: ExtractParquetWriter | undefined;
+  const cubeSink: CubeSink = (cube) => {
+    cubeWriter = new ExtractParquetWriter(inside(publicData, "cube.parquet", "download"), cube.dimensions, {
+      pricing_version: manifest.pricing_version,
+    });
+    const breakdowns = cube.dimensions.filter((d) => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d) || d.startsWith("metadata."));
+    return {
+      views: [SUMMARY_VIEW, ...breakdowns.map((d) => breakdownView(d))],
+      day: (rollup) => cubeWriter!.append(toExtractTable(rollup.toColumns(), cube.dimensions).rows),
+    };
+  };
+  let history: SiteHistory;
+  try {
+    history = await readSiteHistory(data, policies, options, cubeSink);
+    cubeWriter!.close();
+  } catch (error) {
+    cubeWriter?.abort();
+    throw error;
+  }
+  const { days, metadataKeys } = history;
+  const dataset = history.views.get(SUMMARY_VIEW.key)!.toColumns() as unknown as WeightedDataset;
+  const pseudonymisedUsers = history.pseudonymisedUsers;
+  const restatements = (await readRestatements(data)) ?? [];
   const json = async (name: string, value: unknown) => {
     const file = inside(out, name, "site data");
     await writeFile(file, `${JSON.stringify(value)}\n`);
@@ -101,7 +124,8 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     ...(options.pseudonymise ? { users_pseudonymised: true } : {}),
   });
   for (const dimension of [...BREAKDOWN_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)]) {
-    await json(breakdownFile(dimension), breakdown(dataset, dimension, total));
+    const view = history.views.get(breakdownView(dimension).key)!.toColumns() as unknown as WeightedDataset;
+    await json(breakdownFile(dimension), breakdown(view, dimension, total));
   }
   await json("issues.json", issues(manifest, history));
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
@@ -158,12 +182,10 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     }
   }
   const dimensions = [...CUBE_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
-  const cube = toExtractTable(cubeRollup.toColumns(), dimensions);
-  await writeExtractParquet(inside(publicData, "cube.parquet", "download"), cube, { pricing_version: manifest.pricing_version });
   await json("downloads.json", {
     extracts,
     focus,
-    cube: { ...(await file("cube.parquet", "parquet", cube.rows.length)), dimensions, measures: MEASURE_NAMES },
+    cube: { ...(await file("cube.parquet", "parquet", history.cubeRows)), dimensions, measures: MEASURE_NAMES },
   } satisfies SiteDownloads);
   return { written, warnings: history.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }

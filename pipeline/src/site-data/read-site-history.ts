@@ -30,8 +30,10 @@ export interface SiteHistory {
   /** The cube's metadata keys (each gets a page). */
   metadataKeys: string[];
   warnings: string[];
-  /** The cube grain over every day. */
-  cube: Rollup;
+  /** Projections of the cube over every day (site-data's breakdowns and summary), by grain key. */
+  views: Map<string, Rollup>;
+  /** Rows of the cube, written day by day through the sink. */
+  cubeRows: number;
   /** The issues grain over every day. */
   issues: Rollup;
   /** With pseudonyms: each extract's grain over every day (its copy is recomputed), by grain key. */
@@ -44,23 +46,44 @@ export interface SiteHistory {
   source: "rollups" | "rows";
 }
 
+/**
+ * Where the cube goes, once the metadata keys are known: the projections of it to sum over
+ * every day (each a grain whose dimensions are cube dimensions), and each day's cube grain,
+ * in day order (site-data writes it out as it comes: the cube over every day is never in
+ * memory).
+ */
+export type CubeSink = (cube: Grain) => { views: Grain[]; day(rollup: Rollup): void };
+
 /** Sums day rollups into the history, one day at a time (a day's rollup is let go once added). */
 class HistoryBuilder {
-  readonly cube: Rollup;
   readonly issues = new Rollup(ISSUES_GRAIN.dimensions);
   readonly extracts: Map<string, Rollup>;
+  readonly views: Map<string, Rollup>;
   readonly extras: Array<{ date: string; extras: DayExtras }> = [];
+  private readonly picks: Array<{ view: Rollup; pick: number[] }>;
+  private readonly sink: ReturnType<CubeSink>;
+  cubeRows = 0;
 
   constructor(
     readonly cubeGrain: Grain,
     readonly extractGrains: readonly Grain[],
+    sink: CubeSink,
   ) {
-    this.cube = new Rollup(cubeGrain.dimensions);
+    this.sink = sink(cubeGrain);
     this.extracts = new Map(extractGrains.map((g) => [g.key, new Rollup(g.dimensions)]));
+    this.views = new Map(this.sink.views.map((g) => [g.key, new Rollup(g.dimensions)]));
+    this.picks = this.sink.views.map((g) => ({
+      view: this.views.get(g.key)!,
+      pick: g.dimensions.map((d) => {
+        const at = cubeGrain.dimensions.indexOf(d);
+        if (at < 0) throw new Error(`site view ${g.key}: ${d} is not a cube dimension`);
+        return at;
+      }),
+    }));
   }
 
-  result(): Pick<SiteHistory, "cube" | "issues" | "extracts" | "extras"> {
-    return { cube: this.cube, issues: this.issues, extracts: this.extracts, extras: this.extras };
+  result(): Pick<SiteHistory, "views" | "cubeRows" | "issues" | "extracts" | "extras"> {
+    return { views: this.views, cubeRows: this.cubeRows, issues: this.issues, extracts: this.extracts, extras: this.extras };
   }
 
   get grains(): Grain[] {
@@ -73,7 +96,10 @@ class HistoryBuilder {
         target,
         grain.dimensions.map((_, i) => i),
       );
-    all(this.cubeGrain, this.cube);
+    const cube = grainOf(day, this.cubeGrain);
+    for (const { view, pick } of this.picks) cube.addTo(view, pick);
+    this.cubeRows += cube.groups;
+    this.sink.day(cube);
     all(ISSUES_GRAIN, this.issues);
     for (const grain of this.extractGrains) all(grain, this.extracts.get(grain.key)!);
     this.extras.push({ date: day.date, extras: day.extras });
@@ -84,6 +110,7 @@ export async function readSiteHistory(
   data: string,
   policies: PolicyBook,
   options: { pseudonymise?: { salt: string }; fromRows?: boolean },
+  sink: CubeSink,
 ): Promise<SiteHistory> {
   const partitions = await listPartitions(data);
   const days = [...new Set([...partitions, ...(await listRollupDays(data))])].sort();
@@ -96,10 +123,10 @@ export async function readSiteHistory(
         hint: "restore those days' priced partitions, or drop --from-rows / --pseudonymise-users and set site.metadata_keys in policies/extracts.yaml",
       });
     }
-    return fromRows(data, partitions, policies, options);
+    return fromRows(data, partitions, policies, options, sink);
   }
   const pages = dedupeSlugs(policies.siteMetadataKeys);
-  const history = new HistoryBuilder(cubeGrain(pages.keys), []);
+  const history = new HistoryBuilder(cubeGrain(pages.keys), [], sink);
   for (const day of days) {
     let rollup = await readDayRollup(data, day);
     if (!rollup || !holdsGrains(rollup, history.grains)) {
@@ -123,6 +150,7 @@ async function fromRows(
   partitions: string[],
   policies: PolicyBook,
   options: { pseudonymise?: { salt: string } },
+  sink: CubeSink,
 ): Promise<SiteHistory> {
   const rows = await readPartitionColumns(data, partitions, [...DAY_ROLLUP_COLUMNS, "pat_name"]);
   let pseudonymisedUsers: number | undefined;
@@ -139,7 +167,7 @@ async function fromRows(
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
   // Extracts whose copies are recomputed from pseudonymised rows need their own grains.
   const extractGrains = options.pseudonymise ? policies.extracts.map((e) => extractGrain(e.group_by)) : [];
-  const history = new HistoryBuilder(cubeGrain(metadataKeys), [...new Map(extractGrains.map((g) => [g.key, g])).values()]);
+  const history = new HistoryBuilder(cubeGrain(metadataKeys), [...new Map(extractGrains.map((g) => [g.key, g])).values()], sink);
   const grains = [...new Map(history.grains.map((g) => [g.key, g])).values()];
   const byDay = new Map<string, number[]>();
   (rows.date as string[]).forEach((d, i) => (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(i));
