@@ -227,14 +227,19 @@ describe("nightly.yml: the ledger", () => {
     );
   });
 
-  it("restates the window costs diff reports, after costs run and before the site is built", () => {
-    expect(at("Price (costs run)")).toBeLessThan(at(RESTATE));
-    expect(at(RESTATE)).toBeLessThan(at("Build the site"));
+  it("restates the kept days of the window costs diff reports, after the history is checked and before the day is priced", () => {
+    expect(at("Check the restored history against the ledger (costs ledger verify)")).toBeLessThan(at(RESTATE));
+    expect(at(RESTATE)).toBeLessThan(at("Price (costs run)"));
     const restate = price[at(RESTATE)]!;
     expect(restate.if).toBe("steps.restore.outputs.previous_sha != ''");
     expect(restate.env).toEqual({ BASE: "${{ steps.restore.outputs.previous_sha }}" });
-    expect(restate.run).toContain('costs -- diff --base "$BASE" --head HEAD --usage data --format json');
-    expect(restate.run).toContain('npm run costs -- restate --since "$SINCE" --until "$UNTIL"');
+    // The window from the pricing files alone (no --usage: the history is not re-read), clipped to the days kept.
+    expect(restate.run).toContain('costs -- diff --base "$BASE" --head HEAD --format json');
+    expect(restate.run).not.toContain("--usage");
+    expect(restate.run).toContain("find data/priced");
+    expect(restate.run).toContain(
+      'npm run costs -- restate --since "$first" --until "$last" --data data --pricing-commit "$(git rev-parse HEAD)"',
+    );
     expect(price[at(RESTORE)]!.run).toContain('echo "previous_sha=$previous_sha" >> "$GITHUB_OUTPUT"');
   });
 
