@@ -132,8 +132,8 @@ describe("Rollup", () => {
     expect(rollup.groups).toBe(2);
     expect(rollup.valuesOf(1)).toEqual(["bob", null]);
     expect([...rollup.entries()]).toEqual([
-      { values: { user: "ann", model: "m1" }, requests: 3, cost: 507n, list: 600n },
-      { values: { user: "bob", model: null }, requests: 2, cost: 7n, list: 0n },
+      { values: { user: "ann", model: "m1" }, requests: 3, unpricedRequests: 1, cost: 507n, list: 600n },
+      { values: { user: "bob", model: null }, requests: 2, unpricedRequests: 1, cost: 7n, list: 0n },
     ]);
     expect(rollup.toColumns()).toEqual({
       user: ["ann", "bob"],
@@ -158,7 +158,7 @@ describe("Rollup", () => {
       0, 1, 0, 0, -1,
     ]);
     rollup.addIds(Int32Array.of(rollup.idOf(0, "bob"), -1), counts(4, 0, 0, 0, 0, 0, 0), 0, [9n, 9n, 9n], 0);
-    expect([...rollup.entries()]).toEqual([{ values: { user: "bob", model: null }, requests: 4, cost: 9n, list: 9n }]);
+    expect([...rollup.entries()]).toEqual([{ values: { user: "bob", model: null }, requests: 4, unpricedRequests: 0, cost: 9n, list: 9n }]);
   });
 
   it("keeps thousands of groups exact as its arrays grow, and apart two keys whose hashes collide", () => {
@@ -181,6 +181,19 @@ describe("Rollup", () => {
     ])
       ids.addIds(Int32Array.from(key), counts(1, 0, 0, 0, 0, 0, 0), 0, [1n, 0n, 1n], 0);
     expect([...ids.entries()].map((e) => e.requests)).toEqual([2, 1]);
+  });
+
+  it("round-trips through its JSON form (values, nulls, counts and nano-USD sums past 2^63 as text) and refuses a malformed one", () => {
+    const rollup = new Rollup(["user", "model"]);
+    rollup.add(["ann", null], counts(2, 10, 1, 0, 5, 0, 1), 0, [2n ** 70n, 3n, -4n], 0);
+    rollup.add(["bob", "m"], counts(1, 0, 0, 0, 0, 0, 0), 0, [0n, 0n, 0n], 0);
+    const json = JSON.parse(JSON.stringify(rollup.toJSON()));
+    expect(json.keys).toEqual(["0,1", "-1,0"]);
+    expect(json.money.cost_usd).toBe(`${2n ** 70n},0`);
+    const back = Rollup.fromJSON(json);
+    expect(back.toColumns()).toEqual(rollup.toColumns());
+    expect(() => Rollup.fromJSON({ ...json, keys: ["0,7", "-1,0"] })).toThrow(/no value 7 in dimension user/);
+    expect(() => Rollup.fromJSON({ ...json, counts: { ...json.counts, requests: undefined } })).toThrow(/no requests/);
   });
 
   it("tells when a count has gone past 2^53 − 1, where doubles stop being exact", () => {

@@ -142,13 +142,18 @@ function moneyAt(column: ColumnData, row: number): bigint | null {
   return nulls && nulls[row] ? null : values[row]!;
 }
 
-/** A Rollup as JSON (Rollup.toJSON). */
+/**
+ * A Rollup as JSON (Rollup.toJSON): per dimension its values, and per column (each
+ * dimension's value indexes, -1 for null; each count; each money sum as nano-USD integers)
+ * one text of comma-separated integers, so a reader that does not need a grain parses a
+ * string, not thousands of numbers.
+ */
 export interface RollupJson {
   dimensions: string[];
   values: string[][];
-  keys: number[][];
-  counts: Record<string, number[]>;
-  money: Record<string, string[]>;
+  keys: string[];
+  counts: Record<string, string>;
+  money: Record<string, string>;
 }
 
 /** Totals grouped by some dimensions (an output's): groups keyed by per-dimension value ids. */
@@ -286,36 +291,44 @@ export class Rollup {
     return parts;
   }
 
-  /** The rollup as JSON: per dimension its values and each group's index into them (-1: null); counts as numbers, money as nano-USD integer text. */
+  /** The rollup as JSON (RollupJson). */
   toJSON(): RollupJson {
     const n = this.groups;
+    const join = (at: (g: number) => number | bigint) => Array.from({ length: n }, (_, g) => at(g)).join(",");
     return {
       dimensions: [...this.dimensions],
       values: this.values.map((v) => [...v]),
-      keys: this.dimensions.map((_, d) => Array.from({ length: n }, (_, g) => this.keys[g * this.width + d]!)),
-      counts: Object.fromEntries(ROLLUP_COUNTS.map((name, m) => [name, Array.from({ length: n }, (_, g) => this.counts[g * NC + m]!)])),
-      money: Object.fromEntries(
-        ROLLUP_MONEY.map((name, m) => [name, Array.from({ length: n }, (_, g) => this.money[g * NM + m]!.toString())]),
-      ),
+      keys: this.dimensions.map((_, d) => join((g) => this.keys[g * this.width + d]!)),
+      counts: Object.fromEntries(ROLLUP_COUNTS.map((name, m) => [name, join((g) => this.counts[g * NC + m]!)])),
+      money: Object.fromEntries(ROLLUP_MONEY.map((name, m) => [name, join((g) => this.money[g * NM + m]!)])),
     };
   }
 
   /** A rollup from its JSON form (toJSON); throws on a malformed one. */
   static fromJSON(json: RollupJson): Rollup {
     const rollup = new Rollup(json.dimensions);
-    const n = json.keys[0]?.length ?? json.counts.requests?.length ?? 0;
-    const counts = new Float64Array(NC);
-    const money: bigint[] = new Array(NM).fill(0n);
+    const split = (text: string | undefined, what: string): string[] => {
+      if (typeof text !== "string") throw new Error(`rollup JSON: no ${what}`);
+      return text === "" ? [] : text.split(",");
+    };
+    const keys = json.dimensions.map((d, i) => split(json.keys[i], `keys of ${d}`).map(Number));
+    const counts = ROLLUP_COUNTS.map((name) => split(json.counts[name], name).map(Number));
+    const money = ROLLUP_MONEY.map((name) => split(json.money[name], name).map((v) => BigInt(v)));
+    const n = counts[0]!.length;
+    const groupCounts = new Float64Array(NC);
+    const groupMoney: bigint[] = new Array(NM).fill(0n);
     const values: Array<string | null> = new Array(json.dimensions.length);
     for (let g = 0; g < n; g++) {
-      json.dimensions.forEach((_, d) => {
-        const id = json.keys[d]![g]!;
-        values[d] = id < 0 ? null : json.values[d]![id]!;
-        if (values[d] === undefined) throw new Error(`rollup group ${g}: no value ${id} in dimension ${json.dimensions[d]}`);
-      });
-      ROLLUP_COUNTS.forEach((name, m) => (counts[m] = json.counts[name]![g]!));
-      ROLLUP_MONEY.forEach((name, m) => (money[m] = BigInt(json.money[name]![g]!)));
-      rollup.add(values, counts, 0, money, 0);
+      for (let d = 0; d < json.dimensions.length; d++) {
+        const id = keys[d]![g]!;
+        const value = id < 0 ? null : json.values[d]![id];
+        if (value === undefined || !Number.isInteger(id))
+          throw new Error(`rollup group ${g}: no value ${id} in dimension ${json.dimensions[d]}`);
+        values[d] = value;
+      }
+      for (let m = 0; m < NC; m++) groupCounts[m] = counts[m]![g]!;
+      for (let m = 0; m < NM; m++) groupMoney[m] = money[m]![g]!;
+      rollup.add(values, groupCounts, 0, groupMoney, 0);
     }
     return rollup;
   }

@@ -71,8 +71,8 @@ describe("an output folder that cannot be written", () => {
     const out = path.join(root, "data");
     expect((await runCli(ROOT, "run", "--logs", "data/sample/truefoundry-export.csv", "--out", out, "--no-progress")).code).toBe(0);
     const killed = startHookedRun({ out, logs: ["data/sample"], since: "2026-07-10", at: 5, signal: "SIGKILL" });
-    const { signal } = await killed.exited;
-    expect(signal).toBe("SIGKILL");
+    const { signal, stderr } = await killed.exited;
+    expect(signal, stderr).toBe("SIGKILL");
     await chmod(out, 0o555);
 
     const read = await costsAsReader(root, "extract", "--data", out, "--group-by", "model");
