@@ -6,7 +6,8 @@
  * restatement window; `costs restate` over it must change exactly those days, to what a
  * fresh `costs run` of the whole sample with the new pricing gives, leave every other
  * partition byte for byte as it was, keep every row, and record old → new per day in
- * restatements.json and the manifest. Clocks pinned.
+ * restatements.json and the manifest; the ledger (costs-ledger branch of the same repository)
+ * then records exactly those days old → new with the pricing commit. Clocks pinned.
  */
 import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -143,6 +144,10 @@ beforeAll(async () => {
   const priced = await costs(DIFF_NOW, "run", "--logs", "data/sample", "--out", data, "--no-progress", ...pricing);
   expect(priced.err).toBe("");
   before = { sha: await shas(data), totals: await dayTotals(data), manifest: await readJson(path.join(data, "manifest.json")) };
+  // The nightly published these days: the ledger records them on its branch of the repository.
+  const recorded = await costs(DIFF_NOW, "ledger", "record", "--data", data, "--repo", repo);
+  expect(recorded.err).toBe("");
+  expect(recorded.code).toBe(0);
 
   const contract = path.join(repo, "pricing/private/azure-ft.yaml");
   const text = await readFile(contract, "utf8");
@@ -289,6 +294,33 @@ describe("a backdated private price, from the pull request to the restated days"
     const next = await readJson(path.join(data, "manifest.json"));
     expect(next.restatements).toEqual(recorded);
     expect(next.outputs.restatements).toEqual(manifest.outputs.restatements);
+  });
+
+  it("the ledger then records exactly the restated days, each old → new with the pricing commit, and verify accepts the data", async () => {
+    const recorded = await costs(RESTATE_NOW, "ledger", "record", "--data", data, "--repo", repo);
+    expect(recorded.err).toBe("");
+    expect(recorded.code).toBe(0);
+    const after = await dayTotals(data);
+    for (const day of await listPartitions(data)) {
+      const entry = JSON.parse(await git(repo, "show", `costs-ledger:days/${day}.json`));
+      if (!weekDays.includes(day)) {
+        expect(entry.restatements, day).toEqual([]);
+        expect(entry.cost_usd, day).toBe(before.totals.get(day)!.cost_usd);
+        continue;
+      }
+      expect(entry.cost_usd, day).toBe(after.get(day)!.cost_usd);
+      expect(entry.restatements, day).toEqual([
+        expect.objectContaining({
+          reason: "restate",
+          old: expect.objectContaining({ cost_usd: before.totals.get(day)!.cost_usd, rows: before.totals.get(day)!.rows }),
+          new: expect.objectContaining({ cost_usd: after.get(day)!.cost_usd, rows: after.get(day)!.rows }),
+          pricing_commit: commits.head,
+        }),
+      ]);
+    }
+    expect(weekDays.some((day) => before.totals.get(day)!.cost_usd !== after.get(day)!.cost_usd)).toBe(true);
+    const verified = await costs(RESTATE_NOW, "ledger", "verify", "--data", data, "--repo", repo);
+    expect(verified.code).toBe(0);
   });
 
   it("restating again with the same pricing rewrites byte-identical partitions and records nothing", async () => {
