@@ -243,31 +243,6 @@ describe("Rollups", () => {
     expect(() => new Rollups([], [{ name: "x", dimensions: ["user"] }]).get("y")).toThrow("no rollup y");
   });
 
-  it("projects a fine group onto each output (month from the date), but the one skipped", () => {
-    const rollups = new Rollups(
-      ["env"],
-      [
-        { name: "monthly", dimensions: ["month", "user"] },
-        { name: "env", dimensions: ["metadata.env", "date"] },
-      ],
-    );
-    const fine = (values: Record<string, string>) => fineDimensions(["env"]).map((d) => values[d] ?? null);
-    rollups.addFine(fine({ date: "2026-03-31", user: "ann", "metadata.env": "prod" }), counts(3, 0, 0, 0, 0, 0, 0), 0, [30n, 0n, 30n], 0);
-    rollups.addFine(fine({ date: "2026-03-01", user: "ann" }), counts(1, 0, 0, 0, 0, 0, 0), 0, [5n, 0n, 5n], 0);
-    rollups.addFine(fine({ date: "2026-04-01", user: "ann" }), counts(2, 0, 0, 0, 0, 0, 0), 0, [7n, 0n, 7n], 0, "env");
-    rollups.addFine(fine({ user: "bob" }), counts(1, 0, 0, 0, 0, 0, 0), 0, [1n, 0n, 1n], 0);
-    expect([...rollups.get("monthly").entries()].map((e) => [e.values.month, e.values.user, e.requests, e.cost])).toEqual([
-      ["2026-03", "ann", 4, 35n],
-      ["2026-04", "ann", 2, 7n],
-      [null, "bob", 1, 1n],
-    ]);
-    expect([...rollups.get("env").entries()].map((e) => [e.values["metadata.env"], e.values.date, e.requests])).toEqual([
-      ["prod", "2026-03-31", 3],
-      [null, "2026-03-01", 1],
-      [null, null, 1],
-    ]);
-  });
-
   it("merges partial rollups by value whatever their dictionary codes, into every output, to the exact nano-USD", () => {
     const rollups = new Rollups(
       ["env"],

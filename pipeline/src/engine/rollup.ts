@@ -4,11 +4,13 @@
  * Workers build a partial rollup per segment (one UTC day of one chunk) at the finest
  * grain any output needs: (user, virtual account, team, model, provider, account,
  * provider model, region, price source, policy status, unpriced reason, violations,
- * overrides, metadata keys of the extracts). The main thread subtracts the rows it finds
- * to be duplicates and projects each partial group into one rollup per output (each
- * extract's group_by, the FOCUS grain, the run's stats, the dataset totals): their size
- * grows with the distinct groups of each output, not with rows, and every output sums
- * the same rows, so they add up to each other by construction.
+ * overrides, metadata keys of the extracts and the site). The main thread subtracts the
+ * rows it finds to be duplicates and projects each partial group into one rollup per
+ * output (each day grain of schemas/fields.ts `dayGrains`, with the date: the extracts'
+ * grains, FOCUS, the dataset totals, the site's issues and cube; and the run's stats):
+ * their size grows with the distinct groups of each output, not with rows, and every
+ * output sums the same rows, so they add up to each other by construction. The day
+ * grains become the day rollups (history/day-rollup.ts).
  */
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { ROLLUP_COUNTS, ROLLUP_DIMENSIONS, ROLLUP_MONEY, TOKEN_COLUMNS } from "../schemas/fields.ts";
@@ -358,15 +360,15 @@ function grow<T extends Int32Array | Float64Array>(array: T, atLeast: number): T
   return grown;
 }
 
-/** The dimensions a partial rollup group has: the date, ROLLUP_DIMENSIONS, then `metadata.<key>` per extract key. */
+/** The dimensions a partial rollup group has: the date, ROLLUP_DIMENSIONS, then `metadata.<key>` per extract and site key. */
 export function fineDimensions(metadataKeys: readonly string[]): string[] {
   return ["date", ...ROLLUP_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
 }
 
 /**
- * One rollup per output, filled from partial rollups (main thread) or from rows of
- * partitions kept from earlier runs. A dimension is one of fineDimensions, or `month`
- * (the date's YYYY-MM).
+ * One rollup per output of a run (stages/write `rollupOutputs`: each day grain with the
+ * date first, and the run's statistics), filled from the workers' partial rollups on the
+ * main thread. A dimension is one of fineDimensions, or `month` (the date's YYYY-MM).
  */
 export class Rollups {
   readonly byName = new Map<string, Rollup>();
@@ -399,22 +401,6 @@ export class Rollups {
     const rollup = this.byName.get(name);
     if (!rollup) throw new Error(`no rollup ${name}`);
     return rollup;
-  }
-
-  /** Adds one fine group (values in fineDimensions order) to every output rollup but `skip`. */
-  addFine(
-    values: ReadonlyArray<string | null>,
-    counts: ArrayLike<number>,
-    countsAt: number,
-    money: readonly bigint[],
-    moneyAt: number,
-    skip?: string,
-  ): void {
-    for (const { name, rollup, from } of this.picks) {
-      if (name === skip) continue;
-      const picked = from.map((i) => (i < 0 ? (values[0]?.slice(0, 7) ?? null) : (values[i] ?? null)));
-      rollup.add(picked, counts, countsAt, money, moneyAt);
-    }
   }
 
   /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
