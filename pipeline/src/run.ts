@@ -19,7 +19,8 @@
  *   write    under the output folder's lock (one writer at a time; an interrupted commit
  *            of an earlier run is completed first), each segment becomes a row group of its
  *            day's Parquet file in the staging folder as it arrives (engine/day-files);
- *            rejects, extracts, FOCUS and the manifest come from the rollups; then
+ *            each day gets its day rollup (history/); rejects, extracts, FOCUS and the
+ *            manifest come from the run's rollups and the day rollups of kept days; then
  *            everything is committed into `out` with a manifest-last journal (stages/write,
  *            outputs/, SPEC 6).
  *

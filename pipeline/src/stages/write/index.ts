@@ -90,8 +90,9 @@ export type Manifest = ReturnType<typeof buildManifest>;
 /**
  * Writes every output of a run (SPEC 6) into the staging folder the priced day files are
  * already in, then commits it into `out` (commit/staging.ts): the run's days replace their `priced/date=…`
- * partitions (other days stay), and the rejects, extracts, FOCUS export and manifest are
- * rebuilt over all partitions: the run's rollup plus the rows of the partitions kept.
+ * partitions and day rollups (other days stay), and the rejects, extracts, FOCUS export and
+ * manifest are rebuilt over every day: the run's day grains plus the day rollups of the days
+ * kept (gather-days.ts), never the kept days' rows.
  */
 export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   const staging = input.staging;
@@ -134,7 +135,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   outputs.rejects = await record("rejects.csv", "csv", input.rejects);
   moved.push("rejects.csv");
 
-  // extracts from the reviewed config, over every partition
+  // extracts from the reviewed config, over every day
   await mkdir(staging.path("extracts"), { recursive: true });
   for (const spec of input.policies.extracts) {
     // The extract's grain over every day: its groups are the extract's rows.
