@@ -14,22 +14,15 @@ import { Rollup, type RollupJson } from "../engine/rollup.ts";
 import { exists } from "../lib/exists.ts";
 import { PipelineError } from "../lib/errors.ts";
 import type { Grain } from "../schemas/fields.ts";
+import { RollupTotalsSchema, type RollupTotals } from "../schemas/rollup-totals.schema.ts";
 
 export const DAY_ROLLUP_VERSION = 1;
 
-export interface DayRollup {
-  rollup_version: number;
-  date: string;
-  pricing_version: string;
-  rows: number;
-  cost_usd: string;
-  list_cost_usd: string;
-  unpriced_requests: number;
-  /** The day's partition files when the rollup was written (none for a rollup restored without its rows). */
-  priced_files: Array<{ path: string; rows: number; bytes: number; sha256: string }>;
+/** A day rollup: its totals (RollupTotalsSchema, what the ledger records) and what every output needs of the day. */
+export type DayRollup = RollupTotals & {
   grains: Record<string, RollupJson>;
   extras: DayExtras;
-}
+};
 
 /** `rollups/date=D.json`, relative to the output folder. */
 export const dayRollupPath = (day: string) => `rollups/date=${day}.json`;
@@ -58,7 +51,7 @@ export async function readDayRollup(out: string, day: string): Promise<DayRollup
       hint: "delete it: `costs run` rebuilds a missing rollup from the day's rows",
     });
   }
-  if (json?.rollup_version !== DAY_ROLLUP_VERSION || json.date !== day || typeof json.grains !== "object" || json.grains === null) {
+  if (!RollupTotalsSchema.safeParse(json).success || json.date !== day || typeof json.grains !== "object" || json.grains === null) {
     throw new PipelineError({
       file,
       message: `is not a day rollup of ${day} (rollup_version ${DAY_ROLLUP_VERSION})`,

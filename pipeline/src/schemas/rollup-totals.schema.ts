@@ -2,9 +2,10 @@ import { z } from "zod";
 import { DaySchema, LedgerFileSchema, UsdSchema } from "./ledger-entry.schema.ts";
 
 /**
- * The fields of a day rollup (`<data>/rollups/date=YYYY-MM-DD.json`, written by `costs
- * run`) that the ledger records. The rest of the rollup (its aggregates) passes untouched:
- * the ledger keeps a byte copy of the whole file.
+ * The totals of a day rollup (`<data>/rollups/date=YYYY-MM-DD.json`, written by `costs
+ * run`; history/day-rollup.ts adds its aggregates to this shape): what readers check and
+ * the ledger records. The rest of the rollup passes untouched: the ledger keeps a byte copy
+ * of the whole file.
  */
 export const RollupTotalsSchema = z.object({
   rollup_version: z.literal(1),

@@ -1,4 +1,5 @@
 import { LISTED_CALLS } from "../engine/day-extras.ts";
+import { parseNano } from "../pricing/money.ts";
 import type { SiteReconciliation } from "../schemas/site-data.schema.ts";
 import type { SiteHistory } from "./read-site-history.ts";
 import { toVariance } from "./to-variance.ts";
@@ -21,7 +22,7 @@ export function reconciliation(history: Pick<SiteHistory, "extras">): SiteReconc
       const variance =
         computed_usd === null
           ? null
-          : toVariance({ requests: 1, reported: parse(reported_usd), computed: parse(computed_usd) }).variance_usd;
+          : toVariance({ requests: 1, reported: parseNano(reported_usd), computed: parseNano(computed_usd) }).variance_usd;
       differences.push({
         day,
         order,
@@ -33,9 +34,4 @@ export function reconciliation(history: Pick<SiteHistory, "extras">): SiteReconc
   // Largest first, ties in input order (day, then position in the day).
   differences.sort((a, b) => (a.diff !== b.diff ? (a.diff > b.diff ? -1 : 1) : a.day - b.day || a.order - b.order));
   return { reported_requests: reported, by_model_day: byModelDay, top_differences: differences.slice(0, LISTED_CALLS).map((d) => d.row) };
-}
-
-/** Nano-USD of 9-decimal text. */
-function parse(text: string): bigint {
-  return BigInt(text.replace(".", ""));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../../schemas/ledger-entry.schema.ts";
-import type { RestatementsFile } from "../../schemas/restatements-file.schema.ts";
+import type { Restatement } from "../../schemas/restatement.schema.ts";
 import { planRecord, type PlanInput, type PublishedDay } from "./plan-record.ts";
 
 const SHA = (c: string) => c.repeat(64);
@@ -54,7 +54,7 @@ const plan = (days: PublishedDay[], entries: LedgerEntry[], extra: Partial<PlanI
     ...extra,
   });
 
-const restatement = (date: string, oldCost: string, newCost: string, at = "2026-07-19T10:00:00.000Z"): RestatementsFile[number] => ({
+const restatement = (date: string, oldCost: string, newCost: string, at = "2026-07-19T10:00:00.000Z"): Restatement => ({
   date,
   restated_at: at,
   old: { rows: 10, cost_usd: oldCost, list_cost_usd: "9.000000000" },

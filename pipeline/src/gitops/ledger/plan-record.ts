@@ -2,7 +2,7 @@ import { formatDayRanges } from "../../lib/format-day-ranges.ts";
 import type { Problem } from "../../lib/errors.ts";
 import { formatNano, parseNano } from "../../pricing/money.ts";
 import type { LedgerEntry, LedgerRestatement, LedgerTotals } from "../../schemas/ledger-entry.schema.ts";
-import type { RestatementsFile } from "../../schemas/restatements-file.schema.ts";
+import type { Restatement } from "../../schemas/restatement.schema.ts";
 import type { RollupTotals } from "../../schemas/rollup-totals.schema.ts";
 
 /** A day of the data being recorded: its rollup's figures, bytes and sha256. */
@@ -34,7 +34,7 @@ export interface PlanInput {
   /** The ledger's entries, by day. */
   entries: Map<string, LedgerEntry>;
   /** `<data>/restatements.json` (empty when absent). */
-  restatements: RestatementsFile;
+  restatements: Restatement[];
   /** The manifest's `generated_at`: the time every change is recorded at. */
   generatedAt: string;
   /** Record a recorded day's changed totals without a restatement, as a restatement with reason `re-run`. */

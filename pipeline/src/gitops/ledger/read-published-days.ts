@@ -5,7 +5,7 @@ import { formatField, PipelineError, type Problem } from "../../lib/errors.ts";
 import { sha256Text } from "../../lib/hash.ts";
 import { isSystemError } from "../../lib/system-error.ts";
 import { DaySchema } from "../../schemas/ledger-entry.schema.ts";
-import { RestatementsFileSchema, type RestatementsFile } from "../../schemas/restatements-file.schema.ts";
+import { RestatementsSchema, type Restatement } from "../../schemas/restatement.schema.ts";
 import { RollupTotalsSchema } from "../../schemas/rollup-totals.schema.ts";
 import type { PublishedDay } from "./plan-record.ts";
 
@@ -15,7 +15,7 @@ const ManifestDaysSchema = z.object({ generated_at: z.string(), dataset: z.objec
 export interface PublishedDays {
   generatedAt: string;
   days: PublishedDay[];
-  restatements: RestatementsFile;
+  restatements: Restatement[];
 }
 
 /**
@@ -59,10 +59,10 @@ export async function readPublishedDays(data: string): Promise<PublishedDays> {
 
   const restatementsFile = path.join(data, "restatements.json");
   const restatementsText = await readOptional(restatementsFile);
-  let restatements: RestatementsFile = [];
+  let restatements: Restatement[] = [];
   if (restatementsText !== undefined) {
     try {
-      restatements = parseJson(restatementsFile, restatementsText.toString("utf8"), RestatementsFileSchema);
+      restatements = parseJson(restatementsFile, restatementsText.toString("utf8"), RestatementsSchema);
     } catch (error) {
       if (!(error instanceof PipelineError)) throw error;
       problems.push(...error.problems);
