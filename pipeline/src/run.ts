@@ -254,6 +254,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       stats,
       policies,
       fileStats,
+      dependence: accumulator.dependence,
       inputFiles,
       cwd: options.cwd,
       pricingVersion,

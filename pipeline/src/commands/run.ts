@@ -92,6 +92,7 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
           ["price source", "requests", "cost_usd"],
           ["public", n(source.public!.requests), source.public!.cost_usd],
           ["private", n(source.private!.requests), source.private!.cost_usd],
+          ["gateway cache", n(source.gateway_cache?.requests ?? 0), source.gateway_cache?.cost_usd ?? "0.000000000"],
           ["unpriced", n(source.unpriced!.requests), "—"],
           ["total", n(c.priced + c.unpriced), manifest.run.cost_usd],
         ],
@@ -100,6 +101,9 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
     ),
     "",
   );
+  const assumptions = priceAssumptionLines(manifest);
+  if (assumptions.length > 0)
+    lines.push("  price columns missing from the input (see manifest.json inputs[].missing_price_columns)", ...assumptions, "");
   if (manifest.run.unpriced_reasons.length > 0) {
     lines.push("  top unpriced reasons");
     for (const { reason, requests } of manifest.run.unpriced_reasons.slice(0, 5)) lines.push(`  ${n(requests).padStart(8)}  ${reason}`);
@@ -132,6 +136,24 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
   );
   lines.push(`dataset total: ${manifest.dataset.cost_usd} USD over ${n(manifest.dataset.rows)} rows (pricing ${manifest.pricing_version})`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * One line per input file and missing price field: "12,345 rows from gateway_model_metrics.csv
+ * have no cache_read_tokens column: priced as no cache reads (0); 8,000 of them
+ * (4,567.123456789 USD) are for models with a cache-read rate".
+ */
+export function priceAssumptionLines(manifest: Pick<Manifest, "inputs">): string[] {
+  const lines: string[] = [];
+  for (const input of manifest.inputs) {
+    for (const m of input.missing_price_columns) {
+      lines.push(
+        `  ${n(m.rows)} row${m.rows === 1 ? "" : "s"} from ${input.file} ha${m.rows === 1 ? "s" : "ve"} no ${m.field} column: ` +
+          `priced as ${m.assumption}; ${n(m.rows_affected)} of them (${m.cost_affected_usd} USD) ${m.rows_affected === 1 ? "is" : "are"} for models with ${m.depends_on}`,
+      );
+    }
+  }
+  return lines;
 }
 
 function indent(text: string): string[] {

@@ -42,6 +42,7 @@ export const PRICED_COLUMNS = [
   ["metadata", "json"],
   ["metadata_overrides", "json"],
   ["reported_cost_usd", "money"],
+  ["gateway_cache_hit", "boolean"],
   ["price_source", "string"],
   ["price_ref", "string"],
   ["pricing_mode", "string"],

@@ -7,6 +7,7 @@ import type { RejectsFile } from "./rejects-file.ts";
 import { DayExtrasBuilder } from "./day-extras.ts";
 import { subtractRow, type Rollups } from "./rollup.ts";
 import { segmentView } from "./segment-view.ts";
+import { PriceDependenceTally } from "./tally-price-dependence.ts";
 
 /** Where every row read ends: rows_read = priced + unpriced + rejected + duplicates + virtual_parents + out_of_window. */
 export interface Counts {
@@ -32,6 +33,8 @@ export class ChunkAccumulator {
   readonly counts: MergeCounts = { rows_read: 0, rejected: 0, duplicates: 0, virtual_parents: 0, out_of_window: 0 };
   /** Each day's lists of calls for the site (engine/day-extras.ts), from the rows kept. */
   readonly extras = new DayExtrasBuilder();
+  /** Per input file: rows kept, and those whose price depends on each price field (the manifest's missing_price_columns). */
+  readonly dependence = new PriceDependenceTally();
   /** Request ids seen so far; none when the run keeps every row (`costs restate`: its rows were deduplicated when first priced). */
   private readonly seen: DedupeSet | undefined;
 
@@ -77,6 +80,7 @@ export class ChunkAccumulator {
       let rows = segment.rows;
       let columns: ColumnData[] = segment.columns;
       const drop = drops[s];
+      this.dependence.add(segment.columns, segment.rows, segment.depends, drop);
       if (drop) {
         for (let r = 0; r < segment.rows; r++) if (drop[r]) subtractRow(segment.rollup, segment.columns, r);
         ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));

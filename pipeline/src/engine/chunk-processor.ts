@@ -33,6 +33,8 @@ export interface Segment {
   rows: number;
   columns: ColumnData[];
   rollup: PartialRollup;
+  /** Per row: the price fields its price in force depends on (a mask of schemas/price-fields.ts). */
+  depends: Uint16Array;
 }
 
 /** Everything a chunk of input turned into, before the main thread removes duplicates. */
@@ -161,6 +163,7 @@ export class ChunkProcessor {
         index: s.segments.size,
         builder: new SegmentBuilder(date, this.capacityHint),
         rollup: new PartialRollupBuilder(this.metadataKeys),
+        depends: new Uint16Array(this.capacityHint),
       };
       s.segments.set(date, segment);
     }
@@ -168,6 +171,12 @@ export class ChunkProcessor {
     const r = b.next();
     s.outcome[v] = segment.index;
     s.position[v] = r;
+    if (r === segment.depends.length) {
+      const grown = new Uint16Array(r * 2);
+      grown.set(segment.depends);
+      segment.depends = grown;
+    }
+    segment.depends[r] = price.depends;
     b.text(COLUMN.request_id, r, row.request_id);
     b.number(COLUMN.timestamp, r, row.timestamp);
     b.dict(COLUMN.date, r, date);
@@ -204,6 +213,7 @@ export class ChunkProcessor {
     b.text(COLUMN.metadata, r, sortedJson(attribution.metadata));
     b.dict(COLUMN.metadata_overrides, r, attribution.overrides.length === 0 ? "[]" : JSON.stringify(attribution.overrides));
     b.bigint(COLUMN.reported_cost_usd, r, row.reported_cost_usd === null ? null : toNano(parseDecimal(row.reported_cost_usd)));
+    b.bool(COLUMN.gateway_cache_hit, r, row.gateway_cache_hit);
     b.dict(COLUMN.price_source, r, price.price_source);
     b.dict(COLUMN.price_ref, r, price.price_ref);
     b.dict(COLUMN.pricing_mode, r, price.pricing_mode);
@@ -278,11 +288,12 @@ export class ChunkProcessor {
     let largest = 1024;
     for (const { builder } of s.segments.values()) largest = Math.max(largest, builder.rows);
     this.capacityHint = Math.min(largest, MAX_CAPACITY_HINT);
-    const segments = [...s.segments.values()].map(({ builder, rollup }) => ({
+    const segments = [...s.segments.values()].map(({ builder, rollup, depends }) => ({
       day: builder.day,
       rows: builder.rows,
       columns: builder.finish(),
       rollup: rollup.finish(builder.rows),
+      depends: depends.slice(0, builder.rows),
     }));
     const result: ChunkResult = {
       items: s.items,
@@ -388,6 +399,6 @@ function emptyState() {
     outcome: new Int32Array(4096),
     position: new Int32Array(4096),
     priceRejects: [] as Reject[],
-    segments: new Map<string, { index: number; builder: SegmentBuilder; rollup: PartialRollupBuilder }>(),
+    segments: new Map<string, { index: number; builder: SegmentBuilder; rollup: PartialRollupBuilder; depends: Uint16Array }>(),
   };
 }

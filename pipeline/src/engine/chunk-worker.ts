@@ -31,7 +31,7 @@ export interface ChunkTask {
 
 export type WorkerReply =
   | { type: "ready"; pricingVersion: string }
-  | { type: "result"; id: number; result: ChunkResult; ignored: string[]; ms: { parse: number } }
+  | { type: "result"; id: number; result: ChunkResult; ignored: string[]; supplied: number; ms: { parse: number } }
   | { type: "error"; id?: number; message: string; stack?: string };
 
 const setup = workerData as WorkerSetup;
@@ -71,9 +71,17 @@ try {
           segment.rollup.keys.buffer as ArrayBuffer,
           segment.rollup.counts.buffer as ArrayBuffer,
           segment.rollup.groupOf.buffer as ArrayBuffer,
+          segment.depends.buffer as ArrayBuffer,
         );
       }
-      const reply: WorkerReply = { type: "result", id: task.id, result, ignored: preset.ignoredColumns(), ms: { parse } };
+      const reply: WorkerReply = {
+        type: "result",
+        id: task.id,
+        result,
+        ignored: preset.ignoredColumns(),
+        supplied: preset.suppliedPriceFields(),
+        ms: { parse },
+      };
       port.postMessage(reply, transfer);
     } catch (error) {
       port.postMessage({

@@ -135,10 +135,46 @@ describe("readInputs", () => {
     expect(counts).toMatchObject({ rows_read: 6, virtual_parents: 1, rejected: 0 });
     expect(rows[4]).toMatchObject({ input_tokens: 105n, cache_read_tokens: 100n }); // Anthropic's input excludes the cache
     expect(stats).toEqual([
-      { file: "a.jsonl", format: "jsonl", gzip: false, preset: "canonical", rows: 2, rejects: 0, ignored_columns: ["latency_ms"] },
-      { file: "b.csv.gz", format: "csv", gzip: true, preset: "canonical", rows: 1, rejects: 0, ignored_columns: [] },
-      { file: "c.parquet.gz", format: "parquet", gzip: true, preset: "truefoundry", rows: 2, rejects: 0, ignored_columns: ["LatencyMs"] },
-      { file: "d.ndjson.gz", format: "jsonl", gzip: true, preset: "anthropic", rows: 1, rejects: 0, ignored_columns: [] },
+      {
+        file: "a.jsonl",
+        format: "jsonl",
+        gzip: false,
+        preset: "canonical",
+        rows: 2,
+        rejects: 0,
+        ignored_columns: ["latency_ms"],
+        supplied_price_fields: [],
+      },
+      {
+        file: "b.csv.gz",
+        format: "csv",
+        gzip: true,
+        preset: "canonical",
+        rows: 1,
+        rejects: 0,
+        ignored_columns: [],
+        supplied_price_fields: [],
+      },
+      {
+        file: "c.parquet.gz",
+        format: "parquet",
+        gzip: true,
+        preset: "truefoundry",
+        rows: 2,
+        rejects: 0,
+        ignored_columns: ["LatencyMs"],
+        supplied_price_fields: [],
+      },
+      {
+        file: "d.ndjson.gz",
+        format: "jsonl",
+        gzip: true,
+        preset: "anthropic",
+        rows: 1,
+        rejects: 0,
+        ignored_columns: [],
+        supplied_price_fields: ["cache_read_tokens"],
+      },
     ]);
   });
 
@@ -187,7 +223,16 @@ describe("readInputs", () => {
     ]);
     expect(rejects[1]).toEqual({ file: "broken.jsonl", line: 4, reason: 'input_tokens must be a whole number, got "many"', raw: lines[3] });
     expect(stats).toEqual([
-      { file: "broken.jsonl", format: "jsonl", gzip: false, preset: "canonical", rows: 9, rejects: 7, ignored_columns: [] },
+      {
+        file: "broken.jsonl",
+        format: "jsonl",
+        gzip: false,
+        preset: "canonical",
+        rows: 9,
+        rejects: 7,
+        ignored_columns: [],
+        supplied_price_fields: ["cache_read_tokens", "cache_write_tokens"],
+      },
     ]);
   });
 
@@ -264,7 +309,16 @@ describe("readInputs", () => {
     ]);
     expect(rejects[0]!.raw).toBe("");
     expect(stats).toEqual([
-      { file: "cut.jsonl.gz", format: "jsonl", gzip: true, preset: "canonical", rows: 4, rejects: 1, ignored_columns: [] },
+      {
+        file: "cut.jsonl.gz",
+        format: "jsonl",
+        gzip: true,
+        preset: "canonical",
+        rows: 4,
+        rejects: 1,
+        ignored_columns: [],
+        supplied_price_fields: [],
+      },
     ]);
   });
 

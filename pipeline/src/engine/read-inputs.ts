@@ -4,6 +4,7 @@ import type { ColumnMapping, PresetName } from "../schemas/column-mapping.schema
 import { detectFormat, SUPPORTED_EXTENSIONS } from "../stages/ingest/detect-format.ts";
 import { detectPreset } from "../stages/ingest/detect-preset.ts";
 import { readLogs, type FileStats } from "../stages/ingest/index.ts";
+import { priceFieldsOf } from "../schemas/price-fields.ts";
 import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { EMPTY_FILE } from "../stages/ingest/raw-record.ts";
 import type { ChunkAccumulator } from "./accumulate-chunks.ts";
@@ -87,7 +88,16 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       continue;
     }
 
-    const fileStats: FileStats = { file, format, gzip, preset: null, rows: 0, rejects: 0, ignored_columns: [] };
+    const fileStats: FileStats = {
+      file,
+      format,
+      gzip,
+      preset: null,
+      rows: 0,
+      rejects: 0,
+      ignored_columns: [],
+    };
+    let supplied = 0;
     const ignored = new Set<string>();
     let preset: PresetName | ColumnMapping | undefined = options.mapping ?? (options.preset === "auto" ? undefined : options.preset);
     if (preset !== undefined) fileStats.preset = options.mapping ? "mapping" : (preset as PresetName);
@@ -101,8 +111,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       const task = { id: id++, file, preset: chosen, bytes: chunk.bytes, firstLine: chunk.firstLine };
       if (pool) {
         queue.push(
-          pool.run(task).then(({ result, ignored: seen, ms }) => {
+          pool.run(task).then(({ result, ignored: seen, supplied: fields, ms }) => {
             for (const c of seen) ignored.add(c);
+            supplied |= fields;
             options.timings.parse += ms.parse;
             return { kind: "result", result: count(result) };
           }),
@@ -113,6 +124,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
         parseJsonlChunk(task.bytes, task.firstLine, file, compiled, processor);
         options.timings.parse += performance.now() - t;
         for (const c of compiled.ignoredColumns()) ignored.add(c);
+        supplied |= compiled.suppliedPriceFields();
         queue.push({ kind: "result", result: count(processor.take()) });
       }
       await drain(limit);
@@ -151,6 +163,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
           accumulator.acceptReject({ file, line: 0, reason: EMPTY_FILE, raw: "" });
         }
         fileStats.ignored_columns = [...ignored].sort();
+        fileStats.supplied_price_fields = priceFieldsOf(supplied);
         stats.push(fileStats);
       },
     });

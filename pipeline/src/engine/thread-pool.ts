@@ -5,6 +5,8 @@ import type { ChunkTask, WorkerReply, WorkerSetup } from "./chunk-worker.ts";
 export interface TaskResult {
   result: ChunkResult;
   ignored: string[];
+  /** The price fields the chunk had values for (CompiledPreset.suppliedPriceFields). */
+  supplied: number;
   ms: { parse: number };
 }
 
@@ -54,7 +56,9 @@ export class ThreadPool {
           this.settle(index, reply.id, (w) => w.reject(error));
           return;
         }
-        this.settle(index, reply.id, (w) => w.resolve({ result: reply.result, ignored: reply.ignored, ms: reply.ms }));
+        this.settle(index, reply.id, (w) =>
+          w.resolve({ result: reply.result, ignored: reply.ignored, supplied: reply.supplied, ms: reply.ms }),
+        );
       });
       worker.on("error", (error) => {
         this.failure = error;

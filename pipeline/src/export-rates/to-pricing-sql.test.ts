@@ -145,6 +145,7 @@ function makeRows(n: number): LogRow[] {
       virtual_model: null,
       metadata: {},
       reported_cost_usd: null,
+      gateway_cache_hit: false,
     };
     for (const { field } of UNIT_RATES) if (next() < 0.2) row[field] = pick(UNITS);
     return row;

@@ -33,6 +33,7 @@ function columns(over: Partial<Record<(typeof RESTATE_COLUMNS)[number], unknown>
     metadata: '{"cost_center":"CC-1042","environment":"production"}',
     metadata_overrides: '["cost_center"]',
     reported_cost_usd: 4_321_000n,
+    gateway_cache_hit: true,
     cost_usd: 4_300_000n,
     list_cost_usd: null,
     pricing_version: "sha256:old",
@@ -75,6 +76,7 @@ describe("fromPricedRow", () => {
         virtual_model: null,
         metadata: { cost_center: "CC-1042", environment: "production" },
         reported_cost_usd: "0.004321000",
+        gateway_cache_hit: true,
       },
       file: "data/sample/truefoundry-export.csv",
       line: 88,
@@ -85,6 +87,13 @@ describe("fromPricedRow", () => {
   it("reads absent optional cells as the ingest stage would have (null status, no reported cost, empty metadata)", () => {
     const { row } = fromPricedRow(columns({ status_code: null, reported_cost_usd: null, metadata: null, batch: false }), 0);
     expect([row.status_code, row.reported_cost_usd, row.metadata, row.batch]).toEqual([null, null, {}, false]);
+  });
+
+  it("reads a partition written before gateway_cache_hit existed as no cache hit", () => {
+    const old = columns();
+    delete old.gateway_cache_hit;
+    expect(fromPricedRow(old, 0).row.gateway_cache_hit).toBe(false);
+    expect(fromPricedRow(columns({ gateway_cache_hit: false }), 0).row.gateway_cache_hit).toBe(false);
   });
 
   it("throws on cells no priced row can hold", () => {

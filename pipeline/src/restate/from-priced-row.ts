@@ -17,7 +17,12 @@ export const RESTATE_COLUMNS = [
   "source_line",
 ] as const;
 
-export type RestateColumns = Record<(typeof RESTATE_COLUMNS)[number], unknown[]>;
+/** Columns added after the first priced partitions were written: absent, they read as their default (false). */
+export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["gateway_cache_hit"]);
+
+export type RestateColumns = Record<Exclude<(typeof RESTATE_COLUMNS)[number], "gateway_cache_hit">, unknown[]> & {
+  gateway_cache_hit?: unknown[];
+};
 
 /** One priced row read back, ready to be priced again. */
 export interface PricedRow {
@@ -76,6 +81,7 @@ export function fromPricedRow(c: RestateColumns, i: number): PricedRow {
     virtual_model: text(c.virtual_model),
     metadata: stringMap(c.metadata[i]),
     reported_cost_usd: typeof reported === "bigint" ? formatNano(reported) : null,
+    gateway_cache_hit: c.gateway_cache_hit?.[i] === true,
   };
   if (typeof row.request_id !== "string" || typeof row.model !== "string" || !Number.isFinite(row.timestamp)) {
     throw new Error("request_id, model or timestamp is missing");

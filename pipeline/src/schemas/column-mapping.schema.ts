@@ -31,6 +31,7 @@ export const CANONICAL_FIELDS = [
   "virtual_model",
   "metadata",
   "reported_cost_usd",
+  "gateway_cache_hit",
 ] as const satisfies ReadonlyArray<keyof LogRow>;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 

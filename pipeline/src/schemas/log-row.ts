@@ -36,6 +36,11 @@ export interface LogRow {
   metadata: Record<string, string>;
   /** The gateway's own cost as decimal text, kept for reconciliation. */
   reported_cost_usd: string | null;
+  /**
+   * The gateway answered the call from its own cache (TrueFoundry `CacheHit`): no provider
+   * was called, so the call is not priced from the rates (stages/price: `gateway_cache`).
+   */
+  gateway_cache_hit: boolean;
 }
 
 /** Where an input row came from: file path and 1-based line (JSONL, CSV) or row number (Parquet). */

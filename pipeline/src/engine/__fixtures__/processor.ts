@@ -81,6 +81,7 @@ export function logRow(over: Partial<LogRow>): LogRow {
     virtual_model: null,
     metadata: {},
     reported_cost_usd: null,
+    gateway_cache_hit: false,
     ...over,
   };
 }

@@ -63,6 +63,7 @@ function row(over: Partial<LogRow>): LogRow {
     virtual_model: null,
     metadata: {},
     reported_cost_usd: null,
+    gateway_cache_hit: false,
     ...over,
   };
 }

@@ -1,5 +1,6 @@
 import { closest } from "../../lib/suggest.ts";
 import { CANONICAL_FIELDS, type CanonicalField, type ColumnMapping, type PresetName } from "../../schemas/column-mapping.schema.ts";
+import { ALL_PRICE_FIELDS, PRICE_FIELDS } from "../../schemas/price-fields.ts";
 import { PRESETS, type PresetSpec } from "./presets.ts";
 
 /** Reads one canonical field's input value from a record (undefined when absent). */
@@ -20,6 +21,8 @@ export interface CompiledPreset {
   read(record: Record<string, unknown>): FieldValues | string;
   /** Columns seen so far that are not read (misspellings excluded), sorted. */
   ignoredColumns(): string[];
+  /** The price fields (schemas/price-fields.ts) some record read so far had a value for (not absent, null or ""), as a mask. */
+  suppliedPriceFields(): number;
 }
 
 /** The input value of every canonical field, as the preset found it. */
@@ -89,19 +92,29 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
   // keys fills the values and sees any other column (which then takes the column check).
   const canonical = spec === PRESETS.canonical ? canonicalReader() : undefined;
 
+  let supplied = 0;
+  const noteSupplied = (values: FieldValues): FieldValues => {
+    if (supplied !== ALL_PRICE_FIELDS) supplied |= suppliedMask(values);
+    return values;
+  };
+
   return {
     name: typeof preset === "string" ? preset : "mapping",
     inputExcludesCache: spec.inputExcludesCache,
     read(record) {
       if (canonical) {
         const values = emptyValues();
-        if (!canonical(record, values)) return values;
-        return checkColumns(record) ?? values;
+        if (!canonical(record, values)) return noteSupplied(values);
+        return checkColumns(record) ?? noteSupplied(values);
       }
-      return checkColumns(record) ?? valuesOf(record);
+      const problem = checkColumns(record);
+      return problem ?? noteSupplied(valuesOf(record));
     },
     ignoredColumns() {
       return [...ignored].sort();
+    },
+    suppliedPriceFields() {
+      return supplied;
     },
   };
 }
@@ -128,9 +141,18 @@ function knownColumnsOf(preset: PresetName | ColumnMapping): string[] {
   return columns;
 }
 
-// The three functions below are generated from CANONICAL_FIELDS (constant names embedded as
+// The functions below are generated from CANONICAL_FIELDS (constant names embedded as
 // JSON string literals; no input text is ever evaluated) so that every field is a named
 // property of one object shape: reads and writes stay monomorphic on the hot path.
+
+/** The price fields that have a value in `values`, as a mask (bit i = PRICE_FIELDS[i]). */
+const suppliedMask = new Function(
+  "values",
+  `let mask = 0;\n${PRICE_FIELDS.map(({ field }, i) => {
+    const v = `values[${JSON.stringify(field)}]`;
+    return `if (${v} !== undefined && ${v} !== null && ${v} !== "") mask |= ${1 << i};`;
+  }).join("\n")}\nreturn mask;`,
+) as (values: FieldValues) => number;
 
 /** A FieldValues with every field undefined. */
 const emptyValues = new Function(

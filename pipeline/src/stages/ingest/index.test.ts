@@ -45,8 +45,26 @@ describe("readLogs", () => {
     });
     expect(items[2]).toMatchObject({ kind: "row", row: { model: "router/smart", virtual_model: "router/smart", metadata: {} } });
     expect(stats).toEqual([
-      { file: "b.csv.gz", format: "csv", gzip: true, preset: "canonical", rows: 1, rejects: 0, ignored_columns: [] },
-      { file: "c.parquet.gz", format: "parquet", gzip: true, preset: "truefoundry", rows: 2, rejects: 0, ignored_columns: ["LatencyMs"] },
+      {
+        file: "b.csv.gz",
+        format: "csv",
+        gzip: true,
+        preset: "canonical",
+        rows: 1,
+        rejects: 0,
+        ignored_columns: [],
+        supplied_price_fields: [],
+      },
+      {
+        file: "c.parquet.gz",
+        format: "parquet",
+        gzip: true,
+        preset: "truefoundry",
+        rows: 2,
+        rejects: 0,
+        ignored_columns: ["LatencyMs"],
+        supplied_price_fields: [],
+      },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { PipelineError } from "../../lib/errors.ts";
 import type { ColumnMapping, PresetName } from "../../schemas/column-mapping.schema.ts";
 import type { IngestItem } from "../../schemas/log-row.ts";
+import { priceFieldsOf, type PriceField } from "../../schemas/price-fields.ts";
 import { compilePreset, type CompiledPreset } from "./compile-preset.ts";
 import { detectFormat, SUPPORTED_EXTENSIONS, type InputFormat } from "./detect-format.ts";
 import { detectPreset } from "./detect-preset.ts";
@@ -30,6 +31,11 @@ export interface FileStats {
   rejects: number;
   /** Columns present in the file and not read (sorted); misspelled columns are rejects instead. */
   ignored_columns: string[];
+  /**
+   * The price fields (schemas/price-fields.ts) some row of the file had a value for, in
+   * PRICE_FIELDS order; absent when not tracked (a priced partition read back has every column).
+   */
+  supplied_price_fields?: PriceField[];
 }
 
 /** Rejects keep at most this many characters of the input text. */
@@ -85,7 +91,16 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
         yield { kind: "reject", file, line: item.line, reason: result.reason, raw: cut(item.raw) };
       }
     }
-    options.onFile?.({ file, format, gzip, preset: preset?.name ?? null, rows, rejects, ignored_columns: preset?.ignoredColumns() ?? [] });
+    options.onFile?.({
+      file,
+      format,
+      gzip,
+      preset: preset?.name ?? null,
+      rows,
+      rejects,
+      ignored_columns: preset?.ignoredColumns() ?? [],
+      supplied_price_fields: priceFieldsOf(preset?.suppliedPriceFields() ?? 0),
+    });
   }
 }
 

@@ -23,7 +23,8 @@ export interface PresetSpec {
 /**
  * TrueFoundry AI Gateway metrics export (the model metrics table: CreatedAt, ModelName, …).
  * Documented mapping: CreatedAt, ModelName, InputTokens, OutputTokens, CostInUSD, Metadata,
- * CreatedBySubjectSlug, CreatedBySubjectType, Teams, VirtualModelName, TraceId + SpanId.
+ * CreatedBySubjectSlug, CreatedBySubjectType, Teams, VirtualModelName, TraceId + SpanId,
+ * CacheHit (the gateway answered from its own cache: priced at CostInUSD, docs/pipeline.md).
  * Our reading of the other columns (names that may differ between export versions):
  * CacheReadInputTokens, CacheCreationInputTokens, ReasoningTokens, Region, StatusCode
  * (else HttpStatusCode), PersonalAccessTokenName, ServiceTier, IsBatch.
@@ -48,6 +49,7 @@ const TRUEFOUNDRY: PresetSpec = {
     pat_name: ["PersonalAccessTokenName"],
     service_tier: ["ServiceTier"],
     batch: ["IsBatch"],
+    gateway_cache_hit: ["CacheHit"],
   },
   requestIdJoin: ["TraceId", "SpanId"],
   inputExcludesCache: false,
@@ -69,7 +71,6 @@ const TRUEFOUNDRY: PresetSpec = {
     "ErrorType",
     "ModelType",
     "CacheType",
-    "CacheHit",
     "PotentialCostSavings",
     "CacheLookupStatus",
     "CacheLookupLatencyMs",

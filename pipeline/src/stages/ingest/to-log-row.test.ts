@@ -35,6 +35,7 @@ const EMPTY_ROW: LogRow = {
   virtual_model: null,
   metadata: {},
   reported_cost_usd: null,
+  gateway_cache_hit: false,
 };
 
 function convert(fields: Record<string, unknown>) {

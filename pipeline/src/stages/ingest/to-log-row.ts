@@ -48,7 +48,8 @@ export interface RowProblem {
  * - Non-token units (images, characters, seconds, queries, pages): absent → null; else
  *   decimal text ≥ 0, below 10^12 with at most 18 decimal places, kept exactly as written
  *   (a JSON number as `String(n)`).
- * - `batch`: true/false, "true"/"false"/"1"/"0" (any case), 1/0; absent → false.
+ * - `batch`, `gateway_cache_hit`: true/false, "true"/"false"/"1"/"0" (any case), 1/0;
+ *   absent → false.
  * - `region`, `subject`, `subject_type`, `pat_name`, `service_tier`, `virtual_model`:
  *   text or null; `subject_type` is lowercased (`VirtualAccount` → `virtualaccount`).
  * - `status_code`: whole number or null.
@@ -120,6 +121,7 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
       virtual_model: virtualModel,
       metadata: metadata(values.metadata),
       reported_cost_usd: decimalOrNull("reported_cost_usd", values.reported_cost_usd),
+      gateway_cache_hit: flag("gateway_cache_hit", values.gateway_cache_hit),
     };
     return { row };
   } catch (problem) {

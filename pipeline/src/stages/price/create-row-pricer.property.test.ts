@@ -58,6 +58,7 @@ function rowArb(models: string[]): fc.Arbitrary<LogRow> {
         virtual_model: null,
         metadata: {},
         reported_cost_usd: null,
+        gateway_cache_hit: false,
       } satisfies LogRow;
     });
 }

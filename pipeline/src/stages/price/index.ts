@@ -1,6 +1,7 @@
 import { InvalidCallError, UNIT_RATES, type Call } from "../../pricing/call.ts";
 import type { PricingBook } from "../../pricing/load-pricing.ts";
-import { parseDecimal, type Decimal } from "../../pricing/money.ts";
+import { parseDecimal, toNano, type Decimal } from "../../pricing/money.ts";
+import { priceDependence } from "../../pricing/price-dependence.ts";
 import { applyCompiled, applyUnits, compilePlan, type CompiledPlan } from "../../pricing/compile-plan.ts";
 import { COMPONENTS, priceCall, type ComponentName } from "../../pricing/price-call.ts";
 import { isUnpriced, resolveRate, type RatePlan, type Resolution } from "../../pricing/resolve-rate.ts";
@@ -13,7 +14,8 @@ export interface PriceColumns {
   provider_model: string | null;
   /** The resolved region (row, else account, else catalog default). */
   region: string | null;
-  price_source: "public" | "private" | "unpriced";
+  /** `gateway_cache`: the gateway answered from its own cache (see gatewayCachePrice). */
+  price_source: "public" | "private" | "unpriced" | "gateway_cache";
   /** `file#entry` of the price used, relative to the pricing folder's parent. */
   price_ref: string | null;
   pricing_mode: string | null;
@@ -23,9 +25,52 @@ export interface PriceColumns {
   components: Record<ComponentName, bigint | null>;
   cost_nano: bigint | null;
   list_cost_nano: bigint | null;
+  /** The price fields the price in force depends on (pricing/price-dependence.ts), a mask; 0 when unpriced or a gateway cache hit. */
+  depends: number;
 }
 
 export { COMPONENTS };
+
+/**
+ * A call the gateway answered from its own cache (`gateway_cache_hit`): no provider was
+ * called, so it is not priced from the rates. Its cost is the gateway's own figure
+ * (`reported_cost_usd`, usually 0), else 0; its list cost is that same cost (there is no
+ * provider call to list-price); components are null (no rate was applied). The account,
+ * provider and region are resolved as for any call, so the row is attributed as usual.
+ */
+export function gatewayCachePrice(resolution: Resolution, row: LogRow): PriceColumns {
+  const cost = row.reported_cost_usd === null ? 0n : toNano(parseDecimal(row.reported_cost_usd));
+  const components = {} as Record<ComponentName, bigint | null>;
+  for (const name of COMPONENTS) components[name] = null;
+  return {
+    provider_account: resolution.provider_account,
+    provider: resolution.provider,
+    provider_model: resolution.provider_model,
+    region: resolution.region,
+    price_source: "gateway_cache",
+    price_ref: null,
+    pricing_mode: null,
+    tier: null,
+    unpriced_reason: null,
+    components,
+    cost_nano: cost,
+    list_cost_nano: cost,
+    depends: 0,
+  };
+}
+
+/** The fields of a row its rate resolution reads (SPEC 4.4 steps 1–3). */
+function keyCall(row: LogRow): Call {
+  return {
+    model: row.model,
+    timestamp: row.timestamp,
+    region: row.region,
+    input_tokens: 0,
+    output_tokens: 0,
+    batch: row.batch,
+    service_tier: row.service_tier,
+  };
+}
 
 /**
  * Prices one row (SPEC 4.4); a row whose token counts contradict each other comes back as
@@ -33,6 +78,7 @@ export { COMPONENTS };
  * (createRowPricer resolves each key once).
  */
 export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolution?: Resolution): PriceColumns | { reject: string } {
+  if (row.gateway_cache_hit) return gatewayCachePrice(resolution ?? resolveRate(book, keyCall(row)), row);
   const call: Call = {
     model: row.model,
     timestamp: row.timestamp,
@@ -50,9 +96,10 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolu
     const text = row[field];
     if (text !== null) call[field] = parseDecimal(text);
   }
+  const resolved = resolution ?? resolveRate(book, call);
   let priced;
   try {
-    priced = priceCall(book, call, resolution);
+    priced = priceCall(book, call, resolved);
   } catch (error) {
     if (error instanceof InvalidCallError) return { reject: error.message };
     throw error;
@@ -74,6 +121,7 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolu
     components,
     cost_nano: priced.cost_nano,
     list_cost_nano: priced.list_cost_nano,
+    depends: priceDependence(book, resolved, row.model, row.timestamp),
   };
 }
 
@@ -93,6 +141,8 @@ interface Resolved {
   plan: CompiledPlan;
   /** undefined: no list price (list cost null); "same": the plan itself. */
   list: CompiledPlan | "same" | undefined;
+  /** priceDependence of the key (the same for every call with it). */
+  depends: number;
 }
 
 /**
@@ -105,6 +155,15 @@ interface Resolved {
  */
 export function createRowPricer(book: PricingBook, refBase: string): (row: LogRow) => PriceColumns | { reject: string } {
   const memo = new Map<string, { resolution: Resolution; resolved: Resolved | null }>();
+  const entryOf = (row: LogRow) => {
+    const edges = boundaries.get(row.model);
+    let segment = 0;
+    if (edges) while (segment < edges.length && edges[segment]! <= row.timestamp) segment++;
+    const key = `${row.model}\u0000${row.region ?? ""}\u0000${row.batch ? 1 : 0}${row.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
+    let entry = memo.get(key);
+    if (entry === undefined) memo.set(key, (entry = resolveKey(book, row, refBase)));
+    return entry;
+  };
   const boundaries = new Map<string, number[]>();
   for (const [model, periods] of book.privatePrices) {
     boundaries.set(
@@ -113,13 +172,8 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
     );
   }
   return (row) => {
-    const edges = boundaries.get(row.model);
-    let segment = 0;
-    if (edges) while (segment < edges.length && edges[segment]! <= row.timestamp) segment++;
-    const key = `${row.model}\u0000${row.region ?? ""}\u0000${row.batch ? 1 : 0}${row.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
-    let entry = memo.get(key);
-    if (entry === undefined) memo.set(key, (entry = resolveKey(book, row, refBase)));
-    const { resolution, resolved } = entry;
+    if (row.gateway_cache_hit) return gatewayCachePrice(entryOf(row).resolution, row);
+    const { resolution, resolved } = entryOf(row);
     // An unpriced key's reason names the row's own time: resolved again, per row.
     if (resolved === null) return priceRow(book, row, refBase);
     // Calls the compiled path does not cover (audio, contradicting counts: checkCall's reject) take priceRow with the key's resolution.
@@ -171,6 +225,7 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
       },
       cost_nano: total,
       list_cost_nano: list,
+      depends: resolved.depends,
     };
   };
 }
@@ -208,15 +263,7 @@ function hasUnits(row: LogRow): boolean {
 
 /** The resolution shared by every call with this row's key, and its compiled form (null when it is unpriced: priceRow words the reason per row). */
 function resolveKey(book: PricingBook, row: LogRow, refBase: string): { resolution: Resolution; resolved: Resolved | null } {
-  const resolution = resolveRate(book, {
-    model: row.model,
-    timestamp: row.timestamp,
-    region: row.region,
-    input_tokens: 0,
-    output_tokens: 0,
-    batch: row.batch,
-    service_tier: row.service_tier,
-  });
+  const resolution = resolveRate(book, keyCall(row));
   if (isUnpriced(resolution.plan)) return { resolution, resolved: null };
   const plan = resolution.plan as RatePlan;
   let list: Resolved["list"];
@@ -233,6 +280,7 @@ function resolveKey(book: PricingBook, row: LogRow, refBase: string): { resoluti
     price_ref: relativeRef(plan.price_ref, refBase),
     plan: compilePlan(plan),
     list,
+    depends: priceDependence(book, resolution, row.model, row.timestamp),
   };
   return { resolution, resolved };
 }

@@ -61,6 +61,7 @@ function row(metadata: Record<string, string>, pat: string | null = null): LogRo
     virtual_model: null,
     metadata,
     reported_cost_usd: null,
+    gateway_cache_hit: false,
   };
 }
 const check = (r: LogRow) => validateMetadata(r, attribute(r, policies), policies);

@@ -16,6 +16,8 @@ import { extractToCsv } from "../../extracts/extract-to-csv.ts";
 import { toExtractTable } from "../../extracts/to-extract-table.ts";
 import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
+import { missingPriceColumns, priceAssumptions, type MissingPriceColumn } from "./price-assumptions.ts";
+import type { PriceDependenceTally } from "../../engine/tally-price-dependence.ts";
 import type { Staging } from "../../outputs/staging.ts";
 import { writeParquet } from "../../parquet/write-parquet.ts";
 import { readRestatements, RESTATEMENTS_FILE, restatementsText } from "../../restate/restatements-file.ts";
@@ -46,6 +48,8 @@ export interface WriteInput {
   stats: RunStats;
   policies: PolicyBook;
   fileStats: FileStats[];
+  /** Per input file, the rows kept and what their prices depend on (for `missing_price_columns`). */
+  dependence?: PriceDependenceTally;
   inputFiles: string[];
   cwd: string;
   pricingVersion: string;
@@ -194,6 +198,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
         rows: stats?.rows ?? 0,
         rejects: stats?.rejects ?? 0,
         ignored_columns: stats?.ignored_columns ?? [],
+        missing_price_columns: missingPriceColumns(stats, input.dependence?.get(displayPath(file, input.cwd))),
       };
     }),
   );
@@ -220,7 +225,7 @@ export function rollupOutputs(policies: Pick<PolicyBook, "extracts" | "siteMetad
 
 function buildManifest(
   input: WriteInput,
-  inputs: unknown[],
+  inputs: Array<{ file: string; missing_price_columns: MissingPriceColumn[] }>,
   runDays: string[],
   dataset: WeightedDataset,
   outputs: Outputs,
@@ -236,6 +241,8 @@ function buildManifest(
     pricing_version: input.pricingVersion,
     options: input.options,
     inputs,
+    /** The inputs' missing price columns per field: what this run's prices assumed (docs/pipeline.md). */
+    price_assumptions: priceAssumptions(inputs),
     counts: input.stats.counts,
     run: { days: runDays, ...input.stats.toJson() },
     dataset: { ...datasetTotals(dataset), rollup_only_days: history.rollupOnly },

@@ -61,7 +61,7 @@ export class RunStats {
     return {
       cost_usd: formatNano(this.cost),
       list_cost_usd: formatNano(this.listCost),
-      by_price_source: buckets(this.bySource, ["public", "private", "unpriced"]),
+      by_price_source: buckets(this.bySource, ["public", "private", "gateway_cache", "unpriced"]),
       by_policy_status: buckets(this.byPolicy as Map<string, Bucket>, ["ok", "warning", "rejected_by_policy"]),
       policy_coverage: coverage(this.byPolicy.get("ok")?.cost ?? 0n, this.cost),
       unpriced_reasons: sorted(this.unpricedReasons).map(({ key, requests }) => ({ reason: key, requests })),
