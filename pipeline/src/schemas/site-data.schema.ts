@@ -31,6 +31,23 @@ export const TotalsSchema = z.object({
   policy_coverage: Share,
 });
 
+/**
+ * A price field (schemas/price-fields.ts) the last run's inputs had no value for, added up
+ * over those files (manifest.json `price_assumptions`): its rows were priced with
+ * `assumption`; `rows_affected` of them, costing `cost_affected_usd`, are for models whose
+ * price depends on it (`depends_on`), so they may be priced wrong.
+ */
+export const PriceAssumptionSchema = z.object({
+  field: z.string(),
+  assumption: z.string(),
+  depends_on: z.string(),
+  files: z.array(z.string()),
+  rows: z.number(),
+  rows_affected: z.number(),
+  cost_affected_usd: Money,
+});
+export type PriceAssumption = z.infer<typeof PriceAssumptionSchema>;
+
 /** `summary.json`: the overview's numbers. Equal to manifest.json's dataset totals. */
 export const SiteSummarySchema = z.object({
   generated_at: z.string(),
@@ -59,6 +76,10 @@ export const SiteSummarySchema = z.object({
    * "restated on DATE: old → new" beside them. Empty when none was.
    */
   restatements: z.array(RestatementSchema).default([]),
+  /** The price columns the last run's inputs lacked (the overview's banner); empty when none, or for a manifest from before they were reported. */
+  price_assumptions: z.array(PriceAssumptionSchema).default([]),
+  /** Calls the gateway answered from its own cache (price_source `gateway_cache`), priced at the gateway's cost, in the whole period. */
+  gateway_cache: z.object({ requests: z.number(), cost_usd: Money }).default({ requests: 0, cost_usd: "0.000000000" }),
   /**
    * true when `costs site-data --pseudonymise-users` replaced every user name in the site's
    * files by a salted pseudonym (`user-` + hex digits); absent when the names are real.
@@ -94,6 +115,21 @@ export const SiteIssuesSchema = z.object({
   unpriced: z.array(z.object({ reason: z.string(), requests: z.number(), models: z.array(z.string()) })),
   policy_status: z.array(z.object({ status: z.string(), requests: z.number(), cost_usd: Money })),
   violations: z.array(z.object({ violation: z.string(), requests: z.number(), cost_usd: Money })),
+  /** Per input file of the last run and price field it had no value for (manifest.json `inputs[].missing_price_columns`). */
+  missing_price_columns: z
+    .array(
+      z.object({
+        file: z.string(),
+        field: z.string(),
+        assumption: z.string(),
+        depends_on: z.string(),
+        rows: z.number(),
+        rows_affected: z.number(),
+        cost_affected_usd: Money,
+        first_request_ids: z.array(z.string()),
+      }),
+    )
+    .default([]),
   /** Up to 50 example calls per bucket, newest first. */
   examples: z.array(
     z.object({

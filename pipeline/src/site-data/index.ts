@@ -23,7 +23,7 @@ import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
 import { loadPricingOrThrow } from "../pricing/load-pricing.ts";
 import { divideHalfEven, formatNano, ratio } from "../pricing/money.ts";
 import type { SiteDownloads, SiteSummary } from "../schemas/site-data.schema.ts";
-import { computeExtract, type WeightedDataset } from "../extracts/compute-extract.ts";
+import { computeExtract, weightsOf, type WeightedDataset } from "../extracts/compute-extract.ts";
 import { extractHeader, measureOf, toExtractTable } from "../extracts/to-extract-table.ts";
 import { ExtractParquetWriter } from "../extracts/write-extract-parquet.ts";
 import { CUBE_DIMENSIONS, extractGrain, MEASURE_NAMES, MEASURES } from "../schemas/fields.ts";
@@ -52,7 +52,7 @@ export interface SiteDataOptions {
 }
 
 /** The cube's projection the summary reads (totals, policy coverage, daily cost by model and team). */
-const SUMMARY_VIEW = { key: "summary", dimensions: ["date", "model", "team", "policy_status"] };
+const SUMMARY_VIEW = { key: "summary", dimensions: ["date", "model", "team", "policy_status", "price_source"] };
 /** The cube's projection a breakdown reads: the dimension by day. */
 const breakdownView = (dimension: string) => ({ key: `breakdown:${dimension}`, dimensions: ["date", dimension] });
 
@@ -254,7 +254,23 @@ function summary(
     daily,
     // The restated days the site shows (a day no longer kept has no figure to annotate).
     restatements: restatements.filter((r) => days.includes(r.date)),
+    // A manifest from before price assumptions were reported has none.
+    price_assumptions: manifest.price_assumptions ?? [],
+    gateway_cache: gatewayCache(dataset),
   };
+}
+
+/** The period's calls priced at the gateway's own cost (price_source `gateway_cache`). */
+function gatewayCache(dataset: WeightedDataset): SiteSummary["gateway_cache"] {
+  const weights = weightsOf(dataset);
+  let requests = 0;
+  let cost = 0n;
+  for (let i = 0; i < dataset.length; i++) {
+    if (dataset.price_source[i] !== "gateway_cache") continue;
+    requests += weights[i]!;
+    cost += (dataset.cost_usd[i] as bigint | null) ?? 0n;
+  }
+  return { requests, cost_usd: formatNano(cost) };
 }
 
 function periodOverPeriod(days: string[], daily: SiteSummary["daily"]): SiteSummary["period_over_period"] {

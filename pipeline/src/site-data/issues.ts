@@ -38,6 +38,8 @@ export function issues(manifest: Manifest, history: SiteHistory): SiteIssues {
     violations: [...violations]
       .map(([violation, e]) => ({ violation, requests: e.requests, cost_usd: formatNano(e.cost) }))
       .sort((a, b) => b.requests - a.requests || (a.violation < b.violation ? -1 : 1)),
+    // A manifest from before missing price columns were reported has none.
+    missing_price_columns: manifest.inputs.flatMap((input) => (input.missing_price_columns ?? []).map((m) => ({ file: input.file, ...m }))),
     examples,
   };
 }

@@ -45,6 +45,8 @@ export const METHOD = {
   filters: "filters",
   rounding: "exact-money-and-rounding",
   restatement: "restated-days",
+  missingColumns: "missing-price-columns",
+  gatewayCache: "gateway-cache-hits",
 } as const;
 
 export function methodHref(anchor: (typeof METHOD)[keyof typeof METHOD]): string {
