@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../schemas/column-mapping.schema.ts";
+import { priceFieldsOf } from "../../schemas/price-fields.ts";
 import { compilePreset } from "./compile-preset.ts";
 import { detectPreset } from "./detect-preset.ts";
 import { toLogRow } from "./to-log-row.ts";
@@ -231,5 +232,41 @@ describe("the canonical preset's one-pass reader", () => {
     const values = preset.read({ request_id: "r1", latency_ms: 12, input_tokens: 5 });
     expect(values).toMatchObject({ request_id: "r1", input_tokens: 5, model: undefined });
     expect(preset.ignoredColumns()).toEqual(["latency_ms"]);
+  });
+});
+
+describe("the price fields a file supplies", () => {
+  const supplied = (preset: ReturnType<typeof compilePreset>) => priceFieldsOf(preset.suppliedPriceFields());
+
+  it("are those some record had a value for: absent, null and empty text supply nothing", () => {
+    const preset = compilePreset("canonical");
+    expect(supplied(preset)).toEqual([]);
+    preset.read({ request_id: "r1", region: null, batch: "", cache_read_tokens: 0 });
+    expect(supplied(preset)).toEqual(["cache_read_tokens"]);
+    preset.read({ request_id: "r2", region: "us-east-1", batch: false, queries: "2" });
+    expect(supplied(preset)).toEqual(["cache_read_tokens", "region", "batch", "queries"]);
+  });
+
+  it("follow the preset's columns: the TrueFoundry export's documented columns supply none, its CacheHit is the gateway cache flag", () => {
+    const documented = { ...TRUEFOUNDRY, CacheHit: true } as Record<string, unknown>;
+    for (const column of ["CacheReadInputTokens", "CacheCreationInputTokens", "IsBatch"]) delete documented[column];
+    const preset = compilePreset("truefoundry");
+    const result = toLogRow(documented, preset);
+    expect(result).toMatchObject({ row: { gateway_cache_hit: true, cache_read_tokens: 0, batch: false } });
+    expect(supplied(preset)).toEqual([]);
+    expect(preset.ignoredColumns()).not.toContain("CacheHit");
+    toLogRow(TRUEFOUNDRY, preset);
+    expect(supplied(preset)).toEqual(["cache_read_tokens", "cache_write_tokens", "batch"]);
+  });
+
+  it("include a field read from inside an object column by a mapping, and the anthropic usage object's cache fields", () => {
+    const mapping = compilePreset({ columns: { cache_read_tokens: "usage.cached" } });
+    mapping.read({ request_id: "r1", usage: { other: 1 } });
+    expect(supplied(mapping)).toEqual([]);
+    mapping.read({ request_id: "r2", usage: { cached: 3 } });
+    expect(supplied(mapping)).toEqual(["cache_read_tokens"]);
+    const anthropic = compilePreset("anthropic");
+    anthropic.read({ usage: { input_tokens: 1, cache_creation_input_tokens: 2 } });
+    expect(supplied(anthropic)).toEqual(["cache_write_tokens"]);
   });
 });

@@ -25,6 +25,9 @@ function rowArb(models: string[]): fc.Arbitrary<LogRow> {
       seconds: fc.constantFrom(null, null, "12.25"),
       // Non-token units: absent mostly, else a quantity (zero and fractions included) on one or several of them.
       units: fc.array(fc.constantFrom(null, null, null, "0", "1", "3", "0.5", "1250", "7.125"), { minLength: 7, maxLength: 7 }),
+      // A gateway cache hit now and then, with or without the gateway's cost.
+      cacheHit: fc.constantFrom(false, false, false, true),
+      reported: fc.constantFrom(null, "0", "0.00012", "-0.000000001"),
     })
     .map((r) => {
       const read = Math.floor(r.input * r.readShare); // above 1: cache exceeds input, a reject
@@ -57,8 +60,8 @@ function rowArb(models: string[]): fc.Arbitrary<LogRow> {
         status_code: 200,
         virtual_model: null,
         metadata: {},
-        reported_cost_usd: null,
-        gateway_cache_hit: false,
+        reported_cost_usd: r.reported,
+        gateway_cache_hit: r.cacheHit,
       } satisfies LogRow;
     });
 }
