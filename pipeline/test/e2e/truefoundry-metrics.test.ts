@@ -242,6 +242,30 @@ describe("a TrueFoundry metrics export priced with the preset", () => {
     expect(csvRun.out).toMatch(/gateway cache\s+3\s+0\.000100000/);
   });
 
+  it("keeps cache hits at the gateway's cost through `costs restate`, which reads priced rows (every column) and reports no missing column", async () => {
+    const before = await pricedRows("out-csv");
+    const result = await costs(
+      "restate",
+      "--since",
+      "2026-07-01",
+      "--data",
+      "out-csv",
+      "--pricing-dir",
+      "pricing",
+      "--policies-dir",
+      "policies",
+    );
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    const after = await pricedRows("out-csv");
+    const shown = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => [r.request_id, r.price_source, r.gateway_cache_hit, money(r.cost_usd)]);
+    expect(shown(after)).toEqual(shown(before));
+    const manifest = await manifestOf("out-csv");
+    expect(manifest.run.by_price_source.gateway_cache).toEqual({ requests: 3, cost_usd: "0.000100000" });
+    expect(manifest.price_assumptions).toEqual([]);
+  });
+
   it("gives the same figures for the same rows as JSON Lines priced by worker threads", async () => {
     const result = await run("tfj", "out-jsonl", "--threads", "2");
     expect(result.err).toBe("");
