@@ -12,7 +12,10 @@
  *            stages/validate), into columnar segments per UTC day with a partial rollup of
  *            their totals. Rows outside --since/--until and virtual-model parent rows are
  *            counted, not priced; a row whose token counts contradict each other, or whose
- *            cost cannot be held by the money columns, is a reject.
+ *            cost cannot be held by the money columns, is a reject. A gateway cache hit
+ *            costs what the gateway reported (price source `gateway_cache`). Each row
+ *            also notes which price fields its price depends on, and each input which
+ *            price fields it supplied, for the manifest's missing_price_columns.
  *   dedupe   the main thread takes chunk results in input order and keeps the first row
  *            of each request_id (engine/accumulate-chunks), dropping later ones from their
  *            segment and its rollup.

@@ -151,10 +151,19 @@ interface Resolved {
  * which periods are in force; it is resolved once per such key and its rates compiled
  * (compile-plan.ts). Calls the compiled path does not cover (audio, other units) go
  * through `priceRow` with the key's resolution; keys whose resolution is unpriced through
- * `priceRow` alone, which words the reason with the row's own time.
+ * `priceRow` alone, which words the reason with the row's own time. A gateway cache hit
+ * takes only the key's account and region (gatewayCachePrice); every other row carries its
+ * key's `depends` mask, resolved once with the key.
  */
 export function createRowPricer(book: PricingBook, refBase: string): (row: LogRow) => PriceColumns | { reject: string } {
   const memo = new Map<string, { resolution: Resolution; resolved: Resolved | null }>();
+  const boundaries = new Map<string, number[]>();
+  for (const [model, periods] of book.privatePrices) {
+    boundaries.set(
+      model,
+      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
+    );
+  }
   const entryOf = (row: LogRow) => {
     const edges = boundaries.get(row.model);
     let segment = 0;
@@ -164,13 +173,6 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
     if (entry === undefined) memo.set(key, (entry = resolveKey(book, row, refBase)));
     return entry;
   };
-  const boundaries = new Map<string, number[]>();
-  for (const [model, periods] of book.privatePrices) {
-    boundaries.set(
-      model,
-      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
-    );
-  }
   return (row) => {
     if (row.gateway_cache_hit) return gatewayCachePrice(entryOf(row).resolution, row);
     const { resolution, resolved } = entryOf(row);
