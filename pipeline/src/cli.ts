@@ -118,6 +118,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .option("--period <period>", "day or month: group by time first")
     .option("--format <format>", "csv or parquet", "csv")
+    .option("--bom", "start the CSV with the UTF-8 byte order mark, so Excel reads accented names correctly")
     .option("--out <file>", "output file (CSV goes to stdout without it)")
     .option("--data <dir>", "the pipeline's output folder", "data")
     .option("--since <date>", "first UTC date (YYYY-MM-DD)")

@@ -16,6 +16,8 @@ export interface ExtractOptions {
   groupBy: string;
   period?: string;
   format: string;
+  /** Start the CSV with the UTF-8 byte order mark. */
+  bom?: boolean;
   out?: string;
   data: string;
   since?: string;
@@ -49,6 +51,13 @@ export async function extractCommand(options: ExtractOptions, io: Io): Promise<n
   if (options.format === "parquet" && !options.out) {
     throw new PipelineError({ field: "--out", message: "a Parquet extract needs --out FILE" });
   }
+  if (options.format === "parquet" && options.bom) {
+    throw new PipelineError({
+      field: "--bom",
+      message: "a byte order mark is for CSV; a Parquet file has none",
+      hint: "drop --bom or use --format csv",
+    });
+  }
   // --period puts the time field first; a date/month also named in --group-by is not repeated.
   const periodField = options.period === "day" ? "date" : options.period === "month" ? "month" : undefined;
   const groupBy = periodField ? [periodField, ...fields.filter((f) => f !== "date" && f !== "month")] : fields;
@@ -70,7 +79,7 @@ export async function extractCommand(options: ExtractOptions, io: Io): Promise<n
   });
   const extract = computeExtract(dataset, groupBy);
   if (options.format === "csv") {
-    const csv = extractToCsv(extract);
+    const csv = extractToCsv(extract, options.bom ?? false);
     if (options.out) await writeFile(path.resolve(io.cwd, options.out), csv);
     else io.out(csv);
   } else {

@@ -6,6 +6,13 @@
  */
 export type CsvKind = "text" | "number";
 
+/**
+ * The UTF-8 byte order mark (bytes EF BB BF once encoded): put first in a CSV file, it
+ * tells Excel the file is UTF-8, so accented names open correctly (policies/extracts.yaml
+ * `csv.bom`, an extract's `bom`, `costs extract --bom`).
+ */
+export const UTF8_BOM = "\uFEFF";
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function toCsv(header: string[], kinds: CsvKind[], rows: Iterable<unknown[]>): string {

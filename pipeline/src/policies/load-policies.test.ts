@@ -18,6 +18,16 @@ describe("loadPolicies", () => {
     expect(policies).toMatchObject({ requirePatTeam: false, guardrails: [], extracts: DEFAULT_EXTRACTS });
   });
 
+  it("reads the CSV byte order mark setting: off by default, `csv.bom` for all, an extract's `bom` for itself", async () => {
+    const plain = await writeTempTree({ "extracts.yaml": "extracts:\n  - name: by-user\n    group_by: [user]\n" });
+    expect((await loadPolicies(plain)).policies).toMatchObject({ csvBom: false, extracts: [{ name: "by-user" }] });
+    expect((await loadPolicies(plain)).policies.extracts[0]!.bom).toBeUndefined();
+    const marked = await writeTempTree({
+      "extracts.yaml": "csv:\n  bom: true\nextracts:\n  - name: by-user\n    group_by: [user]\n    bom: false\n",
+    });
+    expect((await loadPolicies(marked)).policies).toMatchObject({ csvBom: true, extracts: [{ name: "by-user", bom: false }] });
+  });
+
   it("compiles guardrails: '*' means every model, empty `in` every subject", async () => {
     const dir = await writeTempTree({
       "metadata-validation.yaml":
@@ -71,6 +81,7 @@ describe("loadPolicies", () => {
       [expect.stringMatching(/^extracts\.yaml:3 extracts\[0\]\.group_by\[1\]: must be one of date, month, .* or metadata\.<key>$/)],
     ],
     [{ "extracts.yaml": "extracts:\n  - name: By User\n    group_by: [user]\n" }, [expect.stringMatching(/^extracts\.yaml:2 extracts\[0\]\.name: must be kebab-case/)]],
+    [{ "extracts.yaml": "csv:\n  bom: yes please\n" }, [expect.stringMatching(/^extracts\.yaml:2 csv\.bom: /)]],
   ])("reports %j with file, line and field", async (files, expected) => {
     expect(await problems(files as Record<string, string>)).toEqual(expected);
   });

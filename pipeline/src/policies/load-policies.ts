@@ -41,6 +41,8 @@ export interface PolicyBook {
   extracts: ExtractSpec[];
   /** Metadata keys the report site shows (undefined: the most used ones). */
   siteMetadataKeys?: string[];
+  /** Whether CSV files start with the UTF-8 byte order mark (extracts.yaml `csv.bom`; an extract's `bom` overrides it). */
+  csvBom?: boolean;
   /** The policy files read, for the pricing version hash. */
   files: string[];
 }
@@ -152,6 +154,7 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
   const extracts = await read("extracts.yaml", ExtractsSchema);
   if (extracts) {
     policies.extracts = extracts.value.extracts;
+    policies.csvBom = extracts.value.csv.bom;
     if (extracts.value.site.metadata_keys) policies.siteMetadataKeys = extracts.value.site.metadata_keys;
     const seen = new Set<string>();
     extracts.value.extracts.forEach((extract, i) => {

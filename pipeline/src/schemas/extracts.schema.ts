@@ -16,9 +16,18 @@ export const ExtractsSchema = z.strictObject({
         description: z.string().optional(),
         group_by: z.array(GroupFieldSchema).min(1),
         formats: z.array(z.enum(["csv", "parquet"])).default(["csv", "parquet"]),
+        /** Start this extract's CSV with the UTF-8 byte order mark (default: `csv.bom`). */
+        bom: z.boolean().optional(),
       }),
     )
     .default([]),
+  /** CSV files the run writes (the extracts' and the FOCUS export's). */
+  csv: z
+    .strictObject({
+      /** Start each CSV with the UTF-8 byte order mark, so Excel reads it as UTF-8 (default: no). */
+      bom: z.boolean().default(false),
+    })
+    .default({ bom: false }),
   /** The report site: which metadata keys get a page and a cube column (default: the 8 most used). */
   site: z
     .strictObject({

@@ -149,6 +149,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
             extract,
             (p) => inside(publicData, p, "download"),
             manifest.pricing_version,
+            spec?.bom ?? policies.csvBom ?? false,
           )
         : null;
     for (const f of extract.files) {

@@ -24,10 +24,11 @@ export async function rewriteExtract(
   extract: ExtractOutput,
   target: (relative: string) => string,
   pricingVersion: string,
+  bom = false,
 ): Promise<number> {
   const table = computeExtract(dataset, extract.group_by);
   for (const file of extract.files) {
-    if (file.format === "csv") await writeFile(target(file.path), extractToCsv(table));
+    if (file.format === "csv") await writeFile(target(file.path), extractToCsv(table, bom));
     else if (file.format === "parquet") await writeParquet(target(file.path), extractToColumns(table), { pricing_version: pricingVersion });
     else throw new Error(`extract ${extract.name}: no writer for ${file.format}`);
   }

@@ -2,34 +2,53 @@ import * as aq from "arquero";
 import { formatNano } from "../../pricing/money.ts";
 import type { Dataset } from "../../dataset/read-partitions.ts";
 import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
-import { toCsv, type CsvKind } from "../../lib/to-csv.ts";
+import { toCsv, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
 import type { Column, ColumnKind } from "../../parquet/write-parquet.ts";
 
 /**
- * FOCUS-shaped cost and usage rows (FinOps FOCUS 1.x column names): one row per day,
- * provider account, model, region, team and price source, for priced rows. Unpriced
- * calls have no cost to bill, so they are left out and counted in the manifest.
- * BilledCost = EffectiveCost = ContractedCost = our computed cost; ListCost = the public
- * list price where known, else the computed cost. Token counts are `x_` columns.
+ * A FOCUS 1.2 cost and usage export (FinOps FOCUS, docs/pipeline.md "FOCUS export"): one
+ * row per day, provider account, gateway model, provider model, region, team and price
+ * source, for priced calls. Unpriced calls have no cost to bill, so they are left out and
+ * counted in the manifest. Every column FOCUS 1.2 makes Mandatory is present, with its
+ * type: costs and quantities DECIMAL, periods TIMESTAMP (UTC) in Parquet and
+ * `YYYY-MM-DDTHH:mm:ssZ` in CSV; columns of our own start with `x_`.
+ *
+ * A row still sums every SKU component of its calls (input, output, cache, audio, images,
+ * …), so its quantity is the calls (`Requests`) and it carries no unit price: the rollups
+ * hold each grain's total cost, not each component's. Token counts are `x_` columns.
  */
-export const FOCUS_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
+type FocusKind = "string" | "json" | "timestamp" | "cost" | "quantity" | "int64";
+
+export const FOCUS_COLUMNS: ReadonlyArray<readonly [string, FocusKind]> = [
+  ["BilledCost", "cost"],
+  ["BillingAccountId", "string"],
+  ["BillingAccountName", "string"],
   ["BillingCurrency", "string"],
+  ["BillingPeriodEnd", "timestamp"],
+  ["BillingPeriodStart", "timestamp"],
   ["ChargeCategory", "string"],
-  ["ChargePeriodStart", "string"],
-  ["ChargePeriodEnd", "string"],
-  ["BilledCost", "money_total"],
-  ["EffectiveCost", "money_total"],
-  ["ListCost", "money_total"],
-  ["ContractedCost", "money_total"],
+  ["ChargeClass", "string"],
+  ["ChargeDescription", "string"],
+  ["ChargeFrequency", "string"],
+  ["ChargePeriodEnd", "timestamp"],
+  ["ChargePeriodStart", "timestamp"],
+  ["ConsumedQuantity", "quantity"],
+  ["ConsumedUnit", "string"],
+  ["ContractedCost", "cost"],
+  ["EffectiveCost", "cost"],
+  ["InvoiceIssuerName", "string"],
+  ["ListCost", "cost"],
+  ["PricingCategory", "string"],
+  ["PricingQuantity", "quantity"],
+  ["PricingUnit", "string"],
   ["ProviderName", "string"],
+  ["PublisherName", "string"],
+  ["RegionId", "string"],
+  ["RegionName", "string"],
   ["ServiceCategory", "string"],
   ["ServiceName", "string"],
-  ["RegionId", "string"],
+  ["ServiceSubcategory", "string"],
   ["SkuId", "string"],
-  ["ConsumedQuantity", "int64"],
-  ["ConsumedUnit", "string"],
-  ["PricingQuantity", "int64"],
-  ["PricingUnit", "string"],
   ["Tags", "json"],
   ["x_ProviderAccount", "string"],
   ["x_GatewayModel", "string"],
@@ -43,9 +62,23 @@ export const FOCUS_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ["x_ReasoningTokens", "int64"],
 ];
 
+const PARQUET_KIND: Record<FocusKind, ColumnKind> = {
+  string: "string",
+  json: "json",
+  timestamp: "timestamp",
+  cost: "money_total",
+  quantity: "money_total",
+  int64: "int64",
+};
+
+const NANO = 1_000_000_000n;
+const DAY_MS = 86_400_000;
+
+/** A FOCUS row: timestamps as epoch ms, costs as nano-USD, quantities as whole numbers (bigint). */
 export interface FocusExport {
   rows: unknown[][];
   totalCostNano: bigint;
+  totalListCostNano: bigint;
   excludedUnpricedRequests: number;
 }
 
@@ -97,69 +130,120 @@ export function computeFocus(dataset: Dataset): FocusExport {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
   const rows = grouped.map((g) => {
     const date = g.date as string;
-    const input = Number(g.input ?? 0);
-    const output = Number(g.output ?? 0);
+    const day = Date.parse(`${date}T00:00:00Z`);
+    const [year, month] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
     const billed = typeof g.cost === "bigint" ? g.cost : 0n;
     const listed = typeof g.list === "bigint" ? g.list : 0n;
-    const tags = JSON.stringify({ price_source: g.source, provider_account: g.account, team: g.team });
+    const requests = Number(g.requests);
+    const provider = text(g.provider);
+    const account = text(g.account);
+    const providerModel = text(g.provider_model);
+    const service = providerModel ?? text(g.model)!;
+    const sku = provider && providerModel ? `${provider}/${providerModel}` : text(g.model);
+    // Who bills the account: the provider of the catalog entry, else the provider account.
+    const issuer = provider ?? account ?? "unknown";
+    const tags: Record<string, string> = {};
+    if (g.team !== null && g.team !== undefined) tags.team = String(g.team);
+    tags["costs/gateway_model"] = String(g.model);
+    tags["costs/price_source"] = String(g.source);
+    if (account !== null) tags["costs/provider_account"] = account;
     return [
+      billed,
+      account ?? issuer,
+      account,
       "USD",
+      Date.UTC(year, month, 1), // BillingPeriodEnd: the next month's start (exclusive)
+      Date.UTC(year, month - 1, 1),
       "Usage",
-      `${date}T00:00:00Z`,
-      `${nextDay(date)}T00:00:00Z`,
+      null,
+      `${service} calls through gateway model ${String(g.model)}, ${g.source} prices`,
+      "Usage-Based",
+      day + DAY_MS,
+      day,
+      BigInt(requests),
+      "Requests",
       billed,
       billed,
+      issuer,
       listed,
-      billed,
-      text(g.provider),
-      "AI and Machine Learning",
-      text(g.provider_model ?? g.model),
+      "Standard",
+      BigInt(requests),
+      "Requests",
+      issuer,
+      issuer,
       text(g.region),
-      g.provider && g.provider_model ? `${g.provider}/${g.provider_model}` : text(g.model),
-      input + output,
-      "Tokens",
-      input + output,
-      "Tokens",
-      tags,
-      text(g.account),
+      text(g.region),
+      "AI and Machine Learning",
+      service,
+      "Generative AI",
+      sku,
+      JSON.stringify(tags),
+      account,
       text(g.model),
       text(g.team),
       text(g.source),
-      Number(g.requests),
-      input,
+      requests,
+      Number(g.input ?? 0),
       Number(g.cache_read ?? 0),
       Number(g.cache_write ?? 0),
-      output,
+      Number(g.output ?? 0),
       Number(g.reasoning ?? 0),
     ];
   });
-  rows.sort((a, b) => compareRows(a, b, [2, 18, 19, 11, 20, 21]));
+  const at = (name: string) => FOCUS_COLUMNS.findIndex(([n]) => n === name);
+  rows.sort((a, b) =>
+    compareRows(a, b, [
+      at("ChargePeriodStart"),
+      at("x_ProviderAccount"),
+      at("x_GatewayModel"),
+      at("RegionId"),
+      at("x_Team"),
+      at("x_PriceSource"),
+    ]),
+  );
   let total = 0n;
-  for (const row of rows) total += row[4] as bigint;
-  return { rows, totalCostNano: total, excludedUnpricedRequests: excluded };
+  let totalList = 0n;
+  for (const row of rows) {
+    total += row[at("BilledCost")] as bigint;
+    totalList += row[at("ListCost")] as bigint;
+  }
+  return { rows, totalCostNano: total, totalListCostNano: totalList, excludedUnpricedRequests: excluded };
 }
 
-export function focusToCsv(focus: FocusExport): string {
-  const kinds: CsvKind[] = FOCUS_COLUMNS.map(([, kind]) => (kind === "string" || kind === "json" ? "text" : "number"));
-  return toCsv(
+/** The export as CSV: costs as exact decimals, quantities as integers, times as `YYYY-MM-DDTHH:mm:ssZ`; with `bom`, the UTF-8 byte order mark first. */
+export function focusToCsv(focus: FocusExport, bom = false): string {
+  const kinds: CsvKind[] = FOCUS_COLUMNS.map(([, kind]) =>
+    kind === "string" || kind === "json" || kind === "timestamp" ? "text" : "number",
+  );
+  const csv = toCsv(
     FOCUS_COLUMNS.map(([name]) => name),
     kinds,
-    focus.rows.map((row) => row.map((v) => (typeof v === "bigint" ? formatNano(v) : v))),
+    focus.rows.map((row) =>
+      row.map((v, i) => {
+        if (v === null) return null;
+        const kind = FOCUS_COLUMNS[i]![1];
+        if (kind === "timestamp") return `${new Date(v as number).toISOString().slice(0, 19)}Z`;
+        if (kind === "cost") return formatNano(v as bigint);
+        return typeof v === "bigint" ? v.toString() : v;
+      }),
+    ),
   );
+  return bom ? UTF8_BOM + csv : csv;
 }
 
+/** The export as Parquet columns: costs and quantities DECIMAL(38,9), times TIMESTAMP(MILLIS, UTC). */
 export function focusToColumns(focus: FocusExport): Column[] {
-  return FOCUS_COLUMNS.map(([name, kind], i) => ({ name, kind, data: focus.rows.map((row) => row[i]) }));
-}
-
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return FOCUS_COLUMNS.map(([name, kind], i) => ({
+    name,
+    kind: PARQUET_KIND[kind],
+    data: focus.rows.map((row) => (kind === "quantity" && row[i] !== null ? (row[i] as bigint) * NANO : row[i])),
+  }));
 }
 
 function compareRows(a: unknown[], b: unknown[], indexes: number[]): number {
   for (const i of indexes) {
-    const x = (a[i] ?? "") as string;
-    const y = (b[i] ?? "") as string;
+    const x = a[i] ?? "";
+    const y = b[i] ?? "";
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;

@@ -79,7 +79,7 @@ export interface Outputs {
   priced: OutputFile[];
   rejects?: OutputFile;
   extracts: ExtractOutput[];
-  focus?: { cost_usd: string; excluded_unpriced_requests: number; files: OutputFile[] };
+  focus?: { cost_usd: string; list_cost_usd?: string; excluded_unpriced_requests: number; files: OutputFile[] };
   /** `restatements.json`, when a restatement ever changed a day (rows: its entries). */
   restatements?: OutputFile;
 }
@@ -147,7 +147,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
     const files: OutputFile[] = [];
     for (const format of spec.formats) {
       const relative = `extracts/${spec.name}.${format}`;
-      if (format === "csv") await writeFile(staging.path(relative), extractToCsv(extract));
+      if (format === "csv") await writeFile(staging.path(relative), extractToCsv(extract, spec.bom ?? input.policies.csvBom ?? false));
       else await writeParquet(staging.path(relative), extractToColumns(extract), { pricing_version: input.pricingVersion });
       files.push(await record(relative, format, extract.rows.length));
     }
@@ -158,10 +158,11 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   // FOCUS-shaped export
   const focus = computeFocus(named.get("focus")!.toColumns() as unknown as WeightedDataset);
   await mkdir(staging.path("focus"), { recursive: true });
-  await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus));
+  await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus, input.policies.csvBom ?? false));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
   outputs.focus = {
     cost_usd: formatNano(focus.totalCostNano),
+    list_cost_usd: formatNano(focus.totalListCostNano),
     excluded_unpriced_requests: focus.excludedUnpricedRequests,
     files: [await record("focus/focus.csv", "csv", focus.rows.length), await record("focus/focus.parquet", "parquet", focus.rows.length)],
   };

@@ -1,0 +1,222 @@
+/**
+ * The FOCUS export against FOCUS 1.2's column list (test/focus/focus-1.2-columns.ts), read
+ * back by a second reader (DuckDB) and as CSV: every Mandatory column present with the
+ * spec's type, nothing outside the spec without the `x_` prefix, allowed values,
+ * nullability, costs adding up to the manifest to the nano-USD, periods as UTC timestamps,
+ * Tags as JSON objects. Run on the repository's sample data and on the golden fixture (tiers,
+ * private prices, audio, units, batch, priority and unpriced calls); both runs write CSV with
+ * the UTF-8 byte order mark on (`csv.bom: true`), checked byte by byte.
+ */
+import { appendFile, cp, readFile } from "node:fs/promises";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FOCUS_1_2_ALLOWED, FOCUS_1_2_COLUMNS, type FocusSpecColumn } from "../focus/focus-1.2-columns.ts";
+import { PRICING_FIXTURE } from "../pricing-fixture.ts";
+import { runCli } from "../run-cli.ts";
+import { writeTempTree } from "../temp-dir.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const GOLDEN = path.join(import.meta.dirname, "golden");
+
+/** DuckDB's type for each FOCUS data type, as the export writes it. */
+const DUCKDB_TYPE: Record<FocusSpecColumn["type"], string> = {
+  Decimal: "DECIMAL(38,9)",
+  "Date/Time": "TIMESTAMP WITH TIME ZONE",
+  String: "VARCHAR",
+  JSON: "VARCHAR",
+};
+
+interface Run {
+  out: string;
+  manifest: { dataset: { cost_usd: string }; outputs: { focus: { cost_usd: string; list_cost_usd: string } } };
+}
+
+async function query(sql: string): Promise<Array<Record<string, string | number | boolean | null>>> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, string | number | boolean | null>>;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const runs: Record<string, Run> = {};
+
+beforeAll(async () => {
+  // The repository's sample data and policies, CSV with the byte order mark.
+  const sample = await writeTempTree({});
+  await cp(path.join(ROOT, "policies"), path.join(sample, "policies"), { recursive: true });
+  await appendFile(path.join(sample, "policies/extracts.yaml"), "\ncsv:\n  bom: true\n");
+  const sampleRun = await runCli(
+    sample,
+    "run",
+    "--logs",
+    path.join(ROOT, "data/sample"),
+    "--pricing-dir",
+    path.join(ROOT, "pricing"),
+    "--out",
+    "out",
+    "--no-progress",
+  );
+  expect(sampleRun.code, sampleRun.err).toBe(0);
+  // The golden fixture: tiers, private prices, audio, units, batch, priority, unpriced calls.
+  const golden = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
+  await cp(path.join(GOLDEN, "logs"), path.join(golden, "logs"), { recursive: true });
+  await cp(path.join(GOLDEN, "policies"), path.join(golden, "policies"), { recursive: true });
+  await appendFile(path.join(golden, "policies/extracts.yaml"), "\ncsv:\n  bom: true\n");
+  const goldenRun = await runCli(
+    golden,
+    "run",
+    "--logs",
+    "logs",
+    "--pricing-dir",
+    "pricing",
+    "--policies-dir",
+    "policies",
+    "--out",
+    "out",
+    "--no-progress",
+  );
+  expect(goldenRun.code, goldenRun.err).toBe(0);
+  for (const [name, dir] of [
+    ["sample", sample],
+    ["golden", golden],
+  ] as const) {
+    const out = path.join(dir, "out");
+    runs[name] = { out, manifest: JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")) };
+  }
+}, 120_000);
+
+describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => {
+  const parquet = () => `read_parquet('${path.join(runs[name]!.out, "focus/focus.parquet")}')`;
+
+  it("has every FOCUS 1.2 Mandatory column with the spec's type, and only spec or x_ columns", async () => {
+    const described = await query(`DESCRIBE SELECT * FROM ${parquet()}`);
+    const types = new Map(described.map((r) => [r.column_name as string, r.column_type as string]));
+    const spec = new Map(FOCUS_1_2_COLUMNS.map((c) => [c.name, c]));
+    const mandatory = FOCUS_1_2_COLUMNS.filter((c) => c.level === "Mandatory");
+    expect(mandatory).toHaveLength(21);
+    for (const column of mandatory) expect(types.get(column.name), column.name).toBe(DUCKDB_TYPE[column.type]);
+    for (const [column, type] of types) {
+      if (column.startsWith("x_")) continue;
+      expect(spec.has(column), `${column} is not a FOCUS 1.2 column and has no x_ prefix`).toBe(true);
+      expect(type, column).toBe(DUCKDB_TYPE[spec.get(column)!.type]);
+    }
+  });
+
+  it("leaves no null in a column the spec makes non-nullable, and uses the allowed values", async () => {
+    const described = await query(`DESCRIBE SELECT * FROM ${parquet()}`);
+    const present = FOCUS_1_2_COLUMNS.filter((c) => described.some((r) => r.column_name === c.name));
+    const counts = (
+      await query(`SELECT count(*) AS n, ${present.map((c) => `count("${c.name}") AS "${c.name}"`).join(", ")} FROM ${parquet()}`)
+    )[0]!;
+    expect(Number(counts.n)).toBeGreaterThan(0);
+    for (const column of present.filter((c) => !c.nullable)) expect(Number(counts[column.name]), column.name).toBe(Number(counts.n));
+    for (const [column, allowed] of Object.entries(FOCUS_1_2_ALLOWED)) {
+      if (!present.some((c) => c.name === column)) continue;
+      const values = await query(`SELECT DISTINCT "${column}" AS v FROM ${parquet()} WHERE "${column}" IS NOT NULL`);
+      for (const { v } of values) expect(allowed, `${column} = ${v}`).toContain(v);
+    }
+    // Usage rows of regular charges: ChargeClass null, PricingQuantity/PricingCategory/ConsumedQuantity set.
+    const usage = (
+      await query(
+        `SELECT count(*) AS n, count(ChargeClass) AS class, count(PricingQuantity) AS pq, count(PricingCategory) AS pc, count(ConsumedQuantity) AS cq FROM ${parquet()} WHERE ChargeCategory = 'Usage'`,
+      )
+    )[0]!;
+    expect(usage).toEqual({ n: counts.n, class: "0", pq: counts.n, pc: counts.n, cq: counts.n });
+  });
+
+  it("adds up to the manifest to the nano-USD, with the list cost never missing", async () => {
+    const { manifest } = runs[name]!;
+    const sums = (
+      await query(
+        `SELECT sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective, sum(ContractedCost)::VARCHAR AS contracted, sum(ListCost)::VARCHAR AS list FROM ${parquet()}`,
+      )
+    )[0]!;
+    expect(sums).toEqual({
+      billed: manifest.dataset.cost_usd,
+      effective: manifest.dataset.cost_usd,
+      contracted: manifest.dataset.cost_usd,
+      list: manifest.outputs.focus.list_cost_usd,
+    });
+    expect(manifest.outputs.focus.cost_usd).toBe(manifest.dataset.cost_usd);
+    // Each row's quantity is its calls: the x_Requests count.
+    const off = await query(`SELECT count(*) AS n FROM ${parquet()} WHERE PricingQuantity <> x_Requests OR ConsumedQuantity <> x_Requests`);
+    expect(off[0]!.n).toBe("0");
+  });
+
+  it("has UTC day charge periods inside calendar-month billing periods", async () => {
+    const bad = await query(
+      `SELECT count(*) AS n FROM ${parquet()} WHERE ChargePeriodEnd - ChargePeriodStart <> INTERVAL 1 DAY
+         OR BillingPeriodStart <> date_trunc('month', ChargePeriodStart) OR BillingPeriodEnd <> BillingPeriodStart + INTERVAL 1 MONTH
+         OR strftime(ChargePeriodStart, '%H:%M:%S') <> '00:00:00'`,
+    );
+    expect(bad[0]!.n).toBe("0");
+  });
+
+  it("writes the same rows as CSV, with the byte order mark, ISO 8601 UTC times and JSON Tags", async () => {
+    const bytes = await readFile(path.join(runs[name]!.out, "focus/focus.csv"));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(bytes.subarray(3).toString("utf8"), { columns: true }) as Array<Record<string, string>>;
+    const fromParquet = await query(
+      `SELECT strftime(ChargePeriodStart, '%Y-%m-%dT%H:%M:%SZ') AS start, strftime(BillingPeriodEnd, '%Y-%m-%dT%H:%M:%SZ') AS billing_end, BilledCost::VARCHAR AS cost, Tags, x_Team FROM ${parquet()}`,
+    );
+    expect(rows).toHaveLength(fromParquet.length);
+    rows.forEach((row, i) => {
+      const want = fromParquet[i]!;
+      expect(row.ChargePeriodStart).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
+      expect([row.ChargePeriodStart, row.BillingPeriodEnd, row.BilledCost, row.Tags]).toEqual([
+        want.start,
+        want.billing_end,
+        want.cost,
+        want.Tags,
+      ]);
+      const tags = JSON.parse(row.Tags!) as Record<string, unknown>;
+      expect(typeof tags).toBe("object");
+      expect(tags.team ?? null).toBe(want.x_Team);
+      expect(tags["costs/gateway_model"]).toBe(row.x_GatewayModel);
+    });
+    // Every extract's CSV starts with the mark too.
+    for (const extract of (
+      runs[name]!.manifest as unknown as { outputs: { extracts: Array<{ files: Array<{ path: string; format: string }> }> } }
+    ).outputs.extracts) {
+      for (const file of extract.files.filter((f) => f.format === "csv")) {
+        const start = (await readFile(path.join(runs[name]!.out, file.path))).subarray(0, 3);
+        expect([...start], file.path).toEqual([0xef, 0xbb, 0xbf]);
+      }
+    }
+  });
+});
+
+describe("costs extract --bom", () => {
+  it("starts the CSV with the byte order mark only when asked, and refuses it for Parquet", async () => {
+    const cwd = path.dirname(runs.golden!.out);
+    const plain = await runCli(cwd, "extract", "--group-by", "team", "--data", "out");
+    expect(plain.code).toBe(0);
+    expect(plain.out.startsWith("team,")).toBe(true);
+    const marked = await runCli(cwd, "extract", "--group-by", "team", "--data", "out", "--bom", "--out", "team.csv");
+    expect(marked.code).toBe(0);
+    const bytes = await readFile(path.join(cwd, "team.csv"));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString("utf8")).toBe(plain.out);
+    const parquet = await runCli(
+      cwd,
+      "extract",
+      "--group-by",
+      "team",
+      "--data",
+      "out",
+      "--bom",
+      "--format",
+      "parquet",
+      "--out",
+      "team.parquet",
+    );
+    expect(parquet).toMatchObject({ code: 1, err: expect.stringMatching(/--bom.*byte order mark is for CSV/) });
+  });
+});
