@@ -266,7 +266,9 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("groupby-download").click()]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
-    const csv = await readFile(await download.path(), "utf8");
+    const bytes = await readFile(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte order mark, for Excel
+    const csv = bytes.subarray(3).toString("utf8");
     const records = parse(csv, { columns: true }) as Record<string, string>[];
     expect(Object.keys(records[0]!)).toEqual([
       ...fields,

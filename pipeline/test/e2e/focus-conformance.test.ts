@@ -30,7 +30,10 @@ const DUCKDB_TYPE: Record<FocusSpecColumn["type"], string> = {
 
 interface Run {
   out: string;
-  manifest: { dataset: { cost_usd: string }; outputs: { focus: { cost_usd: string; list_cost_usd: string } } };
+  manifest: {
+    dataset: { cost_usd: string; rows: number; unpriced_requests: number };
+    outputs: { focus: { cost_usd: string; list_cost_usd: string; excluded_unpriced_requests: number } };
+  };
 }
 
 async function query(sql: string): Promise<Array<Record<string, string | number | boolean | null>>> {
@@ -148,6 +151,11 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
     // Each row's quantity is its calls: the x_Requests count.
     const off = await query(`SELECT count(*) AS n FROM ${parquet()} WHERE PricingQuantity <> x_Requests OR ConsumedQuantity <> x_Requests`);
     expect(off[0]!.n).toBe("0");
+    // Every call is in a row, or counted as an unpriced call left out.
+    const calls = await query(`SELECT sum(x_Requests)::VARCHAR AS n FROM ${parquet()}`);
+    expect(manifest.outputs.focus.excluded_unpriced_requests).toBe(manifest.dataset.unpriced_requests);
+    expect(Number(calls[0]!.n) + manifest.dataset.unpriced_requests).toBe(manifest.dataset.rows);
+    if (name === "golden") expect(manifest.dataset.unpriced_requests).toBeGreaterThan(0);
   });
 
   it("has UTC day charge periods inside calendar-month billing periods", async () => {

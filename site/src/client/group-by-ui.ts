@@ -3,6 +3,7 @@
  * from the cube in the browser, show its exact total and offer the CSV as a download.
  */
 import { measureIndex } from "../../../pipeline/src/extracts/to-extract-table.ts";
+import { UTF8_BOM } from "../../../pipeline/src/lib/to-csv.ts";
 import type { MeasureName } from "../../../pipeline/src/schemas/fields.ts";
 import { formatInt, formatNano, formatUsd, NONE_LABEL } from "../lib/format.ts";
 
@@ -69,10 +70,11 @@ export function initGroupBy(root: HTMLElement): void {
         check.textContent = same ? `equals the site total (${formatUsd(siteTotal)})` : `differs from the site total ${siteTotal}`;
         check.dataset.ok = String(same);
         if (objectUrl) URL.revokeObjectURL(objectUrl);
-        objectUrl = URL.createObjectURL(new Blob([extract.csv], { type: "text/csv;charset=utf-8" }));
+        // The UTF-8 byte order mark first: this file is for spreadsheets, and Excel needs it to read accented names.
+        objectUrl = URL.createObjectURL(new Blob([UTF8_BOM, extract.csv], { type: "text/csv;charset=utf-8" }));
         link.href = objectUrl;
         link.download = `cost-by-${fields.length ? fields.join("-").replace(/[^A-Za-z0-9_-]+/g, "_") : "total"}.csv`;
-        link.textContent = `Download ${link.download} (${formatInt(extract.csv.length)} bytes)`;
+        link.textContent = `Download ${link.download} (${formatInt(new TextEncoder().encode(UTF8_BOM + extract.csv).length)} bytes)`;
         renderPreview(preview, extract.groupBy, extract.rows.slice(0, 20), extract.rows.length);
         result.hidden = false;
         status.textContent = `Computed ${formatInt(extract.rows.length)} rows from ${formatInt(cube.rows)} cube rows in ${ms} ms.`;
