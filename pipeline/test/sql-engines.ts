@@ -136,15 +136,15 @@ export async function startPostgres(bin: string): Promise<Postgres> {
       const child = spawn(
         path.join(bin, "psql"),
         ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1", ...args],
-        { env: { ...process.env, PGTZ: "UTC" } },
+        { env: { ...process.env, PGTZ: "UTC" }, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] },
       );
       let out = "";
       let err = "";
-      child.stdout.on("data", (chunk) => (out += chunk));
-      child.stderr.on("data", (chunk) => (err += chunk));
+      child.stdout!.on("data", (chunk) => (out += chunk));
+      child.stderr!.on("data", (chunk) => (err += chunk));
       child.on("error", reject);
       child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`psql ${args.join(" ")}: ${err}`))));
-      child.stdin.end(input ?? "");
+      if (input !== undefined) child.stdin!.end(input);
     });
   return { port, psql, stop };
 }
