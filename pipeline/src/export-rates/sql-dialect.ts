@@ -15,6 +15,8 @@ export interface SqlDialect {
   decimal: (p: number, s: number) => string;
   /** The text type. */
   text: string;
+  /** The 64-bit signed integer type. */
+  bigint: string;
   /** An exact decimal constant (ClickHouse reads `0.5` as a Float64). */
   exact: (literal: string) => string;
   /** 1-based position of `needle` in `haystack`, 0 when absent. */
@@ -32,6 +34,7 @@ export interface SqlDialect {
 const ansi = {
   decimal: (p: number, s: number) => `DECIMAL(${p}, ${s})`,
   text: "VARCHAR",
+  bigint: "BIGINT",
   exact: (literal: string) => literal,
   position: (needle: string, haystack: string) => `POSITION(${needle} IN ${haystack})`,
   suffix: "",
@@ -112,6 +115,7 @@ export const SQL_DIALECTS: Record<DialectName, SqlDialect> = {
     title: "BigQuery",
     decimal: (p: number, s: number) => `BIGNUMERIC(${p}, ${s})`,
     text: "STRING",
+    bigint: "INT64",
     position: (needle: string, haystack: string) => `STRPOS(${haystack}, ${needle})`,
     setup: [
       "-- rates and logs: tables loaded from the Parquet files, rates with BIGNUMERIC rates, e.g.",

@@ -39,7 +39,8 @@ export function toPricingSql(dialectName: DialectName = "duckdb"): string {
   const componentSql = (fn: (c: ComponentName) => string, separator = ",\n") => COMPONENTS.map(fn).join(separator);
   return `${toSqlHeader(d)}
 WITH
--- 1. one row per log row: counts default to 0, the variant decides batch / priority rates
+-- 1. one row per log row: counts default to 0 and are signed (a ClickHouse UInt64 column
+-- has no common type with the signed arithmetic below), the variant decides the rates
 calls AS (
   SELECT
     l.request_id,
@@ -49,7 +50,7 @@ calls AS (
     -- the provider account: the model name up to its first "/" (account names have none)
     CASE WHEN ${d.position("'/'", "l.model")} > 1 THEN SUBSTRING(l.model, 1, ${d.position("'/'", "l.model")} - 1) END AS account_key,
 ${["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"]
-  .map((f) => `    COALESCE(l.${f}, 0) AS ${f},`)
+  .map((f) => `    CAST(COALESCE(l.${f}, 0) AS ${d.bigint}) AS ${f},`)
   .join("\n")}
 ${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
     CASE WHEN ${units.map((f) => `CAST(l.${f} AS ${d.decimal(38, 18)}) <> CAST(l.${f} AS ${UNIT_QUANTITY})`).join("\n      OR ")}

@@ -68,7 +68,7 @@ const DIALECT_NOTES: Record<DialectName, string[]> = {
   ],
   trino: ["DECIMAL keeps every scale as written, and ROUND is half away from zero. Parse-checked only."],
   bigquery: [
-    "DECIMAL is BIGNUMERIC, VARCHAR is STRING, POSITION is STRPOS. ROUND(x, 9, 'ROUND_HALF_EVEN')",
+    "DECIMAL is BIGNUMERIC, VARCHAR is STRING, BIGINT is INT64, POSITION is STRPOS. ROUND(x, 9, 'ROUND_HALF_EVEN')",
     "would also do, but the written-out form is kept. Parse-checked only.",
   ],
 };
