@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, chown, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -84,9 +84,7 @@ export function findPostgres(): string | null {
   const candidates = [process.env.PG_BIN ?? ""];
   const root = "/usr/lib/postgresql";
   if (existsSync(root)) {
-    const versions = spawnSync("ls", [root], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter((v) => /^\d+$/.test(v));
+    const versions = readdirSync(root).filter((v) => /^\d+$/.test(v));
     candidates.push(...versions.sort((a, b) => Number(b) - Number(a)).map((v) => path.join(root, v, "bin")));
   }
   return candidates.find((dir) => dir !== "" && existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "psql"))) ?? null;
