@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_SEED } from "./sample/generate-sample.ts";
+import { DIALECTS } from "./export-rates/dialect-names.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
 import { systemErrorProblem } from "./lib/system-error.ts";
@@ -130,9 +131,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   program
     .command("export-rates")
     .description(
-      "write the resolved rate table (rates.parquet) and a portable SQL query that prices logs with it, for Spark SQL, Trino, BigQuery or DuckDB",
+      "write the resolved rate table (rates.parquet, rates.csv) and a SQL query that prices logs with it, for DuckDB, PostgreSQL, ClickHouse, Spark SQL, Trino or BigQuery",
     )
-    .requiredOption("--out <dir>", "folder for rates.parquet, price_logs.sql and README.md")
+    .requiredOption("--out <dir>", "folder for rates.parquet, rates.csv, price_logs.sql and README.md")
+    .addOption(new Option("--dialect <engine>", "SQL dialect of price_logs.sql").choices([...DIALECTS]).default("duckdb"))
     .option("--pricing-dir <dir>", "pricing folder", "pricing")
     .action(async (opts) => {
       exitCode = await (await import("./commands/export-rates.ts")).exportRatesCommand(opts, io);

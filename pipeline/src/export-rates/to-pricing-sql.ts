@@ -1,5 +1,6 @@
 import { UNIT_RATES } from "../pricing/call.ts";
 import { COMPONENTS, type ComponentName } from "../pricing/price-call.ts";
+import { SQL_DIALECTS, type DialectName, type SqlDialect } from "./sql-dialect.ts";
 import { toSqlHeader } from "./to-sql-header.ts";
 
 /** What each token component counts (the request fee counts 1); `{x}` is `cost` or `list`. */
@@ -20,32 +21,39 @@ const REQUIRED: Array<[ComponentName, string]> = [
   ["output", "{x}_text_output"],
 ];
 const FLAGGED: ComponentName[] = ["input", "cache_read", "cache_write", "input_audio", "output", "output_audio"];
-const UNIT_QUANTITY = "DECIMAL(38, 9)";
 
 /**
- * `price_logs.sql`: one portable SELECT that prices a `logs` relation with the `rates`
- * table of rates.parquet, row for row like `costs run` (SPEC 4.4). The same text for every
- * pricing folder: everything that depends on the files is in the table. The file holds
- * comment lines, then exactly one query ending in the only `;` of the file.
+ * `price_logs.sql`: one SELECT that prices a `logs` relation with the `rates` table of
+ * rates.parquet, row for row like `costs run` (SPEC 4.4), in the dialect of one engine
+ * (sql-dialect.ts: types, exact decimal constants, ClickHouse's settings). The same text
+ * for every pricing folder: everything that depends on the files is in the table. The file
+ * holds comment lines, then exactly one query ending in the only `;` of the file. Joins
+ * have equality keys only and CTE columns never share a name with a column they are
+ * computed from, so engines with stricter join and name rules (ClickHouse) run it too.
  */
-export function toPricingSql(): string {
+export function toPricingSql(dialectName: DialectName = "duckdb"): string {
+  const d = SQL_DIALECTS[dialectName];
+  const UNIT_QUANTITY = d.decimal(38, 9);
   const sides = ["cost", "list"] as const;
   const units = UNIT_RATES.map((u) => u.field);
   const componentSql = (fn: (c: ComponentName) => string, separator = ",\n") => COMPONENTS.map(fn).join(separator);
-  return `${toSqlHeader()}
+  return `${toSqlHeader(d)}
 WITH
--- 1. one row per log row: counts default to 0, the variant decides batch / priority rates
+-- 1. one row per log row: counts default to 0 and are signed (a ClickHouse UInt64 column
+-- has no common type with the signed arithmetic below), the variant decides the rates
 calls AS (
   SELECT
     l.request_id,
     l.timestamp AS called_at,
     l.model,
     NULLIF(l.region, '') AS row_region,
+    -- the provider account: the model name up to its first "/" (account names have none)
+    CASE WHEN ${d.position("'/'", "l.model")} > 1 THEN SUBSTRING(l.model, 1, ${d.position("'/'", "l.model")} - 1) END AS account_key,
 ${["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"]
-  .map((f) => `    COALESCE(l.${f}, 0) AS ${f},`)
+  .map((f) => `    CAST(COALESCE(l.${f}, 0) AS ${d.bigint}) AS ${f},`)
   .join("\n")}
 ${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
-    CASE WHEN ${units.map((f) => `CAST(l.${f} AS DECIMAL(38, 18)) <> CAST(l.${f} AS ${UNIT_QUANTITY})`).join("\n      OR ")}
+    CASE WHEN ${units.map((f) => `CAST(l.${f} AS ${d.decimal(38, 18)}) <> CAST(l.${f} AS ${UNIT_QUANTITY})`).join("\n      OR ")}
       THEN 1 ELSE 0 END AS units_too_precise,
     CASE
       WHEN l.service_tier = 'priority' AND COALESCE(l.batch, FALSE) THEN 'priority_batch'
@@ -55,27 +63,28 @@ ${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
     END AS variant
   FROM logs l
 ),
+-- (the relations joined below name their columns apart from the ones they are joined
+-- to: an engine may rename clashing columns, as ClickHouse does with c.* in a join)
 account_rows AS (
-  SELECT a.provider_account, a.provider FROM rates a WHERE a.kind = 'account'
+  SELECT a.provider_account AS account_name, a.provider AS account_provider FROM rates a WHERE a.kind = 'account'
 ),
 model_rows AS (
-  SELECT m.model, m.provider_account, m.provider, m.provider_model, m.price_source, m.default_region
+  SELECT m.model AS declared_model, m.provider_account AS model_account, m.provider AS model_provider,
+    m.provider_model AS declared_provider_model, m.price_source AS declared_cost, m.default_region AS model_region
   FROM rates m WHERE m.kind = 'model'
 ),
--- a price entry is in force from valid_from (inclusive) to valid_to (exclusive)
 entry_rows AS (
-  SELECT e.model, e.applies_to, e.price_ref, e.price_source, e.region, e.default_region,
-    COALESCE(e.effective_from, TIMESTAMP '1900-01-01 00:00:00') AS valid_from,
-    COALESCE(e.effective_to, TIMESTAMP '9999-12-31 00:00:00') AS valid_to
+  SELECT e.model, e.applies_to, e.price_ref, e.price_source, e.region, e.effective_from, e.effective_to
   FROM rates e WHERE e.kind = 'entry'
 ),
 -- the region a list price is looked up in when the row has none
 list_regions AS (
-  SELECT DISTINCT d.model, d.default_region FROM rates d WHERE d.kind = 'entry' AND d.applies_to = 'list'
+  SELECT DISTINCT d.model AS list_model, d.default_region AS list_default_region
+  FROM rates d WHERE d.kind = 'entry' AND d.applies_to = 'list'
 ),
 -- which components each entry and variant has a rate for
 entry_rates AS (
-  SELECT x.model, x.applies_to, x.price_ref, x.variant,
+  SELECT x.model AS rated_model, x.applies_to AS rated_side, x.price_ref AS rated_ref, x.variant AS rated_variant,
 ${FLAGGED.map((c) => `    MAX(CASE WHEN x.component = '${c}' THEN 1 ELSE 0 END) AS has_${c}`).join(",\n")}
   FROM rates x WHERE x.kind = 'rate'
   GROUP BY x.model, x.applies_to, x.price_ref, x.variant
@@ -84,39 +93,52 @@ ${FLAGGED.map((c) => `    MAX(CASE WHEN x.component = '${c}' THEN 1 ELSE 0 END) 
 resolved AS (
   SELECT
     c.*,
-    m.model AS declared_model,
-    m.price_source AS declared_cost,
-    COALESCE(m.provider_account, a.provider_account) AS provider_account,
-    COALESCE(m.provider, a.provider) AS provider,
-    m.provider_model,
-    CASE WHEN m.model IS NOT NULL THEN COALESCE(c.row_region, m.default_region) END AS region,
-    COALESCE(c.row_region, d.default_region) AS list_region
+    m.declared_model,
+    m.declared_cost,
+    COALESCE(m.model_account, a.account_name) AS provider_account,
+    COALESCE(m.model_provider, a.account_provider) AS provider,
+    m.declared_provider_model AS provider_model,
+    CASE WHEN m.declared_model IS NOT NULL THEN COALESCE(c.row_region, m.model_region) END AS region,
+    COALESCE(c.row_region, d.list_default_region) AS list_region
   FROM calls c
-  LEFT JOIN model_rows m ON m.model = c.model
-  LEFT JOIN list_regions d ON d.model = c.model
-  LEFT JOIN account_rows a
-    ON m.model IS NULL AND SUBSTRING(c.model, 1, LENGTH(a.provider_account) + 1) = a.provider_account || '/'
+  LEFT JOIN model_rows m ON m.declared_model = c.model
+  LEFT JOIN list_regions d ON d.list_model = c.model
+  LEFT JOIN account_rows a ON a.account_name = c.account_key
 ),
--- 3. the price entry in force: the one for the region, else the "*" one
+-- 3. the price entries in force: an entry is in force from effective_from (inclusive) to
+-- effective_to (exclusive), and per side there is one for the row's region and one for "*" at most
+matches AS (
+  SELECT r.request_id, e.applies_to, e.region AS entry_region, e.price_ref, e.price_source
+  FROM resolved r
+  JOIN entry_rows e ON e.model = r.model
+  WHERE (e.region = '*' OR e.region = CASE WHEN e.applies_to = 'cost' THEN r.region ELSE r.list_region END)
+    AND (e.effective_from IS NULL OR r.called_at >= e.effective_from)
+    AND (e.effective_to IS NULL OR r.called_at < e.effective_to)
+),
+in_force AS (
+  SELECT t.request_id AS forced_id,
+${sides
+  .flatMap((side) => [
+    [`${side}_own`, `t.applies_to = '${side}' AND t.entry_region <> '*'`],
+    [`${side}_any`, `t.applies_to = '${side}' AND t.entry_region = '*'`],
+  ])
+  .flatMap(([name, when]) => [
+    `    MAX(CASE WHEN ${when} THEN t.price_ref END) AS ${name}_ref`,
+    `    MAX(CASE WHEN ${when} THEN t.price_source END) AS ${name}_source`,
+  ])
+  .join(",\n")}
+  FROM matches t
+  GROUP BY t.request_id
+),
+-- the one for the region, else the "*" one
 chosen AS (
   SELECT
     r.*,
-    COALESCE(ce.price_ref, cs.price_ref) AS cost_ref,
-    COALESCE(ce.price_source, cs.price_source) AS cost_source,
-    COALESCE(le.price_ref, ls.price_ref) AS list_ref
+    COALESCE(f.cost_own_ref, f.cost_any_ref) AS cost_ref,
+    CASE WHEN f.cost_own_ref IS NOT NULL THEN f.cost_own_source ELSE f.cost_any_source END AS cost_source,
+    COALESCE(f.list_own_ref, f.list_any_ref) AS list_ref
   FROM resolved r
-${sides
-  .flatMap((side) => [
-    [`${side[0]}e`, side, side === "cost" ? "r.region" : "r.list_region"],
-    [`${side[0]}s`, side, "'*'"],
-  ])
-  .map(
-    ([alias, side, region]) =>
-      `  LEFT JOIN entry_rows ${alias}
-    ON ${alias}.applies_to = '${side}' AND ${alias}.model = r.model AND ${alias}.region = ${region}
-    AND r.called_at >= ${alias}.valid_from AND r.called_at < ${alias}.valid_to`,
-  )
-  .join("\n")}
+  LEFT JOIN in_force f ON f.forced_id = r.request_id
 ),
 -- 4. text tokens (audio with an audio rate is priced apart) and the entry's components
 counted AS (
@@ -134,7 +156,7 @@ ${FLAGGED.map((c) => `    COALESCE(${side[0]}f.has_${c}, 0) AS ${side}_has_${c}`
 ${sides
   .map(
     (side) => `  LEFT JOIN entry_rates ${side[0]}f
-    ON ${side[0]}f.model = h.model AND ${side[0]}f.applies_to = '${side}' AND ${side[0]}f.price_ref = h.${side}_ref AND ${side[0]}f.variant = h.variant`,
+    ON ${side[0]}f.rated_model = h.model AND ${side[0]}f.rated_side = '${side}' AND ${side[0]}f.rated_ref = h.${side}_ref AND ${side[0]}f.rated_variant = h.variant`,
   )
   .join("\n")}
 ),
@@ -164,7 +186,7 @@ ${REQUIRED.map(([c, count]) => `      WHEN k.${count.replace("{x}", "cost")} > 0
 -- number of nano-USD, so they need no rounding (the rounding below is the slow part)
 rate_rows AS (
   SELECT x.model, x.applies_to, x.price_ref, x.variant, x.component, x.tier_from, x.tier_to, x.pricing_mode, x.rate,
-    CASE WHEN CAST(x.rate AS DECIMAL(38, 9)) = x.rate THEN CAST(x.rate AS DECIMAL(38, 9)) END AS nano_rate
+    CASE WHEN CAST(x.rate AS ${d.decimal(38, 9)}) = x.rate THEN CAST(x.rate AS ${d.decimal(38, 9)}) END AS nano_rate
   FROM rates x WHERE x.kind = 'rate'
 ),
 lines AS (
@@ -221,17 +243,17 @@ component_exact AS (
 ),
 component_rounding AS (
   SELECT e.request_id, e.applies_to, e.component, e.pricing_mode, e.top_tier, e.nano_amount, e.token_amount, e.unit_amount,
-    CAST(ROUND(e.token_amount, 9) AS DECIMAL(38, 9)) AS token_up,
-    CAST(ROUND(e.unit_amount, 9) AS DECIMAL(38, 9)) AS unit_up
+    CAST(ROUND(e.token_amount, 9) AS ${d.decimal(38, 9)}) AS token_up,
+    CAST(ROUND(e.unit_amount, 9) AS ${d.decimal(38, 9)}) AS unit_up
   FROM component_exact e
 ),
 component_costs AS (
   SELECT g.request_id, g.applies_to, g.component, g.pricing_mode, g.top_tier,
     CAST(CASE
-      WHEN g.unit_amount IS NOT NULL THEN ${halfEven("g.unit_amount", "g.unit_up")}
-      WHEN g.token_amount IS NOT NULL THEN ${halfEven("g.token_amount", "g.token_up")}
+      WHEN g.unit_amount IS NOT NULL THEN ${halfEven(d, "g.unit_amount", "g.unit_up")}
+      WHEN g.token_amount IS NOT NULL THEN ${halfEven(d, "g.token_amount", "g.token_up")}
       ELSE g.nano_amount
-    END AS DECIMAL(18, 9)) AS cost
+    END AS ${d.decimal(18, 9)}) AS cost
   FROM component_rounding g
 ),
 -- one row per call: its components side by side, the totals, the tier reached and the mode
@@ -247,7 +269,7 @@ ${componentSql((c) => `    MAX(CASE WHEN k.applies_to = 'cost' AND k.component =
 )
 SELECT
   s.request_id,
-  CAST(CAST(s.called_at AS DATE) AS VARCHAR) AS date,
+  CAST(CAST(s.called_at AS DATE) AS ${d.text}) AS date,
   s.model,
   s.provider_account,
   s.provider,
@@ -256,17 +278,17 @@ SELECT
   CASE WHEN s.cost_unpriced = 1 THEN 'unpriced' ELSE s.cost_source END AS price_source,
   s.cost_ref AS price_ref,
   CASE WHEN s.cost_unpriced = 0 THEN r.pricing_mode END AS pricing_mode,
-  CASE WHEN s.cost_unpriced = 0 AND r.pricing_mode IS NOT NULL THEN COALESCE('from ' || CAST(r.top_tier AS VARCHAR), 'base') END AS tier,
+  CASE WHEN s.cost_unpriced = 0 AND r.pricing_mode IS NOT NULL THEN COALESCE('from ' || CAST(r.top_tier AS ${d.text}), 'base') END AS tier,
   s.unpriced_reason,
-${componentSql((c) => `  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_${c}, 0) AS DECIMAL(18, 9)) END AS ${c}_cost_usd`)},
-  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS DECIMAL(18, 9)) END AS cost_usd,
+${componentSql((c) => `  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_${c}, 0) AS ${d.decimal(18, 9)}) END AS ${c}_cost_usd`)},
+  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS ${d.decimal(18, 9)}) END AS cost_usd,
   CASE
-    WHEN s.declared_cost = 'public' AND s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS DECIMAL(18, 9))
-    WHEN s.declared_cost = 'private' AND s.list_unpriced = 0 THEN CAST(COALESCE(r.list_total, 0) AS DECIMAL(18, 9))
+    WHEN s.declared_cost = 'public' AND s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS ${d.decimal(18, 9)})
+    WHEN s.declared_cost = 'private' AND s.list_unpriced = 0 THEN CAST(COALESCE(r.list_total, 0) AS ${d.decimal(18, 9)})
   END AS list_cost_usd
 FROM status s
 LEFT JOIN rounded r ON r.request_id = s.request_id
-;
+${d.suffix};
 `;
 }
 
@@ -274,8 +296,9 @@ LEFT JOIN rounded r ON r.request_id = s.request_id
  * x (≥ 0) rounded half to even to 9 decimals in portable SQL, given `up` = ROUND(x, 9)
  * (half away from zero everywhere, computed once: it is the slow part): an exact tie
  * (up − x = 0.5 nano) goes to the even neighbour, twice x/2 rounded (x/2 ends in .25 or
- * .75 nano, never a tie).
+ * .75 nano, never a tie). The constants are exact decimals in every dialect: as Float64
+ * (ClickHouse's reading of `0.5`) the tie test misses and x/2 rounds wrongly.
  */
-function halfEven(x: string, up: string): string {
-  return `CASE WHEN ${up} - ${x} = 0.0000000005 THEN 2 * CAST(ROUND(${x} * 0.5, 9) AS DECIMAL(38, 9)) ELSE ${up} END`;
+function halfEven(d: SqlDialect, x: string, up: string): string {
+  return `CASE WHEN ${up} - ${x} = ${d.exact("0.0000000005")} THEN 2 * CAST(ROUND(${x} * ${d.exact("0.5")}, 9) AS ${d.decimal(38, 9)}) ELSE ${up} END`;
 }

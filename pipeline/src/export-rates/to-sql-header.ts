@@ -1,15 +1,15 @@
 import { COMPONENTS } from "../pricing/price-call.ts";
+import type { DialectName, SqlDialect } from "./sql-dialect.ts";
 
 /**
  * The comment lines at the top of price_logs.sql: what the query reads and returns, what
  * it assumes, what it cannot express, and the few places a SQL dialect differs. No `;`:
  * the query's terminator is the only one in the file.
  */
-export function toSqlHeader(): string {
+export function toSqlHeader(d: SqlDialect): string {
   return `-- price_logs.sql: prices gateway log rows with the rates of rates.parquet, exactly as
 -- \`costs run\` does (SPEC 4.4). Written by \`costs export-rates\`, the same text for every
--- pricing folder. README.md beside this file and docs/export-rates.md show how to run it
--- on DuckDB, Spark SQL, Trino and BigQuery.
+-- pricing folder. README.md beside this file and docs/export-rates.md show how to run it.
 --
 -- Reads two relations:
 --   rates  the table of rates.parquet (rows of kind account, model, entry and rate)
@@ -26,7 +26,7 @@ export function toSqlHeader(): string {
 --   provider_model, region (resolved), price_source (public, private or unpriced),
 --   price_ref, pricing_mode, tier, unpriced_reason, one <component>_cost_usd per component
 --   (${COMPONENTS.join(", ")}),
---   cost_usd and list_cost_usd. Money is DECIMAL(18, 9), NULL when unpriced.
+--   cost_usd and list_cost_usd. Money is ${d.decimal(18, 9)}, NULL when unpriced.
 --
 -- Assumes what the priced output guarantees: request_id is unique (deduplicate raw logs
 -- first, keeping the first row), virtual-model parent rows are left out, and every row is
@@ -36,17 +36,39 @@ export function toSqlHeader(): string {
 -- wrong number: a unit quantity with more than 9 decimal places.
 -- Limits: within one call, a unit component (images, seconds, ...) below 100,000 USD and
 -- any other component below 9.2 billion USD (exact intermediates of scale 33 and 24 in 38
--- digits, money DECIMAL(18, 9)). Beyond, DuckDB and Trino stop with an overflow error,
--- Spark without ANSI mode returns NULL.
+-- digits, money DECIMAL(18, 9)). Beyond, DuckDB, PostgreSQL, ClickHouse and Trino stop
+-- with an overflow error, Spark without ANSI mode returns NULL.
 --
--- Dialect spots (otherwise ANSI SQL: CTEs, CASE, LEFT JOIN, GROUP BY, UNION ALL):
---   1. Decimals. DuckDB and Trino keep every scale as written. Spark SQL needs
---      spark.sql.decimalOperations.allowPrecisionLoss=false, else it cuts products to 6
---      decimals. BigQuery: replace DECIMAL(p, s) with BIGNUMERIC(p, s).
---   2. Rounding half to even is written out with ROUND (half away from zero in DuckDB, Trino
---      and BigQuery, HALF_UP in Spark: the same for costs >= 0). An engine with a half-even
---      ROUND may use it instead (BigQuery: ROUND(x, 9, 'ROUND_HALF_EVEN')).
---   3. Types and time zone. Spark and BigQuery: replace VARCHAR with STRING. The date and the
---      private price periods are UTC: run with the session time zone set to UTC (DuckDB
---      SET TimeZone = 'UTC', Spark spark.sql.session.timeZone=UTC, Trino SET TIME ZONE 'UTC').`;
+-- Written for ${d.title} (\`costs export-rates --dialect ${d.name}\`). Set up and load first:
+${d.setup
+  .flatMap((step) => step.split("\n"))
+  .map((line) => `--   ${line}`)
+  .join("\n")}
+${DIALECT_NOTES[d.name].map((line) => `-- ${line}`).join("\n")}`;
 }
+
+/** What a reader of each dialect's file must know beyond the setup. */
+const DIALECT_NOTES: Record<DialectName, string[]> = {
+  duckdb: [
+    "The query text is plain ANSI SQL: it runs unchanged on DuckDB, PostgreSQL and Trino.",
+    "Rounding half to even is written out with ROUND (half away from zero: the same for costs >= 0).",
+  ],
+  postgres: [
+    "NUMERIC keeps every scale exactly. ROUND(numeric, 9) rounds half away from zero, and the",
+    "query turns that into half to even.",
+  ],
+  clickhouse: [
+    "Exact decimal constants are toDecimal128(...): ClickHouse reads 0.5 as a Float64, which",
+    "breaks half-to-even ties. Sums of Decimal128 stay exact, and overflow is an error",
+    "(decimal_check_overflow, on by default).",
+  ],
+  spark: [
+    "Needs spark.sql.decimalOperations.allowPrecisionLoss=false (set above). ROUND is HALF_UP",
+    "on decimals: the same as half away from zero for costs >= 0. Parse-checked only.",
+  ],
+  trino: ["DECIMAL keeps every scale as written, and ROUND is half away from zero. Parse-checked only."],
+  bigquery: [
+    "DECIMAL is BIGNUMERIC, VARCHAR is STRING, BIGINT is INT64, POSITION is STRPOS. ROUND(x, 9, 'ROUND_HALF_EVEN')",
+    "would also do, but the written-out form is kept. Parse-checked only.",
+  ],
+};

@@ -8,10 +8,13 @@ import { Staging } from "../outputs/staging.ts";
 import { writeParquet } from "../parquet/write-parquet.ts";
 import { buildRateTable } from "./build-rate-table.ts";
 import { toExportReadme, type RateTableCounts } from "./to-export-readme.ts";
+import type { DialectName } from "./sql-dialect.ts";
 import { toPricingSql } from "./to-pricing-sql.ts";
+import { toRatesCsv } from "./to-rates-csv.ts";
 import { toRateColumns } from "./to-rate-columns.ts";
 
-export const EXPORT_FILES = ["rates.parquet", "price_logs.sql", "README.md"] as const;
+/** rates.csv is the same table as rates.parquet, for engines that read no Parquet (PostgreSQL). */
+export const EXPORT_FILES = ["rates.parquet", "rates.csv", "price_logs.sql", "README.md"] as const;
 
 export interface WrittenRates {
   out: string;
@@ -19,11 +22,13 @@ export interface WrittenRates {
   counts: RateTableCounts;
   /** Content hash of the pricing files the rates come from. */
   pricingVersion: string;
+  dialect: DialectName;
   files: Array<{ file: (typeof EXPORT_FILES)[number]; bytes: number }>;
 }
 
 /**
- * Writes rates.parquet, price_logs.sql and README.md into `out`. They are staged and
+ * Writes rates.parquet, rates.csv, price_logs.sql (in `dialect`) and README.md into `out`.
+ * They are staged and
  * moved into place together, so a failed export leaves the previous one as it was.
  * `stagingId` names the staging folder (the caller's process id, say). Like `costs run`,
  * it holds the folder's lock while writing (outputs/).
@@ -32,6 +37,7 @@ export async function writeRates(
   book: PricingBook,
   out: string,
   stagingId: string,
+  dialect: DialectName = "duckdb",
   lockOptions: LockOptions = { cwd: process.cwd(), now: () => new Date(), command: "costs export-rates" },
 ): Promise<WrittenRates> {
   const refBase = path.dirname(book.dir);
@@ -50,22 +56,26 @@ export async function writeRates(
   const staging = new Staging(out, stagingId);
   try {
     await staging.open();
-    const sql = toPricingSql();
-    const readme = toExportReadme(counts, pricingVersion);
+    const sql = toPricingSql(dialect);
+    const readme = toExportReadme(counts, pricingVersion, dialect);
+    const csv = toRatesCsv(columns);
     const parquetBytes = await writeParquet(staging.path("rates.parquet"), columns, {
       "gateway-costs.pricing_version": pricingVersion,
       "gateway-costs.table": "resolved rates, see docs/export-rates.md",
     });
     await writeFile(staging.path("price_logs.sql"), sql);
     await writeFile(staging.path("README.md"), readme);
+    await writeFile(staging.path("rates.csv"), csv);
     await staging.commit([...EXPORT_FILES]);
     return {
       out,
       rows: rows.length,
       counts,
       pricingVersion,
+      dialect,
       files: [
         { file: "rates.parquet", bytes: parquetBytes },
+        { file: "rates.csv", bytes: Buffer.byteLength(csv) },
         { file: "price_logs.sql", bytes: Buffer.byteLength(sql) },
         { file: "README.md", bytes: Buffer.byteLength(readme) },
       ],

@@ -1,16 +1,27 @@
 /**
  * `costs export-rates` against `costs run` on the committed sample: the exported rates and
- * SQL, run in DuckDB over the priced Parquet partitions, give every row the same prices as
- * the engine, to the nano-USD.
+ * SQL, run over the priced Parquet partitions in DuckDB, ClickHouse (chdb) and PostgreSQL
+ * (a private cluster on 127.0.0.1), give every row the same prices as the engine, to the
+ * nano-USD. With CI=true a missing PostgreSQL fails; without, its test is skipped.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPONENTS } from "../../src/pricing/price-call.ts";
 import { formatNano, parseNano } from "../../src/pricing/money.ts";
 import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { runCli } from "../run-cli.ts";
+import {
+  engineGate,
+  findPostgres,
+  priceOnClickhouse,
+  priceOnDuckdb,
+  priceOnPostgres,
+  pricedFiles,
+  startPostgres,
+  type Postgres,
+  type SqlRow,
+} from "../sql-engines.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..", "..");
@@ -33,6 +44,13 @@ let tmp: string;
 let data: string;
 let exported: string;
 let exportRun: Awaited<ReturnType<typeof costs>>;
+const PG_BIN = findPostgres();
+const postgresGate = engineGate(
+  "PostgreSQL",
+  PG_BIN === null ? "no PostgreSQL server binaries (apt-get install postgresql, or set PG_BIN; .ci/run installs it)" : null,
+  "export-rates.test.ts",
+);
+let pg: Postgres | null = null;
 
 beforeAll(async () => {
   tmp = await writeTempTree({});
@@ -41,7 +59,11 @@ beforeAll(async () => {
   const run = await costs("run", "--logs", "data/sample", "--out", data, "--no-progress");
   expect(run.code, run.err).toBe(0);
   exportRun = await costs("export-rates", "--out", exported);
+  if (PG_BIN !== null) pg = await startPostgres(PG_BIN);
 }, 120_000);
+afterAll(async () => {
+  await pg?.stop();
+});
 
 /** The engine's priced rows, read with the project's own Parquet reader: money as 9-decimal text. */
 async function enginePriced(): Promise<Map<string, Record<string, string | null>>> {
@@ -60,23 +82,30 @@ async function enginePriced(): Promise<Map<string, Record<string, string | null>
   return rows;
 }
 
-/** price_logs.sql in DuckDB: rates from rates.parquet, logs over the Hive-partitioned priced output. */
-async function sqlPriced(): Promise<Array<Record<string, string | null>>> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(`CREATE VIEW rates AS SELECT * FROM read_parquet('${path.join(exported, "rates.parquet")}')`);
-    await connection.run(
-      `CREATE VIEW logs AS SELECT * FROM read_parquet('${path.join(data, "priced")}/date=*/*.parquet', hive_partitioning = true)`,
-    );
-    const query = (await readFile(path.join(exported, "price_logs.sql"), "utf8")).trimEnd().replace(/;$/, "");
-    const reader = await connection.runAndReadAll(`SELECT * FROM (${query}) priced`);
-    return reader.getRowObjectsJson() as Array<Record<string, string | null>>;
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
+/** price_logs.sql of `dir` on `engine` over the priced output (every date=*\/part-*.parquet). */
+async function sqlPriced(engine: "duckdb" | "clickhouse" | "postgres", dir: string): Promise<SqlRow[]> {
+  const glob = `${path.join(data, "priced")}/date=*/*.parquet`;
+  if (engine === "duckdb") return priceOnDuckdb(dir, glob);
+  if (engine === "clickhouse") return priceOnClickhouse(dir, glob);
+  if (pg === null) throw new Error(`PostgreSQL: ${postgresGate.missing}`);
+  return priceOnPostgres(pg, dir, await pricedFiles(path.join(data, "priced")));
+}
+
+/** Every SQL row equals the engine's row (text columns, money to the nano-USD); returns the SQL's total cost. */
+function compareRows(sql: SqlRow[], engine: Map<string, Record<string, string | null>>): string {
+  expect(sql).toHaveLength(engine.size);
+  expect(new Set(sql.map((r) => r.request_id)).size).toBe(engine.size);
+  let total = 0n;
+  for (const row of sql) {
+    const want = engine.get(row.request_id!);
+    expect(want, row.request_id!).toBeDefined();
+    const got = Object.fromEntries([...TEXT, ...MONEY].map((name) => [name, row[name] ?? null]));
+    const { unpriced_reason, ...expected } = want!;
+    expect(got, row.request_id!).toEqual(expected);
+    expect(row.unpriced_reason === null, row.request_id!).toBe(unpriced_reason === null);
+    if (row.cost_usd !== null) total += parseNano(row.cost_usd!);
   }
+  return formatNano(total);
 }
 
 describe("costs export-rates on the repository's pricing", () => {
@@ -86,29 +115,16 @@ describe("costs export-rates on the repository's pricing", () => {
     expect(exportRun.out).toMatch(
       /^costs export-rates: \d+ rows in rates\.parquet \(8 accounts, 23 models, \d+ price entries, \d+ rates\) from pricing \(sha256:[0-9a-f]{16}\)/,
     );
-    for (const file of ["rates.parquet", "price_logs.sql", "README.md"]) expect(exportRun.out).toContain(`/rates/${file}`);
-    expect((await readdir(exported)).sort()).toEqual(["README.md", "price_logs.sql", "rates.parquet"]);
+    for (const file of ["rates.parquet", "rates.csv", "price_logs.sql", "README.md"]) expect(exportRun.out).toContain(`/rates/${file}`);
+    expect((await readdir(exported)).sort()).toEqual(["README.md", "price_logs.sql", "rates.csv", "rates.parquet"]);
   });
 
   it("price_logs.sql over the priced sample gives every row the engine's prices, to the nano-USD", async () => {
     const engine = await enginePriced();
-    const sql = await sqlPriced();
+    const sql = await sqlPriced("duckdb", exported);
     const manifest = JSON.parse(await readFile(path.join(data, "manifest.json"), "utf8"));
     expect(engine.size).toBe(manifest.counts.priced + manifest.counts.unpriced);
-    expect(sql).toHaveLength(engine.size);
-    expect(new Set(sql.map((r) => r.request_id)).size).toBe(engine.size);
-
-    let total = 0n;
-    for (const row of sql) {
-      const want = engine.get(row.request_id!);
-      expect(want, row.request_id!).toBeDefined();
-      const got = Object.fromEntries([...TEXT, ...MONEY].map((name) => [name, row[name] ?? null]));
-      const { unpriced_reason, ...expected } = want!;
-      expect(got, row.request_id!).toEqual(expected);
-      expect(row.unpriced_reason === null, row.request_id!).toBe(unpriced_reason === null);
-      if (row.cost_usd !== null) total += parseNano(row.cost_usd!);
-    }
-    expect(formatNano(total)).toBe(manifest.dataset.cost_usd);
+    expect(compareRows(sql, engine)).toBe(manifest.dataset.cost_usd);
     // the sample's edge cases are all in the comparison
     const count = (f: (r: Record<string, string | null>) => boolean) => sql.filter(f).length;
     expect(count((r) => r.price_source === "unpriced")).toBe(manifest.counts.unpriced);
@@ -117,10 +133,27 @@ describe("costs export-rates on the repository's pricing", () => {
     expect(count((r) => r.list_cost_usd !== r.cost_usd && r.cost_usd !== null)).toBeGreaterThan(100);
   }, 60_000);
 
+  for (const dialect of ["clickhouse", "postgres"] as const)
+    it.skipIf(dialect === "postgres" && postgresGate.skip)(
+      `--dialect ${dialect}: its price_logs.sql on that engine gives every row the engine's prices`,
+      async () => {
+        const dir = path.join(tmp, `rates-${dialect}`);
+        const result = await costs("export-rates", "--out", dir, "--dialect", dialect);
+        expect(result.code, result.err).toBe(0);
+        expect(result.out).toContain(`SQL for ${dialect === "clickhouse" ? "ClickHouse" : "PostgreSQL"}`);
+        expect(await readFile(path.join(dir, "README.md"), "utf8")).toContain(`costs export-rates --dialect ${dialect}`);
+        // the rate table does not depend on the dialect
+        expect(await readFile(path.join(dir, "rates.parquet"))).toEqual(await readFile(path.join(exported, "rates.parquet")));
+        const manifest = JSON.parse(await readFile(path.join(data, "manifest.json"), "utf8"));
+        expect(compareRows(await sqlPriced(dialect, dir), await enginePriced())).toBe(manifest.dataset.cost_usd);
+      },
+      120_000,
+    );
+
   it("exports the same bytes twice", async () => {
     const again = path.join(tmp, "again");
     expect((await costs("export-rates", "--out", again)).code).toBe(0);
-    for (const file of ["rates.parquet", "price_logs.sql", "README.md"]) {
+    for (const file of ["rates.parquet", "rates.csv", "price_logs.sql", "README.md"]) {
       expect(await readFile(path.join(again, file)), file).toEqual(await readFile(path.join(exported, file)));
     }
   });
@@ -130,6 +163,12 @@ describe("costs export-rates on the repository's pricing", () => {
     expect(help.code).toBe(0);
     expect(help.out).toContain("--out <dir>");
     expect(help.out).toContain("--pricing-dir <dir>");
+    expect(help.out.replace(/\s+/g, " ")).toContain(
+      '(choices: "duckdb", "postgres", "clickhouse", "spark", "trino", "bigquery", default: "duckdb")',
+    );
+    const bad = await costs("export-rates", "--out", path.join(tmp, "nope"), "--dialect", "mysql");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--dialect <engine>' argument 'mysql' is invalid");
     expect((await costs("export-rates")).code).toBe(2);
 
     const broken = await writeTempTree({
