@@ -3,6 +3,7 @@ import { compilePreset, type CompiledPreset } from "../stages/ingest/compile-pre
 import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
 import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { toLogRow } from "../stages/ingest/to-log-row.ts";
+import { toLogRows } from "../stages/ingest/to-log-rows.ts";
 import type { ChunkProcessor } from "./chunk-processor.ts";
 
 /**
@@ -19,6 +20,13 @@ export function parseJsonlChunk(
 ): number {
   return parseJsonlBytes(bytes, firstLine, {
     record(line, value, raw) {
+      if (preset.expand) {
+        for (const call of toLogRows(value, raw, preset)) {
+          if ("row" in call) processor.addItemRow(call.row, file, line);
+          else processor.addReject({ file, line, reason: call.reason, raw: cut(call.raw) });
+        }
+        return;
+      }
       const result = toLogRow(value, preset);
       if ("row" in result) processor.addItemRow(result.row, file, line);
       else processor.addReject({ file, line, reason: result.reason, raw: cut(raw) });

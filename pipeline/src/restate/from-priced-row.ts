@@ -76,6 +76,7 @@ export function fromPricedRow(c: RestateColumns, i: number): PricedRow {
     virtual_model: text(c.virtual_model),
     metadata: stringMap(c.metadata[i]),
     reported_cost_usd: typeof reported === "bigint" ? formatNano(reported) : null,
+    calls: c.calls[i] === null || c.calls[i] === undefined ? undefined : Number(c.calls[i]),
   };
   if (typeof row.request_id !== "string" || typeof row.model !== "string" || !Number.isFinite(row.timestamp)) {
     throw new Error("request_id, model or timestamp is missing");

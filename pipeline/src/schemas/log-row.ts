@@ -36,6 +36,11 @@ export interface LogRow {
   metadata: Record<string, string>;
   /** The gateway's own cost as decimal text, kept for reconciliation. */
   reported_cost_usd: string | null;
+  /**
+   * Calls this row sums (a usage-API aggregate, docs/pricing.md "Aggregate rows"); absent:
+   * the row is one call; 0: an unknown number of calls.
+   */
+  calls?: number;
 }
 
 /** Where an input row came from: file path and 1-based line (JSONL, CSV) or row number (Parquet). */
