@@ -151,7 +151,7 @@ describe("native-format presets price like the canonical form of the same calls"
       // Real prices: every priced call costs something, at list price too.
       for (const row of got.rows.values())
         if (row.price_source !== "unpriced")
-          expect([row.request_id, row.cost_usd! > 0n, row.list_cost_usd! > 0n]).toEqual([row.request_id, true, true]);
+          expect([row.request_id, (row.cost_usd as bigint) > 0n, (row.list_cost_usd as bigint) > 0n]).toEqual([row.request_id, true, true]);
 
       // Priced rows are priced, except the aggregates that must not go through tiers.
       const unpriced = [...got.rows.values()].filter((r) => r.price_source === "unpriced");
