@@ -19,6 +19,9 @@ export const RESTATE_COLUMNS = [
 
 export type RestateColumns = Record<(typeof RESTATE_COLUMNS)[number], unknown[]>;
 
+/** Columns that partitions written before they existed lack: read back as absent (`calls`: every row one call). */
+export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["calls"]);
+
 /** One priced row read back, ready to be priced again. */
 export interface PricedRow {
   row: LogRow;
@@ -76,7 +79,7 @@ export function fromPricedRow(c: RestateColumns, i: number): PricedRow {
     virtual_model: text(c.virtual_model),
     metadata: stringMap(c.metadata[i]),
     reported_cost_usd: typeof reported === "bigint" ? formatNano(reported) : null,
-    calls: c.calls[i] === null || c.calls[i] === undefined ? undefined : Number(c.calls[i]),
+    calls: c.calls?.[i] === null || c.calls?.[i] === undefined ? undefined : Number(c.calls[i]),
   };
   if (typeof row.request_id !== "string" || typeof row.model !== "string" || !Number.isFinite(row.timestamp)) {
     throw new Error("request_id, model or timestamp is missing");

@@ -5,7 +5,7 @@ import type { ChunkAccumulator } from "../engine/accumulate-chunks.ts";
 import type { ChunkProcessor } from "../engine/chunk-processor.ts";
 import { openParquetRowGroups } from "../parquet/read-parquet.ts";
 import type { FileStats } from "../stages/ingest/index.ts";
-import { fromPricedRow, RESTATE_COLUMNS, type RestateColumns } from "./from-priced-row.ts";
+import { fromPricedRow, OPTIONAL_RESTATE_COLUMNS, RESTATE_COLUMNS, type RestateColumns } from "./from-priced-row.ts";
 
 /** A day's totals before it is priced again: what its priced rows held. */
 export interface DayBefore {
@@ -51,7 +51,7 @@ export async function readPricedDays(out: string, days: string[], options: ReadP
       const file = path.join(dir, name);
       const shown = displayPath(file, options.cwd);
       const parquet = await openParquetRowGroups(file);
-      const missing = RESTATE_COLUMNS.filter((c) => !parquet.columns.includes(c));
+      const missing = RESTATE_COLUMNS.filter((c) => !parquet.columns.includes(c) && !OPTIONAL_RESTATE_COLUMNS.has(c));
       if (missing.length > 0) {
         throw new PipelineError({
           file: shown,
@@ -60,7 +60,7 @@ export async function readPricedDays(out: string, days: string[], options: ReadP
         });
       }
       let rows = 0;
-      for await (const group of parquet.rowGroups([...RESTATE_COLUMNS])) {
+      for await (const group of parquet.rowGroups(RESTATE_COLUMNS.filter((c) => parquet.columns.includes(c)))) {
         const columns = group.columns as RestateColumns;
         for (let i = 0; i < group.rowCount; i++) {
           let priced;

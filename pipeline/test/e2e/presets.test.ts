@@ -58,6 +58,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await writeTempTree(ACCOUNTS);
   await cp(path.join(REPO_PRICING, "catalog"), path.join(dir, "pricing/catalog"), { recursive: true });
+  for (const c of CASES) await cp(path.join(PRESETS_DIR, c.preset), path.join(dir, c.preset), { recursive: true });
 });
 
 async function run(out: string, ...logs: string[]) {
@@ -77,6 +78,13 @@ async function run(out: string, ...logs: string[]) {
   expect(err).toBe("");
   expect(code).toBe(0);
   const manifest = await checkOutputs(path.join(dir, out));
+  const rows = await readPriced(out);
+  const rejects = parse(await readFile(path.join(dir, out, "rejects.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+  return { manifest, rows, rejects };
+}
+
+/** The priced rows of an output folder by request id. */
+async function readPriced(out: string): Promise<Map<string, Record<string, unknown>>> {
   const rows = new Map<string, Record<string, unknown>>();
   for (const day of await readdir(path.join(dir, out, "priced"))) {
     for (const file of await readdir(path.join(dir, out, "priced", day))) {
@@ -85,8 +93,7 @@ async function run(out: string, ...logs: string[]) {
         rows.set(columns.request_id![i] as string, Object.fromEntries(COLUMNS.map((c) => [c, columns[c]![i]])));
     }
   }
-  const rejects = parse(await readFile(path.join(dir, out, "rejects.csv"), "utf8"), { columns: true }) as Record<string, string>[];
-  return { manifest, rows, rejects };
+  return rows;
 }
 
 interface Case {
@@ -122,7 +129,6 @@ describe("native-format presets price like the canonical form of the same calls"
   for (const c of CASES) {
     it(c.preset, async () => {
       const native = (await readdir(path.join(PRESETS_DIR, c.preset))).filter((f) => f !== "canonical.jsonl").sort();
-      for (const file of [...native, "canonical.jsonl"]) await cp(path.join(PRESETS_DIR, c.preset, file), path.join(dir, c.preset, file));
       const got = await run(`out-${c.preset}`, ...native.map((f) => `${c.preset}/${f}`));
       const want = await run(`out-${c.preset}-canonical`, `${c.preset}/canonical.jsonl`);
 
@@ -160,6 +166,38 @@ describe("native-format presets price like the canonical form of the same calls"
       );
     });
   }
+
+  it("worker threads read native formats to the same rows", async () => {
+    const onThread = await run("out-otel-threads0", "otel", "--threads", "0");
+    const threaded = await run("out-otel-threads2", "otel", "--threads", "2");
+    expect(threaded.manifest.counts).toEqual(onThread.manifest.counts);
+    expect([...threaded.rows.entries()]).toEqual([...onThread.rows.entries()]);
+    expect(threaded.rejects).toEqual(onThread.rejects);
+  });
+
+  it("costs restate prices aggregate rows the same way again: calls is kept in the priced Parquet", async () => {
+    for (const preset of ["anthropic-usage", "openai-usage"]) {
+      const out = `out-${preset}-restated`;
+      const native = (await readdir(path.join(dir, preset))).filter((f) => f !== "canonical.jsonl").map((f) => `${preset}/${f}`);
+      const before = await run(out, ...native);
+      const { code, err } = await runCli(
+        dir,
+        "restate",
+        "--since",
+        "2026-03-01",
+        "--data",
+        out,
+        "--pricing-dir",
+        "pricing",
+        "--policies-dir",
+        "policies",
+      );
+      expect([code, err]).toEqual([0, ""]);
+      const after = await readPriced(out);
+      expect([...after.entries()].sort()).toEqual([...before.rows.entries()].sort());
+      expect([...after.values()].every((r) => r.calls !== null)).toBe(true);
+    }
+  });
 
   it("--preset NAME forces a preset: a LiteLLM file read as Portkey has no Portkey fields", async () => {
     await cp(path.join(PRESETS_DIR, "litellm/spend-logs.jsonl"), path.join(dir, "forced/spend-logs.jsonl"));
