@@ -7,8 +7,8 @@ export type CallOutcome = { row: LogRow } | { reason: string; raw: string };
 
 /**
  * The calls of one input record through a native-format preset (`preset.expand`): each
- * element the normaliser found becomes a row or a reject (its own text as raw; a bad inner
- * element is one reject and the others are still read). A record the normaliser throws on
+ * element the normaliser found becomes a row or a reject (the inner element's own text as
+ * raw, else the record's; a bad inner element is one reject and the others are still read). A record the normaliser throws on
  * is one reject. Presets without `expand` take toLogRow directly (callers check first).
  */
 export function toLogRows(record: Record<string, unknown>, raw: string, preset: CompiledPreset): CallOutcome[] {
@@ -31,16 +31,7 @@ export function toLogRows(record: Record<string, unknown>, raw: string, preset: 
       continue;
     }
     const result = toLogRow(call.record, preset);
-    out.push("row" in result ? result : { reason: result.reason, raw: calls.length === 1 ? raw : rawOf(call.record, raw) });
+    out.push("row" in result ? result : { reason: result.reason, raw: call.raw ?? raw });
   }
   return out;
-}
-
-/** The text of one call of a many-call record (its canonical form), else the record's. */
-function rawOf(record: Record<string, unknown>, fallback: string): string {
-  try {
-    return JSON.stringify(record);
-  } catch {
-    return fallback;
-  }
 }

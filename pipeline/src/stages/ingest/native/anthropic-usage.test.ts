@@ -20,6 +20,7 @@ describe("normaliseAnthropicUsage", () => {
   it("sums 1-hour and 5-minute cache writes, keeps the 1-hour count in metadata, marks an unknown call count", () => {
     expect(normaliseAnthropicUsage({ data: [bucket([result()])], has_more: false })).toEqual([
       {
+        raw: expect.any(String),
         record: expect.objectContaining({
           request_id: "anthropic-usage:2026-03-02T00:00:00Z:ws:k:claude-haiku-4-5:standard:0-200k",
           timestamp: "2026-03-02T00:00:00Z",
@@ -43,7 +44,7 @@ describe("normaliseAnthropicUsage", () => {
         result({ cache_creation: { ephemeral_5m_input_tokens: "x", ephemeral_1h_input_tokens: 1 } }),
       ]),
     );
-    expect(batch).toEqual({ record: expect.objectContaining({ batch: true, service_tier: undefined }) });
-    expect(bad).toEqual({ record: expect.objectContaining({ cache_write_tokens: "x" }) });
+    expect(batch).toEqual({ raw: expect.any(String), record: expect.objectContaining({ batch: true, service_tier: undefined }) });
+    expect(bad).toEqual({ raw: expect.any(String), record: expect.objectContaining({ cache_write_tokens: "x" }) });
   });
 });

@@ -1,9 +1,10 @@
 /**
  * What a native-format normaliser makes of one input record: records with the canonical
  * field names of SPEC 3 (ready for to-log-row.ts), or, for an inner element that cannot be
- * one, the reason and that element's text. All of them keep the input record's line.
+ * one, the reason and that element's text. All of them keep the input record's line. A
+ * call from an inner element carries that element's text (`raw`) for its reject, if any.
  */
-export type Expanded = { record: Record<string, unknown> } | { error: string; raw: string };
+export type Expanded = { record: Record<string, unknown>; raw?: string } | { error: string; raw: string };
 
 /** Turns one native input record (a row, an OTLP batch, a usage-API page or bucket) into calls. */
 export type Normaliser = (record: Record<string, unknown>) => Expanded[];
@@ -56,8 +57,10 @@ export function expandPage(elements: unknown[], what: string, one: (element: Rec
   const out: Expanded[] = [];
   elements.forEach((element, i) => {
     const object = objectOf(element);
-    if (object) out.push(...one(object));
-    else out.push({ error: `${what}[${i}] is not a JSON object`, raw: rawOf(element) });
+    if (object) {
+      for (const expanded of one(object))
+        out.push("record" in expanded && expanded.raw === undefined ? { ...expanded, raw: rawOf(object) } : expanded);
+    } else out.push({ error: `${what}[${i}] is not a JSON object`, raw: rawOf(element) });
   });
   return out;
 }

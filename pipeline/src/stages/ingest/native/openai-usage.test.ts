@@ -23,6 +23,7 @@ describe("normaliseOpenaiUsage", () => {
     });
     expect(out).toEqual([
       {
+        raw: expect.any(String),
         record: expect.objectContaining({
           request_id: "openai-usage:1772409600:proj_1::key_1:gpt-4o-mini:false:",
           timestamp: 1772409600000,
@@ -35,7 +36,10 @@ describe("normaliseOpenaiUsage", () => {
         }),
       },
       { error: "results[1] is not a JSON object", raw: '"x"' },
-      { record: expect.objectContaining({ calls: 2, batch: true, request_id: "openai-usage:1772409600:proj_1::key_1:gpt-4o-mini:true:" }) },
+      {
+        raw: expect.any(String),
+        record: expect.objectContaining({ calls: 2, batch: true, request_id: "openai-usage:1772409600:proj_1::key_1:gpt-4o-mini:true:" }),
+      },
     ]);
   });
   it("a line that is neither page nor bucket is one reject", () => {

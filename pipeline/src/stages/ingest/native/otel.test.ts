@@ -37,6 +37,7 @@ describe("normaliseOtel", () => {
     });
     expect(out).toEqual([
       {
+        raw: expect.any(String),
         record: expect.objectContaining({
           request_id: "t1:s1",
           timestamp: 1772445600005,
@@ -46,7 +47,7 @@ describe("normaliseOtel", () => {
         }),
       },
       { error: "spans[2] is not a JSON object", raw: '"junk"' },
-      { record: expect.objectContaining({ request_id: "t1:s2", model: "openai/gpt-4o-2024-08-06" }) },
+      { raw: expect.any(String), record: expect.objectContaining({ request_id: "t1:s2", model: "openai/gpt-4o-2024-08-06" }) },
     ]);
   });
   it("ClickHouse otel_traces rows: dotted SpanAttributes (object or JSON text), DateTime64 text", () => {
