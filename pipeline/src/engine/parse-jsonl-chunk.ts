@@ -9,7 +9,8 @@ import type { ChunkProcessor } from "./chunk-processor.ts";
 /**
  * Parses a chunk of whole JSON Lines (split-jsonl.ts cut it at a line end) into the
  * processor with the ingest stage's rules (parse-jsonl-lines.ts, to-log-row.ts); bad
- * lines and rows become rejects with their raw text. Returns the number of items.
+ * lines and rows become rejects with their raw text; a native format's line gives one item
+ * per call (stages/ingest/to-log-rows.ts). Returns the number of lines read.
  */
 export function parseJsonlChunk(
   bytes: Uint8Array,
