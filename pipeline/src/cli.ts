@@ -1,3 +1,4 @@
+import { PresetNameSchema } from "./schemas/column-mapping.schema.ts";
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_SEED } from "./sample/generate-sample.ts";
 import { DIALECTS } from "./export-rates/dialect-names.ts";
@@ -71,7 +72,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--since <date>", "only rows on or after this UTC date (YYYY-MM-DD)")
     .option("--until <date>", "only rows on or before this UTC date (YYYY-MM-DD)")
     .addOption(
-      new Option("--preset <name>", "input column names").choices(["auto", "canonical", "truefoundry", "anthropic"]).default("auto"),
+      new Option("--preset <name>", "input format (docs/pipeline.md, Column presets)")
+        .choices(["auto", ...PresetNameSchema.options])
+        .default("auto"),
     )
     .option("--columns <file>", "YAML column mapping for other exports (see docs/pipeline.md)")
     .option("--threads <n>", "worker threads for JSON Lines (0: none; default: one per CPU, at most 8, for inputs over 32 MB)")

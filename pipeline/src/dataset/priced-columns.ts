@@ -43,6 +43,8 @@ export const PRICED_COLUMNS = [
   ["metadata_overrides", "json"],
   ["reported_cost_usd", "money"],
   ["gateway_cache_hit", "boolean"],
+  // Calls an aggregate row sums (0: unknown); null for a row that is one call.
+  ["calls", "int64"],
   ["price_source", "string"],
   ["price_ref", "string"],
   ["pricing_mode", "string"],

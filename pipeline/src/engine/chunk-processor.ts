@@ -214,6 +214,7 @@ export class ChunkProcessor {
     b.dict(COLUMN.metadata_overrides, r, attribution.overrides.length === 0 ? "[]" : JSON.stringify(attribution.overrides));
     b.bigint(COLUMN.reported_cost_usd, r, row.reported_cost_usd === null ? null : toNano(parseDecimal(row.reported_cost_usd)));
     b.bool(COLUMN.gateway_cache_hit, r, row.gateway_cache_hit);
+    b.number(COLUMN.calls, r, row.calls ?? null);
     b.dict(COLUMN.price_source, r, price.price_source);
     b.dict(COLUMN.price_ref, r, price.price_ref);
     b.dict(COLUMN.pricing_mode, r, price.pricing_mode);

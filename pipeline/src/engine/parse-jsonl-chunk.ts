@@ -3,12 +3,14 @@ import { compilePreset, type CompiledPreset } from "../stages/ingest/compile-pre
 import { MAX_RAW_CHARS } from "../stages/ingest/index.ts";
 import { parseJsonlBytes } from "../stages/ingest/parse-jsonl-lines.ts";
 import { toLogRow } from "../stages/ingest/to-log-row.ts";
+import { toLogRows } from "../stages/ingest/to-log-rows.ts";
 import type { ChunkProcessor } from "./chunk-processor.ts";
 
 /**
  * Parses a chunk of whole JSON Lines (split-jsonl.ts cut it at a line end) into the
  * processor with the ingest stage's rules (parse-jsonl-lines.ts, to-log-row.ts); bad
- * lines and rows become rejects with their raw text. Returns the number of items.
+ * lines and rows become rejects with their raw text; a native format's line gives one item
+ * per call (stages/ingest/to-log-rows.ts). Returns the number of lines read.
  */
 export function parseJsonlChunk(
   bytes: Uint8Array,
@@ -19,6 +21,13 @@ export function parseJsonlChunk(
 ): number {
   return parseJsonlBytes(bytes, firstLine, {
     record(line, value, raw) {
+      if (preset.expand) {
+        for (const call of toLogRows(value, raw, preset)) {
+          if ("row" in call) processor.addItemRow(call.row, file, line);
+          else processor.addReject({ file, line, reason: call.reason, raw: cut(call.raw) });
+        }
+        return;
+      }
       const result = toLogRow(value, preset);
       if ("row" in result) processor.addItemRow(result.row, file, line);
       else processor.addReject({ file, line, reason: result.reason, raw: cut(raw) });

@@ -15,6 +15,8 @@ export interface Call {
   output_audio_tokens?: number;
   batch?: boolean;
   service_tier?: string | null;
+  /** Calls the row sums (an aggregate of a usage API; 0: unknown); absent: one call. */
+  calls?: number;
   input_images?: Decimal;
   output_images?: Decimal;
   input_characters?: Decimal;

@@ -109,7 +109,7 @@ interface Applied {
 export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpriced {
   if (isUnpriced(plan)) return plan;
   const { rates, fieldOf, tiers, tierSource, mode } = plan.effective;
-  const state: ApplyState = { plan, mode, promptSize: call.input_tokens, components: [], highestTier: null, usedTiers: false };
+  const state: ApplyState = { plan, mode, promptSize: call.input_tokens, components: [], highestTier: null, usedTiers: false, calls: call.calls };
   const components = state.components;
   const notes: string[] = [];
 
@@ -139,10 +139,11 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
   if (failure) return failure;
 
   if (rates.input_cost_per_request) {
+    // An aggregate row pays the charge once per call it sums; with an unknown count it cannot be priced.
+    if (call.calls === 0) return { unpriced: `${aggregate(call.calls)}: ${plan.price_ref} charges per request (input_cost_per_request), which needs the number of calls` };
+    const requests = fromInteger(call.calls ?? 1);
     components.push(
-      costOf("request", fromInteger(1), [
-        { quantity: fromInteger(1), rate: rates.input_cost_per_request, rate_field: fieldOf.input_cost_per_request!, tier: "base" },
-      ]),
+      costOf("request", requests, [{ quantity: requests, rate: rates.input_cost_per_request, rate_field: fieldOf.input_cost_per_request!, tier: "base" }]),
     );
   }
   for (const unit of UNIT_RATES) {
@@ -176,6 +177,8 @@ interface ApplyState {
   components: ComponentCost[];
   highestTier: number | null;
   usedTiers: boolean;
+  /** Calls an aggregate row sums (0: unknown); undefined for one call. */
+  calls: number | undefined;
 }
 
 /** Prices one token component into `state`; a reason when the component has tokens but no rate. */
@@ -196,6 +199,10 @@ function tokenComponent(
   if (!tierList || tierList.length === 0) {
     brackets = [{ quantity: fromInteger(count), rate, rate_field: rateField, tier: "base" }];
   } else {
+    // Tiers go by each call's prompt size, which a row summing many calls does not have.
+    if (state.calls !== undefined) {
+      return { unpriced: `${aggregate(state.calls)}: ${state.plan.price_ref} has prompt-size tiers (${tierField}), which need each call's prompt size` };
+    }
     state.usedTiers = true;
     brackets =
       state.mode === "marginal" ? marginal(count, rate, rateField, tierList, tierField) : cumulative(count, state.promptSize, rate, rateField, tierList, tierField);
@@ -205,6 +212,11 @@ function tokenComponent(
   }
   state.components.push(costOf(component, fromInteger(count), brackets));
   return undefined;
+}
+
+/** How a reason names an aggregate row. */
+function aggregate(calls: number): string {
+  return calls === 0 ? "aggregate row of an unknown number of calls" : `aggregate row of ${calls} calls`;
 }
 
 /** A cache component's rate and tiers: its own, else the input rate in force and the input tiers. */

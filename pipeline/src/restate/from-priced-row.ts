@@ -17,12 +17,15 @@ export const RESTATE_COLUMNS = [
   "source_line",
 ] as const;
 
-/** Columns added after the first priced partitions were written: absent, they read as their default (false). */
-export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["gateway_cache_hit"]);
+/**
+ * Columns added after the first priced partitions were written; partitions without them
+ * restate with their default: `gateway_cache_hit` false, `calls` absent (every row one call).
+ */
+export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["gateway_cache_hit", "calls"]);
 
-export type RestateColumns = Record<Exclude<(typeof RESTATE_COLUMNS)[number], "gateway_cache_hit">, unknown[]> & {
-  gateway_cache_hit?: unknown[];
-};
+type OptionalColumn = "gateway_cache_hit" | "calls";
+export type RestateColumns = Record<Exclude<(typeof RESTATE_COLUMNS)[number], OptionalColumn>, unknown[]> &
+  Partial<Record<OptionalColumn, unknown[]>>;
 
 /** One priced row read back, ready to be priced again. */
 export interface PricedRow {
@@ -82,6 +85,7 @@ export function fromPricedRow(c: RestateColumns, i: number): PricedRow {
     metadata: stringMap(c.metadata[i]),
     reported_cost_usd: typeof reported === "bigint" ? formatNano(reported) : null,
     gateway_cache_hit: c.gateway_cache_hit?.[i] === true,
+    calls: c.calls?.[i] === null || c.calls?.[i] === undefined ? undefined : Number(c.calls[i]),
   };
   if (typeof row.request_id !== "string" || typeof row.model !== "string" || !Number.isFinite(row.timestamp)) {
     throw new Error("request_id, model or timestamp is missing");

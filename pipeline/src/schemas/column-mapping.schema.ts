@@ -32,6 +32,7 @@ export const CANONICAL_FIELDS = [
   "metadata",
   "reported_cost_usd",
   "gateway_cache_hit",
+  "calls",
 ] as const satisfies ReadonlyArray<keyof LogRow>;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 
@@ -42,10 +43,18 @@ type _CanonicalFieldsComplete = AllListed<Exclude<keyof LogRow, CanonicalField>>
 const CANONICAL_SET: ReadonlySet<string> = new Set(CANONICAL_FIELDS);
 
 /** Built-in column presets of the ingest stage. */
-export const PresetNameSchema = z.enum(["canonical", "truefoundry", "anthropic"], {
+export const PresetNameSchema = z.enum(
+  ["canonical", "truefoundry", "anthropic", "litellm", "otel", "portkey", "openai-usage", "anthropic-usage"],
+  {
+    error: "must be `canonical`, `truefoundry`, `anthropic`, `litellm`, `otel`, `portkey`, `openai-usage` or `anthropic-usage`",
+  },
+);
+export type PresetName = z.infer<typeof PresetNameSchema>;
+
+/** The presets a custom mapping can build on: those that read columns (the others normalise a native shape first). */
+export const MappingBaseSchema = z.enum(["canonical", "truefoundry", "anthropic"], {
   error: "must be `canonical`, `truefoundry` or `anthropic`",
 });
-export type PresetName = z.infer<typeof PresetNameSchema>;
 
 /**
  * A custom column mapping (`--columns mapping.yaml`): which input column holds each
@@ -60,7 +69,7 @@ export type PresetName = z.infer<typeof PresetNameSchema>;
  * ```
  */
 export const ColumnMappingSchema = z.strictObject({
-  base: PresetNameSchema.optional(),
+  base: MappingBaseSchema.optional(),
   columns: z
     .record(z.string(), z.string({ error: "must be the name of an input column" }).min(1, { error: "must be the name of an input column" }))
     .check((ctx) => {

@@ -41,6 +41,11 @@ export interface LogRow {
    * was called, so the call is not priced from the rates (stages/price: `gateway_cache`).
    */
   gateway_cache_hit: boolean;
+  /**
+   * Calls this row sums (a usage-API aggregate, docs/pricing.md "Aggregate rows"); absent:
+   * the row is one call; 0: an unknown number of calls.
+   */
+  calls?: number;
 }
 
 /** Where an input row came from: file path and 1-based line (JSONL, CSV) or row number (Parquet). */

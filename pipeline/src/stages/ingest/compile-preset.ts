@@ -1,6 +1,7 @@
 import { closest } from "../../lib/suggest.ts";
 import { CANONICAL_FIELDS, type CanonicalField, type ColumnMapping, type PresetName } from "../../schemas/column-mapping.schema.ts";
 import { ALL_PRICE_FIELDS, PRICE_FIELDS } from "../../schemas/price-fields.ts";
+import type { Normaliser } from "./native/expanded.ts";
 import { PRESETS, type PresetSpec } from "./presets.ts";
 
 /** Reads one canonical field's input value from a record (undefined when absent). */
@@ -14,6 +15,8 @@ export type Getter = (record: Record<string, unknown>) => unknown;
 export interface CompiledPreset {
   readonly name: PresetName | "mapping";
   readonly inputExcludesCache: boolean;
+  /** A native format's normaliser (presets.ts `normalise`): each input record's calls, to pass to `read` one by one. */
+  readonly expand: Normaliser | undefined;
   /**
    * A record's canonical field values (a fresh object of one shape, undefined when absent),
    * or the reject reason when it has a column that looks like a misspelled read column.
@@ -101,6 +104,7 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
   return {
     name: typeof preset === "string" ? preset : "mapping",
     inputExcludesCache: spec.inputExcludesCache,
+    expand: spec.normalise,
     read(record) {
       if (canonical) {
         const values = emptyValues();

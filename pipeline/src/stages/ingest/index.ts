@@ -9,6 +9,7 @@ import type { RawRecord } from "./raw-record.ts";
 import { readCsv } from "./read-csv.ts";
 import { readParquetLogs } from "./read-parquet-logs.ts";
 import { toLogRow } from "./to-log-row.ts";
+import { toLogRows } from "./to-log-rows.ts";
 
 export interface ReadLogsOptions {
   /** Column preset; `auto` (the default) detects it per file from the file's first record. */
@@ -83,6 +84,20 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
         continue;
       }
       preset ??= compilePreset(detectPreset(item.record), compileOptions);
+      if (preset.expand) {
+        // A native format: one item per call of the record (rows counts calls, not lines).
+        rows--;
+        for (const call of toLogRows(item.record, item.raw, preset)) {
+          rows++;
+          if ("row" in call) {
+            yield { kind: "row", row: call.row, file, line: item.line };
+          } else {
+            rejects++;
+            yield { kind: "reject", file, line: item.line, reason: call.reason, raw: cut(call.raw) };
+          }
+        }
+        continue;
+      }
       const result = toLogRow(item.record, preset);
       if ("row" in result) {
         yield { kind: "row", row: result.row, file, line: item.line };

@@ -1,4 +1,10 @@
 import type { CanonicalField, PresetName } from "../../schemas/column-mapping.schema.ts";
+import { normaliseAnthropicUsage } from "./native/anthropic-usage.ts";
+import type { Normaliser } from "./native/expanded.ts";
+import { normaliseLitellm } from "./native/litellm.ts";
+import { normaliseOpenaiUsage } from "./native/openai-usage.ts";
+import { normaliseOtel } from "./native/otel.ts";
+import { normalisePortkey } from "./native/portkey.ts";
 
 export { loadColumnMapping } from "./load-column-mapping.ts";
 
@@ -18,6 +24,12 @@ export interface PresetSpec {
   inputExcludesCache: boolean;
   /** Columns of the export that are known and deliberately not read (never taken for misspellings). */
   knownColumns?: ReadonlyArray<string>;
+  /**
+   * Native formats (native/*.ts): turns each input record into records with the canonical
+   * names, one per call (an OTLP batch or a usage-API page holds many), before the columns
+   * are read. Such a preset reads every field by its canonical name.
+   */
+  normalise?: Normaliser;
 }
 
 /**
@@ -105,4 +117,10 @@ export const PRESETS: Readonly<Record<PresetName, PresetSpec>> = {
   canonical: { columns: {}, inputExcludesCache: false },
   truefoundry: TRUEFOUNDRY,
   anthropic: ANTHROPIC,
+  litellm: { columns: {}, inputExcludesCache: false, normalise: normaliseLitellm },
+  otel: { columns: {}, inputExcludesCache: false, normalise: normaliseOtel },
+  portkey: { columns: {}, inputExcludesCache: false, normalise: normalisePortkey },
+  "openai-usage": { columns: {}, inputExcludesCache: false, normalise: normaliseOpenaiUsage },
+  // uncached_input_tokens leaves out cache reads and writes
+  "anthropic-usage": { columns: {}, inputExcludesCache: true, normalise: normaliseAnthropicUsage },
 };

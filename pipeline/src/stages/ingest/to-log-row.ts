@@ -61,6 +61,8 @@ export interface RowProblem {
  *   MAX_METADATA_DEPTH (32) levels → `metadata.<key> is nested more than 32 levels deep`.
  * - `reported_cost_usd`: decimal text (a JSON number as `String(n)`, sign allowed) or null;
  *   below 10^9 USD in size with at most 30 decimal places (a DECIMAL(18,9) column).
+ * - `calls`: absent → the row is one call (no `calls` property); else a whole number ≥ 0,
+ *   the number of calls an aggregate row sums (0: unknown), checked like a token count.
  * - A record too deeply nested to inspect at all is one reject, never a crash.
  */
 export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset): { row: LogRow } | RowProblem {
@@ -122,6 +124,7 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
       metadata: metadata(values.metadata),
       reported_cost_usd: decimalOrNull("reported_cost_usd", values.reported_cost_usd),
       gateway_cache_hit: flag("gateway_cache_hit", values.gateway_cache_hit),
+      calls: values.calls === undefined || values.calls === null || values.calls === "" ? undefined : count("calls", values.calls),
     };
     return { row };
   } catch (problem) {

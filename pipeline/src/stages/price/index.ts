@@ -92,6 +92,7 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolu
     batch: row.batch,
     service_tier: row.service_tier,
   };
+  if (row.calls !== undefined) call.calls = row.calls;
   for (const { field } of UNIT_RATES) {
     const text = row[field];
     if (text !== null) call[field] = parseDecimal(text);
@@ -178,6 +179,8 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
     const { resolution, resolved } = entryOf(row);
     // An unpriced key's reason names the row's own time: resolved again, per row.
     if (resolved === null) return priceRow(book, row, refBase);
+    // Aggregate rows (usage APIs) take priceCall's rules for tiers and per-request charges.
+    if (row.calls !== undefined) return priceRow(book, row, refBase, resolution);
     // Calls the compiled path does not cover (audio, contradicting counts: checkCall's reject) take priceRow with the key's resolution.
     if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0) return priceRow(book, row, refBase, resolution);
     if (row.cache_read_tokens + row.cache_write_tokens > row.input_tokens) return priceRow(book, row, refBase, resolution);
