@@ -177,7 +177,7 @@ function canonicalReader(): (record: Record<string, unknown>, values: FieldValue
 }
 
 function isPresent(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== "";
+  return value !== undefined && value !== null && value !== "" && value !== "\\N";
 }
 
 function sourceGetter(source: string): Getter {
