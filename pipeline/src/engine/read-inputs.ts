@@ -99,6 +99,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
     };
     let supplied = 0;
     const ignored = new Set<string>();
+    const suspects = new Set<string>();
     let preset: PresetName | ColumnMapping | undefined = options.mapping ?? (options.preset === "auto" ? undefined : options.preset);
     if (preset !== undefined) fileStats.preset = options.mapping ? "mapping" : (preset as PresetName);
     const held: JsonlChunk[] = [];
@@ -111,8 +112,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       const task = { id: id++, file, preset: chosen, bytes: chunk.bytes, firstLine: chunk.firstLine };
       if (pool) {
         queue.push(
-          pool.run(task).then(({ result, ignored: seen, supplied: fields, ms }) => {
+          pool.run(task).then(({ result, ignored: seen, suspects: suspected, supplied: fields, ms }) => {
             for (const c of seen) ignored.add(c);
+            for (const c of suspected) suspects.add(c);
             supplied |= fields;
             options.timings.parse += ms.parse;
             return { kind: "result", result: count(result) };
@@ -124,6 +126,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
         parseJsonlChunk(task.bytes, task.firstLine, file, compiled, processor);
         options.timings.parse += performance.now() - t;
         for (const c of compiled.ignoredColumns()) ignored.add(c);
+        for (const c of compiled.suspectColumns()) suspects.add(c);
         supplied |= compiled.suppliedPriceFields();
         queue.push({ kind: "result", result: count(processor.take()) });
       }
@@ -163,6 +166,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
           accumulator.acceptReject({ file, line: 0, reason: EMPTY_FILE, raw: "" });
         }
         fileStats.ignored_columns = [...ignored].sort();
+        if (suspects.size > 0) fileStats.suspect_columns = [...suspects].sort();
         fileStats.supplied_price_fields = priceFieldsOf(supplied);
         stats.push(fileStats);
       },

@@ -31,6 +31,8 @@ export interface FileStats {
   rejects: number;
   /** Columns present in the file and not read (sorted); misspelled columns are rejects instead. */
   ignored_columns: string[];
+  /** With `unknown_columns: warn`: the ignored columns that look like misspellings of read columns (sorted); absent when none. */
+  suspect_columns?: string[];
   /**
    * The price fields (schemas/price-fields.ts) some row of the file had a value for, in
    * PRICE_FIELDS order; absent when not tracked (a priced partition read back has every column).
@@ -99,6 +101,7 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
       rows,
       rejects,
       ignored_columns: preset?.ignoredColumns() ?? [],
+      ...(preset && preset.suspectColumns().length > 0 ? { suspect_columns: preset.suspectColumns() } : {}),
       supplied_price_fields: priceFieldsOf(preset?.suppliedPriceFields() ?? 0),
     });
   }
