@@ -11,6 +11,7 @@ import type { ChunkAccumulator } from "./accumulate-chunks.ts";
 import type { ChunkProcessor, ChunkResult } from "./chunk-processor.ts";
 import { parseJsonlChunk, presetCache } from "./parse-jsonl-chunk.ts";
 import { splitJsonl, type JsonlChunk } from "../stages/ingest/split-jsonl.ts";
+import { detectJsonLayout, splitJsonDocument } from "../stages/ingest/split-json-document.ts";
 import type { ThreadPool } from "./thread-pool.ts";
 
 export interface ReadInputsOptions {
@@ -88,9 +89,11 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       continue;
     }
 
+    // A `.json` file may be one JSON document: its elements are cut into JSON Lines chunks.
+    const layout = /\.json(?:\.gz)?$/i.test(input) ? await detectJsonLayout(input, gzip) : "lines";
     const fileStats: FileStats = {
       file,
-      format,
+      format: layout === "lines" ? format : "json",
       gzip,
       preset: null,
       rows: 0,
@@ -136,7 +139,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
     let t = performance.now();
     const hash = gzip ? undefined : createHash("sha256");
     let readProblem = false;
-    for await (const piece of splitJsonl(input, gzip, { chunkBytes: options.chunkBytes, onBytes: (bytes) => hash?.update(bytes) })) {
+    const splitOptions = { chunkBytes: options.chunkBytes, onBytes: (bytes: Uint8Array) => hash?.update(bytes) };
+    const pieces = layout === "lines" ? splitJsonl(input, gzip, splitOptions) : splitJsonDocument(input, gzip, layout, splitOptions);
+    for await (const piece of pieces) {
       options.timings.read += performance.now() - t;
       if (piece.kind === "problem") {
         readProblem = true;

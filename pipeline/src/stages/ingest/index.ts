@@ -43,7 +43,7 @@ export interface FileStats {
 /** Rejects keep at most this many characters of the input text. */
 export const MAX_RAW_CHARS = 4096;
 
-const READERS: Record<Exclude<InputFormat, "jsonl">, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
+const READERS: Record<Exclude<InputFormat, "jsonl" | "json">, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
   csv: readCsv,
   parquet: readParquetLogs,
 };
@@ -69,7 +69,8 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
       });
     }
     const { format, gzip } = detected;
-    if (format === "jsonl") throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);
+    if (format === "jsonl" || format === "json")
+      throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);
     // Every record of a CSV or Parquet file has the same columns: they are checked once.
     const compileOptions = { fixedColumns: true };
     let preset: CompiledPreset | undefined;
