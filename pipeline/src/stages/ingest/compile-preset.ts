@@ -137,6 +137,8 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
         return noteSupplied(valuesOf(record));
       } catch (error) {
         if (error instanceof SourceProblem) return error.reason;
+        // Text too deeply nested to parse: a reject, never a crash (as in toLogRow).
+        if (error instanceof RangeError) return `record too deeply nested to read (${error.message})`;
         throw error;
       }
     },
