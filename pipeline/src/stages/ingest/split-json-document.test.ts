@@ -96,16 +96,13 @@ describe("splitJsonDocument", () => {
   });
 
   it("says when the document is truncated, has no records list or is not one document", async () => {
-    expect((await read("a.json", '[{"a":1},\n{"a":2')).out).toEqual([
-      '1: {"a":1}',
-      "2: JSON document ends inside element 2: truncated? (FILE)",
-    ]);
+    expect((await read("a.json", '[{"a":1},\n{"a":2')).out).toEqual(['1: {"a":1}', "2: JSON document ends inside element 2: truncated?"]);
     expect((await read("a.json", '{\n"object":"list",\n"items":[{"a":1}]}')).out).toEqual([
-      "0: JSON document has no list of records: expected a top-level array or an object with a `data` array (FILE)",
+      "0: JSON document has no list of records: expected a top-level array or an object with a `data` array",
     ]);
     expect((await read("a.json", '[{"a":1}]\n[{"a":2}]')).out).toEqual([
       '1: {"a":1}',
-      "0: not one JSON document: a second value follows the first (FILE)",
+      "0: not one JSON document: a second value follows the first",
     ]);
   });
 });

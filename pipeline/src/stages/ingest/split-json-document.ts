@@ -154,7 +154,8 @@ export async function* splitJsonDocument(
     }
     elementStart = used;
   };
-  const documentProblem = (error: string, line = 0): JsonlProblem => ({ kind: "problem", line, error: `${error} (${file})`, raw: "" });
+  // The reject's file column names the file (as the run shows it: no absolute path in the reason).
+  const documentProblem = (error: string, line = 0): JsonlProblem => ({ kind: "problem", line, error, raw: "" });
 
   let failed: JsonlProblem | undefined;
   try {
