@@ -146,7 +146,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
   let config, mapping;
   try {
     config = await loadRunConfig(pricingDir, policiesDir);
-    mapping = options.columns ? await loadColumnMapping(resolve(options.columns)) : undefined;
+    mapping = options.columns ? await loadColumnMapping(resolve(options.columns), new Set(config.book.accounts.keys())) : undefined;
   } catch (error) {
     await (await starting?.catch(() => undefined))?.close();
     throw error;

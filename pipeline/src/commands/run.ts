@@ -104,6 +104,12 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
   const assumptions = priceAssumptionLines(manifest);
   if (assumptions.length > 0)
     lines.push("  price columns missing from the input (see manifest.json inputs[].missing_price_columns)", ...assumptions, "");
+  const suspects = manifest.inputs.filter((i) => i.suspect_columns?.length);
+  if (suspects.length > 0) {
+    lines.push("  columns ignored that look like misspellings (unknown_columns: warn; map them or list them under ignore:)");
+    for (const i of suspects) lines.push(`  ${i.file}: ${i.suspect_columns!.join(", ")}`);
+    lines.push("");
+  }
   if (manifest.run.unpriced_reasons.length > 0) {
     lines.push("  top unpriced reasons");
     for (const { reason, requests } of manifest.run.unpriced_reasons.slice(0, 5)) lines.push(`  ${n(requests).padStart(8)}  ${reason}`);

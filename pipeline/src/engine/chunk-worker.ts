@@ -31,7 +31,7 @@ export interface ChunkTask {
 
 export type WorkerReply =
   | { type: "ready"; pricingVersion: string }
-  | { type: "result"; id: number; result: ChunkResult; ignored: string[]; supplied: number; ms: { parse: number } }
+  | { type: "result"; id: number; result: ChunkResult; ignored: string[]; suspects: string[]; supplied: number; ms: { parse: number } }
   | { type: "error"; id?: number; message: string; stack?: string };
 
 const setup = workerData as WorkerSetup;
@@ -79,6 +79,7 @@ try {
         id: task.id,
         result,
         ignored: preset.ignoredColumns(),
+        suspects: preset.suspectColumns(),
         supplied: preset.suppliedPriceFields(),
         ms: { parse },
       };

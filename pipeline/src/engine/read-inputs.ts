@@ -11,6 +11,7 @@ import type { ChunkAccumulator } from "./accumulate-chunks.ts";
 import type { ChunkProcessor, ChunkResult } from "./chunk-processor.ts";
 import { parseJsonlChunk, presetCache } from "./parse-jsonl-chunk.ts";
 import { splitJsonl, type JsonlChunk } from "../stages/ingest/split-jsonl.ts";
+import { detectJsonLayout, splitJsonDocument } from "../stages/ingest/split-json-document.ts";
 import type { ThreadPool } from "./thread-pool.ts";
 
 export interface ReadInputsOptions {
@@ -88,9 +89,11 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       continue;
     }
 
+    // A `.json` file may be one JSON document: its elements are cut into JSON Lines chunks.
+    const layout = /\.json(?:\.gz)?$/i.test(input) ? await detectJsonLayout(input, gzip) : "lines";
     const fileStats: FileStats = {
       file,
-      format,
+      format: layout === "lines" ? format : "json",
       gzip,
       preset: null,
       rows: 0,
@@ -99,6 +102,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
     };
     let supplied = 0;
     const ignored = new Set<string>();
+    const suspects = new Set<string>();
     let preset: PresetName | ColumnMapping | undefined = options.mapping ?? (options.preset === "auto" ? undefined : options.preset);
     if (preset !== undefined) fileStats.preset = options.mapping ? "mapping" : (preset as PresetName);
     const held: JsonlChunk[] = [];
@@ -111,8 +115,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
       const task = { id: id++, file, preset: chosen, bytes: chunk.bytes, firstLine: chunk.firstLine };
       if (pool) {
         queue.push(
-          pool.run(task).then(({ result, ignored: seen, supplied: fields, ms }) => {
+          pool.run(task).then(({ result, ignored: seen, suspects: suspected, supplied: fields, ms }) => {
             for (const c of seen) ignored.add(c);
+            for (const c of suspected) suspects.add(c);
             supplied |= fields;
             options.timings.parse += ms.parse;
             return { kind: "result", result: count(result) };
@@ -124,6 +129,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
         parseJsonlChunk(task.bytes, task.firstLine, file, compiled, processor);
         options.timings.parse += performance.now() - t;
         for (const c of compiled.ignoredColumns()) ignored.add(c);
+        for (const c of compiled.suspectColumns()) suspects.add(c);
         supplied |= compiled.suppliedPriceFields();
         queue.push({ kind: "result", result: count(processor.take()) });
       }
@@ -133,7 +139,9 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
     let t = performance.now();
     const hash = gzip ? undefined : createHash("sha256");
     let readProblem = false;
-    for await (const piece of splitJsonl(input, gzip, { chunkBytes: options.chunkBytes, onBytes: (bytes) => hash?.update(bytes) })) {
+    const splitOptions = { chunkBytes: options.chunkBytes, onBytes: (bytes: Uint8Array) => hash?.update(bytes) };
+    const pieces = layout === "lines" ? splitJsonl(input, gzip, splitOptions) : splitJsonDocument(input, gzip, layout, splitOptions);
+    for await (const piece of pieces) {
       options.timings.read += performance.now() - t;
       if (piece.kind === "problem") {
         readProblem = true;
@@ -163,6 +171,7 @@ export async function readInputs(inputs: string[], options: ReadInputsOptions): 
           accumulator.acceptReject({ file, line: 0, reason: EMPTY_FILE, raw: "" });
         }
         fileStats.ignored_columns = [...ignored].sort();
+        if (suspects.size > 0) fileStats.suspect_columns = [...suspects].sort();
         fileStats.supplied_price_fields = priceFieldsOf(supplied);
         stats.push(fileStats);
       },

@@ -5,6 +5,7 @@ import type { ChunkTask, WorkerReply, WorkerSetup } from "./chunk-worker.ts";
 export interface TaskResult {
   result: ChunkResult;
   ignored: string[];
+  suspects: string[];
   /** The price fields the chunk had values for (CompiledPreset.suppliedPriceFields). */
   supplied: number;
   ms: { parse: number };
@@ -57,7 +58,7 @@ export class ThreadPool {
           return;
         }
         this.settle(index, reply.id, (w) =>
-          w.resolve({ result: reply.result, ignored: reply.ignored, supplied: reply.supplied, ms: reply.ms }),
+          w.resolve({ result: reply.result, ignored: reply.ignored, suspects: reply.suspects, supplied: reply.supplied, ms: reply.ms }),
         );
       });
       worker.on("error", (error) => {

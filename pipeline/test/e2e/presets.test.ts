@@ -5,7 +5,7 @@
  * pricing; every call must come out with the same costs, the malformed elements as
  * rejects, and the manifest must record the detected preset of each file.
  */
-import { cp, readdir, readFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -219,5 +219,49 @@ describe("native-format presets price like the canonical form of the same calls"
     expect(manifest.inputs[0].preset).toBe("portkey");
     expect(manifest.counts.priced).toBe(0);
     expect(manifest.counts.rejected).toBe(manifest.counts.rows_read);
+  });
+  it("an API response saved whole (.json page) and a mapping over the preset with a provider alias price the same calls", async () => {
+    // The usage API's answer as one pretty-printed page document: every bucket of the golden file under `data`.
+    const buckets: unknown[] = [];
+    for (const line of (await readFile(path.join(PRESETS_DIR, "openai-usage/completions-usage.jsonl"), "utf8")).split("\n")) {
+      if (line.trim() === "") continue;
+      const record = JSON.parse(line) as { data?: unknown[] };
+      buckets.push(...(record.data ?? [record]));
+    }
+    await mkdir(path.join(dir, "api"), { recursive: true });
+    await writeFile(path.join(dir, "api/usage.json"), JSON.stringify({ object: "page", data: buckets, has_more: false }, null, 2));
+    const want = await run("out-api-canonical", "openai-usage/canonical.jsonl");
+    const whole = await run("out-api-page", "api/usage.json");
+    expect(whole.manifest.inputs.map((i: { preset: string; format: string }) => [i.preset, i.format])).toEqual([["openai-usage", "json"]]);
+    expect(whole.rejects.map((r) => r.reason)).toEqual(['input_tokens must be a whole number, got "many"']);
+    expect([...whole.rows.entries()].sort()).toEqual([...want.rows.entries()].sort());
+
+    // The same page through a mapping on the native preset: "openai/<model>" priced as account openai-main.
+    await writeFile(
+      path.join(dir, "pricing/accounts/openai-main.yaml"),
+      ACCOUNTS["pricing/accounts/openai.yaml"].replace("name: openai\n", "name: openai-main\n"),
+    );
+    await writeFile(path.join(dir, "usage-mapping.yaml"), "base: openai-usage\nprovider_aliases:\n  openai: openai-main\n");
+    const { code, err } = await runCli(
+      dir,
+      "run",
+      "--logs",
+      "api/usage.json",
+      "--columns",
+      "usage-mapping.yaml",
+      "--pricing-dir",
+      "pricing",
+      "--out",
+      "out-api-alias",
+      "--no-progress",
+    );
+    expect([code, err]).toEqual([0, ""]);
+    const aliased = await readPriced("out-api-alias");
+    expect(aliased.size).toBe(want.rows.size);
+    for (const [id, row] of want.rows) {
+      const got = aliased.get(id)!;
+      expect(got.model).toBe((row.model as string).replace(/^openai\//, "openai-main/"));
+      expect({ ...got, model: row.model }).toEqual(row);
+    }
   });
 });

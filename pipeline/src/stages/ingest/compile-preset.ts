@@ -2,10 +2,10 @@ import { closest } from "../../lib/suggest.ts";
 import { CANONICAL_FIELDS, type CanonicalField, type ColumnMapping, type PresetName } from "../../schemas/column-mapping.schema.ts";
 import { ALL_PRICE_FIELDS, PRICE_FIELDS } from "../../schemas/price-fields.ts";
 import type { Normaliser } from "./native/expanded.ts";
+import { columnsOfSource, compileFieldSource, SourceProblem, type Getter } from "./compile-field-source.ts";
 import { PRESETS, type PresetSpec } from "./presets.ts";
 
-/** Reads one canonical field's input value from a record (undefined when absent). */
-export type Getter = (record: Record<string, unknown>) => unknown;
+export type { Getter };
 
 /**
  * A preset made ready for one file: a getter per canonical field, and the column check
@@ -22,8 +22,10 @@ export interface CompiledPreset {
    * or the reject reason when it has a column that looks like a misspelled read column.
    */
   read(record: Record<string, unknown>): FieldValues | string;
-  /** Columns seen so far that are not read (misspellings excluded), sorted. */
+  /** Columns seen so far that are not read (misspellings excluded, unless `unknown_columns: warn`), sorted. */
   ignoredColumns(): string[];
+  /** With `unknown_columns: warn`: the ignored columns that look like misspellings of read columns, sorted. */
+  suspectColumns(): string[];
   /** The price fields (schemas/price-fields.ts) some record read so far had a value for (not absent, null or ""), as a mask. */
   suppliedPriceFields(): number;
 }
@@ -45,7 +47,8 @@ const IGNORED = 1;
  * to the base's. Columns the base read but the mapping moved away from are ignored.
  */
 export function compilePreset(preset: PresetName | ColumnMapping, options: CompileOptions = {}): CompiledPreset {
-  const spec = typeof preset === "string" ? PRESETS[preset] : specOfMapping(preset);
+  const mapping = typeof preset === "string" ? undefined : preset;
+  const spec = mapping === undefined ? PRESETS[preset as PresetName] : specOfMapping(mapping);
   const read = new Set<string>();
   const sourcesOf = (field: CanonicalField): ReadonlyArray<string> => spec.columns[field] ?? [field];
   const get = {} as Record<CanonicalField, Getter>;
@@ -58,20 +61,40 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
     }
     get[field] = field === "request_id" && spec.requestIdJoin ? joinGetter(spec.requestIdJoin) : firstGetter(sources);
   }
+  // The object forms of a mapping (templates, constants, paths, value maps, units).
+  let converts = false;
+  for (const [field, source] of Object.entries(mapping?.columns ?? {})) {
+    if (typeof source === "string") continue;
+    for (const column of columnsOfSource(source)) read.add(column);
+    get[field as CanonicalField] = compileFieldSource(field as CanonicalField, source);
+    converts = true;
+  }
+  const aliases =
+    mapping?.provider_aliases && Object.keys(mapping.provider_aliases).length > 0
+      ? aliasGetter(get.model, mapping.provider_aliases)
+      : undefined;
+  if (aliases) get.model = aliases;
+  const unknownColumns = mapping?.unknown_columns ?? "misspellings";
   const known = new Set<string>();
-  for (const column of knownColumnsOf(preset)) if (!read.has(column)) known.add(column);
+  for (const column of [...knownColumnsOf(preset), ...(mapping?.ignore ?? [])]) if (!read.has(column)) known.add(column);
   const candidates = [...read, ...known];
 
   const verdicts = new Map<string, typeof READ | typeof IGNORED | string>();
   const ignored: string[] = [];
+  const suspects: string[] = [];
   let fixedResult: string | undefined | null = null;
   const classify = (column: string): typeof READ | typeof IGNORED | string => {
     if (read.has(column)) return READ;
     if (known.has(column)) return IGNORED;
     const suggestion = closest(column, candidates);
     if (suggestion !== undefined && suggestion !== column && read.has(suggestion)) {
+      if (unknownColumns === "warn") {
+        suspects.push(column);
+        return IGNORED;
+      }
       return `unknown column \`${column}\` (did you mean \`${suggestion}\`?)`;
     }
+    if (unknownColumns === "reject") return `unknown column \`${column}\` (not read by the mapping: list it under \`ignore:\`)`;
     return IGNORED;
   };
 
@@ -112,10 +135,22 @@ export function compilePreset(preset: PresetName | ColumnMapping, options: Compi
         return checkColumns(record) ?? noteSupplied(values);
       }
       const problem = checkColumns(record);
-      return problem ?? noteSupplied(valuesOf(record));
+      if (problem !== undefined) return problem;
+      if (!converts) return noteSupplied(valuesOf(record));
+      try {
+        return noteSupplied(valuesOf(record));
+      } catch (error) {
+        if (error instanceof SourceProblem) return error.reason;
+        // Text too deeply nested to parse: a reject, never a crash (as in toLogRow).
+        if (error instanceof RangeError) return `record too deeply nested to read (${error.message})`;
+        throw error;
+      }
     },
     ignoredColumns() {
       return [...ignored].sort();
+    },
+    suspectColumns() {
+      return [...suspects].sort();
     },
     suppliedPriceFields() {
       return supplied;
@@ -128,11 +163,13 @@ function specOfMapping(mapping: ColumnMapping): PresetSpec {
   const columns = { ...base.columns };
   let requestIdJoin = base.requestIdJoin;
   for (const [field, column] of Object.entries(mapping.columns)) {
-    columns[field as CanonicalField] = [column];
     if (field === "request_id") requestIdJoin = undefined;
+    if (typeof column !== "string") continue; // object forms: compileFieldSource
+    columns[field as CanonicalField] = [column];
   }
   const spec: PresetSpec = { columns, inputExcludesCache: mapping.input_excludes_cache ?? base.inputExcludesCache };
   if (requestIdJoin) spec.requestIdJoin = requestIdJoin;
+  if (base.normalise) spec.normalise = base.normalise;
   return spec;
 }
 
@@ -181,7 +218,7 @@ function canonicalReader(): (record: Record<string, unknown>, values: FieldValue
 }
 
 function isPresent(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== "";
+  return value !== undefined && value !== null && value !== "" && value !== "\\N";
 }
 
 function sourceGetter(source: string): Getter {
@@ -226,5 +263,22 @@ function joinGetter(columns: ReadonlyArray<string>): Getter {
       if (text !== "") joined = joined === undefined ? text : `${joined}:${text}`;
     }
     return joined;
+  };
+}
+
+/**
+ * `provider_aliases`: a model `openai/gpt-4o` whose prefix is an alias is read as
+ * `<account>/gpt-4o`, the account's gateway model (pricing/README.md).
+ */
+function aliasGetter(get: Getter, aliases: Readonly<Record<string, string>>): Getter {
+  const table = new Map(Object.entries(aliases));
+  return (record) => {
+    const value = get(record);
+    if (typeof value !== "string") return value;
+    const text = value.trim();
+    const slash = text.indexOf("/");
+    if (slash <= 0) return value;
+    const account = table.get(text.slice(0, slash));
+    return account === undefined ? value : `${account}${text.slice(slash)}`;
   };
 }

@@ -1,11 +1,15 @@
-export type InputFormat = "jsonl" | "csv" | "parquet";
+/** `json`: a `.json` file holding one JSON document (an array of records or a `data` page), as engine/read-inputs.ts finds it. */
+export type InputFormat = "jsonl" | "json" | "csv" | "parquet";
 
 export interface DetectedFormat {
   format: InputFormat;
   gzip: boolean;
 }
 
-/** Extensions of input log files; each may be followed by `.gz`. `.json` is read as JSON Lines. */
+/**
+ * Extensions of input log files; each may be followed by `.gz`. A `.json` file is JSON
+ * Lines or one JSON document (split-json-document.ts decides from its first bytes).
+ */
 export const SUPPORTED_EXTENSIONS: ReadonlyArray<string> = [".jsonl", ".ndjson", ".json", ".csv", ".parquet"];
 
 const FORMAT_OF_EXTENSION: ReadonlyMap<string, InputFormat> = new Map([

@@ -32,6 +32,8 @@ export interface FileStats {
   rejects: number;
   /** Columns present in the file and not read (sorted); misspelled columns are rejects instead. */
   ignored_columns: string[];
+  /** With `unknown_columns: warn`: the ignored columns that look like misspellings of read columns (sorted); absent when none. */
+  suspect_columns?: string[];
   /**
    * The price fields (schemas/price-fields.ts) some row of the file had a value for, in
    * PRICE_FIELDS order; absent when not tracked (a priced partition read back has every column).
@@ -42,7 +44,7 @@ export interface FileStats {
 /** Rejects keep at most this many characters of the input text. */
 export const MAX_RAW_CHARS = 4096;
 
-const READERS: Record<Exclude<InputFormat, "jsonl">, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
+const READERS: Record<Exclude<InputFormat, "jsonl" | "json">, (file: string, gzip: boolean) => AsyncGenerator<RawRecord>> = {
   csv: readCsv,
   parquet: readParquetLogs,
 };
@@ -68,7 +70,8 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
       });
     }
     const { format, gzip } = detected;
-    if (format === "jsonl") throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);
+    if (format === "jsonl" || format === "json")
+      throw new Error(`readLogs reads CSV and Parquet; JSON Lines (${file}) are read by engine/read-inputs.ts`);
     // Every record of a CSV or Parquet file has the same columns: they are checked once.
     const compileOptions = { fixedColumns: true };
     let preset: CompiledPreset | undefined;
@@ -114,6 +117,7 @@ export async function* readLogs(files: string[], options: ReadLogsOptions = {}):
       rows,
       rejects,
       ignored_columns: preset?.ignoredColumns() ?? [],
+      ...(preset && preset.suspectColumns().length > 0 ? { suspect_columns: preset.suspectColumns() } : {}),
       supplied_price_fields: priceFieldsOf(preset?.suppliedPriceFields() ?? 0),
     });
   }

@@ -224,14 +224,41 @@ describe("toLogRow with the canonical preset", () => {
     [{ batch: 2 }, "batch must be true or false, got 2", "batch"],
     [{ pat_name: true }, "pat_name must be text, got true", "pat_name"],
     [{ status_code: "OK" }, 'status_code must be a whole number, got "OK"', "status_code"],
-    [{ teams: "[bad" }, 'teams must be a JSON array or a comma-separated list, got "[bad"', "teams"],
+    [{ teams: "[bad" }, 'teams must be a JSON array, a ClickHouse array or a comma-separated list, got "[bad"', "teams"],
     [{ teams: [{ name: "x" }] }, 'teams must be a list of team names, got [{"name":"x"}]', "teams"],
     [{ metadata: "[1,2]" }, "metadata must be a JSON object", "metadata"],
-    [{ metadata: "k=v" }, "metadata must be a JSON object", "metadata"],
+    [{ metadata: "k=v" }, "metadata must be a JSON object or a ClickHouse map", "metadata"],
     [{ metadata: 5 }, "metadata must be a JSON object", "metadata"],
     [{ reported_cost_usd: "$0.10" }, 'reported_cost_usd must be a decimal number, got "$0.10"', "reported_cost_usd"],
   ])("rejects %o: %s", (fields, reason, field) => {
     expect(convert(fields)).toEqual({ reason, field });
+  });
+
+  it("reads ClickHouse cells: \\N is absent in any field, Array(String) teams and Map(String, String) metadata", () => {
+    const row = rowOf({
+      region: "\\N",
+      input_tokens: "\\N",
+      input_images: "\\N",
+      batch: "\\N",
+      status_code: "\\N",
+      reported_cost_usd: "\\N",
+      teams: "['pay\\'ments', 'search']",
+      metadata: "{'env':'prod','note':'a,b'}",
+    });
+    expect(row).toMatchObject({
+      region: null,
+      input_tokens: 0,
+      input_images: null,
+      batch: false,
+      status_code: null,
+      reported_cost_usd: null,
+      teams: ["pay'ments", "search"],
+      metadata: { env: "prod", note: "a,b" },
+    });
+    expect(convert({ timestamp: "\\N" })).toEqual({ reason: "missing timestamp", field: "timestamp" });
+    expect(convert({ model: " \\N " })).toEqual({ reason: "missing model", field: "model" });
+    expect(convert({ teams: "['a'," })).toMatchObject({ field: "teams" });
+    expect(convert({ metadata: "{'a':b}" })).toEqual({ reason: "metadata must be a JSON object or a ClickHouse map", field: "metadata" });
   });
 
   it("takes offsets up to ±14:00 and limits at their largest", () => {

@@ -11,6 +11,7 @@ import type { CanonicalField } from "../../schemas/column-mapping.schema.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 import type { CompiledPreset } from "./compile-preset.ts";
 import { readTimestamp } from "./read-timestamp.ts";
+import { CLICKHOUSE_NULL, parseClickHouseArray, parseClickHouseMap } from "./parse-clickhouse-text.ts";
 import { toJsonText } from "./to-json-text.ts";
 
 /** A row that failed the type checks: the reason, and the canonical field at fault when there is one. */
@@ -22,7 +23,7 @@ export interface RowProblem {
 /**
  * Maps one input record through a preset and checks it into a LogRow (SPEC 3). The rules
  * are the contract of the ingest stage; "absent" means a missing column, null or "" (text
- * is trimmed first):
+ * is trimmed first; ClickHouse's NULL cell `\N` is absent too, in any field):
  *
  * - Columns: a column the preset does not read is ignored (and listed per file), except
  *   one that looks like a misspelling of a column it reads (`closest` edit distance, case
@@ -53,9 +54,11 @@ export interface RowProblem {
  * - `region`, `subject`, `subject_type`, `pat_name`, `service_tier`, `virtual_model`:
  *   text or null; `subject_type` is lowercased (`VirtualAccount` → `virtualaccount`).
  * - `status_code`: whole number or null.
- * - `teams`: a list of text, text holding a JSON array, or a comma-separated list; absent
- *   → []. Entries are trimmed; empty and repeated entries dropped.
- * - `metadata`: an object, or text holding a JSON object; absent → {}. Values become text
+ * - `teams`: a list of text, text holding a JSON array or a ClickHouse Array(String)
+ *   (`['a','b']`, parse-clickhouse-text.ts), or a comma-separated list; absent → [].
+ *   Entries are trimmed; empty and repeated entries dropped.
+ * - `metadata`: an object, or text holding a JSON object or a ClickHouse Map(String, String)
+ *   (`{'k':'v'}`); absent → {}. Values become text
  *   (numbers and booleans as written, objects and lists as JSON); null values are dropped.
  *   Anything else → `metadata must be a JSON object`; a value nested more than
  *   MAX_METADATA_DEPTH (32) levels → `metadata.<key> is nested more than 32 levels deep`.
@@ -206,7 +209,7 @@ function count(field: CanonicalField, value: unknown): number {
     const plain = digitsValue(value);
     if (plain >= 0) return plain <= MAX_TOKENS ? plain : tooManyTokens(field, value);
     const trimmed = value.trim();
-    if (trimmed === "") return 0;
+    if (trimmed === "" || trimmed === CLICKHOUSE_NULL) return 0;
     const whole = WHOLE.exec(trimmed);
     if (whole) {
       const n = Number(whole[1]);
@@ -241,7 +244,7 @@ function text(field: CanonicalField, value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "string") {
     const trimmed = value.trim();
-    return trimmed === "" ? null : trimmed;
+    return trimmed === "" || trimmed === CLICKHOUSE_NULL ? null : trimmed;
   }
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   return fail(field, `${field} must be text, got ${show(value)}`);
@@ -257,7 +260,7 @@ function timestamp(value: unknown): number {
   let shown: string;
   if (typeof value === "string") {
     shown = value.trim();
-    if (shown === "") fail("timestamp", "missing timestamp");
+    if (shown === "" || shown === CLICKHOUSE_NULL) fail("timestamp", "missing timestamp");
     ms = DIGITS.test(shown) ? epochMs(Number(shown)) : readTimestamp(shown);
   } else if (typeof value === "number" || typeof value === "bigint") {
     shown = String(value);
@@ -283,7 +286,7 @@ function quantity(field: CanonicalField, value: unknown): string | null {
     written = String(value);
   } else if (typeof value === "string") {
     written = value.trim();
-    if (written === "") return null;
+    if (written === "" || written === CLICKHOUSE_NULL) return null;
   } else if (typeof value === "bigint") {
     written = String(value);
   } else {
@@ -305,7 +308,7 @@ function flag(field: CanonicalField, value: unknown): boolean {
   if (value === 0 || value === 0n) return false;
   if (typeof value === "string") {
     const lower = value.trim().toLowerCase();
-    if (lower === "" || lower === "false" || lower === "0") return false;
+    if (lower === "" || value.trim() === CLICKHOUSE_NULL || lower === "false" || lower === "0") return false;
     if (lower === "true" || lower === "1") return true;
   }
   return fail(field, `${field} must be true or false, got ${show(value)}`);
@@ -317,7 +320,7 @@ function wholeOrNull(field: CanonicalField, value: unknown): number | null {
   if (typeof value === "bigint" && value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (trimmed === "") return null;
+    if (trimmed === "" || trimmed === CLICKHOUSE_NULL) return null;
     const whole = WHOLE.exec(trimmed);
     if (whole && Number.isSafeInteger(Number(whole[1]))) return Number(whole[1]);
   }
@@ -332,7 +335,7 @@ function decimalOrNull(field: CanonicalField, value: unknown): string | null {
   else if (typeof value === "bigint") written = String(value);
   else if (typeof value === "string") {
     written = value.trim();
-    if (written === "") return null;
+    if (written === "" || written === CLICKHOUSE_NULL) return null;
   }
   const shape = written === undefined ? undefined : decimalShape(written);
   if (shape === undefined) return fail(field, `${field} must be a decimal number, got ${show(value)}`);
@@ -350,13 +353,15 @@ function teams(value: unknown): string[] {
   let list: unknown = value;
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (trimmed === "") return [];
+    if (trimmed === "" || trimmed === CLICKHOUSE_NULL) return [];
     if (!trimmed.includes(",") && !trimmed.startsWith("[")) return [trimmed];
     if (trimmed.startsWith("[")) {
       try {
         list = JSON.parse(trimmed);
       } catch {
-        fail("teams", `teams must be a JSON array or a comma-separated list, got ${show(value)}`);
+        list = parseClickHouseArray(trimmed);
+        if (list === undefined)
+          fail("teams", `teams must be a JSON array, a ClickHouse array or a comma-separated list, got ${show(value)}`);
       }
     } else {
       list = trimmed.split(",");
@@ -378,11 +383,12 @@ function metadata(value: unknown): Record<string, string> {
   let object: unknown = value;
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (trimmed === "") return {};
+    if (trimmed === "" || trimmed === CLICKHOUSE_NULL) return {};
     try {
       object = JSON.parse(trimmed);
     } catch {
-      fail("metadata", "metadata must be a JSON object");
+      object = parseClickHouseMap(trimmed);
+      if (object === undefined) fail("metadata", "metadata must be a JSON object or a ClickHouse map");
     }
   }
   if (typeof object !== "object" || object === null || Array.isArray(object) || object instanceof Date) {

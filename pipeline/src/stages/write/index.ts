@@ -199,6 +199,8 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
         rows: stats?.rows ?? 0,
         rejects: stats?.rejects ?? 0,
         ignored_columns: stats?.ignored_columns ?? [],
+        // With `unknown_columns: warn`: ignored columns that look like misspellings of read ones.
+        ...(stats?.suspect_columns?.length ? { suspect_columns: stats.suspect_columns } : {}),
         missing_price_columns: missingPriceColumns(stats, input.dependence?.get(displayPath(file, input.cwd))),
       };
     }),
@@ -226,7 +228,7 @@ export function rollupOutputs(policies: Pick<PolicyBook, "extracts" | "siteMetad
 
 function buildManifest(
   input: WriteInput,
-  inputs: Array<{ file: string; missing_price_columns: MissingPriceColumn[] }>,
+  inputs: Array<{ file: string; missing_price_columns: MissingPriceColumn[]; suspect_columns?: string[] }>,
   runDays: string[],
   dataset: WeightedDataset,
   outputs: Outputs,
