@@ -28,6 +28,22 @@ export const ExtractsSchema = z.strictObject({
       bom: z.boolean().default(false),
     })
     .default({ bom: false }),
+  /** The FOCUS export (focus/focus.csv, focus.parquet). */
+  focus: z
+    .strictObject({
+      /** Metadata keys whose values go into Tags (each a dimension of the FOCUS grain; default: the keys the extracts and `site.metadata_keys` group by). */
+      tags: z
+        .array(
+          z
+            .string()
+            .regex(/^[^.\s]+$/, { message: "a metadata key, without the `metadata.` prefix" })
+            .refine((k) => !["team", "user", "virtual_account"].includes(k), {
+              message: "team, user and virtual_account are always in Tags (from the attribution): list only metadata keys",
+            }),
+        )
+        .optional(),
+    })
+    .default({}),
   /** The report site: which metadata keys get a page and a cube column (default: the 8 most used). */
   site: z
     .strictObject({

@@ -228,3 +228,81 @@ describe("costs extract --bom", () => {
     expect(parquet).toMatchObject({ code: 1, err: expect.stringMatching(/--bom.*byte order mark is for CSV/) });
   });
 });
+
+describe("FOCUS Tags with metadata (`focus.tags`)", () => {
+  let out = "";
+  // A call whose metadata tries to forge tags: a quote-laden value, a `__proto__` key.
+  const hostile = {
+    request_id: "r-hostile",
+    timestamp: "2026-06-30T09:00:00Z",
+    model: "acme-main/flat",
+    subject_type: "user",
+    subject: "mallory@example.com",
+    teams: ["search"],
+    input_tokens: 10,
+    output_tokens: 10,
+    metadata: { environment: 'production","team":"forged', cost_center: "CC-7" },
+  };
+
+  beforeAll(async () => {
+    const dir = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
+    await cp(path.join(GOLDEN, "logs"), path.join(dir, "logs"), { recursive: true });
+    await cp(path.join(GOLDEN, "policies"), path.join(dir, "policies"), { recursive: true });
+    await appendFile(path.join(dir, "policies/extracts.yaml"), "\nfocus:\n  tags: [environment, cost_center, __proto__]\n");
+    // JSON.stringify drops a `__proto__` set by assignment: the line is written as text.
+    const line = JSON.stringify(hostile).replace('"metadata":{', '"metadata":{"__proto__":"p\\"q\\\\r",');
+    await appendFile(path.join(dir, "logs/calls.jsonl"), `\n${line}\n`);
+    const run = await runCli(
+      dir,
+      "run",
+      "--logs",
+      "logs",
+      "--pricing-dir",
+      "pricing",
+      "--policies-dir",
+      "policies",
+      "--out",
+      "out",
+      "--no-progress",
+    );
+    expect(run.code, run.err).toBe(0);
+    out = path.join(dir, "out");
+  }, 120_000);
+
+  const focus = () => `read_parquet('${path.join(out, "focus/focus.parquet")}')`;
+  const priced = () => `read_parquet('${path.join(out, "priced/*/*.parquet")}')`;
+
+  it("holds team, user, virtual account and the configured metadata keys, summing like the priced rows grouped by them", async () => {
+    const key = (json: string) =>
+      ["team", "user", "virtual_account", "environment", "cost_center", "__proto__"]
+        .map((k) => `coalesce(json_extract_string(${json}, '$."${k}"'), '∅')`)
+        .join(" || '|' || ");
+    // The same key built plainly from the row columns and the metadata JSON.
+    const rowKey = ["team", '"user"', "virtual_account"]
+      .map((c) => `coalesce(${c}, '∅')`)
+      .concat(["environment", "cost_center", "__proto__"].map((k) => `coalesce(json_extract_string(metadata, '$."${k}"'), '∅')`))
+      .join(" || '|' || ");
+    const rows = await query(
+      `SELECT ${rowKey} AS k, sum(cost_usd)::VARCHAR AS cost FROM ${priced()} WHERE price_source <> 'unpriced' GROUP BY 1 ORDER BY 1`,
+    );
+    const tagged = await query(`SELECT ${key("Tags")} AS k, sum(BilledCost)::VARCHAR AS cost FROM ${focus()} GROUP BY 1 ORDER BY 1`);
+    expect(tagged).toEqual(rows);
+    expect(rows.map((r) => r.k)).toContain("payments|∅|checkout-service|production|CC-1042|∅");
+  });
+
+  it("encodes attacker-controlled values as JSON: no forged key, `__proto__` an ordinary key", async () => {
+    const [row] = await query(`SELECT Tags FROM ${focus()} WHERE json_extract_string(Tags, '$.user') = 'mallory@example.com'`);
+    const tags = JSON.parse(row!.Tags as string) as Record<string, string>;
+    expect(Object.hasOwn(tags, "__proto__")).toBe(true);
+    expect(tags).toEqual({
+      ["__proto__"]: 'p"q\\r', // a computed key: an own property, as JSON.parse makes it
+      cost_center: "CC-7",
+      "costs/gateway_model": "acme-main/flat",
+      "costs/price_source": "public",
+      "costs/provider_account": "acme-main",
+      environment: 'production","team":"forged',
+      team: "search",
+      user: "mallory@example.com",
+    });
+  });
+});
