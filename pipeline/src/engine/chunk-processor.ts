@@ -81,7 +81,7 @@ export class ChunkProcessor {
     this.metadataKeys = rollupMetadataKeys(
       config.policies.extracts,
       config.policies.siteMetadataKeys,
-      focusTagKeys(config.policies.extracts, config.policies.siteMetadataKeys, config.policies.focusTags),
+      focusTagKeys(config.policies.focusTags),
     );
   }
 

@@ -29,15 +29,15 @@ describe("loadPolicies", () => {
     expect((await loadPolicies(marked)).policies).toMatchObject({ csvBom: true, extracts: [{ name: "by-user", bom: false }] });
   });
 
-  it("reads the FOCUS tags: none set by default (focusTagKeys then takes the extracts' and the site's keys), else the list", async () => {
+  it("reads the FOCUS tags: none by default (no metadata tag), else the list", async () => {
     const plain = await writeTempTree({ "extracts.yaml": "extracts:\n  - name: by-c\n    group_by: [metadata.customer_id]\n" });
     const { policies } = await loadPolicies(plain);
     expect(policies.focusTags).toBeUndefined();
-    expect(focusTagKeys(policies.extracts, ["team", "feature"], policies.focusTags)).toEqual(["customer_id", "feature"]);
+    expect(focusTagKeys(policies.focusTags)).toEqual([]);
     const tagged = await writeTempTree({ "extracts.yaml": "focus:\n  tags: [feature, customer_id]\n" });
     const loaded = (await loadPolicies(tagged)).policies;
     expect(loaded.focusTags).toEqual(["feature", "customer_id"]);
-    expect(focusTagKeys(loaded.extracts, undefined, loaded.focusTags)).toEqual(["customer_id", "feature"]);
+    expect(focusTagKeys(loaded.focusTags)).toEqual(["customer_id", "feature"]);
   });
 
   it("compiles guardrails: '*' means every model, empty `in` every subject", async () => {
@@ -95,8 +95,8 @@ describe("loadPolicies", () => {
     [{ "extracts.yaml": "extracts:\n  - name: By User\n    group_by: [user]\n" }, [expect.stringMatching(/^extracts\.yaml:2 extracts\[0\]\.name: must be kebab-case/)]],
     [{ "extracts.yaml": "csv:\n  bom: yes please\n" }, [expect.stringMatching(/^extracts\.yaml:2 csv\.bom: /)]],
     [
-      { "extracts.yaml": "focus:\n  tags: [customer_id, team]\n" },
-      [expect.stringMatching(/^extracts\.yaml:2 focus\.tags\[1\]: team, user and virtual_account are always in Tags/)],
+      { "extracts.yaml": "focus:\n  tags: [feature, costs/team]\n" },
+      [expect.stringMatching(/^extracts\.yaml:2 focus\.tags\[1\]: `costs\/` starts the tags this tool sets/)],
     ],
     [{ "extracts.yaml": "focus:\n  tags: [metadata.customer_id]\n" }, [expect.stringMatching(/^extracts\.yaml:2 focus\.tags\[0\]: a metadata key/)]],
   ])("reports %j with file, line and field", async (files, expected) => {

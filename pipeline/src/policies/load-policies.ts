@@ -41,7 +41,7 @@ export interface PolicyBook {
   extracts: ExtractSpec[];
   /** Metadata keys the report site shows (undefined: the most used ones). */
   siteMetadataKeys?: string[];
-  /** Metadata keys the FOCUS export's Tags hold (extracts.yaml `focus.tags`; undefined: schemas/fields.ts focusTagKeys' default). */
+  /** Metadata keys the FOCUS export's Tags hold (extracts.yaml `focus.tags`; undefined: none). */
   focusTags?: string[];
   /** Whether CSV files start with the UTF-8 byte order mark (extracts.yaml `csv.bom`; an extract's `bom` overrides it). */
   csvBom?: boolean;

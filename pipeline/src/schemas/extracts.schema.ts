@@ -31,14 +31,14 @@ export const ExtractsSchema = z.strictObject({
   /** The FOCUS export (focus/focus.csv, focus.parquet). */
   focus: z
     .strictObject({
-      /** Metadata keys whose values go into Tags (each a dimension of the FOCUS grain; default: the keys the extracts and `site.metadata_keys` group by). */
+      /** Metadata keys whose values go into Tags (each a dimension of the FOCUS grain; default: none). */
       tags: z
         .array(
           z
             .string()
             .regex(/^[^.\s]+$/, { message: "a metadata key, without the `metadata.` prefix" })
-            .refine((k) => !["team", "user", "virtual_account"].includes(k), {
-              message: "team, user and virtual_account are always in Tags (from the attribution): list only metadata keys",
+            .refine((k) => !k.startsWith("costs/"), {
+              message: "`costs/` starts the tags this tool sets (costs/team, …): list a metadata key",
             }),
         )
         .optional(),

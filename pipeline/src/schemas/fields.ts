@@ -63,9 +63,6 @@ export const FOCUS_DIMENSIONS = [
   "price_source",
 ] as const satisfies ReadonlyArray<"date" | RowDimension>;
 
-/** Tags the FOCUS export sets from the attribution: a metadata key of the same name is not taken as a tag. */
-export const FOCUS_ATTRIBUTION_TAGS = ["team", "user", "virtual_account"] as const;
-
 /** Token counts of a priced row. */
 export const TOKEN_COLUMNS = ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"] as const;
 
@@ -122,7 +119,7 @@ export function dayGrains(
 ): Grain[] {
   const all = [
     ...extracts.map((e) => extractGrain(e.group_by)),
-    focusGrain(focusTagKeys(extracts, siteKeys, focusTags)),
+    focusGrain(focusTagKeys(focusTags)),
     DATASET_GRAIN,
     ISSUES_GRAIN,
     ...(siteKeys ? [cubeGrain(siteKeys)] : []),
@@ -142,14 +139,8 @@ export function rollupMetadataKeys(
 
 /**
  * The metadata keys the FOCUS export's Tags hold, sorted: `focus.tags` of
- * policies/extracts.yaml when set, else the keys the extracts and the site already group
- * by; never an attribution tag's name (FOCUS_ATTRIBUTION_TAGS).
+ * policies/extracts.yaml, none without it (each key multiplies the FOCUS grain: opt in).
  */
-export function focusTagKeys(
-  extracts: ReadonlyArray<{ group_by: readonly string[] }>,
-  siteKeys: readonly string[] | undefined,
-  focusTags: readonly string[] | undefined,
-): string[] {
-  const keys = focusTags ?? rollupMetadataKeys(extracts, siteKeys);
-  return [...new Set(keys)].filter((k) => !(FOCUS_ATTRIBUTION_TAGS as readonly string[]).includes(k)).sort();
+export function focusTagKeys(focusTags: readonly string[] | undefined): string[] {
+  return [...new Set(focusTags ?? [])].sort();
 }

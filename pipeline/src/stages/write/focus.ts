@@ -159,14 +159,16 @@ export function computeFocus(dataset: Dataset, tagKeys: readonly string[] = []):
     const sku = provider && providerModel ? `${provider}/${providerModel}` : text(g.model);
     // Who bills the account: the provider of the catalog entry, else the provider account.
     const issuer = provider ?? account ?? "unknown";
+    // The metadata keys are the user-defined tags, unaltered; what this tool derives is prefixed `costs/`.
     // Keys as entries, so a metadata key such as `__proto__` is an own key like any other; JSON.stringify escapes values.
     const tags: Array<[string, string]> = [];
-    for (const name of ["team", "user", "virtual_account"] as const)
-      if (g[name] !== null && g[name] !== undefined) tags.push([name, String(g[name])]);
     tagKeys.forEach((key, k) => {
       const value = g[`tag${k}`];
       if (value !== null && value !== undefined) tags.push([key, String(value)]);
     });
+    for (const name of ["team", "user", "virtual_account"] as const) {
+      if (g[name] !== null && g[name] !== undefined) tags.push([`costs/${name}`, String(g[name])]);
+    }
     tags.push(["costs/gateway_model", String(g.model)], ["costs/price_source", String(g.source)]);
     if (account !== null) tags.push(["costs/provider_account", account]);
     tags.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -115,8 +115,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   }
   // Every day after this run: the run's days from its rollups, kept days from their day rollups
   // (rebuilt from their rows when missing or short of a grain), never the kept rows themselves.
-  const { extracts, siteMetadataKeys, focusTags } = input.policies;
-  const tagKeys = focusTagKeys(extracts, siteMetadataKeys, focusTags);
+  const tagKeys = focusTagKeys(input.policies.focusTags);
   const focusOutput = focusGrain(tagKeys);
   const outputGrains = [DATASET_GRAIN, focusOutput, ...input.policies.extracts.map((spec) => extractGrain(spec.group_by))];
   const history = await gatherDays(input, staging, outputs.priced, outputGrains);
