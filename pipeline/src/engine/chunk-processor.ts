@@ -8,7 +8,7 @@ import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/
 import { validateMetadata } from "../stages/validate/index.ts";
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
-import { rollupMetadataKeys, ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
+import { focusTagKeys, rollupMetadataKeys, ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
 import { PartialRollupBuilder, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
 
@@ -78,7 +78,11 @@ export class ChunkProcessor {
 
   constructor(private readonly config: ProcessConfig) {
     this.price = createRowPricer(config.book, config.refBase);
-    this.metadataKeys = rollupMetadataKeys(config.policies.extracts, config.policies.siteMetadataKeys);
+    this.metadataKeys = rollupMetadataKeys(
+      config.policies.extracts,
+      config.policies.siteMetadataKeys,
+      focusTagKeys(config.policies.focusTags),
+    );
   }
 
   get pricingVersion(): string {

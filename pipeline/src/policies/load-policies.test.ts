@@ -2,6 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTempTree } from "../../test/temp-dir.ts";
 import { formatProblem } from "../lib/errors.ts";
+import { focusTagKeys } from "../schemas/fields.ts";
 import { DEFAULT_EXTRACTS, loadPolicies } from "./load-policies.ts";
 
 async function problems(files: Record<string, string>) {
@@ -26,6 +27,17 @@ describe("loadPolicies", () => {
       "extracts.yaml": "csv:\n  bom: true\nextracts:\n  - name: by-user\n    group_by: [user]\n    bom: false\n",
     });
     expect((await loadPolicies(marked)).policies).toMatchObject({ csvBom: true, extracts: [{ name: "by-user", bom: false }] });
+  });
+
+  it("reads the FOCUS tags: none by default (no metadata tag), else the list", async () => {
+    const plain = await writeTempTree({ "extracts.yaml": "extracts:\n  - name: by-c\n    group_by: [metadata.customer_id]\n" });
+    const { policies } = await loadPolicies(plain);
+    expect(policies.focusTags).toBeUndefined();
+    expect(focusTagKeys(policies.focusTags)).toEqual([]);
+    const tagged = await writeTempTree({ "extracts.yaml": "focus:\n  tags: [feature, customer_id]\n" });
+    const loaded = (await loadPolicies(tagged)).policies;
+    expect(loaded.focusTags).toEqual(["feature", "customer_id"]);
+    expect(focusTagKeys(loaded.focusTags)).toEqual(["customer_id", "feature"]);
   });
 
   it("compiles guardrails: '*' means every model, empty `in` every subject", async () => {
@@ -82,6 +94,11 @@ describe("loadPolicies", () => {
     ],
     [{ "extracts.yaml": "extracts:\n  - name: By User\n    group_by: [user]\n" }, [expect.stringMatching(/^extracts\.yaml:2 extracts\[0\]\.name: must be kebab-case/)]],
     [{ "extracts.yaml": "csv:\n  bom: yes please\n" }, [expect.stringMatching(/^extracts\.yaml:2 csv\.bom: /)]],
+    [
+      { "extracts.yaml": "focus:\n  tags: [feature, costs/team]\n" },
+      [expect.stringMatching(/^extracts\.yaml:2 focus\.tags\[1\]: `costs\/` starts the tags this tool sets/)],
+    ],
+    [{ "extracts.yaml": "focus:\n  tags: [metadata.customer_id]\n" }, [expect.stringMatching(/^extracts\.yaml:2 focus\.tags\[0\]: a metadata key/)]],
   ])("reports %j with file, line and field", async (files, expected) => {
     expect(await problems(files as Record<string, string>)).toEqual(expected);
   });

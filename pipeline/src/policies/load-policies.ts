@@ -41,6 +41,8 @@ export interface PolicyBook {
   extracts: ExtractSpec[];
   /** Metadata keys the report site shows (undefined: the most used ones). */
   siteMetadataKeys?: string[];
+  /** Metadata keys the FOCUS export's Tags hold (extracts.yaml `focus.tags`; undefined: none). */
+  focusTags?: string[];
   /** Whether CSV files start with the UTF-8 byte order mark (extracts.yaml `csv.bom`; an extract's `bom` overrides it). */
   csvBom?: boolean;
   /** The policy files read, for the pricing version hash. */
@@ -156,6 +158,7 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
     policies.extracts = extracts.value.extracts;
     policies.csvBom = extracts.value.csv.bom;
     if (extracts.value.site.metadata_keys) policies.siteMetadataKeys = extracts.value.site.metadata_keys;
+    if (extracts.value.focus.tags) policies.focusTags = extracts.value.focus.tags;
     const seen = new Set<string>();
     extracts.value.extracts.forEach((extract, i) => {
       if (seen.has(extract.name)) problems.push(duplicate(extracts.yaml, ["extracts", i, "name"], `extract \`${extract.name}\``));

@@ -28,6 +28,22 @@ export const ExtractsSchema = z.strictObject({
       bom: z.boolean().default(false),
     })
     .default({ bom: false }),
+  /** The FOCUS export (focus/focus.csv, focus.parquet). */
+  focus: z
+    .strictObject({
+      /** Metadata keys whose values go into Tags (each a dimension of the FOCUS grain; default: none). */
+      tags: z
+        .array(
+          z
+            .string()
+            .regex(/^[^.\s]+$/, { message: "a metadata key, without the `metadata.` prefix" })
+            .refine((k) => !k.startsWith("costs/"), {
+              message: "`costs/` starts the tags this tool sets (costs/team, …): list a metadata key",
+            }),
+        )
+        .optional(),
+    })
+    .default({}),
   /** The report site: which metadata keys get a page and a cube column (default: the 8 most used). */
   site: z
     .strictObject({

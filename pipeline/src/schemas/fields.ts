@@ -49,7 +49,7 @@ export const CUBE_DIMENSIONS = [
   "policy_status",
 ] as const satisfies ReadonlyArray<"date" | RowDimension>;
 
-/** The FOCUS export's grain. */
+/** The FOCUS export's grain, before the metadata keys it tags rows with (focusGrain). */
 export const FOCUS_DIMENSIONS = [
   "date",
   "provider",
@@ -58,6 +58,8 @@ export const FOCUS_DIMENSIONS = [
   "provider_model",
   "region",
   "team",
+  "user",
+  "virtual_account",
   "price_source",
 ] as const satisfies ReadonlyArray<"date" | RowDimension>;
 
@@ -96,8 +98,8 @@ const grain = (dimensions: readonly string[]): Grain => ({ key: `by:${dimensions
 
 /** The dataset totals' grain (the manifest's days, cost, unpriced requests and policy coverage). */
 export const DATASET_GRAIN = grain(["date", "price_source", "policy_status"]);
-/** The FOCUS export's grain. */
-export const FOCUS_GRAIN = grain(FOCUS_DIMENSIONS);
+/** The FOCUS export's grain: FOCUS_DIMENSIONS and the metadata keys its Tags hold (focusTagKeys). */
+export const focusGrain = (tagKeys: readonly string[]): Grain => grain([...FOCUS_DIMENSIONS, ...tagKeys.map((k) => `metadata.${k}`)]);
 /** The site's issues page: unpriced requests by reason and model, violations with their cost. */
 export const ISSUES_GRAIN = grain(["unpriced_reason", "model", "policy_violations"]);
 /** An extract's grain. */
@@ -110,10 +112,14 @@ export const cubeGrain = (siteKeys: readonly string[]): Grain => grain([...CUBE_
  * each extract's, FOCUS, the dataset totals, the issues page and, when the site's metadata
  * keys are configured, the cube.
  */
-export function dayGrains(extracts: ReadonlyArray<{ group_by: readonly string[] }>, siteKeys: readonly string[] | undefined): Grain[] {
+export function dayGrains(
+  extracts: ReadonlyArray<{ group_by: readonly string[] }>,
+  siteKeys: readonly string[] | undefined,
+  focusTags?: readonly string[],
+): Grain[] {
   const all = [
     ...extracts.map((e) => extractGrain(e.group_by)),
-    FOCUS_GRAIN,
+    focusGrain(focusTagKeys(focusTags)),
     DATASET_GRAIN,
     ISSUES_GRAIN,
     ...(siteKeys ? [cubeGrain(siteKeys)] : []),
@@ -121,11 +127,20 @@ export function dayGrains(extracts: ReadonlyArray<{ group_by: readonly string[] 
   return [...new Map(all.map((g) => [g.key, g])).values()];
 }
 
-/** The metadata keys a run's partial rollups carry: the extracts' and the site's, sorted. */
+/** The metadata keys a run's partial rollups carry: the extracts', the site's and the FOCUS tags', sorted. */
 export function rollupMetadataKeys(
   extracts: ReadonlyArray<{ group_by: readonly string[] }>,
   siteKeys: readonly string[] | undefined,
+  focusTags?: readonly string[],
 ): string[] {
   const keys = extracts.flatMap((e) => e.group_by.filter((f) => f.startsWith("metadata.")).map((f) => f.slice("metadata.".length)));
-  return [...new Set([...keys, ...(siteKeys ?? [])])].sort();
+  return [...new Set([...keys, ...(siteKeys ?? []), ...(focusTags ?? [])])].sort();
+}
+
+/**
+ * The metadata keys the FOCUS export's Tags hold, sorted: `focus.tags` of
+ * policies/extracts.yaml, none without it (each key multiplies the FOCUS grain: opt in).
+ */
+export function focusTagKeys(focusTags: readonly string[] | undefined): string[] {
+  return [...new Set(focusTags ?? [])].sort();
 }

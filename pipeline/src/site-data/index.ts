@@ -12,8 +12,8 @@
  *
  * With `pseudonymise`, user names are replaced by salted pseudonyms in the rows read
  * (`pseudonymiseRows`) before anything is computed, and the copies of the extracts that
- * hold users are recomputed from those rows (`rewriteExtract`); the files under `data`
- * keep the real names.
+ * hold users are recomputed from those rows (`rewriteExtract`); the FOCUS export (user
+ * names in its Tags) is not shipped; the files under `data` keep the real names.
  */
 import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -175,7 +175,8 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     });
   }
   const focus = [];
-  if (manifest.outputs.focus) {
+  // The FOCUS export's Tags hold user names (`costs/user`): a pseudonymised site does not ship it.
+  if (manifest.outputs.focus && !options.pseudonymise) {
     await mkdir(path.join(publicData, "focus"), { recursive: true });
     for (const f of manifest.outputs.focus.files) {
       await copyFile(inside(data, f.path, "manifest file"), inside(publicData, f.path, "download"));

@@ -7,7 +7,7 @@
  * private prices, audio, units, batch, priority and unpriced calls); both runs write CSV with
  * the UTF-8 byte order mark on (`csv.bom: true`), checked byte by byte.
  */
-import { appendFile, cp, readFile } from "node:fs/promises";
+import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
@@ -186,7 +186,7 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
       ]);
       const tags = JSON.parse(row.Tags!) as Record<string, unknown>;
       expect(typeof tags).toBe("object");
-      expect(tags.team ?? null).toBe(want.x_Team);
+      expect(tags["costs/team"] ?? null).toBe(want.x_Team);
       expect(tags["costs/gateway_model"]).toBe(row.x_GatewayModel);
     });
     // Every extract's CSV starts with the mark too.
@@ -226,5 +226,79 @@ describe("costs extract --bom", () => {
       "team.parquet",
     );
     expect(parquet).toMatchObject({ code: 1, err: expect.stringMatching(/--bom.*byte order mark is for CSV/) });
+  });
+});
+
+describe("FOCUS Tags with metadata (`focus.tags`)", () => {
+  let out = "";
+  // A call whose metadata tries to forge tags: a quote-laden value, a `__proto__` key, a `costs/team` key (not listed: no tag).
+  const hostile = {
+    request_id: "r-hostile",
+    timestamp: "2026-07-20T09:00:00Z",
+    model: "acme-main/flat",
+    subject_type: "user",
+    subject: "mallory@example.com",
+    teams: ["search"],
+    input_tokens: 10,
+    output_tokens: 10,
+    metadata: { environment: 'production","team":"forged', cost_center: "CC-7", "costs/team": "forged" },
+  };
+
+  // The golden run without tags, then `focus.tags` set and one more day run: the kept days'
+  // rollups lack the new FOCUS grain and are rebuilt from their rows.
+  beforeAll(async () => {
+    const dir = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
+    await cp(path.join(GOLDEN, "logs"), path.join(dir, "logs"), { recursive: true });
+    await cp(path.join(GOLDEN, "policies"), path.join(dir, "policies"), { recursive: true });
+    const run = (logs: string) =>
+      runCli(dir, "run", "--logs", logs, "--pricing-dir", "pricing", "--policies-dir", "policies", "--out", "out", "--no-progress");
+    const first = await run("logs");
+    expect(first.code, first.err).toBe(0);
+    const untagged = await query(`SELECT DISTINCT Tags FROM read_parquet('${path.join(dir, "out/focus/focus.parquet")}')`);
+    expect(untagged.some((r) => String(r.Tags).includes("environment"))).toBe(false);
+    await appendFile(path.join(dir, "policies/extracts.yaml"), "\nfocus:\n  tags: [environment, cost_center, __proto__]\n");
+    // JSON.stringify drops a `__proto__` set by assignment: the line is written as text.
+    const line = JSON.stringify(hostile).replace('"metadata":{', '"metadata":{"__proto__":"p\\"q\\\\r",');
+    await writeFile(path.join(dir, "hostile.jsonl"), `${line}\n`);
+    const second = await run("hostile.jsonl");
+    expect(second.code, second.err).toBe(0);
+    out = path.join(dir, "out");
+  }, 120_000);
+
+  const focus = () => `read_parquet('${path.join(out, "focus/focus.parquet")}')`;
+  const priced = () => `read_parquet('${path.join(out, "priced/*/*.parquet")}')`;
+
+  it("holds team, user, virtual account and the configured metadata keys, summing like the priced rows grouped by them", async () => {
+    const key = (json: string) =>
+      ["costs/team", "costs/user", "costs/virtual_account", "environment", "cost_center", "__proto__"]
+        .map((k) => `coalesce(json_extract_string(${json}, '$."${k}"'), '∅')`)
+        .join(" || '|' || ");
+    // The same key built plainly from the row columns and the metadata JSON.
+    const rowKey = ["team", '"user"', "virtual_account"]
+      .map((c) => `coalesce(${c}, '∅')`)
+      .concat(["environment", "cost_center", "__proto__"].map((k) => `coalesce(json_extract_string(metadata, '$."${k}"'), '∅')`))
+      .join(" || '|' || ");
+    const rows = await query(
+      `SELECT ${rowKey} AS k, sum(cost_usd)::VARCHAR AS cost FROM ${priced()} WHERE price_source <> 'unpriced' GROUP BY 1 ORDER BY 1`,
+    );
+    const tagged = await query(`SELECT ${key("Tags")} AS k, sum(BilledCost)::VARCHAR AS cost FROM ${focus()} GROUP BY 1 ORDER BY 1`);
+    expect(tagged).toEqual(rows);
+    expect(rows.map((r) => r.k)).toContain("payments|∅|checkout-service|production|CC-1042|∅");
+  });
+
+  it("encodes attacker-controlled values as JSON: no forged key, `__proto__` an ordinary key", async () => {
+    const [row] = await query(`SELECT Tags FROM ${focus()} WHERE json_extract_string(Tags, '$."costs/user"') = 'mallory@example.com'`);
+    const tags = JSON.parse(row!.Tags as string) as Record<string, string>;
+    expect(Object.hasOwn(tags, "__proto__")).toBe(true);
+    expect(tags).toEqual({
+      ["__proto__"]: 'p"q\\r', // a computed key: an own property, as JSON.parse makes it
+      cost_center: "CC-7",
+      "costs/gateway_model": "acme-main/flat",
+      "costs/price_source": "public",
+      "costs/provider_account": "acme-main",
+      "costs/team": "search",
+      "costs/user": "mallory@example.com",
+      environment: 'production","team":"forged',
+    });
   });
 });

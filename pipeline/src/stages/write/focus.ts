@@ -7,8 +7,8 @@ import type { Column, ColumnKind } from "../../parquet/write-parquet.ts";
 
 /**
  * A FOCUS 1.2 cost and usage export (FinOps FOCUS, docs/pipeline.md "FOCUS export"): one
- * row per day, provider account, gateway model, provider model, region, team and price
- * source, for priced calls. Unpriced calls have no cost to bill, so they are left out and
+ * row per day, provider account, gateway model, provider model, region, team, user, virtual
+ * account, tagged metadata values (`tagKeys`, in Tags) and price source, for priced calls. Unpriced calls have no cost to bill, so they are left out and
  * counted in the manifest. Every column FOCUS 1.2 makes Mandatory is present, with its
  * type: costs and quantities DECIMAL, periods TIMESTAMP (UTC) in Parquet and
  * `YYYY-MM-DDTHH:mm:ssZ` in CSV; columns of our own start with `x_`.
@@ -82,7 +82,7 @@ export interface FocusExport {
   excludedUnpricedRequests: number;
 }
 
-export function computeFocus(dataset: Dataset): FocusExport {
+export function computeFocus(dataset: Dataset, tagKeys: readonly string[] = []): FocusExport {
   const keep: number[] = [];
   const sources = dataset.price_source as string[];
   const weights = weightsOf(dataset);
@@ -103,6 +103,11 @@ export function computeFocus(dataset: Dataset): FocusExport {
     provider_model: pick("provider_model"),
     region: pick("region"),
     team: pick("team"),
+    user: pick("user"),
+    virtual_account: pick("virtual_account"),
+    ...Object.fromEntries(
+      tagKeys.map((key, k) => [`tag${k}`, keep.map((i) => (dataset as Record<string, unknown[]>)[`metadata.${key}`]?.[i] ?? null)]),
+    ),
     source: pick("price_source"),
     input: pick("input_tokens"),
     cache_read: pick("cache_read_tokens"),
@@ -113,7 +118,19 @@ export function computeFocus(dataset: Dataset): FocusExport {
     list,
     requests: keep.map((i) => weights[i]!),
   });
-  const keys = ["date", "provider", "account", "model", "provider_model", "region", "team", "source"];
+  const keys = [
+    "date",
+    "provider",
+    "account",
+    "model",
+    "provider_model",
+    "region",
+    "team",
+    "user",
+    "virtual_account",
+    ...tagKeys.map((_, k) => `tag${k}`),
+    "source",
+  ];
   const grouped = table
     .groupby(...keys)
     .rollup({
@@ -142,11 +159,19 @@ export function computeFocus(dataset: Dataset): FocusExport {
     const sku = provider && providerModel ? `${provider}/${providerModel}` : text(g.model);
     // Who bills the account: the provider of the catalog entry, else the provider account.
     const issuer = provider ?? account ?? "unknown";
-    const tags: Record<string, string> = {};
-    if (g.team !== null && g.team !== undefined) tags.team = String(g.team);
-    tags["costs/gateway_model"] = String(g.model);
-    tags["costs/price_source"] = String(g.source);
-    if (account !== null) tags["costs/provider_account"] = account;
+    // The metadata keys are the user-defined tags, unaltered; what this tool derives is prefixed `costs/`.
+    // Keys as entries, so a metadata key such as `__proto__` is an own key like any other; JSON.stringify escapes values.
+    const tags: Array<[string, string]> = [];
+    tagKeys.forEach((key, k) => {
+      const value = g[`tag${k}`];
+      if (value !== null && value !== undefined) tags.push([key, String(value)]);
+    });
+    for (const name of ["team", "user", "virtual_account"] as const) {
+      if (g[name] !== null && g[name] !== undefined) tags.push([`costs/${name}`, String(g[name])]);
+    }
+    tags.push(["costs/gateway_model", String(g.model)], ["costs/price_source", String(g.source)]);
+    if (account !== null) tags.push(["costs/provider_account", account]);
+    tags.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return [
       billed,
       account ?? issuer,
@@ -177,7 +202,7 @@ export function computeFocus(dataset: Dataset): FocusExport {
       service,
       "Generative AI",
       sku,
-      JSON.stringify(tags),
+      JSON.stringify(Object.fromEntries(tags)),
       account,
       text(g.model),
       text(g.team),
@@ -199,6 +224,7 @@ export function computeFocus(dataset: Dataset): FocusExport {
       at("RegionId"),
       at("x_Team"),
       at("x_PriceSource"),
+      at("Tags"),
     ]),
   );
   let total = 0n;

@@ -40,7 +40,7 @@ export async function gatherDays(
   priced: readonly OutputFile[],
   outputs: readonly Grain[],
 ): Promise<GatheredDays> {
-  const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys);
+  const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys, input.policies.focusTags);
   // Each output grain summed day by day: a kept day's rollup is read, added and let go.
   const totals = new Map(outputs.map((g) => [g.key, new Rollup(g.dimensions)]));
   const add = (grain: Grain, rollup: Rollup) =>

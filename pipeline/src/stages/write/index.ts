@@ -8,7 +8,7 @@ import type { FileStats } from "../ingest/index.ts";
 import { Rollup, type Rollups } from "../../engine/rollup.ts";
 import type { DayExtrasBuilder } from "../../engine/day-extras.ts";
 import { gatherDays } from "./gather-days.ts";
-import { DATASET_GRAIN, dayGrains, extractGrain, FOCUS_GRAIN, type Grain } from "../../schemas/fields.ts";
+import { DATASET_GRAIN, dayGrains, extractGrain, focusGrain, focusTagKeys, type Grain } from "../../schemas/fields.ts";
 import type { Dataset } from "../../dataset/read-partitions.ts";
 import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
 import { extractToColumns } from "../../extracts/extract-to-columns.ts";
@@ -115,13 +115,15 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   }
   // Every day after this run: the run's days from its rollups, kept days from their day rollups
   // (rebuilt from their rows when missing or short of a grain), never the kept rows themselves.
-  const outputGrains = [DATASET_GRAIN, FOCUS_GRAIN, ...input.policies.extracts.map((spec) => extractGrain(spec.group_by))];
+  const tagKeys = focusTagKeys(input.policies.focusTags);
+  const focusOutput = focusGrain(tagKeys);
+  const outputGrains = [DATASET_GRAIN, focusOutput, ...input.policies.extracts.map((spec) => extractGrain(spec.group_by))];
   const history = await gatherDays(input, staging, outputs.priced, outputGrains);
   moved.push(...history.written);
   const outputRollup = (grain: Grain) => history.totals.get(grain.key)!;
   const named = new Map<string, Rollup>([
     ["dataset", outputRollup(DATASET_GRAIN)],
-    ["focus", outputRollup(FOCUS_GRAIN)],
+    ["focus", outputRollup(focusOutput)],
     ...input.policies.extracts.map((spec): [string, Rollup] => [`extract:${spec.name}`, outputRollup(extractGrain(spec.group_by))]),
   ]);
   for (const [name, rollup] of named) {
@@ -156,7 +158,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   moved.push("extracts");
 
   // FOCUS-shaped export
-  const focus = computeFocus(named.get("focus")!.toColumns() as unknown as WeightedDataset);
+  const focus = computeFocus(named.get("focus")!.toColumns() as unknown as WeightedDataset, tagKeys);
   await mkdir(staging.path("focus"), { recursive: true });
   await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus, input.policies.csvBom ?? false));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
@@ -216,9 +218,11 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
  * The run's rollups (engine/rollup.ts): each day grain with the date first (split into the
  * run's day rollups), and the run's statistics.
  */
-export function rollupOutputs(policies: Pick<PolicyBook, "extracts" | "siteMetadataKeys">): Array<{ name: string; dimensions: string[] }> {
+export function rollupOutputs(
+  policies: Pick<PolicyBook, "extracts" | "siteMetadataKeys" | "focusTags">,
+): Array<{ name: string; dimensions: string[] }> {
   return [
-    ...dayGrains(policies.extracts, policies.siteMetadataKeys).map((g) => ({
+    ...dayGrains(policies.extracts, policies.siteMetadataKeys, policies.focusTags).map((g) => ({
       name: `day:${g.key}`,
       dimensions: ["date", ...g.dimensions],
     })),
