@@ -51,13 +51,6 @@ export const PresetNameSchema = z.enum(
 );
 export type PresetName = z.infer<typeof PresetNameSchema>;
 
-/**
- * The presets a custom mapping can build on: any. Over a native-format preset (litellm,
- * otel, …) the mapping reads the records its normaliser produces, which carry the canonical
- * names: use it there for provider aliases, constants, value maps and ignored columns.
- */
-export const MappingBaseSchema = PresetNameSchema;
-
 /** Unit conversions of a mapped field: money in cents (to USD), timestamps as epoch numbers. */
 export const MONEY_UNITS = ["cents"] as const;
 export const EPOCH_UNITS = ["epoch_seconds", "epoch_ms", "epoch_us", "epoch_ns"] as const;
@@ -143,7 +136,8 @@ export type UnknownColumns = z.infer<typeof UnknownColumnsSchema>;
  * ```
  */
 export const ColumnMappingSchema = z.strictObject({
-  base: MappingBaseSchema.optional(),
+  // Any preset; over a native-format one the mapping reads the records its normaliser produces.
+  base: PresetNameSchema.optional(),
   columns: z
     .record(
       z.string(),

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PRICING_FIXTURE } from "../../../test/pricing-fixture.ts";
 import { writeTempTree } from "../../../test/temp-dir.ts";
 import { loadPricingOrThrow, type PricingBook } from "../../pricing/load-pricing.ts";
+import { logRow } from "../../engine/__fixtures__/processor.ts";
 import type { LogRow } from "../../schemas/log-row.ts";
 import { createRowPricer, priceRow } from "./index.ts";
 
@@ -14,38 +15,19 @@ beforeAll(async () => {
   base = path.dirname(dir);
 });
 
-const row = (over: Partial<LogRow>): LogRow => ({
-  request_id: "r1",
-  timestamp: Date.UTC(2026, 6, 1),
-  model: "acme-main/flat",
-  region: null,
-  subject_type: null,
-  subject: null,
-  pat_name: null,
-  teams: [],
-  input_tokens: 2000,
-  cache_read_tokens: 0,
-  cache_write_tokens: 0,
-  output_tokens: 100,
-  reasoning_tokens: 0,
-  input_audio_tokens: 0,
-  output_audio_tokens: 0,
-  input_images: null,
-  output_images: null,
-  input_characters: null,
-  input_seconds: null,
-  output_seconds: null,
-  queries: null,
-  pages: null,
-  batch: false,
-  service_tier: null,
-  status_code: 200,
-  virtual_model: null,
-  metadata: {},
-  reported_cost_usd: null,
-  gateway_cache_hit: false,
-  ...over,
-});
+/** A call of `acme-main/flat` on 2026-07-01: 2,000 input and 100 output tokens, status 200, no subject. */
+const row = (over: Partial<LogRow>): LogRow =>
+  logRow({
+    request_id: "r1",
+    timestamp: Date.UTC(2026, 6, 1),
+    model: "acme-main/flat",
+    subject_type: null,
+    subject: null,
+    input_tokens: 2000,
+    output_tokens: 100,
+    status_code: 200,
+    ...over,
+  });
 
 describe("pricing a gateway cache hit", () => {
   it("costs what the gateway reported, not the catalog's 0.0072, with the same list cost and no components", () => {
