@@ -237,6 +237,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       const d = group.values;
       stats.addGroup({
         requests: group.requests,
+        rows: group.rows,
         price_source: d.price_source!,
         policy_status: d.policy_status as PolicyStatus,
         unpriced_reason: d.unpriced_reason ?? null,

@@ -4,8 +4,8 @@ import { exists } from "../lib/exists.ts";
 import { readParquet } from "../parquet/read-parquet.ts";
 import { ROW_DIMENSIONS, TOKEN_COLUMNS } from "../schemas/fields.ts";
 
-/** The columns extracts, the FOCUS export and the manifest totals read from priced rows. */
-export const DATASET_COLUMNS = ["date", ...ROW_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "cost_usd", "list_cost_usd"] as const;
+/** The columns extracts, the FOCUS export and the manifest totals read from priced rows (`calls`: the requests an aggregate row counts as). */
+export const DATASET_COLUMNS = ["date", ...ROW_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "calls", "cost_usd", "list_cost_usd"] as const;
 
 const NUMERIC = new Set<string>(TOKEN_COLUMNS);
 
@@ -20,7 +20,7 @@ export function emptyDataset(): Dataset {
 export function appendColumns(dataset: Dataset, columns: Record<string, unknown[]>, order?: number[]): void {
   const n = columns.date!.length;
   for (const name of DATASET_COLUMNS) {
-    const source = columns[name]!;
+    const source = columns[name] ?? []; // a column the partition predates (`calls`): null
     const target = dataset[name];
     const numeric = NUMERIC.has(name);
     for (let k = 0; k < n; k++) {

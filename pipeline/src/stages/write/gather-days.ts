@@ -1,9 +1,10 @@
 /**
  * The output grains summed over every day of the output folder after a run (history/day-rollup.ts): the
  * run's days split from the run's rollups (their day rollups written into the staging
- * folder), kept days read from their day rollups. A kept day whose rollup is missing or
- * lacks a grain the policies now need is rebuilt from its rows once (and written); a day
- * with a rollup but no rows ("rollup-only", e.g. restored from the ledger) counts as it is.
+ * folder), kept days read from their day rollups. A kept day whose rollup is missing, lacks
+ * a grain the policies now need or is of an older version is rebuilt from its rows once
+ * (and written); a day with a rollup but no rows ("rollup-only", e.g. restored from the
+ * ledger) counts as it is.
  */
 import { Rollup } from "../../engine/rollup.ts";
 import { listPartitions } from "../../dataset/read-partitions.ts";
@@ -12,6 +13,7 @@ import {
   dayRollupPath,
   grainOf,
   holdsGrains,
+  isOlderRollup,
   listRollupDays,
   readDayRollup,
   writeDayRollup,
@@ -70,7 +72,7 @@ export async function gatherDays(
   const rebuilt: string[] = [];
   for (const day of kept) {
     let rollup = await readDayRollup(input.out, day);
-    if (!rollup || !holdsGrains(rollup, grains)) {
+    if (!rollup || !holdsGrains(rollup, grains) || (isOlderRollup(rollup) && partitions.has(day))) {
       if (!partitions.has(day)) throw missingRows(day, rollup, grains);
       rollup = await dayRollupFromRows(input.out, day, grains);
       await writeRollup(staging, rollup, written);
