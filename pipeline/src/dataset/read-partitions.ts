@@ -47,13 +47,16 @@ export async function readPartitions(out: string, days: string[], dataset: Datas
   return dataset;
 }
 
+/** Priced columns added after the first partitions were written: read as nulls from a partition without them (`calls` null: one call). */
+export const LATER_COLUMNS: ReadonlySet<string> = new Set(["calls"]);
+
 /** Reads `columns` of the priced partitions of `days`, in day and file order, into column arrays. */
 export async function readPartitionColumns(out: string, days: string[], columns: string[]): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, []]));
   for (const day of days) {
     const dir = path.join(out, "priced", `date=${day}`);
     for (const file of (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort()) {
-      const { columns: read } = await readParquet(path.join(dir, file), columns);
+      const { columns: read } = await readParquet(path.join(dir, file), columns, LATER_COLUMNS);
       for (const c of columns) for (const v of read[c]!) result[c]!.push(v);
     }
   }
