@@ -103,6 +103,7 @@ function rowsView(rows: Record<string, unknown[]>): RowsView {
     rows: rows.date!.length,
     reported: money("reported_cost_usd"),
     cost: money("cost_usd"),
+    requests: (i) => requestsOf(rows.calls![i] as number | bigint | null | undefined),
     model: (i) => text("model")(i)!,
     hasIssue: (i) => rows.price_source![i] === "unpriced" || (text("policy_violations")(i) ?? "[]") !== "[]",
     requestId: (i) => rows.request_id![i] as string,

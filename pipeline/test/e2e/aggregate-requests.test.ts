@@ -93,14 +93,27 @@ models:
     has_more: false,
     next_page: null,
   })}\n`,
-  // One call, logged by the gateway.
-  "logs/canonical.jsonl": `${JSON.stringify({
-    request_id: "single-1",
-    timestamp: "2026-03-02T10:00:00Z",
-    model: "openai/gpt-4o-mini-2024-07-18",
-    input_tokens: 200,
-    output_tokens: 50,
-  })}\n`,
+  // One call, logged by the gateway; and an aggregate of 25 calls in canonical form, with the cost the provider reported.
+  "logs/canonical.jsonl": [
+    {
+      request_id: "single-1",
+      timestamp: "2026-03-02T10:00:00Z",
+      model: "openai/gpt-4o-mini-2024-07-18",
+      input_tokens: 200,
+      output_tokens: 50,
+    },
+    {
+      request_id: "agg-25",
+      timestamp: "2026-03-02T12:00:00Z",
+      model: "openai/gpt-4o-2024-08-06",
+      calls: 25,
+      input_tokens: 25_000,
+      output_tokens: 2500,
+      reported_cost_usd: "0.1",
+    },
+  ]
+    .map((r) => `${JSON.stringify(r)}\n`)
+    .join(""),
   // An overlapping export: the 12,000-call bucket again (the first read of it, in path order) and 7 new calls.
   "logs/openai-overlap.jsonl": `${JSON.stringify(bucket(MAR_2, [MINI_12000, result("gpt-4o-2024-08-06", 7, "proj_search", 7000, 700)]))}\n`,
   // A page: the same 12,000-call bucket (a duplicate), 40 gpt-4o calls, 300 calls of a model no account declares, 5,000 the next day.
@@ -148,12 +161,12 @@ const byModel = (rows: Record<string, string>[]) => rows.map((r) => [r.date, r.m
 const BY_MODEL = [
   ["2026-03-02", "anthropic/claude-haiku-4-5-20251001", 1, 0],
   ["2026-03-02", "anthropic/claude-sonnet-4-5-20250929", 1, 1],
-  ["2026-03-02", "openai/gpt-4o-2024-08-06", 7 + 40, 0],
+  ["2026-03-02", "openai/gpt-4o-2024-08-06", 25 + 7 + 40, 0],
   ["2026-03-02", "openai/gpt-4o-mini-2024-07-18", 1 + 12_000, 0],
   ["2026-03-02", "openai/gpt-9", 300, 300],
   ["2026-03-03", "openai/gpt-4o-mini-2024-07-18", 5000, 0],
 ];
-const REQUESTS = 1 + 1 + 47 + 12_001 + 300 + 5000; // 17,350
+const REQUESTS = 1 + 1 + 72 + 12_001 + 300 + 5000; // 17,375
 const UNPRICED_REQUESTS = 1 + 300;
 
 const sortRows = (rows: unknown[][]) => [...rows].sort((a, b) => (String(a) < String(b) ? -1 : 1));
@@ -173,10 +186,10 @@ beforeAll(async () => {
 
 describe("aggregate rows count as their calls in request figures, and as one row in the row accounting", () => {
   it("the manifest's buckets add up in rows; its breakdowns and dataset count requests", () => {
-    // 2 Anthropic results + 1 call + 2 overlap results + 4 page results = 9 rows; one bucket read twice.
+    // 2 Anthropic results + 2 canonical rows + 2 overlap results + 4 page results = 10 rows; one bucket read twice.
     expect(manifest.counts).toEqual({
-      rows_read: 9,
-      priced: 6,
+      rows_read: 10,
+      priced: 7,
       unpriced: 2,
       rejected: 0,
       duplicates: 1,
@@ -185,11 +198,11 @@ describe("aggregate rows count as their calls in request figures, and as one row
     });
     expect(manifest.inputs.map((i: { file: string; rows: number }) => [i.file, i.rows])).toEqual([
       ["logs/anthropic-usage.jsonl", 2],
-      ["logs/canonical.jsonl", 1],
+      ["logs/canonical.jsonl", 2],
       ["logs/openai-overlap.jsonl", 2],
       ["logs/openai-usage.jsonl", 4],
     ]);
-    expect(manifest.dataset.rows).toBe(8);
+    expect(manifest.dataset.rows).toBe(9);
     expect(manifest.dataset.unpriced_requests).toBe(UNPRICED_REQUESTS);
     const bySource = manifest.run.by_price_source;
     expect([bySource.public.requests, bySource.private.requests, bySource.unpriced.requests]).toEqual([
@@ -224,7 +237,7 @@ describe("aggregate rows count as their calls in request figures, and as one row
       focus.map((r) => [r.ChargePeriodStart!.slice(0, 10), r.x_GatewayModel, Number(r.x_Requests), Number(r.PricingQuantity)]),
     ).toEqual([
       ["2026-03-02", "anthropic/claude-haiku-4-5-20251001", 1, 1],
-      ["2026-03-02", "openai/gpt-4o-2024-08-06", 47, 47],
+      ["2026-03-02", "openai/gpt-4o-2024-08-06", 72, 72],
       ["2026-03-02", "openai/gpt-4o-mini-2024-07-18", 12_001, 12_001],
       ["2026-03-03", "openai/gpt-4o-mini-2024-07-18", 5000, 5000],
     ]);
@@ -243,7 +256,7 @@ describe("aggregate rows count as their calls in request figures, and as one row
       totals.push([day, written.rows, written.unpriced_requests]);
     }
     expect(totals).toEqual([
-      ["2026-03-02", 7, UNPRICED_REQUESTS],
+      ["2026-03-02", 8, UNPRICED_REQUESTS],
       ["2026-03-03", 1, 0],
     ]);
   });
@@ -260,7 +273,7 @@ describe("aggregate rows count as their calls in request figures, and as one row
     expect([code, err]).toEqual([0, ""]);
     const summary = JSON.parse(await readFile(path.join(dir, "site/json/summary.json"), "utf8"));
     expect([summary.totals.requests, summary.totals.unpriced_requests]).toEqual([REQUESTS, UNPRICED_REQUESTS]);
-    expect(summary.counts.rows_read).toBe(9);
+    expect(summary.counts.rows_read).toBe(10);
     const daily = (summary.daily as Array<{ date: string; requests: number }>).reduce<Record<string, number>>(
       (days, d) => ({ ...days, [d.date]: (days[d.date] ?? 0) + d.requests }),
       {},
@@ -269,6 +282,12 @@ describe("aggregate rows count as their calls in request figures, and as one row
     const { columns } = await readParquet(path.join(dir, "site/public/data/cube.parquet"), ["requests", "unpriced_requests"]);
     expect(columns.requests!.map(Number).reduce((a, b) => a + b, 0)).toBe(REQUESTS);
     expect(columns.unpriced_requests!.map(Number).reduce((a, b) => a + b, 0)).toBe(UNPRICED_REQUESTS);
+    // The reported cost covers the 25 calls of the canonical aggregate row.
+    const reconciliation = JSON.parse(await readFile(path.join(dir, "site/json/reconciliation.json"), "utf8"));
+    expect(reconciliation.reported_requests).toBe(25);
+    expect(
+      reconciliation.by_model_day.map((m: { date: string; model: string; requests: number }) => [m.date, m.model, m.requests]),
+    ).toEqual([["2026-03-02", "openai/gpt-4o-2024-08-06", 25]]);
   });
 
   it("a day rollup of version 1 (every row one request) is rebuilt from the day's rows; without them it is read as it is", async () => {
@@ -299,7 +318,7 @@ describe("aggregate rows count as their calls in request figures, and as one row
     await checkOutputs(out);
     expect(byModel(await csv("out-v1/extracts/by-model.csv"))).toEqual(BY_MODEL);
     const rebuilt = (await readDayRollup(out, "2026-03-02"))!;
-    expect([rebuilt.rollup_version, rebuilt.rows, rebuilt.unpriced_requests]).toEqual([2, 7, UNPRICED_REQUESTS]);
+    expect([rebuilt.rollup_version, rebuilt.rows, rebuilt.unpriced_requests]).toEqual([2, 8, UNPRICED_REQUESTS]);
 
     // Its rows gone, the old rollup is all there is (read as it is: each of its rows one request), and the manifest says so.
     const kept = await run("out-v1-rollup-only", "--since", "2026-03-03", "--until", "2026-03-03");
@@ -307,7 +326,7 @@ describe("aggregate rows count as their calls in request figures, and as one row
     expect(byModel(await csv("out-v1-rollup-only/extracts/by-model.csv"))).toEqual([
       ["2026-03-02", "anthropic/claude-haiku-4-5-20251001", 1, 0],
       ["2026-03-02", "anthropic/claude-sonnet-4-5-20250929", 1, 1],
-      ["2026-03-02", "openai/gpt-4o-2024-08-06", 2, 0],
+      ["2026-03-02", "openai/gpt-4o-2024-08-06", 3, 0],
       ["2026-03-02", "openai/gpt-4o-mini-2024-07-18", 2, 0],
       ["2026-03-02", "openai/gpt-9", 1, 1],
       ["2026-03-03", "openai/gpt-4o-mini-2024-07-18", 5000, 0],
