@@ -1,6 +1,16 @@
 import type { FocusPiecesJson } from "../../engine/collect-focus-pieces.ts";
 import { PIECE_UNITS, type PieceComponent } from "../../pricing/focus-pieces.ts";
-import { add, formatDecimal, formatNano, fromInteger, multiply, normalize, parseDecimal, toScaled, type Decimal } from "../../pricing/money.ts";
+import {
+  add,
+  formatDecimal,
+  formatNano,
+  fromInteger,
+  multiply,
+  normalize,
+  parseDecimal,
+  toScaled,
+  type Decimal,
+} from "../../pricing/money.ts";
 import { COMPONENTS } from "../../pricing/price-call.ts";
 import { toCsv, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
 import { QUANTITY_SCALE, RATE_SCALE, type Column, type ColumnKind } from "../../parquet/write-parquet.ts";
