@@ -43,6 +43,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { ChunkAccumulator } from "./engine/accumulate-chunks.ts";
 import { ChunkProcessor } from "./engine/chunk-processor.ts";
+import { FocusPieceCollector } from "./engine/collect-focus-pieces.ts";
 import { DayFiles } from "./engine/day-files.ts";
 import { loadRunConfig } from "./engine/load-run-config.ts";
 import { RejectsFile } from "./engine/rejects-file.ts";
@@ -63,7 +64,7 @@ import { Staging, type OnCommitStep } from "./outputs/staging.ts";
 import type { RunOutputs } from "./stages/write/index.ts";
 import type { FileStats } from "./stages/ingest/index.ts";
 import { checkEveryRow } from "./restate/check-every-row.ts";
-import { DATASET_GRAIN } from "./schemas/fields.ts";
+import { DATASET_GRAIN, focusPieceDimensions } from "./schemas/fields.ts";
 import { compareDays, dayTotalsOf, type RestatedDay } from "./restate/compare-days.ts";
 import { readPricedDays, type PricedDaysRead } from "./restate/read-priced-days.ts";
 import { selectRestateDays, type RestateDays } from "./restate/select-days.ts";
@@ -192,7 +193,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const { writeOutputs, rollupOutputs } = await writeStage;
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size), !options.restate);
+    const focusPieces = new FocusPieceCollector(book, pricingVersion, focusPieceDimensions(policies.focusTags));
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size), !options.restate, focusPieces);
     const inputHashes = new Map<string, string>();
     let inputFiles = files;
     let fileStats: FileStats[];
@@ -259,6 +261,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       policies,
       fileStats,
       dependence: accumulator.dependence,
+      focusPieces,
+      book,
       inputFiles,
       cwd: options.cwd,
       pricingVersion,

@@ -5,7 +5,8 @@ import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
 import type { RejectsFile } from "./rejects-file.ts";
 import { DayExtrasBuilder } from "./day-extras.ts";
-import { subtractRow, type Rollups } from "./rollup.ts";
+import { partialValues, subtractRow, type Rollups } from "./rollup.ts";
+import { pieceReaderOfColumns, type FocusPieceCollector } from "./collect-focus-pieces.ts";
 import { segmentView } from "./segment-view.ts";
 import { PriceDependenceTally } from "./tally-price-dependence.ts";
 
@@ -50,6 +51,8 @@ export class ChunkAccumulator {
     private readonly rejects: RejectsFile,
     expectedRows = 0,
     dedupe = true,
+    /** Each day's FOCUS pieces, from the rows kept; none when no FOCUS export is written. */
+    readonly focus?: FocusPieceCollector,
   ) {
     this.seen = dedupe ? new DedupeSet(Math.max(1 << 16, Math.ceil((expectedRows * 4) / 3))) : undefined;
   }
@@ -86,6 +89,11 @@ export class ChunkAccumulator {
         ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));
       }
       this.rollups.merge(segment.day, segment.rollup, segment.columns);
+      if (this.focus && rows > 0) {
+        const groups = segment.rollup.groupOf;
+        const valuesOf = partialValues(segment.rollup, segment.columns, this.rollups.metadataKeys, this.focus.dimensions);
+        this.focus.add(segment.day, pieceReaderOfColumns(segment.columns), segment.rows, (r) => groups[r]!, valuesOf, drop);
+      }
       if (rows > 0) {
         this.extras.add(segment.day, segmentView(columns, rows));
         this.files.write(segment.day, rows, columns);

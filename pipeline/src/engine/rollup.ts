@@ -385,6 +385,31 @@ export function fineDimensions(metadataKeys: readonly string[]): string[] {
 }
 
 /**
+ * The values of a partial rollup's groups in some fine dimensions (fineDimensions, not the
+ * date): `columns` give the meaning of its dictionary codes.
+ */
+export function partialValues(
+  partial: PartialRollup,
+  columns: ColumnData[],
+  metadataKeys: readonly string[],
+  dimensions: readonly string[],
+): (group: number) => Array<string | null> {
+  const fine = fineDimensions(metadataKeys);
+  const width = ROLLUP_DIMENSIONS.length + metadataKeys.length;
+  const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
+  const from = dimensions.map((d) => {
+    const at = fine.indexOf(d);
+    if (at < 1) throw new Error(`partial rollup dimension ${d} is not one of ${fine.slice(1).join(", ")}`);
+    return at - 1;
+  });
+  return (group) =>
+    from.map((f) => {
+      const code = partial.keys[group * width + f]!;
+      return code < 0 ? null : dictionaries[f]![code]!;
+    });
+}
+
+/**
  * One rollup per output of a run (stages/write `rollupOutputs`: each day grain with the
  * date first, and the run's statistics), filled from the workers' partial rollups on the
  * main thread. A dimension is one of fineDimensions, or `month` (the date's YYYY-MM).

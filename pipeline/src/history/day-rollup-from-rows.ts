@@ -6,6 +6,8 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { DayExtrasBuilder, type IssueExample, type RowsView } from "../engine/day-extras.ts";
+import { FocusPieceCollector, PIECE_COLUMNS, pieceReaderOfRows, type FocusPiecesJson } from "../engine/collect-focus-pieces.ts";
+import type { PricingBook } from "../pricing/load-pricing.ts";
 import { Rollup } from "../engine/rollup.ts";
 import { readPartitionColumns } from "../dataset/read-partitions.ts";
 import { sha256File } from "../lib/hash.ts";
@@ -27,8 +29,19 @@ export const DAY_ROLLUP_COLUMNS = [
   "reported_cost_usd",
 ];
 
-export async function dayRollupFromRows(out: string, day: string, grains: readonly Grain[], pricingVersion?: string): Promise<DayRollup> {
-  const rows = await readPartitionColumns(out, [day], [...DAY_ROLLUP_COLUMNS, "pricing_version"]);
+/**
+ * `focus`: the pricing and FOCUS dimensions to add the day's FOCUS pieces with (a run's
+ * rebuild); without it the rollup has none (the site, which reads no pricing).
+ */
+export async function dayRollupFromRows(
+  out: string,
+  day: string,
+  grains: readonly Grain[],
+  pricingVersion?: string,
+  focus?: { book: PricingBook; pricingVersion: string; dimensions: readonly string[] },
+): Promise<DayRollup> {
+  const columns = [...new Set([...DAY_ROLLUP_COLUMNS, "pricing_version", ...(focus ? PIECE_COLUMNS : [])])];
+  const rows = await readPartitionColumns(out, [day], columns);
   const dir = path.join(out, "priced", `date=${day}`);
   const files = (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort();
   const pricedFiles = await Promise.all(
@@ -39,7 +52,8 @@ export async function dayRollupFromRows(out: string, day: string, grains: readon
   );
   if (pricedFiles.length === 1) pricedFiles[0]!.rows = rows.date!.length;
   const version = pricingVersion ?? (rows.pricing_version?.[0] as string | undefined) ?? "";
-  return dayRollupOfColumns(day, rows, grains, pricedFiles, version);
+  const pieces = focus && new FocusPieceCollector(focus.book, focus.pricingVersion, focus.dimensions);
+  return dayRollupOfColumns(day, rows, grains, pricedFiles, version, pieces);
 }
 
 /** The rollup of one day's rows given as columns (priced column names). */
@@ -49,22 +63,12 @@ export function dayRollupOfColumns(
   grains: readonly Grain[],
   pricedFiles: DayRollup["priced_files"],
   pricingVersion: string,
+  focus?: FocusPieceCollector,
 ): DayRollup {
   const n = rows.date!.length;
   const metadata = (rows.metadata as Array<string | null>).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
   const built = grains.map((grain) => ({ grain, rollup: new Rollup(grain.dimensions) }));
-  const pickers = built.map(({ grain }) =>
-    grain.dimensions.map((d): ((i: number) => string | null) => {
-      if (d === "month") return (i) => (rows.date![i] as string).slice(0, 7);
-      if (d.startsWith("metadata.")) {
-        const key = d.slice("metadata.".length);
-        return (i) => (Object.hasOwn(metadata[i]!, key) ? metadata[i]![key]! : null);
-      }
-      const column = rows[d];
-      if (!column) throw new Error(`day rollup: no column ${d}`);
-      return (i) => (column[i] as string | null | undefined) ?? null;
-    }),
-  );
+  const pickers = built.map(({ grain }) => grain.dimensions.map((d) => pickerOf(rows, metadata, d)));
   // In ROLLUP_COUNTS order: requests (an aggregate row counts as its calls), tokens, unpriced requests, rows.
   const counts = new Float64Array(ROLLUP_COUNTS.length);
   const money: bigint[] = [0n, 0n, 0n];
@@ -91,7 +95,38 @@ export function dayRollupOfColumns(
   }
   const extras = new DayExtrasBuilder();
   extras.add(day, rowsView(rows));
-  return toDayRollup(day, built, extras.finish(day), pricedFiles, pricingVersion);
+  let pieces: FocusPiecesJson | undefined;
+  if (focus) {
+    // Each row's FOCUS values, interned: the collector groups by their index.
+    const pick = focus.dimensions.map((d) => pickerOf(rows, metadata, d));
+    const groups = new Map<string, number>();
+    const valuesOfGroup: Array<Array<string | null>> = [];
+    const groupOf = (i: number) => {
+      const values = pick.map((p) => p(i));
+      const key = JSON.stringify(values);
+      let group = groups.get(key);
+      if (group === undefined) {
+        groups.set(key, (group = valuesOfGroup.length));
+        valuesOfGroup.push(values);
+      }
+      return group;
+    };
+    focus.add(day, pieceReaderOfRows(rows), n, groupOf, (g) => valuesOfGroup[g]!);
+    pieces = focus.finish(day);
+  }
+  return toDayRollup(day, built, extras.finish(day), pricedFiles, pricingVersion, pieces);
+}
+
+/** A dimension's value of each row: a column, the month of the date, or a metadata key. */
+function pickerOf(rows: Record<string, unknown[]>, metadata: Array<Record<string, string>>, d: string): (i: number) => string | null {
+  if (d === "month") return (i) => (rows.date![i] as string).slice(0, 7);
+  if (d.startsWith("metadata.")) {
+    const key = d.slice("metadata.".length);
+    return (i) => (Object.hasOwn(metadata[i]!, key) ? metadata[i]![key]! : null);
+  }
+  const column = rows[d];
+  if (!column) throw new Error(`day rollup: no column ${d}`);
+  return (i) => (column[i] as string | null | undefined) ?? null;
 }
 
 /** Priced rows read back from Parquet, read row by row for the day's extras. */

@@ -2,13 +2,14 @@
  * A day's rollup: `<out>/rollups/date=YYYY-MM-DD.json`, written by `costs run` beside (not
  * inside) `priced/` for every day it writes. It holds what every output needs of the day
  * (each extract's grain, the FOCUS grain, the dataset totals, the site's issues and cube:
- * `dayGrains`, plus the site's lists of calls: `DayExtras`), so rebuilding the extracts,
+ * `dayGrains`, plus the site's lists of calls: `DayExtras`, and the FOCUS export's pieces), so rebuilding the extracts,
  * FOCUS, the manifest and the site data reads one small file per kept day, never its rows.
  * A day whose rollup lacks a grain the current policies need (a new extract, other site
  * metadata keys) is rebuilt from its rows once (`dayRollupFromRows`).
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { FocusPiecesJson } from "../engine/collect-focus-pieces.ts";
 import type { DayExtras } from "../engine/day-extras.ts";
 import { Rollup, type RollupJson } from "../engine/rollup.ts";
 import { exists } from "../lib/exists.ts";
@@ -27,6 +28,8 @@ export const DAY_ROLLUP_VERSION = 2;
 export type DayRollup = RollupTotals & {
   grains: Record<string, RollupJson>;
   extras: DayExtras;
+  /** The day's FOCUS pieces (engine/collect-focus-pieces.ts); absent in a rollup built without the pricing (the site's). */
+  focus_pieces?: FocusPiecesJson;
 };
 
 /** `rollups/date=D.json`, relative to the output folder. */
@@ -86,6 +89,12 @@ export function isOlderRollup(rollup: DayRollup): boolean {
 /** Whether a day rollup holds every grain asked for. */
 export function holdsGrains(rollup: DayRollup, grains: readonly Grain[]): boolean {
   return grains.every((g) => rollup.grains[g.key] !== undefined);
+}
+
+/** Whether a day rollup holds the FOCUS pieces at these dimensions (focusPieceDimensions). */
+export function holdsFocusPieces(rollup: DayRollup, dimensions: readonly string[]): boolean {
+  const held = rollup.focus_pieces?.dimensions;
+  return held !== undefined && held.length === dimensions.length && held.every((d, i) => d === dimensions[i]);
 }
 
 /** One grain of a day rollup as a Rollup. */

@@ -1,3 +1,4 @@
+import type { FocusPiecesJson } from "../engine/collect-focus-pieces.ts";
 import type { DayExtras } from "../engine/day-extras.ts";
 import type { Rollup } from "../engine/rollup.ts";
 import { formatNano } from "../pricing/money.ts";
@@ -11,6 +12,7 @@ export function toDayRollup(
   extras: DayExtras,
   pricedFiles: DayRollup["priced_files"],
   pricingVersion: string,
+  focusPieces?: FocusPiecesJson,
 ): DayRollup {
   // Every grain sums the same rows: the totals come from the dataset grain, or any other.
   const dataset = (grains.find((g) => g.grain.key === DATASET_GRAIN.key) ?? grains[0])?.rollup;
@@ -29,5 +31,6 @@ export function toDayRollup(
     priced_files: pricedFiles,
     grains: Object.fromEntries(grains.map(({ grain, rollup }) => [grain.key, rollup.toJSON()])),
     extras,
+    ...(focusPieces ? { focus_pieces: focusPieces } : {}),
   };
 }

@@ -7,12 +7,16 @@ import { parquetWriteBuffer } from "hyparquet-writer";
  * - `money_total`: nano-USD bigint → DECIMAL(38,9) on a 16-byte FIXED_LEN_BYTE_ARRAY (sums);
  * - `rate`: a rate as the bigint of its value × 10^RATE_SCALE → DECIMAL(38,24) on a 16-byte
  *   FIXED_LEN_BYTE_ARRAY (every rate of the upstream catalog is exact at 24 decimals);
+ * - `quantity`: a quantity as the bigint of its value × 10^QUANTITY_SCALE → DECIMAL(38,18)
+ *   on a 16-byte FIXED_LEN_BYTE_ARRAY (non-token quantities have at most 18 decimals);
  * - `timestamp`: epoch ms → TIMESTAMP(MILLIS, UTC).
  */
-export type ColumnKind = "string" | "int64" | "int32" | "boolean" | "timestamp" | "money" | "money_total" | "rate" | "json";
+export type ColumnKind = "string" | "int64" | "int32" | "boolean" | "timestamp" | "money" | "money_total" | "rate" | "quantity" | "json";
 
 /** Decimal places of the `rate` kind. */
 export const RATE_SCALE = 24;
+/** Decimal places of the `quantity` kind (MAX_QUANTITY_SCALE of lib/limits.ts). */
+export const QUANTITY_SCALE = 18;
 
 export interface Column {
   name: string;
@@ -86,6 +90,15 @@ export function schemaOf(kind: ColumnKind): Record<string, unknown> {
         scale: RATE_SCALE,
         precision: 38,
         logical_type: { type: "DECIMAL", scale: RATE_SCALE, precision: 38 },
+      };
+    case "quantity":
+      return {
+        type: "FIXED_LEN_BYTE_ARRAY",
+        type_length: 16,
+        converted_type: "DECIMAL",
+        scale: QUANTITY_SCALE,
+        precision: 38,
+        logical_type: { type: "DECIMAL", scale: QUANTITY_SCALE, precision: 38 },
       };
   }
 }

@@ -80,8 +80,13 @@ export function compare(a: Decimal, b: Decimal): number {
 
 /** Rounds to whole nano-USD, half to even. */
 export function toNano(d: Decimal): bigint {
-  if (d.scale <= NANO_SCALE) return d.coef * pow10(NANO_SCALE - d.scale);
-  const divisor = pow10(d.scale - NANO_SCALE);
+  return toScaled(d, NANO_SCALE);
+}
+
+/** The value × 10^scale, rounded half to even to a whole number (a DECIMAL(p, scale)'s unscaled integer). */
+export function toScaled(d: Decimal, scale: number): bigint {
+  if (d.scale <= scale) return d.coef * pow10(scale - d.scale);
+  const divisor = pow10(d.scale - scale);
   const negative = d.coef < 0n;
   const magnitude = negative ? -d.coef : d.coef;
   let quotient = magnitude / divisor;

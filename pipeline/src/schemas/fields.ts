@@ -114,6 +114,8 @@ const grain = (dimensions: readonly string[]): Grain => ({ key: `by:${dimensions
 export const DATASET_GRAIN = grain(["date", "price_source", "policy_status"]);
 /** The FOCUS export's grain: FOCUS_DIMENSIONS and the metadata keys its Tags hold (focusTagKeys). */
 export const focusGrain = (tagKeys: readonly string[]): Grain => grain([...FOCUS_DIMENSIONS, ...tagKeys.map((k) => `metadata.${k}`)]);
+/** The dimensions of the FOCUS export's pieces in a day rollup: the FOCUS grain after the date. */
+export const focusPieceDimensions = (focusTags?: readonly string[]): string[] => focusGrain(focusTagKeys(focusTags)).dimensions.slice(1);
 /** The site's issues page: unpriced requests by reason and model, violations with their cost. */
 export const ISSUES_GRAIN = grain(["unpriced_reason", "model", "policy_violations"]);
 /** An extract's grain. */

@@ -15,7 +15,8 @@ import { dayRollupFromRows } from "../../src/history/day-rollup-from-rows.ts";
 import { readDayRollup, type DayRollup } from "../../src/history/day-rollup.ts";
 import { readParquet } from "../../src/parquet/read-parquet.ts";
 import { loadPoliciesOrThrow } from "../../src/policies/load-policies.ts";
-import { dayGrains } from "../../src/schemas/fields.ts";
+import { loadPricingOrThrow } from "../../src/pricing/load-pricing.ts";
+import { dayGrains, focusPieceDimensions } from "../../src/schemas/fields.ts";
 import { checkOutputs } from "../check-outputs.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
@@ -228,29 +229,32 @@ describe("aggregate rows count as their calls in request figures, and as one row
     expect(columns.requests!.map(Number).reduce((a, b) => a + b, 0)).toBe(REQUESTS);
   });
 
-  it("FOCUS x_Requests and the quantities are the priced calls", async () => {
+  it("FOCUS x_Requests are the priced calls of each component row", async () => {
     const focus = await csv("out/focus/focus.csv");
-    const sum = (name: string) => focus.reduce((n, r) => n + Number(r[name]), 0);
-    expect(sum("x_Requests")).toBe(REQUESTS - UNPRICED_REQUESTS);
-    expect(sum("ConsumedQuantity")).toBe(REQUESTS - UNPRICED_REQUESTS);
+    // Every priced call has output tokens, at one rate per model: one output row per day and model.
+    const output = focus.filter((r) => r.x_Component === "output");
     expect(
-      focus.map((r) => [r.ChargePeriodStart!.slice(0, 10), r.x_GatewayModel, Number(r.x_Requests), Number(r.PricingQuantity)]),
+      output.map((r) => [r.ChargePeriodStart!.slice(0, 10), r.x_GatewayModel, Number(r.x_Requests), Number(r.PricingQuantity)]),
     ).toEqual([
-      ["2026-03-02", "anthropic/claude-haiku-4-5-20251001", 1, 1],
-      ["2026-03-02", "openai/gpt-4o-2024-08-06", 72, 72],
-      ["2026-03-02", "openai/gpt-4o-mini-2024-07-18", 12_001, 12_001],
-      ["2026-03-03", "openai/gpt-4o-mini-2024-07-18", 5000, 5000],
+      ["2026-03-02", "anthropic/claude-haiku-4-5-20251001", 1, 100],
+      ["2026-03-02", "openai/gpt-4o-2024-08-06", 25 + 7 + 40, 2500 + 700 + 20_000],
+      ["2026-03-02", "openai/gpt-4o-mini-2024-07-18", 1 + 12_000, 50 + 600_000],
+      ["2026-03-03", "openai/gpt-4o-mini-2024-07-18", 5000, 100_000],
     ]);
+    expect(output.reduce((n, r) => n + Number(r.x_Requests), 0)).toBe(REQUESTS - UNPRICED_REQUESTS);
     expect(manifest.outputs.focus.excluded_unpriced_requests).toBe(UNPRICED_REQUESTS);
   });
 
   it("day rollups: rows in rows, unpriced requests in calls, the same from the run as from the day's rows", async () => {
     const policies = await loadPoliciesOrThrow(path.join(dir, "policies"));
     const grains = dayGrains(policies.extracts, policies.siteMetadataKeys);
+    const book = await loadPricingOrThrow(path.join(dir, "pricing"));
+    const dimensions = focusPieceDimensions(policies.focusTags);
     const totals: Array<[string, number, number]> = [];
     for (const day of ["2026-03-02", "2026-03-03"]) {
       const written = (await readDayRollup(path.join(dir, "out"), day))!;
-      const fromRows = await dayRollupFromRows(path.join(dir, "out"), day, grains);
+      const focus = { book, pricingVersion: written.pricing_version, dimensions };
+      const fromRows = await dayRollupFromRows(path.join(dir, "out"), day, grains, undefined, focus);
       for (const g of grains) expect(groupsOf(written, g.key), `${day} ${g.key}`).toEqual(groupsOf(fromRows, g.key));
       expect({ ...written, grains: null }, day).toEqual({ ...fromRows, grains: null });
       totals.push([day, written.rows, written.unpriced_requests]);

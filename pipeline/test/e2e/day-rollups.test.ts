@@ -13,7 +13,8 @@ import { toExtractTable } from "../../src/extracts/to-extract-table.ts";
 import { dayRollupFromRows } from "../../src/history/day-rollup-from-rows.ts";
 import { listRollupDays, readDayRollup, type DayRollup } from "../../src/history/day-rollup.ts";
 import { loadPoliciesOrThrow } from "../../src/policies/load-policies.ts";
-import { dayGrains } from "../../src/schemas/fields.ts";
+import { loadPricingOrThrow } from "../../src/pricing/load-pricing.ts";
+import { dayGrains, focusPieceDimensions } from "../../src/schemas/fields.ts";
 import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
@@ -55,9 +56,13 @@ describe("day rollups", () => {
     );
     let examples = 0;
     let differences = 0;
+    const book = await loadPricingOrThrow(path.join(ROOT, "pricing"));
+    const dimensions = focusPieceDimensions(policies.focusTags);
     for (const day of days) {
       const written = (await readDayRollup(data(), day))!;
-      const fromRows = await dayRollupFromRows(data(), day, grains);
+      const focus = { book, pricingVersion: written.pricing_version, dimensions };
+      const fromRows = await dayRollupFromRows(data(), day, grains, undefined, focus);
+      expect(written.focus_pieces!.rows.length, day).toBeGreaterThan(0);
       for (const g of grains) expect(rowsOf(written, g.key), `${day} ${g.key}`).toEqual(rowsOf(fromRows, g.key));
       expect(written.extras, day).toEqual(fromRows.extras);
       expect({ ...written, grains: null }, day).toEqual({ ...fromRows, grains: null });

@@ -20,13 +20,31 @@ import { writeTempTree } from "../temp-dir.ts";
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const GOLDEN = path.join(import.meta.dirname, "golden");
 
-/** DuckDB's type for each FOCUS data type, as the export writes it. */
-const DUCKDB_TYPE: Record<FocusSpecColumn["type"], string> = {
-  Decimal: "DECIMAL(38,9)",
-  "Date/Time": "TIMESTAMP WITH TIME ZONE",
-  String: "VARCHAR",
-  JSON: "VARCHAR",
+/** DuckDB's type for each FOCUS data type, as the export writes it (decimals: billed costs at 9 places, exact costs and prices at 24, quantities at 18). */
+const DUCKDB_TYPE: Record<FocusSpecColumn["type"], RegExp> = {
+  Decimal: /^DECIMAL\(38,(9|18|24)\)$/,
+  "Date/Time": /^TIMESTAMP WITH TIME ZONE$/,
+  String: /^VARCHAR$/,
+  JSON: /^VARCHAR$/,
 };
+
+/** A decimal text as an exact fraction: its digits and its number of decimal places. */
+function exact(text: string): { coef: bigint; scale: number } {
+  const [whole, fraction = ""] = text.split(".");
+  return { coef: BigInt(`${whole}${fraction}`), scale: fraction.length };
+}
+
+/** a × b == c, exactly (decimal texts). */
+function productIs(a: string, b: string, c: string): boolean {
+  const [x, y, z] = [exact(a), exact(b), exact(c)];
+  const scale = Math.max(x.scale + y.scale, z.scale);
+  return x.coef * y.coef * 10n ** BigInt(scale - x.scale - y.scale) === z.coef * 10n ** BigInt(scale - z.scale);
+}
+
+/** Two decimal texts with the same value. */
+function sameValue(a: string, b: string): boolean {
+  return productIs(a, "1", b);
+}
 
 interface Run {
   out: string;
@@ -104,12 +122,14 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
     const spec = new Map(FOCUS_1_2_COLUMNS.map((c) => [c.name, c]));
     const mandatory = FOCUS_1_2_COLUMNS.filter((c) => c.level === "Mandatory");
     expect(mandatory).toHaveLength(21);
-    for (const column of mandatory) expect(types.get(column.name), column.name).toBe(DUCKDB_TYPE[column.type]);
+    for (const column of mandatory) expect(types.get(column.name), column.name).toMatch(DUCKDB_TYPE[column.type]);
     for (const [column, type] of types) {
       if (column.startsWith("x_")) continue;
       expect(spec.has(column), `${column} is not a FOCUS 1.2 column and has no x_ prefix`).toBe(true);
-      expect(type, column).toBe(DUCKDB_TYPE[spec.get(column)!.type]);
+      expect(type, column).toMatch(DUCKDB_TYPE[spec.get(column)!.type]);
     }
+    // The unit prices FOCUS 1.2 defines, and the SKU price they are read from.
+    for (const column of ["ContractedUnitPrice", "ListUnitPrice", "SkuPriceId", "SkuMeter"]) expect(types.has(column), column).toBe(true);
   });
 
   it("leaves no null in a column the spec makes non-nullable, and uses the allowed values", async () => {
@@ -134,28 +154,102 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
     expect(usage).toEqual({ n: counts.n, class: "0", pq: counts.n, pc: counts.n, cq: counts.n });
   });
 
-  it("adds up to the manifest to the nano-USD, with the list cost never missing", async () => {
+  it("prices every row exactly: unit price × PricingQuantity = ContractedCost and ListCost, one unit and price per row", async () => {
+    const rows = await query(
+      `SELECT ContractedUnitPrice::VARCHAR AS rate, ListUnitPrice::VARCHAR AS list_rate, PricingQuantity::VARCHAR AS q,
+              ContractedCost::VARCHAR AS contracted, ListCost::VARCHAR AS list, BilledCost::VARCHAR AS billed,
+              PricingUnit AS unit, ConsumedQuantity::VARCHAR AS consumed, ConsumedUnit AS consumed_unit, x_Component AS component, x_PriceSource AS source
+         FROM ${parquet()}`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const units = new Map<string, string>();
+    for (const row of rows) {
+      const where = JSON.stringify(row);
+      expect([row.consumed, row.consumed_unit], where).toEqual([row.q, row.unit]);
+      // One component has one unit, everywhere.
+      expect(units.get(row.component as string) ?? row.unit, where).toBe(row.unit);
+      units.set(row.component as string, row.unit as string);
+      if (row.source === "gateway_cache") {
+        // No provider call, no unit price: the costs are the gateway's own figure.
+        expect([row.rate, row.list_rate, row.unit], where).toEqual([null, null, "Requests"]);
+        expect(sameValue(row.contracted as string, row.billed as string), where).toBe(true);
+        continue;
+      }
+      expect(row.rate, where).not.toBeNull();
+      expect(productIs(row.rate as string, row.q as string, row.contracted as string), where).toBe(true);
+      expect(productIs(row.list_rate as string, row.q as string, row.list as string), where).toBe(true);
+    }
+    expect(units.get("output")).toBe("Tokens");
+  });
+
+  it("adds up to the manifest: BilledCost to the nano-USD, ContractedCost within each call's rounding", async () => {
     const { manifest } = runs[name]!;
     const sums = (
       await query(
-        `SELECT sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective, sum(ContractedCost)::VARCHAR AS contracted, sum(ListCost)::VARCHAR AS list FROM ${parquet()}`,
+        `SELECT sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective, sum(ContractedCost)::VARCHAR AS contracted,
+                sum(ListCost)::VARCHAR AS list, sum(x_Requests)::VARCHAR AS pieces FROM ${parquet()}`,
       )
     )[0]!;
-    expect(sums).toEqual({
-      billed: manifest.dataset.cost_usd,
-      effective: manifest.dataset.cost_usd,
-      contracted: manifest.dataset.cost_usd,
-      list: manifest.outputs.focus.list_cost_usd,
-    });
+    expect([sums.billed, sums.effective]).toEqual([manifest.dataset.cost_usd, manifest.dataset.cost_usd]);
     expect(manifest.outputs.focus.cost_usd).toBe(manifest.dataset.cost_usd);
-    // Each row's quantity is its calls: the x_Requests count.
-    const off = await query(`SELECT count(*) AS n FROM ${parquet()} WHERE PricingQuantity <> x_Requests OR ConsumedQuantity <> x_Requests`);
-    expect(off[0]!.n).toBe("0");
-    // Every call is in a row, or counted as an unpriced call left out.
-    const calls = await query(`SELECT sum(x_Requests)::VARCHAR AS n FROM ${parquet()}`);
+    // Each call's component is rounded half to even to the nano-USD once: at most half a nano-USD per call and component.
+    const contracted = exact(sums.contracted as string);
+    const billed = exact(`${sums.billed}`);
+    const gap = contracted.coef - billed.coef * 10n ** BigInt(contracted.scale - billed.scale);
+    const bound = BigInt(sums.pieces as string) * 10n ** BigInt(contracted.scale - 9);
+    expect(2n * (gap < 0n ? -gap : gap) <= bound, `ContractedCost ${sums.contracted} vs BilledCost ${sums.billed}`).toBe(true);
+    // The manifest's list total is the export's ListCost, rounded to the nano-USD.
+    expect(manifest.outputs.focus.list_cost_usd).toMatch(/^\d+\.\d{9}$/);
+    const list = exact(sums.list as string);
+    const listNano = exact(manifest.outputs.focus.list_cost_usd);
+    const listGap = list.coef - listNano.coef * 10n ** BigInt(list.scale - 9);
+    expect(2n * (listGap < 0n ? -listGap : listGap) <= 10n ** BigInt(list.scale - 9)).toBe(true);
+    // And the priced rows' own list costs (a call without a list price: its cost), within the same rounding.
+    const priced = `read_parquet('${path.join(runs[name]!.out, "priced/*/*.parquet")}')`;
+    const rowsList = (
+      await query(`SELECT sum(coalesce(list_cost_usd, cost_usd))::VARCHAR AS list FROM ${priced} WHERE price_source <> 'unpriced'`)
+    )[0]!;
+    const rowsGap = list.coef - exact(rowsList.list as string).coef * 10n ** BigInt(list.scale - 9);
+    expect(2n * (rowsGap < 0n ? -rowsGap : rowsGap) <= bound, `ListCost ${sums.list} vs the rows' ${rowsList.list}`).toBe(true);
     expect(manifest.outputs.focus.excluded_unpriced_requests).toBe(manifest.dataset.unpriced_requests);
-    expect(Number(calls[0]!.n) + manifest.dataset.unpriced_requests).toBe(manifest.dataset.rows);
     if (name === "golden") expect(manifest.dataset.unpriced_requests).toBeGreaterThan(0);
+  });
+
+  it("bills each component what the priced rows' component costs say, day by day and gateway model", async () => {
+    const priced = `read_parquet('${path.join(runs[name]!.out, "priced/*/*.parquet")}')`;
+    const components = [
+      "input",
+      "cache_read",
+      "cache_write",
+      "input_audio",
+      "output",
+      "output_audio",
+      "request",
+      "input_image",
+      "output_image",
+      "input_character",
+      "input_second",
+      "output_second",
+      "query",
+      "page",
+    ];
+    const fromRows = await query(
+      `SELECT date::VARCHAR AS day, model, component, sum(cost)::VARCHAR AS cost FROM (
+         ${components.map((c) => `SELECT date, model, '${c}' AS component, ${c}_cost_usd AS cost FROM ${priced} WHERE price_source IN ('public', 'private') AND ${c}_cost_usd <> 0`).join(" UNION ALL ")}
+         UNION ALL SELECT date, model, 'gateway_cache', cost_usd FROM ${priced} WHERE price_source = 'gateway_cache'
+       ) GROUP BY ALL ORDER BY ALL`,
+    );
+    const fromFocus = await query(
+      `SELECT strftime(ChargePeriodStart, '%Y-%m-%d') AS day, x_GatewayModel AS model, x_Component AS component, sum(BilledCost)::VARCHAR AS cost
+         FROM ${parquet()} GROUP BY ALL HAVING sum(BilledCost) <> 0 ORDER BY ALL`,
+    );
+    expect(fromFocus).toEqual(fromRows);
+    // Cache reads are never split by another rate: their quantity is the rows' cache-read tokens.
+    const reads = await query(
+      `SELECT (SELECT coalesce(sum(cache_read_tokens), 0) FROM ${priced} WHERE price_source IN ('public', 'private'))::VARCHAR AS rows,
+              (SELECT coalesce(sum(PricingQuantity), 0) FROM ${parquet()} WHERE x_Component = 'cache_read')::BIGINT::VARCHAR AS focus`,
+    );
+    expect(reads[0]!.focus).toBe(reads[0]!.rows);
   });
 
   it("has UTC day charge periods inside calendar-month billing periods", async () => {
@@ -172,7 +266,8 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.subarray(3).toString("utf8"), { columns: true }) as Array<Record<string, string>>;
     const fromParquet = await query(
-      `SELECT strftime(ChargePeriodStart, '%Y-%m-%dT%H:%M:%SZ') AS start, strftime(BillingPeriodEnd, '%Y-%m-%dT%H:%M:%SZ') AS billing_end, BilledCost::VARCHAR AS cost, Tags, x_Team FROM ${parquet()}`,
+      `SELECT strftime(ChargePeriodStart, '%Y-%m-%dT%H:%M:%SZ') AS start, strftime(BillingPeriodEnd, '%Y-%m-%dT%H:%M:%SZ') AS billing_end, BilledCost::VARCHAR AS cost, Tags, x_Team,
+              ContractedCost::VARCHAR AS contracted, ContractedUnitPrice::VARCHAR AS rate, ListCost::VARCHAR AS list, PricingQuantity::VARCHAR AS q FROM ${parquet()}`,
     );
     expect(rows).toHaveLength(fromParquet.length);
     rows.forEach((row, i) => {
@@ -184,6 +279,17 @@ describe.each(["sample", "golden"])("the FOCUS export of the %s run", (name) => 
         want.cost,
         want.Tags,
       ]);
+      // Exact decimals: the CSV writes the fewest digits, DuckDB the column's scale.
+      for (const [column, value] of [
+        ["ContractedCost", want.contracted],
+        ["ListCost", want.list],
+        ["PricingQuantity", want.q],
+      ] as const) {
+        expect(sameValue(row[column]!, value as string), `${column} ${row[column]} vs ${value}`).toBe(true);
+      }
+      expect(row.ContractedUnitPrice === "" ? null : sameValue(row.ContractedUnitPrice!, want.rate as string)).toBe(
+        want.rate === null ? null : true,
+      );
       const tags = JSON.parse(row.Tags!) as Record<string, unknown>;
       expect(typeof tags).toBe("object");
       expect(tags["costs/team"] ?? null).toBe(want.x_Team);

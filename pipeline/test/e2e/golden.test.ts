@@ -259,16 +259,45 @@ describe("costs run on the golden log", () => {
     expect(header).toMatch(
       /^BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,/,
     );
-    expect(header).toMatch(/,Tags,x_ProviderAccount,x_GatewayModel,x_Team,x_PriceSource,x_Requests,x_InputTokens,/);
-    // priv/ft on 2026-07-01: 0.009 billed at the private price, 0.008 at the public list price; two calls.
-    const row = (parse(csv, { columns: true }) as Array<Record<string, string>>).find(
-      (r) => r.SkuId === "acme/flat" && r.x_PriceSource === "private" && r.ChargePeriodStart === "2026-07-01T00:00:00Z",
+    expect(header).toMatch(/,SkuId,SkuMeter,SkuPriceId,Tags,x_ProviderAccount,x_GatewayModel,x_Team,x_PriceSource,x_Component,x_Requests$/);
+    // priv/ft on 2026-07-01, one call of 1,000 input and 1,000 output tokens at amendment 3
+    // (0.0000018 and 0.0000072 per token): 0.009 billed. Its list price (acme/flat: 0.000001,
+    // 0.000002 and 0.005 per request) charges a request fee the contract waives: 0.008 listed.
+    const rows = (parse(csv, { columns: true }) as Array<Record<string, string>>).filter(
+      (r) => r.x_GatewayModel === "priv/ft" && r.ChargePeriodStart === "2026-07-01T00:00:00Z",
     );
-    expect(row).toMatchObject({
-      BilledCost: "0.009000000",
-      ContractedCost: "0.009000000",
-      EffectiveCost: "0.009000000",
-      ListCost: "0.008000000",
+    const pick = (r: Record<string, string>) => ({
+      component: r.x_Component,
+      quantity: `${r.PricingQuantity} ${r.PricingUnit}`,
+      prices: `${r.ContractedUnitPrice} / ${r.ListUnitPrice}`,
+      costs: `${r.BilledCost} ${r.ContractedCost} ${r.ListCost}`,
+      sku: `${r.SkuId} ${r.SkuMeter}: ${r.SkuPriceId}`,
+    });
+    expect(rows.map(pick)).toEqual([
+      {
+        component: "input",
+        quantity: "1000 Tokens",
+        prices: "0.0000018 / 0.000001",
+        costs: "0.001800000 0.0018 0.001",
+        sku: "acme/flat Input tokens: pricing/private/contract.yaml#prices[1]:input_cost_per_token",
+      },
+      {
+        component: "output",
+        quantity: "1000 Tokens",
+        prices: "0.0000072 / 0.000002",
+        costs: "0.007200000 0.0072 0.002",
+        sku: "acme/flat Output tokens: pricing/private/contract.yaml#prices[1]:output_cost_per_token",
+      },
+      {
+        component: "request",
+        quantity: "1 Requests",
+        prices: "0 / 0.005",
+        costs: "0.000000000 0 0.005",
+        sku: "acme/flat Requests: pricing/private/contract.yaml#prices[1]:(no input_cost_per_request)",
+      },
+    ]);
+    expect(rows[0]).toMatchObject({
+      ChargeDescription: "Input tokens of flat through gateway model priv/ft, private prices",
       ChargePeriodEnd: "2026-07-02T00:00:00Z",
       BillingPeriodStart: "2026-07-01T00:00:00Z",
       BillingPeriodEnd: "2026-08-01T00:00:00Z",
@@ -277,11 +306,8 @@ describe("costs run on the golden log", () => {
       ProviderName: "acme",
       InvoiceIssuerName: "acme",
       ServiceCategory: "AI and Machine Learning",
-      x_GatewayModel: "priv/ft",
-      x_InputTokens: "1000",
-      x_OutputTokens: "1000",
+      x_Requests: "1",
     });
-    expect(row!.PricingQuantity).toBe(row!.x_Requests);
   });
 
   it("neutralises spreadsheet formulas from log values in CSV", async () => {

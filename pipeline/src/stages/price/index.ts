@@ -158,18 +158,9 @@ interface Resolved {
  */
 export function createRowPricer(book: PricingBook, refBase: string): (row: LogRow) => PriceColumns | { reject: string } {
   const memo = new Map<string, { resolution: Resolution; resolved: Resolved | null }>();
-  const boundaries = new Map<string, number[]>();
-  for (const [model, periods] of book.privatePrices) {
-    boundaries.set(
-      model,
-      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
-    );
-  }
+  const keyOf = createRateKey(book);
   const entryOf = (row: LogRow) => {
-    const edges = boundaries.get(row.model);
-    let segment = 0;
-    if (edges) while (segment < edges.length && edges[segment]! <= row.timestamp) segment++;
-    const key = `${row.model}\u0000${row.region ?? ""}\u0000${row.batch ? 1 : 0}${row.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
+    const key = keyOf(row);
     let entry = memo.get(key);
     if (entry === undefined) memo.set(key, (entry = resolveKey(book, row, refBase)));
     return entry;
@@ -232,6 +223,30 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
       list_cost_nano: list,
       depends: resolved.depends,
     };
+  };
+}
+
+/** The fields of a call its rate resolution depends on (SPEC 4.4 steps 1–3). */
+export type RateKeyFields = Pick<Call, "model" | "timestamp" | "region" | "batch" | "service_tier">;
+
+/**
+ * A call's resolution key: calls with the same key resolve to the same account, prices
+ * and list price. It is the model, region, batch flag and priority tier, and for a model
+ * with private prices which of their periods' boundaries the call's time is past.
+ */
+export function createRateKey(book: PricingBook): (call: RateKeyFields) => string {
+  const boundaries = new Map<string, number[]>();
+  for (const [model, periods] of book.privatePrices) {
+    boundaries.set(
+      model,
+      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
+    );
+  }
+  return (call) => {
+    const edges = boundaries.get(call.model);
+    let segment = 0;
+    if (edges) while (segment < edges.length && edges[segment]! <= call.timestamp) segment++;
+    return `${call.model}\u0000${call.region ?? ""}\u0000${call.batch ? 1 : 0}${call.service_tier === "priority" ? 1 : 0}\u0000${segment}`;
   };
 }
 

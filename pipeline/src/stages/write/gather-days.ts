@@ -2,9 +2,9 @@
  * The output grains summed over every day of the output folder after a run (history/day-rollup.ts): the
  * run's days split from the run's rollups (their day rollups written into the staging
  * folder), kept days read from their day rollups. A kept day whose rollup is missing, lacks
- * a grain the policies now need or is of an older version is rebuilt from its rows once
- * (and written); a day with a rollup but no rows ("rollup-only", e.g. restored from the
- * ledger) counts as it is.
+ * a grain the policies now need or the FOCUS pieces at the current FOCUS grain, or is of an
+ * older version, is rebuilt from its rows once (and written); a day with a rollup but no
+ * rows ("rollup-only", e.g. restored from the ledger) counts as it is.
  */
 import { Rollup } from "../../engine/rollup.ts";
 import { listPartitions } from "../../dataset/read-partitions.ts";
@@ -12,6 +12,7 @@ import { dayRollupFromRows } from "../../history/day-rollup-from-rows.ts";
 import {
   dayRollupPath,
   grainOf,
+  holdsFocusPieces,
   holdsGrains,
   isOlderRollup,
   listRollupDays,
@@ -21,7 +22,8 @@ import {
 } from "../../history/day-rollup.ts";
 import { toDayRollup } from "../../history/to-day-rollup.ts";
 import { PipelineError } from "../../lib/errors.ts";
-import { dayGrains, type Grain } from "../../schemas/fields.ts";
+import { dayGrains, focusPieceDimensions, type Grain } from "../../schemas/fields.ts";
+import type { FocusPiecesJson } from "../../engine/collect-focus-pieces.ts";
 import type { Staging } from "../../outputs/staging.ts";
 import type { OutputFile, WriteInput } from "./index.ts";
 
@@ -34,6 +36,8 @@ export interface GatheredDays {
   rollupOnly: string[];
   /** Kept days whose rollup was rebuilt from their rows. */
   rebuilt: string[];
+  /** Every day's FOCUS pieces, by day. */
+  focusPieces: Array<{ day: string; pieces: FocusPiecesJson }>;
 }
 
 export async function gatherDays(
@@ -52,6 +56,8 @@ export async function gatherDays(
     );
   const written: string[] = [];
   const runDays = new Set(input.days.map((d) => d.day));
+  const pieceDimensions = focusPieceDimensions(input.policies.focusTags);
+  const focusPieces: GatheredDays["focusPieces"] = [];
 
   // The run's days: each grain's rollup (date first) split by date.
   const split = grains.map((grain) => ({ grain, parts: input.rollups.get(`day:${grain.key}`).split() }));
@@ -61,8 +67,10 @@ export async function gatherDays(
     const files = priced
       .filter((f) => f.path.startsWith(`priced/date=${day}/`))
       .map(({ path, rows, bytes, sha256 }) => ({ path, rows, bytes, sha256 }));
-    const rollup = toDayRollup(day, parts, input.extras.finish(day), files, input.pricingVersion);
+    const pieces = input.focusPieces.finish(day);
+    const rollup = toDayRollup(day, parts, input.extras.finish(day), files, input.pricingVersion, pieces);
     await writeRollup(staging, rollup, written);
+    focusPieces.push({ day, pieces });
   }
 
   // Kept days: their rollup files, rebuilt from rows when needed.
@@ -72,16 +80,24 @@ export async function gatherDays(
   const rebuilt: string[] = [];
   for (const day of kept) {
     let rollup = await readDayRollup(input.out, day);
-    if (!rollup || !holdsGrains(rollup, grains) || (isOlderRollup(rollup) && partitions.has(day))) {
-      if (!partitions.has(day)) throw missingRows(day, rollup, grains);
-      rollup = await dayRollupFromRows(input.out, day, grains);
+    if (
+      !rollup ||
+      !holdsGrains(rollup, grains) ||
+      !holdsFocusPieces(rollup, pieceDimensions) ||
+      (isOlderRollup(rollup) && partitions.has(day))
+    ) {
+      if (!partitions.has(day)) throw missingRows(day, rollup, grains, pieceDimensions);
+      const focus = { book: input.book, pricingVersion: input.pricingVersion, dimensions: pieceDimensions };
+      rollup = await dayRollupFromRows(input.out, day, grains, undefined, focus);
       await writeRollup(staging, rollup, written);
       rebuilt.push(day);
     }
     if (!partitions.has(day)) rollupOnly.push(day);
     for (const grain of outputs) add(grain, grainOf(rollup, grain));
+    focusPieces.push({ day, pieces: rollup.focus_pieces! });
   }
-  return { totals, written, rollupOnly, rebuilt };
+  focusPieces.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return { totals, written, rollupOnly, rebuilt, focusPieces };
 }
 
 async function writeRollup(staging: Staging, rollup: DayRollup, written: string[]): Promise<void> {
@@ -90,8 +106,9 @@ async function writeRollup(staging: Staging, rollup: DayRollup, written: string[
   written.push(relative);
 }
 
-function missingRows(day: string, rollup: DayRollup | null, grains: Grain[]): PipelineError {
+function missingRows(day: string, rollup: DayRollup | null, grains: Grain[], pieceDimensions: readonly string[]): PipelineError {
   const missing = grains.filter((g) => !rollup?.grains[g.key]).map((g) => g.dimensions.join(", "));
+  if (rollup && !holdsFocusPieces(rollup, pieceDimensions)) missing.push(`the FOCUS export's prices by ${pieceDimensions.join(", ")}`);
   return new PipelineError({
     file: `rollups/date=${day}.json`,
     message: `day ${day} has no priced rows and its rollup lacks what the policies now need (grouped by ${missing.join("; ")})`,

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { PolicyBook } from "../../policies/load-policies.ts";
 import { displayPath, PipelineError } from "../../lib/errors.ts";
 import { sha256File } from "../../lib/hash.ts";
-import { formatNano } from "../../pricing/money.ts";
+import { formatNano, toNano } from "../../pricing/money.ts";
 import type { FileStats } from "../ingest/index.ts";
 import { Rollup, type Rollups } from "../../engine/rollup.ts";
 import type { DayExtrasBuilder } from "../../engine/day-extras.ts";
@@ -18,6 +18,8 @@ import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
 import { missingPriceColumns, priceAssumptions, type MissingPriceColumn } from "./price-assumptions.ts";
 import type { PriceDependenceTally } from "../../engine/tally-price-dependence.ts";
+import type { FocusPieceCollector } from "../../engine/collect-focus-pieces.ts";
+import type { PricingBook } from "../../pricing/load-pricing.ts";
 import type { Staging } from "../../outputs/staging.ts";
 import { writeParquet } from "../../parquet/write-parquet.ts";
 import { readRestatements, RESTATEMENTS_FILE, restatementsText } from "../../restate/restatements-file.ts";
@@ -50,6 +52,9 @@ export interface WriteInput {
   fileStats: FileStats[];
   /** Per input file, the rows kept and what their prices depend on (for `missing_price_columns`). */
   dependence?: PriceDependenceTally;
+  /** The run's FOCUS pieces per day (engine/collect-focus-pieces.ts), and the pricing to rebuild a kept day's from its rows. */
+  focusPieces: FocusPieceCollector;
+  book: PricingBook;
   inputFiles: string[];
   cwd: string;
   pricingVersion: string;
@@ -158,13 +163,24 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
   moved.push("extracts");
 
   // FOCUS-shaped export
-  const focus = computeFocus(named.get("focus")!.toColumns() as unknown as WeightedDataset, tagKeys);
+  const focusRollup = named.get("focus")!;
+  let excludedUnpriced = 0;
+  let focusCost = 0n;
+  for (const group of focusRollup.entries()) {
+    excludedUnpriced += group.unpricedRequests;
+    focusCost += group.cost;
+  }
+  const focus = computeFocus(history.focusPieces, tagKeys, excludedUnpriced);
+  // The pieces split the same calls' rounded costs: anything else is a defect, never an export.
+  if (focus.totalCostNano !== focusCost) {
+    throw new Error(`FOCUS export: its pieces bill ${formatNano(focus.totalCostNano)} USD but the calls cost ${formatNano(focusCost)} USD`);
+  }
   await mkdir(staging.path("focus"), { recursive: true });
   await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus, input.policies.csvBom ?? false));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
   outputs.focus = {
     cost_usd: formatNano(focus.totalCostNano),
-    list_cost_usd: formatNano(focus.totalListCostNano),
+    list_cost_usd: formatNano(toNano(focus.totalListCost)),
     excluded_unpriced_requests: focus.excludedUnpricedRequests,
     files: [await record("focus/focus.csv", "csv", focus.rows.length), await record("focus/focus.parquet", "parquet", focus.rows.length)],
   };
