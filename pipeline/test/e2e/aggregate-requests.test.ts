@@ -11,6 +11,7 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rollup } from "../../src/engine/rollup.ts";
 import { toExtractTable } from "../../src/extracts/to-extract-table.ts";
+import { diffImpact } from "../../src/gitops/diff-impact.ts";
 import { dayRollupFromRows } from "../../src/history/day-rollup-from-rows.ts";
 import { readDayRollup, type DayRollup } from "../../src/history/day-rollup.ts";
 import { readParquet } from "../../src/parquet/read-parquet.ts";
@@ -263,6 +264,13 @@ describe("aggregate rows count as their calls in request figures, and as one row
       ["2026-03-02", 8, UNPRICED_REQUESTS],
       ["2026-03-03", 1, 0],
     ]);
+  });
+
+  it("the pricing diff prices the usage's aggregate rows as the run did", async () => {
+    const book = await loadPricingOrThrow(path.join(dir, "pricing"));
+    const { impact } = await diffImpact(path.join(dir, "out"), 30, book, book);
+    // The same prices on both sides: the run's cost, the unpriced aggregates (tiers, unknown count) included as 0.
+    expect([impact!.base_cost_usd, impact!.head_cost_usd]).toEqual([manifest.dataset.cost_usd, manifest.dataset.cost_usd]);
   });
 
   it("worker threads give the same request figures", async () => {
