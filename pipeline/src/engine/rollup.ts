@@ -197,11 +197,12 @@ export class Rollup {
     this.addIds(this.scratch, counts, countsAt, money, moneyAt);
   }
 
-  /** Adds measures to the group of these value ids (idOf, one per dimension). */
-  addIds(key: Int32Array, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
+  /** Adds measures to the group of these value ids (idOf, one per dimension); returns the group. */
+  addIds(key: Int32Array, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): number {
     const group = this.groupOf(key);
     for (let m = 0; m < NC; m++) this.counts[group * NC + m]! += counts[countsAt + m]!;
     for (let m = 0; m < NM; m++) this.money[group * NM + m] = this.money[group * NM + m]! + money[moneyAt + m]!;
+    return group;
   }
 
   /** The id of a value in a dimension (-1 for null), added when new. */
@@ -385,31 +386,6 @@ export function fineDimensions(metadataKeys: readonly string[]): string[] {
 }
 
 /**
- * The values of a partial rollup's groups in some fine dimensions (fineDimensions, not the
- * date): `columns` give the meaning of its dictionary codes.
- */
-export function partialValues(
-  partial: PartialRollup,
-  columns: ColumnData[],
-  metadataKeys: readonly string[],
-  dimensions: readonly string[],
-): (group: number) => Array<string | null> {
-  const fine = fineDimensions(metadataKeys);
-  const width = ROLLUP_DIMENSIONS.length + metadataKeys.length;
-  const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
-  const from = dimensions.map((d) => {
-    const at = fine.indexOf(d);
-    if (at < 1) throw new Error(`partial rollup dimension ${d} is not one of ${fine.slice(1).join(", ")}`);
-    return at - 1;
-  });
-  return (group) =>
-    from.map((f) => {
-      const code = partial.keys[group * width + f]!;
-      return code < 0 ? null : dictionaries[f]![code]!;
-    });
-}
-
-/**
  * One rollup per output of a run (stages/write `rollupOutputs`: each day grain with the
  * date first, and the run's statistics), filled from the workers' partial rollups on the
  * main thread. A dimension is one of fineDimensions, or `month` (the date's YYYY-MM).
@@ -447,11 +423,17 @@ export class Rollups {
     return rollup;
   }
 
-  /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
-  merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
+  /**
+   * Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes.
+   * With `track`, the name of an output, returns the group of that output each partial group
+   * went into (-1: none, all its rows were duplicates).
+   */
+  merge(day: string, partial: PartialRollup, columns: ColumnData[], track?: string): Int32Array | undefined {
     const width = ROLLUP_DIMENSIONS.length + this.metadataKeys.length;
     const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
-    for (const { rollup, from } of this.picks) {
+    const tracked = track === undefined ? undefined : new Int32Array(partial.groups).fill(-1);
+    for (const { name, rollup, from } of this.picks) {
+      const into = name === track ? tracked : undefined;
       // Each segment code is looked up in the rollup once (-2: not yet), not once per group.
       const key = new Int32Array(from.length);
       const ids: Array<Int32Array | undefined> = [];
@@ -473,8 +455,11 @@ export class Rollups {
             key[d] = known[code]!;
           }
         }
-        rollup.addIds(key, partial.counts, g * NC, partial.money, g * NM);
+        const group = rollup.addIds(key, partial.counts, g * NC, partial.money, g * NM);
+        if (into) into[g] = group;
       }
     }
+    if (track !== undefined && !this.byName.has(track)) throw new Error(`no rollup ${track}`);
+    return tracked;
   }
 }
