@@ -39,6 +39,8 @@ export const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["pages", "VARCHAR"],
   ["batch", "BOOLEAN"],
   ["service_tier", "VARCHAR"],
+  ["gateway_cache_hit", "BOOLEAN"],
+  ["reported_cost_usd", "VARCHAR"],
   ["virtual_model", "VARCHAR"],
 ];
 

@@ -172,6 +172,8 @@ const LOG_COLUMNS: Array<[string, string]> = [
   ),
   ["batch", "BOOLEAN"],
   ["service_tier", "TEXT"],
+  ["gateway_cache_hit", "BOOLEAN"],
+  ["reported_cost_usd", "NUMERIC(38,18)"],
 ];
 
 /**
@@ -201,6 +203,8 @@ export async function priceOnPostgres(pg: Postgres, exportDir: string, logFiles:
           if (value === null || value === undefined) return "";
           if (type === "TIMESTAMP") return new Date(Number(value)).toISOString().replace("T", " ").replace("Z", "");
           if (type === "TEXT") return `"${String(value).replaceAll('"', '""')}"`;
+          // a DECIMAL(18,9) column (the priced Parquet's) reads as its nano-USD integer; decimal text as it is
+          if (type.startsWith("NUMERIC")) return typeof value === "bigint" ? formatNano(value) : String(value);
           return String(value);
         }).join(","),
       );

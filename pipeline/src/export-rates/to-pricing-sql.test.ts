@@ -224,6 +224,11 @@ function makeRows(n: number): LogRow[] {
       gateway_cache_hit: false,
     };
     for (const { field } of UNIT_RATES) if (next() < 0.2) row[field] = pick(UNITS);
+    // now and then a call the gateway answered from its cache, with or without its own figure
+    if (next() < 0.08) {
+      row.gateway_cache_hit = true;
+      row.reported_cost_usd = pick([null, "0", "0.000123", "0.0000000015", "0.0000000025", "-0.0000000025", "12.000000000500000001"]);
+    } else if (next() < 0.1) row.reported_cost_usd = "0.5"; // a reported cost on an ordinary call changes nothing
     return row;
   });
 }
@@ -249,6 +254,13 @@ async function writeLogs(file: string, rows: LogRow[]): Promise<void> {
     ...UNIT_RATES.map(({ field }): Column => ({ name: field, kind: "string", data: rows.map((r) => r[field]) })),
     { name: "batch", kind: "boolean", data: rows.map((r, i) => (!r.batch && i % 4 === 0 ? null : r.batch)) },
     { name: "service_tier", kind: "string", data: rows.map((r) => r.service_tier) },
+    {
+      name: "gateway_cache_hit",
+      kind: "boolean",
+      data: rows.map((r, i) => (!r.gateway_cache_hit && i % 5 === 0 ? null : r.gateway_cache_hit)),
+    },
+    // decimal text: sub-nano digits and ties, which the priced Parquet's DECIMAL(18,9) cannot hold
+    { name: "reported_cost_usd", kind: "string", data: rows.map((r) => r.reported_cost_usd) },
   ];
   await writeParquet(file, columns);
 }
@@ -284,7 +296,7 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
     expect(got.size).toBe(rows.length);
 
     let compared = 0;
-    const seen = { unpriced: 0, private: 0, marginal: 0, tiers: 0, list: 0, units: 0, audio: 0, priority: 0, batch: 0 };
+    const seen = { unpriced: 0, private: 0, marginal: 0, tiers: 0, list: 0, units: 0, audio: 0, priority: 0, batch: 0, gateway_cache: 0 };
     for (const row of rows) {
       const price = priceRow(book, row, root);
       const sql = got.get(row.request_id)!;
@@ -302,6 +314,7 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
       if (price.components.input_audio || price.components.output_audio) seen.audio++;
       if (row.service_tier === "priority" && price.price_source !== "unpriced") seen.priority++;
       if (row.batch && price.price_source !== "unpriced") seen.batch++;
+      if (price.price_source === "gateway_cache") seen.gateway_cache++;
     }
     // The comparison covered every rule, not only the easy rows.
     expect(compared).toBeGreaterThan(3500);
@@ -345,6 +358,17 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
         output_tokens: 100,
       }),
       ...tieRows(),
+      // gateway cache hits: the reported cost rounded half to even (1.5 → 2, 2.5 → 2, −2.5 → −2 nano), none → 0, an unknown model too
+      call("cached-tie-odd", { model: "acme-main/halfeven", input_tokens: 30, gateway_cache_hit: true, reported_cost_usd: "0.0000000015" }),
+      call("cached-tie-even", {
+        model: "acme-main/halfeven",
+        input_tokens: 30,
+        gateway_cache_hit: true,
+        reported_cost_usd: "0.0000000025",
+      }),
+      call("cached-negative", { model: "priv/ft", input_tokens: 30, gateway_cache_hit: true, reported_cost_usd: "-0.0000000025" }),
+      call("cached-none", { model: "acme-main/cumul", input_tokens: 5000, gateway_cache_hit: true, reported_cost_usd: null }),
+      call("cached-unknown", { model: "ghost/model", input_tokens: 30, gateway_cache_hit: true, reported_cost_usd: "0.25" }),
       call("seconds", { model: "acme-main/units", input_seconds: "0.0000000001" }),
     ];
     const file = path.join(root, `hand-${engine}.parquet`);
@@ -383,6 +407,21 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
       output_cost_usd: "0.000700000",
       list_cost_usd: "0.000096600",
     });
+    const cached = (id: string) => pick(id, "price_source", "price_ref", "tier", "input_cost_usd", "cost_usd", "list_cost_usd");
+    const hit = (cost: string) => ({
+      price_source: "gateway_cache",
+      price_ref: null,
+      tier: null,
+      input_cost_usd: null,
+      cost_usd: cost,
+      list_cost_usd: cost,
+    });
+    expect(cached("cached-tie-odd")).toEqual(hit("0.000000002"));
+    expect(cached("cached-tie-even")).toEqual(hit("0.000000002"));
+    expect(cached("cached-negative")).toEqual(hit("-0.000000002"));
+    expect(cached("cached-none")).toEqual(hit("0.000000000"));
+    expect(cached("cached-unknown")).toEqual(hit("0.250000000"));
+    expect(pick("cached-unknown", "provider_account", "unpriced_reason")).toEqual({ provider_account: null, unpriced_reason: null });
     // the one case the SQL does not price: a unit quantity below the nano
     expect(got.get("seconds")!.price_source).toBe("unpriced");
     expect(got.get("seconds")!.unpriced_reason).toMatch(/more than 9 decimal places/);

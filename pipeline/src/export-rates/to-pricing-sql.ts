@@ -27,7 +27,9 @@ const FLAGGED: ComponentName[] = ["input", "cache_read", "cache_write", "input_a
  * rates.parquet, row for row like `costs run` (SPEC 4.4), in the dialect of one engine
  * (sql-dialect.ts: types, exact decimal constants, ClickHouse's settings). The same text
  * for every pricing folder: everything that depends on the files is in the table. The file
- * holds comment lines, then exactly one query ending in the only `;` of the file. Joins
+ * holds comment lines, then exactly one query ending in the only `;` of the file. A call
+ * the gateway answered from its own cache (`gateway_cache_hit`) costs its reported cost, as
+ * `costs run` prices it (stages/price `gatewayCachePrice`). Joins
  * have equality keys only and CTE columns never share a name with a column they are
  * computed from, so engines with stricter join and name rules (ClickHouse) run it too.
  */
@@ -37,6 +39,8 @@ export function toPricingSql(dialectName: DialectName = "duckdb"): string {
   const sides = ["cost", "list"] as const;
   const units = UNIT_RATES.map((u) => u.field);
   const componentSql = (fn: (c: ComponentName) => string, separator = ",\n") => COMPONENTS.map(fn).join(separator);
+  // A gateway cache hit's cost (and list cost): the reported cost rounded half to even to nano-USD, 0 when none.
+  const cacheCost = `CAST(COALESCE(${halfEven(d, "s.reported_exact", `CAST(ROUND(s.reported_exact, 9) AS ${d.decimal(38, 9)})`)}, 0) AS ${d.decimal(18, 9)})`;
   return `${toSqlHeader(d)}
 WITH
 -- 1. one row per log row: counts default to 0 and are signed (a ClickHouse UInt64 column
@@ -60,7 +64,10 @@ ${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
       WHEN l.service_tier = 'priority' THEN 'priority'
       WHEN COALESCE(l.batch, FALSE) THEN 'batch'
       ELSE 'standard'
-    END AS variant
+    END AS variant,
+    -- a call the gateway answered from its own cache costs what the gateway reported (0 when nothing)
+    CASE WHEN COALESCE(l.gateway_cache_hit, FALSE) THEN 1 ELSE 0 END AS cache_hit,
+    CAST(l.reported_cost_usd AS ${d.decimal(38, 18)}) AS reported_exact
   FROM logs l
 ),
 -- (the relations joined below name their columns apart from the ones they are joined
@@ -275,14 +282,18 @@ SELECT
   s.provider,
   s.provider_model,
   s.region,
-  CASE WHEN s.cost_unpriced = 1 THEN 'unpriced' ELSE s.cost_source END AS price_source,
-  s.cost_ref AS price_ref,
-  CASE WHEN s.cost_unpriced = 0 THEN r.pricing_mode END AS pricing_mode,
-  CASE WHEN s.cost_unpriced = 0 AND r.pricing_mode IS NOT NULL THEN COALESCE('from ' || CAST(r.top_tier AS ${d.text}), 'base') END AS tier,
-  s.unpriced_reason,
-${componentSql((c) => `  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_${c}, 0) AS ${d.decimal(18, 9)}) END AS ${c}_cost_usd`)},
-  CASE WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS ${d.decimal(18, 9)}) END AS cost_usd,
+  CASE WHEN s.cache_hit = 1 THEN 'gateway_cache' WHEN s.cost_unpriced = 1 THEN 'unpriced' ELSE s.cost_source END AS price_source,
+  CASE WHEN s.cache_hit = 0 THEN s.cost_ref END AS price_ref,
+  CASE WHEN s.cache_hit = 0 AND s.cost_unpriced = 0 THEN r.pricing_mode END AS pricing_mode,
+  CASE WHEN s.cache_hit = 0 AND s.cost_unpriced = 0 AND r.pricing_mode IS NOT NULL THEN COALESCE('from ' || CAST(r.top_tier AS ${d.text}), 'base') END AS tier,
+  CASE WHEN s.cache_hit = 0 THEN s.unpriced_reason END AS unpriced_reason,
+${componentSql((c) => `  CASE WHEN s.cache_hit = 0 AND s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_${c}, 0) AS ${d.decimal(18, 9)}) END AS ${c}_cost_usd`)},
   CASE
+    WHEN s.cache_hit = 1 THEN ${cacheCost}
+    WHEN s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS ${d.decimal(18, 9)})
+  END AS cost_usd,
+  CASE
+    WHEN s.cache_hit = 1 THEN ${cacheCost}
     WHEN s.declared_cost = 'public' AND s.cost_unpriced = 0 THEN CAST(COALESCE(r.cost_total, 0) AS ${d.decimal(18, 9)})
     WHEN s.declared_cost = 'private' AND s.list_unpriced = 0 THEN CAST(COALESCE(r.list_total, 0) AS ${d.decimal(18, 9)})
   END AS list_cost_usd
@@ -293,12 +304,13 @@ ${d.suffix};
 }
 
 /**
- * x (≥ 0) rounded half to even to 9 decimals in portable SQL, given `up` = ROUND(x, 9)
- * (half away from zero everywhere, computed once: it is the slow part): an exact tie
- * (up − x = 0.5 nano) goes to the even neighbour, twice x/2 rounded (x/2 ends in .25 or
- * .75 nano, never a tie). The constants are exact decimals in every dialect: as Float64
- * (ClickHouse's reading of `0.5`) the tie test misses and x/2 rounds wrongly.
+ * x rounded half to even to 9 decimals in portable SQL, given `up` = ROUND(x, 9) (half away
+ * from zero everywhere, computed once: it is the slow part): an exact tie (|up − x| = 0.5
+ * nano) goes to the even neighbour, twice x/2 rounded (x/2 ends in .25 or .75 nano, never
+ * a tie; the same below zero, where a reported cost can be). The constants are exact
+ * decimals in every dialect: as Float64 (ClickHouse's reading of `0.5`) the tie test misses
+ * and x/2 rounds wrongly.
  */
 function halfEven(d: SqlDialect, x: string, up: string): string {
-  return `CASE WHEN ${up} - ${x} = ${d.exact("0.0000000005")} THEN 2 * CAST(ROUND(${x} * ${d.exact("0.5")}, 9) AS ${d.decimal(38, 9)}) ELSE ${up} END`;
+  return `CASE WHEN ABS(${up} - ${x}) = ${d.exact("0.0000000005")} THEN 2 * CAST(ROUND(${x} * ${d.exact("0.5")}, 9) AS ${d.decimal(38, 9)}) ELSE ${up} END`;
 }

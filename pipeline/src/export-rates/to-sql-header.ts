@@ -20,10 +20,13 @@ export function toSqlHeader(d: SqlDialect): string {
 --          input_audio_tokens, output_audio_tokens BIGINT (NULL means 0),
 --          input_images, output_images, input_characters, input_seconds, output_seconds,
 --          queries, pages VARCHAR decimal text (NULL: none), batch BOOLEAN (NULL: false),
---          service_tier VARCHAR ('priority' selects priority_pricing)
+--          service_tier VARCHAR ('priority' selects priority_pricing),
+--          gateway_cache_hit BOOLEAN (NULL: false), reported_cost_usd DECIMAL or decimal
+--          text, at most 18 decimals (NULL: none). A table without them: FALSE, NULL
 -- Returns one row per log row, unknown models included (unpriced, never dropped):
 --   request_id, date (VARCHAR YYYY-MM-DD, UTC), model, provider_account, provider,
---   provider_model, region (resolved), price_source (public, private or unpriced),
+--   provider_model, region (resolved), price_source (public, private, gateway_cache (a
+--   gateway cache hit: its reported cost, rounded half to even) or unpriced),
 --   price_ref, pricing_mode, tier, unpriced_reason, one <component>_cost_usd per component
 --   (${COMPONENTS.join(", ")}),
 --   cost_usd and list_cost_usd. Money is ${d.decimal(18, 9)}, NULL when unpriced.

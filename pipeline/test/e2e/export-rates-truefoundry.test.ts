@@ -4,7 +4,8 @@
  * filled from the sample's TrueFoundry export, the documented view over it, the rate table
  * and `--dialect clickhouse`'s price_logs.sql. Every row equals `costs run` on the same CSV.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { parse } from "csv-parse/sync";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPONENTS } from "../../src/pricing/price-call.ts";
@@ -15,7 +16,27 @@ import { priceOnClickhouse, pricedFiles, type SqlRow } from "../sql-engines.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..", "..");
-const CSV = path.join(ROOT, "data/sample/truefoundry-export.csv");
+const SAMPLE = path.join(ROOT, "data/sample/truefoundry-export.csv");
+/** Gateway cache hits added to the sample (copies of its first calls under new ids): with a cost, with 0, with a sub-nano tie. */
+const CACHE_HITS = ["0.000321", "0", "0.0000000025"];
+
+/** A CSV cell, quoted when it needs it. */
+const cell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/** The sample's TrueFoundry export with a `CacheHit` column (false), then the cache hits. */
+async function withCacheHits(file: string): Promise<void> {
+  const [header, ...rows] = parse(await readFile(SAMPLE, "utf8")) as string[][];
+  const at = (name: string) => header!.indexOf(name);
+  const calls = rows.filter((r) => r[at("VirtualModelName")] === "");
+  const hits = CACHE_HITS.map((cost, i) => {
+    const copy = [...calls[i]!];
+    copy[at("TraceId")] = `cachehit${i}`;
+    copy[at("CostInUSD")] = cost;
+    return [...copy, "true"];
+  });
+  const lines = [[...header!, "CacheHit"], ...rows.map((r) => [...r, "false"]), ...hits];
+  await writeFile(file, `${lines.map((r) => r.map(cell).join(",")).join("\n")}\n`);
+}
 const COMPARED = [
   "date",
   "model",
@@ -44,8 +65,12 @@ let manifest: { counts: Record<string, number>; dataset: { cost_usd: string } };
 let engine: Map<string, Record<string, string | null>>;
 let sql: SqlRow[];
 
+let CSV: string;
+
 beforeAll(async () => {
   tmp = await writeTempTree({});
+  CSV = path.join(tmp, "truefoundry-export.csv");
+  await withCacheHits(CSV);
   const run = await runCli(ROOT, "run", "--logs", CSV, "--out", path.join(tmp, "data"), "--no-progress");
   expect(run.code, run.err).toBe(0);
   const exported = await runCli(ROOT, "export-rates", "--out", path.join(tmp, "rates-export"), "--dialect", "clickhouse");
@@ -98,5 +123,14 @@ describe("a TrueFoundry-shaped ClickHouse table priced in place (docs/export-rat
     }
     expect(formatNano(total)).toBe(manifest.dataset.cost_usd);
     expect(sql.filter((r) => r.price_source === "unpriced")).toHaveLength(manifest.counts.unpriced!);
+  });
+
+  it("prices the gateway's cache hits at its CostInUSD, rounded half to even (CacheHit in the view)", () => {
+    const hits = sql.filter((r) => r.price_source === "gateway_cache").sort((a, b) => (a.request_id! < b.request_id! ? -1 : 1));
+    expect(hits.map((r) => [r.request_id!.split(":")[0], r.cost_usd, r.list_cost_usd, r.price_ref, r.input_cost_usd])).toEqual([
+      ["cachehit0", "0.000321000", "0.000321000", null, null],
+      ["cachehit1", "0.000000000", "0.000000000", null, null],
+      ["cachehit2", "0.000000002", "0.000000002", null, null],
+    ]);
   });
 });
