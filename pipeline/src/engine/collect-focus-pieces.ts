@@ -157,7 +157,13 @@ export class FocusPieceCollector {
       const simple = entry.simple;
       // A call the list price cannot price (a part it has no rate for) takes piecesOfCall, which gives it no list rates.
       const listed = simple === null || !simple.ownList || reader.listCost(r) !== null;
-      if (simple !== null && listed && reader.tokens("input_audio_tokens", r) === 0 && reader.tokens("output_audio_tokens", r) === 0) {
+      if (
+        simple !== null &&
+        listed &&
+        reader.tokens("input_audio_tokens", r) === 0 &&
+        reader.tokens("output_audio_tokens", r) === 0 &&
+        !reader.tokens("cache_write_1h_tokens", r)
+      ) {
         const cacheRead = reader.tokens("cache_read_tokens", r);
         const cacheWrite = reader.tokens("cache_write_tokens", r);
         const input = reader.tokens("input_tokens", r) - cacheRead - cacheWrite;
@@ -309,10 +315,12 @@ export class FocusPieceCollector {
     const audioOut = reader.componentCost("output_audio", r) !== 0n ? reader.tokens("output_audio_tokens", r) : 0;
     const cacheRead = reader.tokens("cache_read_tokens", r);
     const cacheWrite = reader.tokens("cache_write_tokens", r);
+    const cacheWrite1h = reader.tokens("cache_write_1h_tokens", r) ?? 0;
     const whole: Array<[ComponentName, number]> = [
       ["input", reader.tokens("input_tokens", r) - cacheRead - cacheWrite - audioIn],
       ["cache_read", cacheRead],
-      ["cache_write", cacheWrite],
+      ["cache_write", cacheWrite - cacheWrite1h],
+      ["cache_write_1h", cacheWrite1h],
       ["input_audio", audioIn],
       ["output", reader.tokens("output_tokens", r) - audioOut],
       ["output_audio", audioOut],
@@ -342,6 +350,7 @@ export class FocusPieceCollector {
       output_tokens: reader.tokens("output_tokens", r),
       cache_read_tokens: reader.tokens("cache_read_tokens", r),
       cache_write_tokens: reader.tokens("cache_write_tokens", r),
+      cache_write_1h_tokens: reader.tokens("cache_write_1h_tokens", r),
       input_audio_tokens: reader.tokens("input_audio_tokens", r),
       output_audio_tokens: reader.tokens("output_audio_tokens", r),
       batch: reader.batch(r),
