@@ -315,7 +315,8 @@ export class FocusPieceCollector {
     const audioOut = reader.componentCost("output_audio", r) !== 0n ? reader.tokens("output_audio_tokens", r) : 0;
     const cacheRead = reader.tokens("cache_read_tokens", r);
     const cacheWrite = reader.tokens("cache_write_tokens", r);
-    const cacheWrite1h = reader.tokens("cache_write_1h_tokens", r) ?? 0;
+    // 1-hour writes are a component of their own only when the row's price had a 1-hour rate (else they are in cache_write).
+    const cacheWrite1h = reader.componentCost("cache_write_1h", r) ? reader.tokens("cache_write_1h_tokens", r) : 0;
     const whole: Array<[ComponentName, number]> = [
       ["input", reader.tokens("input_tokens", r) - cacheRead - cacheWrite - audioIn],
       ["cache_read", cacheRead],
