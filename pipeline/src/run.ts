@@ -64,7 +64,7 @@ import { Staging, type OnCommitStep } from "./outputs/staging.ts";
 import type { RunOutputs } from "./stages/write/index.ts";
 import type { FileStats } from "./stages/ingest/index.ts";
 import { checkEveryRow } from "./restate/check-every-row.ts";
-import { DATASET_GRAIN, focusPieceDimensions } from "./schemas/fields.ts";
+import { DATASET_GRAIN, focusGrain, focusPieceDimensions, focusTagKeys } from "./schemas/fields.ts";
 import { compareDays, dayTotalsOf, type RestatedDay } from "./restate/compare-days.ts";
 import { readPricedDays, type PricedDaysRead } from "./restate/read-priced-days.ts";
 import { selectRestateDays, type RestateDays } from "./restate/select-days.ts";
@@ -194,7 +194,8 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
     const rollups = new Rollups(processor.rollupMetadataKeys, rollupOutputs(policies));
     const rejects = new RejectsFile(staging.path("rejects.csv"));
     const focusPieces = new FocusPieceCollector(book, pricingVersion, focusPieceDimensions(policies.focusTags));
-    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size), !options.restate, focusPieces);
+    const focus = { collector: focusPieces, rollup: `day:${focusGrain(focusTagKeys(policies.focusTags)).key}` };
+    const accumulator = new ChunkAccumulator(rollups, dayFiles, rejects, estimateRows(size), !options.restate, focus);
     const inputHashes = new Map<string, string>();
     let inputFiles = files;
     let fileStats: FileStats[];
@@ -239,6 +240,7 @@ export async function run(options: RunOptions): Promise<RunOutputs & { timings: 
       const d = group.values;
       stats.addGroup({
         requests: group.requests,
+        rows: group.rows,
         price_source: d.price_source!,
         policy_status: d.policy_status as PolicyStatus,
         unpriced_reason: d.unpriced_reason ?? null,

@@ -94,7 +94,7 @@ export function summarize(manifest: Manifest, out: string, seconds: number): str
           ["private", n(source.private!.requests), source.private!.cost_usd],
           ["gateway cache", n(source.gateway_cache?.requests ?? 0), source.gateway_cache?.cost_usd ?? "0.000000000"],
           ["unpriced", n(source.unpriced!.requests), "—"],
-          ["total", n(c.priced + c.unpriced), manifest.run.cost_usd],
+          ["total", n(Object.values(source).reduce((sum, b) => sum + (b?.requests ?? 0), 0)), manifest.run.cost_usd],
         ],
         new Set([1, 2]),
       ),

@@ -4,8 +4,8 @@ import { exists } from "../lib/exists.ts";
 import { readParquet } from "../parquet/read-parquet.ts";
 import { ROW_DIMENSIONS, TOKEN_COLUMNS } from "../schemas/fields.ts";
 
-/** The columns extracts, the FOCUS export and the manifest totals read from priced rows. */
-export const DATASET_COLUMNS = ["date", ...ROW_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "cost_usd", "list_cost_usd"] as const;
+/** The columns extracts, the FOCUS export and the manifest totals read from priced rows (`calls`: the requests an aggregate row counts as). */
+export const DATASET_COLUMNS = ["date", ...ROW_DIMENSIONS, "metadata", ...TOKEN_COLUMNS, "calls", "cost_usd", "list_cost_usd"] as const;
 
 const NUMERIC = new Set<string>(TOKEN_COLUMNS);
 
@@ -20,7 +20,7 @@ export function emptyDataset(): Dataset {
 export function appendColumns(dataset: Dataset, columns: Record<string, unknown[]>, order?: number[]): void {
   const n = columns.date!.length;
   for (const name of DATASET_COLUMNS) {
-    const source = columns[name]!;
+    const source = columns[name] ?? []; // a column the partition predates (`calls`): null
     const target = dataset[name];
     const numeric = NUMERIC.has(name);
     for (let k = 0; k < n; k++) {
@@ -47,13 +47,20 @@ export async function readPartitions(out: string, days: string[], dataset: Datas
   return dataset;
 }
 
+/**
+ * Priced columns added after the first partitions were written: read as nulls from a
+ * partition without them (`calls` null: one call; `cache_write_1h_tokens` and its cost null:
+ * no 1-hour cache writes).
+ */
+export const LATER_COLUMNS: ReadonlySet<string> = new Set(["calls", "cache_write_1h_tokens", "cache_write_1h_cost_usd"]);
+
 /** Reads `columns` of the priced partitions of `days`, in day and file order, into column arrays. */
 export async function readPartitionColumns(out: string, days: string[], columns: string[]): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, []]));
   for (const day of days) {
     const dir = path.join(out, "priced", `date=${day}`);
     for (const file of (await readdir(dir)).filter((f) => f.endsWith(".parquet")).sort()) {
-      const { columns: read } = await readParquet(path.join(dir, file), columns);
+      const { columns: read } = await readParquet(path.join(dir, file), columns, LATER_COLUMNS);
       for (const c of columns) for (const v of read[c]!) result[c]!.push(v);
     }
   }

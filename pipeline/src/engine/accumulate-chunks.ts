@@ -5,8 +5,8 @@ import { keepRows, type DayFiles } from "./day-files.ts";
 import { DedupeSet } from "./dedupe-set.ts";
 import type { RejectsFile } from "./rejects-file.ts";
 import { DayExtrasBuilder } from "./day-extras.ts";
-import { partialValues, subtractRow, type Rollups } from "./rollup.ts";
-import { pieceReaderOfColumns, type FocusPieceCollector } from "./collect-focus-pieces.ts";
+import { subtractRow, type Rollups } from "./rollup.ts";
+import type { FocusPieceCollector } from "./collect-focus-pieces.ts";
 import { segmentView } from "./segment-view.ts";
 import { PriceDependenceTally } from "./tally-price-dependence.ts";
 
@@ -51,8 +51,8 @@ export class ChunkAccumulator {
     private readonly rejects: RejectsFile,
     expectedRows = 0,
     dedupe = true,
-    /** Each day's FOCUS pieces, from the rows kept; none when no FOCUS export is written. */
-    readonly focus?: FocusPieceCollector,
+    /** Each day's FOCUS pieces, from the rows kept, and the name of the run's rollup at the FOCUS grain (date first); none when no FOCUS export is written. */
+    readonly focus?: { collector: FocusPieceCollector; rollup: string },
   ) {
     this.seen = dedupe ? new DedupeSet(Math.max(1 << 16, Math.ceil((expectedRows * 4) / 3))) : undefined;
   }
@@ -88,11 +88,19 @@ export class ChunkAccumulator {
         for (let r = 0; r < segment.rows; r++) if (drop[r]) subtractRow(segment.rollup, segment.columns, r);
         ({ rows, columns } = keepRows(segment.columns, segment.rows, drop));
       }
-      this.rollups.merge(segment.day, segment.rollup, segment.columns);
-      if (this.focus && rows > 0) {
-        const groups = segment.rollup.groupOf;
-        const valuesOf = partialValues(segment.rollup, segment.columns, this.rollups.metadataKeys, this.focus.dimensions);
-        this.focus.add(segment.day, pieceReaderOfColumns(segment.columns), segment.rows, (r) => groups[r]!, valuesOf, drop);
+      const focusGroups = this.rollups.merge(segment.day, segment.rollup, segment.columns, this.focus?.rollup);
+      if (this.focus && focusGroups && rows > 0) {
+        // Pieces are keyed by the FOCUS grain's group in the run's rollup (date first, then the piece dimensions).
+        const grain = this.rollups.get(this.focus.rollup);
+        const { groupOf } = segment.rollup;
+        const groups = new Int32Array(segment.rows);
+        for (let r = 0; r < segment.rows; r++) groups[r] = focusGroups[groupOf[r]!]!;
+        const at = this.focus.collector.dimensions.map((d) => grain.dimensions.lastIndexOf(d));
+        const valuesOf = (g: number) => {
+          const values = grain.valuesOf(g);
+          return at.map((i) => values[i] ?? null);
+        };
+        this.focus.collector.addSegment(segment.day, segment.columns, segment.rows, groups, valuesOf, drop);
       }
       if (rows > 0) {
         this.extras.add(segment.day, segmentView(columns, rows));

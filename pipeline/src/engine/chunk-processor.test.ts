@@ -63,6 +63,7 @@ const rows = [
     subject_type: "virtualaccount",
     subject: "bot",
     model: "nobody/model",
+    calls: 0, // an aggregate of an unknown number of calls: 1 request
     input_tokens: 5,
     output_tokens: 1,
     metadata: { env: "dev" },
@@ -73,7 +74,7 @@ const rows = [
   logRow({ request_id: "r6", virtual_model: "router/smart", model: "router/smart" }),
   logRow({ request_id: "r7", input_tokens: 100, cache_read_tokens: 80, cache_write_tokens: 30 }),
   logRow({ request_id: "r8", model: "acme-main/huge", input_tokens: 100_000_000_000 }),
-  logRow({ request_id: "r9", teams: ["search"], input_tokens: 2, metadata: { env: "prod" } }),
+  logRow({ request_id: "r9", teams: ["search"], input_tokens: 2, metadata: { env: "prod" }, calls: 3 }), // an aggregate of 3 calls
 ];
 
 beforeAll(async () => {
@@ -152,8 +153,8 @@ describe("ChunkProcessor", () => {
     expect(rollup.groups).toBe(2);
     expect(Array.from(rollup.groupOf)).toEqual([0, 1, 0]); // r1 and r9 share every dimension
     expect(rollup.metaValues).toEqual([[], ["prod"]]); // no row has `app`; bot's `env` was injected
-    // requests, input, cache read, cache write, output, reasoning, unpriced
-    expect(Array.from(rollup.counts)).toEqual([2, 1002, 200, 0, 100, 0, 0, 1, 5, 0, 0, 1, 0, 1]);
+    // requests (r1 one call, r9 an aggregate of 3), input, cache read, cache write, output, reasoning, unpriced requests, rows
+    expect(Array.from(rollup.counts)).toEqual([4, 1002, 200, 0, 100, 0, 0, 2, 1, 5, 0, 0, 1, 0, 1, 1]);
     expect(rollup.money).toEqual([1_022_000n, 1_022_000n, 1_022_000n, 0n, 0n, 0n]);
   });
 

@@ -8,7 +8,7 @@ import { COMPONENTS, createRowPricer, type PriceColumns } from "../stages/price/
 import { validateMetadata } from "../stages/validate/index.ts";
 import type { ColumnData } from "../parquet/file-writer.ts";
 import { hashRequestId } from "./dedupe-set.ts";
-import { focusTagKeys, rollupMetadataKeys, ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
+import { focusTagKeys, requestsOf, rollupMetadataKeys, ROLLUP_DIMENSIONS } from "../schemas/fields.ts";
 import { PartialRollupBuilder, type PartialRollup } from "./rollup.ts";
 import { COLUMN, SegmentBuilder } from "./segment-builder.ts";
 
@@ -259,7 +259,17 @@ export class ChunkProcessor {
     tokens[2] = row.cache_write_tokens;
     tokens[3] = row.output_tokens;
     tokens[4] = row.reasoning_tokens;
-    segment.rollup.add(r, codes, attribution.metadata, tokens, price.cost_nano, price.list_cost_nano, price.price_source === "unpriced");
+    const requests = requestsOf(row.calls); // an aggregate row counts as its calls
+    segment.rollup.add(
+      r,
+      codes,
+      attribution.metadata,
+      requests,
+      tokens,
+      price.cost_nano,
+      price.list_cost_nano,
+      price.price_source === "unpriced",
+    );
   }
 
   private lastTeams: string[] = [];

@@ -10,7 +10,15 @@ import { multiply, parseDecimal, toNano } from "../pricing/money.ts";
 import { COMPONENTS } from "../pricing/price-call.ts";
 import type { LogRow } from "../schemas/log-row.ts";
 import { createRowPricer, type PriceColumns } from "../stages/price/index.ts";
-import { FocusPieceCollector, PIECE_COLUMNS, pieceReaderOfRows, type FocusPiecesJson } from "./collect-focus-pieces.ts";
+import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
+import { ChunkProcessor } from "./chunk-processor.ts";
+import {
+  FocusPieceCollector,
+  PIECE_COLUMNS,
+  pieceReaderOfColumns,
+  pieceReaderOfRows,
+  type FocusPiecesJson,
+} from "./collect-focus-pieces.ts";
 
 const MODELS = [...FIXTURE_MODELS, "acme-main/not-declared"];
 const VERSION = "v1";
@@ -93,6 +101,38 @@ describe("FOCUS pieces on random priced rows (the hand-made fixture: tiers, priv
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("reads a run's segment columns (addSegment's fast loop) to the same pieces as row by row", async () => {
+    const policies = await loadPoliciesOrThrow(path.join(dir, "no-policies"));
+    const processor = new ChunkProcessor({ book, policies, refBase: path.dirname(dir), pricingVersion: VERSION });
+    fc.assert(
+      fc.property(fc.array(rowArb(MODELS), { minLength: 1, maxLength: 40 }), (rows) => {
+        // Most calls have no non-token units: those are the ones the fast loop reads.
+        const noUnits = Object.fromEntries(UNIT_RATES.map((u) => [u.field, null]));
+        rows.forEach((row, i) =>
+          processor.addItemRow({ ...row, ...(i % 4 === 0 ? {} : noUnits), request_id: `r${i}` }, "logs.jsonl", i + 1),
+        );
+        const { segments } = processor.take();
+        const fast = new FocusPieceCollector(book, VERSION, []);
+        const slow = new FocusPieceCollector(book, VERSION, [], false);
+        for (const segment of segments) {
+          // A duplicate row skipped now and then, as the main thread skips them.
+          const skip = Uint8Array.from({ length: segment.rows }, (_, r) => (r % 7 === 3 ? 1 : 0));
+          fast.addSegment(segment.day, segment.columns, segment.rows, new Int32Array(segment.rows), () => [], skip);
+          slow.add(
+            segment.day,
+            pieceReaderOfColumns(segment.columns),
+            segment.rows,
+            () => 0,
+            () => [],
+            skip,
+          );
+          expect(fast.finish(segment.day)).toEqual(slow.finish(segment.day));
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -56,6 +56,8 @@ export interface RowsView {
   rows: number;
   reported(r: number): bigint | null;
   cost(r: number): bigint | null;
+  /** The requests the row counts as (requestsOf: an aggregate row's calls, else 1). */
+  requests(r: number): number;
   model(r: number): string;
   hasIssue(r: number): boolean;
   example(r: number): IssueExample;
@@ -87,7 +89,7 @@ export class DayExtrasBuilder {
       const cost = view.cost(r);
       const model = view.model(r);
       const entry = state.models.get(model) ?? { requests: 0, reported: 0n, computed: 0n };
-      entry.requests++;
+      entry.requests += view.requests(r);
       entry.reported += reported;
       entry.computed += cost ?? 0n;
       state.models.set(model, entry);

@@ -1,5 +1,5 @@
 /**
- * The run's totals, grouped: request counts, token sums and exact nano-USD sums.
+ * The run's totals, grouped: request and row counts, token sums and exact nano-USD sums.
  *
  * Workers build a partial rollup per segment (one UTC day of one chunk) at the finest
  * grain any output needs: (user, virtual account, team, model, provider, account,
@@ -13,10 +13,13 @@
  * grains become the day rollups (history/day-rollup.ts).
  */
 import type { ColumnData } from "../parquet/file-writer.ts";
-import { ROLLUP_COUNTS, ROLLUP_DIMENSIONS, ROLLUP_MONEY, TOKEN_COLUMNS } from "../schemas/fields.ts";
+import { requestsOf, ROLLUP_COUNTS, ROLLUP_DIMENSIONS, ROLLUP_MONEY, TOKEN_COLUMNS } from "../schemas/fields.ts";
 import { codeOf, COLUMN } from "./segment-builder.ts";
 
 const NC = ROLLUP_COUNTS.length;
+/** Where `unpriced_requests` and `rows` are in a group's counts (`requests` is first, the tokens follow it). */
+const UNPRICED = ROLLUP_COUNTS.indexOf("unpriced_requests");
+const ROWS = ROLLUP_COUNTS.indexOf("rows");
 const NM = ROLLUP_MONEY.length;
 const COLUMN_INDEX = ROLLUP_DIMENSIONS.map((c) => COLUMN[c]);
 
@@ -60,12 +63,13 @@ export class PartialRollupBuilder {
 
   /**
    * Adds one row: `codes` are its dictionary codes of ROLLUP_DIMENSIONS (segment-local),
-   * `metadata` its metadata after injection.
+   * `metadata` its metadata after injection, `requests` the calls it counts as (requestsOf).
    */
   add(
     row: number,
     codes: Int32Array,
     metadata: Record<string, string>,
+    requests: number,
     tokens: readonly number[],
     cost: bigint | null,
     list: bigint | null,
@@ -99,9 +103,10 @@ export class PartialRollupBuilder {
     }
     this.groupOf[row] = group;
     const c = group * NC;
-    this.counts[c] = this.counts[c]! + 1;
-    for (let m = 1; m < NC - 1; m++) this.counts[c + m] = this.counts[c + m]! + tokens[m - 1]!;
-    if (unpriced) this.counts[c + NC - 1] = this.counts[c + NC - 1]! + 1;
+    this.counts[c] = this.counts[c]! + requests;
+    for (let m = 1; m < UNPRICED; m++) this.counts[c + m] = this.counts[c + m]! + tokens[m - 1]!;
+    if (unpriced) this.counts[c + UNPRICED] = this.counts[c + UNPRICED]! + requests;
+    this.counts[c + ROWS] = this.counts[c + ROWS]! + 1;
     const g = group * NM;
     if (cost !== null) this.money[g] = this.money[g]! + cost;
     if (list !== null) this.money[g + 1] = this.money[g + 1]! + list;
@@ -125,12 +130,15 @@ export class PartialRollupBuilder {
 export function subtractRow(partial: PartialRollup, columns: ColumnData[], row: number): void {
   const group = partial.groupOf[row]!;
   const c = group * NC;
-  partial.counts[c]!--;
+  const calls = columns[COLUMN.calls] as { values: Float64Array; nulls: Uint8Array };
+  const requests = requestsOf(calls.nulls[row] ? null : calls.values[row]!);
+  partial.counts[c] = partial.counts[c]! - requests;
   TOKEN_COLUMNS.forEach((name, m) => {
     partial.counts[c + 1 + m] = partial.counts[c + 1 + m]! - (columns[COLUMN[name]] as { values: Float64Array }).values[row]!;
   });
   const cost = moneyAt(columns[COLUMN.cost_usd]!, row);
-  if (cost === null) partial.counts[c + NC - 1]!--; // only unpriced rows have no cost
+  if (cost === null) partial.counts[c + UNPRICED] = partial.counts[c + UNPRICED]! - requests; // only unpriced rows have no cost
+  partial.counts[c + ROWS]!--;
   const list = moneyAt(columns[COLUMN.list_cost_usd]!, row);
   const g = group * NM;
   if (cost !== null) partial.money[g] = partial.money[g]! - cost;
@@ -189,11 +197,12 @@ export class Rollup {
     this.addIds(this.scratch, counts, countsAt, money, moneyAt);
   }
 
-  /** Adds measures to the group of these value ids (idOf, one per dimension). */
-  addIds(key: Int32Array, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): void {
+  /** Adds measures to the group of these value ids (idOf, one per dimension); returns the group. */
+  addIds(key: Int32Array, counts: ArrayLike<number>, countsAt: number, money: readonly bigint[], moneyAt: number): number {
     const group = this.groupOf(key);
     for (let m = 0; m < NC; m++) this.counts[group * NC + m]! += counts[countsAt + m]!;
     for (let m = 0; m < NM; m++) this.money[group * NM + m] = this.money[group * NM + m]! + money[moneyAt + m]!;
+    return group;
   }
 
   /** The id of a value in a dimension (-1 for null), added when new. */
@@ -246,8 +255,15 @@ export class Rollup {
     return values;
   }
 
-  /** Each group as named values and measures. */
-  *entries(): Generator<{ values: Record<string, string | null>; requests: number; unpricedRequests: number; cost: bigint; list: bigint }> {
+  /** Each group as named values and measures (`requests` counts calls, `rows` rows). */
+  *entries(): Generator<{
+    values: Record<string, string | null>;
+    requests: number;
+    unpricedRequests: number;
+    rows: number;
+    cost: bigint;
+    list: bigint;
+  }> {
     for (let g = 0; g < this.groups; g++) {
       const list = this.valuesOf(g);
       const values: Record<string, string | null> = {};
@@ -255,7 +271,8 @@ export class Rollup {
       yield {
         values,
         requests: this.counts[g * NC]!,
-        unpricedRequests: this.counts[g * NC + NC - 1]!,
+        unpricedRequests: this.counts[g * NC + UNPRICED]!,
+        rows: this.counts[g * NC + ROWS]!,
         cost: this.money[g * NM]!,
         list: this.money[g * NM + 1]!,
       };
@@ -314,7 +331,10 @@ export class Rollup {
       return text === "" ? [] : text.split(",");
     };
     const keys = json.dimensions.map((d, i) => split(json.keys[i], `keys of ${d}`).map(Number));
-    const counts = ROLLUP_COUNTS.map((name) => split(json.counts[name], name).map(Number));
+    // A rollup written before `rows` (rollup_version 1) counted every row as one request.
+    const counts = ROLLUP_COUNTS.map((name) =>
+      split(json.counts[name] ?? (name === "rows" ? json.counts.requests : undefined), name).map(Number),
+    );
     const money = ROLLUP_MONEY.map((name) => split(json.money[name], name).map((v) => BigInt(v)));
     const n = counts[0]!.length;
     const groupCounts = new Float64Array(NC);
@@ -335,7 +355,7 @@ export class Rollup {
     return rollup;
   }
 
-  /** The groups as weighted columns (`requests` = rows per group): the shape extracts and FOCUS read. */
+  /** The groups as weighted columns (`requests` = calls per group, `rows` = rows): the shape extracts and FOCUS read. */
   toColumns(): Record<string, unknown[]> & { length: number } {
     const n = this.groups;
     const columns: Record<string, unknown[]> = {};
@@ -363,31 +383,6 @@ function grow<T extends Int32Array | Float64Array>(array: T, atLeast: number): T
 /** The dimensions a partial rollup group has: the date, ROLLUP_DIMENSIONS, then `metadata.<key>` per extract and site key. */
 export function fineDimensions(metadataKeys: readonly string[]): string[] {
   return ["date", ...ROLLUP_DIMENSIONS, ...metadataKeys.map((k) => `metadata.${k}`)];
-}
-
-/**
- * The values of a partial rollup's groups in some fine dimensions (fineDimensions, not the
- * date): `columns` give the meaning of its dictionary codes.
- */
-export function partialValues(
-  partial: PartialRollup,
-  columns: ColumnData[],
-  metadataKeys: readonly string[],
-  dimensions: readonly string[],
-): (group: number) => Array<string | null> {
-  const fine = fineDimensions(metadataKeys);
-  const width = ROLLUP_DIMENSIONS.length + metadataKeys.length;
-  const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
-  const from = dimensions.map((d) => {
-    const at = fine.indexOf(d);
-    if (at < 1) throw new Error(`partial rollup dimension ${d} is not one of ${fine.slice(1).join(", ")}`);
-    return at - 1;
-  });
-  return (group) =>
-    from.map((f) => {
-      const code = partial.keys[group * width + f]!;
-      return code < 0 ? null : dictionaries[f]![code]!;
-    });
 }
 
 /**
@@ -428,11 +423,17 @@ export class Rollups {
     return rollup;
   }
 
-  /** Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes. */
-  merge(day: string, partial: PartialRollup, columns: ColumnData[]): void {
+  /**
+   * Merges a segment's partial rollup; `columns` give the meaning of its dictionary codes.
+   * With `track`, the name of an output, returns the group of that output each partial group
+   * went into (-1: none, all its rows were duplicates).
+   */
+  merge(day: string, partial: PartialRollup, columns: ColumnData[], track?: string): Int32Array | undefined {
     const width = ROLLUP_DIMENSIONS.length + this.metadataKeys.length;
     const dictionaries = [...COLUMN_INDEX.map((i) => (columns[i] as { dictionary: string[] }).dictionary), ...partial.metaValues];
-    for (const { rollup, from } of this.picks) {
+    const tracked = track === undefined ? undefined : new Int32Array(partial.groups).fill(-1);
+    for (const { name, rollup, from } of this.picks) {
+      const into = name === track ? tracked : undefined;
       // Each segment code is looked up in the rollup once (-2: not yet), not once per group.
       const key = new Int32Array(from.length);
       const ids: Array<Int32Array | undefined> = [];
@@ -442,7 +443,7 @@ export class Rollups {
         else key[d] = rollup.idOf(d, f === 0 ? day : day.slice(0, 7)); // the date or its month: one value per segment
       }
       for (let g = 0; g < partial.groups; g++) {
-        if (partial.counts[g * NC] === 0) continue; // every row of it was a duplicate
+        if (partial.counts[g * NC + ROWS] === 0) continue; // every row of it was a duplicate
         for (let d = 0; d < from.length; d++) {
           const f = from[d]!;
           if (f <= 0) continue;
@@ -454,8 +455,11 @@ export class Rollups {
             key[d] = known[code]!;
           }
         }
-        rollup.addIds(key, partial.counts, g * NC, partial.money, g * NM);
+        const group = rollup.addIds(key, partial.counts, g * NC, partial.money, g * NM);
+        if (into) into[g] = group;
       }
     }
+    if (track !== undefined && !this.byName.has(track)) throw new Error(`no rollup ${track}`);
+    return tracked;
   }
 }

@@ -1,4 +1,5 @@
 import type { ColumnData } from "../parquet/file-writer.ts";
+import { requestsOf } from "../schemas/fields.ts";
 import type { IssueExample, RowsView } from "./day-extras.ts";
 import { COLUMN } from "./segment-builder.ts";
 
@@ -16,6 +17,7 @@ export function segmentView(columns: ColumnData[], rows: number): RowsView {
   };
   const ids = columns[COLUMN.request_id] as { data: Uint8Array; offsets: Int32Array };
   const times = columns[COLUMN.timestamp] as { values: Float64Array };
+  const calls = columns[COLUMN.calls] as { values: Float64Array; nulls: Uint8Array };
   const priceSource = dict("price_source");
   const violations = dict("policy_violations");
   const model = dict("model");
@@ -28,6 +30,7 @@ export function segmentView(columns: ColumnData[], rows: number): RowsView {
     rows,
     reported: money("reported_cost_usd"),
     cost: money("cost_usd"),
+    requests: (r) => requestsOf(calls.nulls[r] ? null : calls.values[r]!),
     model: (r) => model(r)!,
     hasIssue: (r) => priceSource(r) === "unpriced" || (violations(r) ?? "[]") !== "[]",
     requestId,

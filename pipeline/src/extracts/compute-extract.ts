@@ -6,27 +6,43 @@
  */
 import * as aq from "arquero";
 import type { Dataset } from "../dataset/read-partitions.ts";
-import { MEASURES } from "../schemas/fields.ts";
+import { MEASURES, requestsOf } from "../schemas/fields.ts";
 import { toExtractTable, type ExtractTable } from "./to-extract-table.ts";
 
 /**
- * Priced rows, or groups of them: with `requests` and `unpriced_requests` (rows per group) and, for FOCUS,
- * `list_or_cost_usd` (list cost else cost, summed), and `metadata.<key>` columns holding
- * one metadata value each. The run's rollup (engine/rollup.ts) has this shape.
+ * Priced rows, or groups of them: with `requests` and `unpriced_requests` (calls per group),
+ * `rows` (rows per group) and, for FOCUS, `list_or_cost_usd` (list cost else cost, summed),
+ * and `metadata.<key>` columns holding one metadata value each. The run's rollup
+ * (engine/rollup.ts) has this shape.
  */
 export type WeightedDataset = Dataset & {
   requests?: number[];
   unpriced_requests?: number[];
+  rows?: number[];
   list_or_cost_usd?: bigint[];
   [column: `metadata.${string}`]: unknown[] | undefined;
 };
 
+const ofRows = new WeakMap<Dataset, number[]>();
 const ones = new WeakMap<Dataset, number[]>();
 
-/** Rows per entry: the `requests` column, else 1 each. */
+/** Requests per entry: the `requests` column, else each row's calls (requestsOf: an aggregate row counts as its calls, any other as 1). */
 export function weightsOf(dataset: Dataset): number[] {
   const weights = (dataset as WeightedDataset).requests;
   if (weights) return weights;
+  let list = ofRows.get(dataset);
+  if (!list || list.length !== dataset.length) {
+    const calls = dataset.calls as Array<number | bigint | null | undefined> | undefined;
+    list = Array.from({ length: dataset.length }, (_, i) => requestsOf(calls?.[i]));
+    ofRows.set(dataset, list);
+  }
+  return list;
+}
+
+/** Rows per entry: the `rows` column, else 1 each. */
+export function rowsOf(dataset: Dataset): number[] {
+  const rows = (dataset as WeightedDataset).rows;
+  if (rows) return rows;
   let list = ones.get(dataset);
   if (!list || list.length !== dataset.length) ones.set(dataset, (list = new Array<number>(dataset.length).fill(1)));
   return list;
@@ -57,13 +73,14 @@ export function computeExtract(dataset: Dataset, groupBy: string[]): ExtractTabl
     throw new Error(`extract field ${field} is not a column`);
   };
   const names = groupBy.map((_, i) => `g${i}`);
+  const weights = weightsOf(dataset);
   const table = aq.table({
     ...Object.fromEntries(groupBy.map((field, i) => [names[i], keyColumn(field)])),
     ...Object.fromEntries(
       MEASURES.filter(({ name }) => name.endsWith("_tokens") || name.endsWith("_usd")).map(({ name }) => [name, own[name]!]),
     ),
-    requests: weightsOf(dataset),
-    unpriced_requests: weighted.unpriced_requests ?? (dataset.price_source as string[]).map((s) => (s === "unpriced" ? 1 : 0)),
+    requests: weights,
+    unpriced_requests: weighted.unpriced_requests ?? (dataset.price_source as string[]).map((s, i) => (s === "unpriced" ? weights[i]! : 0)),
   });
   const grouped = table.groupby(...names).rollup(SUMS);
   const columns: Record<string, unknown[]> = {};

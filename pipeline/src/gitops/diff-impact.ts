@@ -21,6 +21,7 @@ const COLUMNS = [
   "output_audio_tokens",
   "batch",
   "service_tier",
+  "calls",
   ...UNIT_RATES.map((u) => u.field),
 ];
 
@@ -66,6 +67,9 @@ export async function diffImpact(
       batch: rows.batch![i] === true,
       service_tier: rows.service_tier![i] as string | null,
     };
+    // An aggregate row is priced as `costs run` priced it (docs/pricing.md, "Aggregate rows").
+    const calls = rows.calls![i];
+    if (calls !== null && calls !== undefined) call.calls = Number(calls);
     for (const { field } of UNIT_RATES) {
       const text = rows[field]![i] as string | null;
       if (text !== null && text !== undefined) call[field] = parseDecimal(text);

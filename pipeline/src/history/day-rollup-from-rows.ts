@@ -11,7 +11,7 @@ import type { PricingBook } from "../pricing/load-pricing.ts";
 import { Rollup } from "../engine/rollup.ts";
 import { readPartitionColumns } from "../dataset/read-partitions.ts";
 import { sha256File } from "../lib/hash.ts";
-import { ROLLUP_DIMENSIONS, TOKEN_COLUMNS, type Grain } from "../schemas/fields.ts";
+import { requestsOf, ROLLUP_COUNTS, ROLLUP_DIMENSIONS, TOKEN_COLUMNS, type Grain } from "../schemas/fields.ts";
 import type { DayRollup } from "./day-rollup.ts";
 import { toDayRollup } from "./to-day-rollup.ts";
 
@@ -23,6 +23,7 @@ export const DAY_ROLLUP_COLUMNS = [
   ...ROLLUP_DIMENSIONS,
   "metadata",
   ...TOKEN_COLUMNS,
+  "calls",
   "cost_usd",
   "list_cost_usd",
   "reported_cost_usd",
@@ -68,14 +69,17 @@ export function dayRollupOfColumns(
   const metadata = (rows.metadata as Array<string | null>).map((m) => (m ? (JSON.parse(m) as Record<string, string>) : {}));
   const built = grains.map((grain) => ({ grain, rollup: new Rollup(grain.dimensions) }));
   const pickers = built.map(({ grain }) => grain.dimensions.map((d) => pickerOf(rows, metadata, d)));
-  const counts = new Float64Array(TOKEN_COLUMNS.length + 2);
+  // In ROLLUP_COUNTS order: requests (an aggregate row counts as its calls), tokens, unpriced requests, rows.
+  const counts = new Float64Array(ROLLUP_COUNTS.length);
   const money: bigint[] = [0n, 0n, 0n];
   for (let i = 0; i < n; i++) {
     const cost = (rows.cost_usd![i] as bigint | null) ?? null;
     const list = (rows.list_cost_usd![i] as bigint | null) ?? null;
-    counts[0] = 1;
+    const requests = requestsOf(rows.calls![i] as number | bigint | null | undefined);
+    counts[0] = requests;
     TOKEN_COLUMNS.forEach((t, m) => (counts[1 + m] = Number(rows[t]![i] ?? 0)));
-    counts[counts.length - 1] = cost === null ? 1 : 0;
+    counts[1 + TOKEN_COLUMNS.length] = cost === null ? requests : 0;
+    counts[2 + TOKEN_COLUMNS.length] = 1;
     money[0] = cost ?? 0n;
     money[1] = list ?? 0n;
     money[2] = list ?? cost ?? 0n;
@@ -134,6 +138,7 @@ function rowsView(rows: Record<string, unknown[]>): RowsView {
     rows: rows.date!.length,
     reported: money("reported_cost_usd"),
     cost: money("cost_usd"),
+    requests: (i) => requestsOf(rows.calls![i] as number | bigint | null | undefined),
     model: (i) => text("model")(i)!,
     hasIssue: (i) => rows.price_source![i] === "unpriced" || (text("policy_violations")(i) ?? "[]") !== "[]",
     requestId: (i) => rows.request_id![i] as string,

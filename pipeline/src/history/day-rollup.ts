@@ -17,7 +17,12 @@ import { PipelineError } from "../lib/errors.ts";
 import type { Grain } from "../schemas/fields.ts";
 import { RollupTotalsSchema, type RollupTotals } from "../schemas/rollup-totals.schema.ts";
 
-export const DAY_ROLLUP_VERSION = 1;
+/**
+ * 2: groups count `rows` beside `requests`, which counts an aggregate row as its calls. A
+ * rollup of an older version is rebuilt from its day's rows when they are kept
+ * (`isOlderRollup`), else read as it is (every row one request).
+ */
+export const DAY_ROLLUP_VERSION = 2;
 
 /** A day rollup: its totals (RollupTotalsSchema, what the ledger records) and what every output needs of the day. */
 export type DayRollup = RollupTotals & {
@@ -54,6 +59,13 @@ export async function readDayRollup(out: string, day: string): Promise<DayRollup
       hint: "delete it: `costs run` rebuilds a missing rollup from the day's rows",
     });
   }
+  if (typeof json?.rollup_version === "number" && json.rollup_version > DAY_ROLLUP_VERSION) {
+    throw new PipelineError({
+      file,
+      message: `is a day rollup of version ${json.rollup_version}; this costs reads versions up to ${DAY_ROLLUP_VERSION}`,
+      hint: "upgrade costs to the version that wrote it",
+    });
+  }
   if (!RollupTotalsSchema.safeParse(json).success || json.date !== day || typeof json.grains !== "object" || json.grains === null) {
     throw new PipelineError({
       file,
@@ -67,6 +79,11 @@ export async function readDayRollup(out: string, day: string): Promise<DayRollup
 export async function writeDayRollup(file: string, rollup: DayRollup): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(rollup)}\n`);
+}
+
+/** Whether a day rollup was written by an older version of costs: rebuilt from its day's rows when they are kept. */
+export function isOlderRollup(rollup: DayRollup): boolean {
+  return rollup.rollup_version < DAY_ROLLUP_VERSION;
 }
 
 /** Whether a day rollup holds every grain asked for. */

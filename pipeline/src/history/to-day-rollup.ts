@@ -24,7 +24,7 @@ export function toDayRollup(
     rollup_version: DAY_ROLLUP_VERSION,
     date: day,
     pricing_version: pricingVersion,
-    rows: sumOf("requests"),
+    rows: sumOf("rows"),
     cost_usd: formatNano(money("cost_usd")),
     list_cost_usd: formatNano(money("list_cost_usd")),
     unpriced_requests: sumOf("unpriced_requests"),

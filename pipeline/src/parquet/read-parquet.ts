@@ -4,11 +4,26 @@ import { parquetMetadata, parquetRead, type FileMetaData } from "hyparquet";
 /**
  * Reads a Parquet file into columns. DECIMAL columns come back exact, as the bigint of
  * their unscaled value (nano-USD for the project's money columns, scale 9), instead of
- * the binary float a generic reader would give. Timestamps come back as epoch ms.
+ * the binary float a generic reader would give. Timestamps come back as epoch ms. A column
+ * named in `optional` that the file does not have (written before the column existed)
+ * comes back as nulls; any other missing column is an error.
  */
-export async function readParquet(file: string, columns?: string[]): Promise<{ rowCount: number; columns: Record<string, unknown[]> }> {
+export async function readParquet(
+  file: string,
+  columns?: string[],
+  optional?: ReadonlySet<string>,
+): Promise<{ rowCount: number; columns: Record<string, unknown[]> }> {
   const opened = await openParquet(file);
-  return { rowCount: Number(opened.metadata.num_rows), columns: await readRows(opened, columns) };
+  const rowCount = Number(opened.metadata.num_rows);
+  const has = new Set(opened.raw.schema.slice(1).map((e) => e.name));
+  const absent = (columns ?? []).filter((c) => optional?.has(c) && !has.has(c));
+  if (absent.length === 0) return { rowCount, columns: await readRows(opened, columns) };
+  const read = await readRows(
+    opened,
+    columns!.filter((c) => !absent.includes(c)),
+  );
+  for (const c of absent) read[c] = new Array<null>(rowCount).fill(null);
+  return { rowCount, columns: read };
 }
 
 /**

@@ -6,6 +6,20 @@ import { writeParquet } from "./write-parquet.ts";
 import { toCsv } from "../lib/to-csv.ts";
 
 describe("Parquet round trip", () => {
+  it("a column the file predates comes back as nulls when it is optional, else is an error", async () => {
+    const dir = await writeTempTree({});
+    const file = path.join(dir, "old.parquet");
+    await writeParquet(file, [
+      { name: "id", kind: "string", data: ["a", "b", "c"] },
+      { name: "tokens", kind: "int64", data: [1, null, 3] },
+    ]);
+    const { rowCount, columns } = await readParquet(file, ["tokens", "calls", "id"], new Set(["calls"]));
+    expect(rowCount).toBe(3);
+    expect(columns).toEqual({ tokens: [1n, null, 3n], id: ["a", "b", "c"], calls: [null, null, null] });
+    await expect(readParquet(file, ["id", "calls"])).rejects.toThrow(/column not found: calls/);
+    await expect(readParquet(file, ["id", "nope"], new Set(["calls"]))).rejects.toThrow(/column not found: nope/);
+  });
+
   it("money columns are exact decimals read back by hyparquet (a reader the writer did not use)", async () => {
     const dir = await writeTempTree({});
     const file = path.join(dir, "t.parquet");

@@ -109,7 +109,7 @@ interface Applied {
 /** Splits the call into components and prices each (SPEC 4.4 steps 4–6). */
 export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpriced {
   if (isUnpriced(plan)) return plan;
-  const { rates, fieldOf, tiers, tierSource, mode } = plan.effective;
+  const { rates, fieldOf, mode } = plan.effective;
   const state: ApplyState = { plan, mode, promptSize: call.input_tokens, components: [], highestTier: null, usedTiers: false, calls: call.calls };
   const components = state.components;
   const notes: string[] = [];
@@ -125,10 +125,8 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
   if (audioInRate && audioIn > 0) textInput -= audioIn;
   if (audioOutRate && audioOut > 0) textOutput -= audioOut;
 
-  const inputRate = rates.input_cost_per_token;
-  const inputField = fieldOf.input_cost_per_token ?? "input_cost_per_token";
-  const read = cacheSpec(plan.effective, "cache_read_input_token_cost", "cache_read", inputRate, inputField);
-  const write = cacheSpec(plan.effective, "cache_creation_input_token_cost", "cache_write", inputRate, inputField);
+  const specs = tokenRateSpecs(plan.effective);
+  const { input, cache_read: read, cache_write: write, output } = specs;
   // 1-hour writes at their own flat rate; without one, at the cache-write rate (5-minute), with a note.
   const write1hRate = rates.cache_creation_input_token_cost_above_1hr;
   let write1h = call.cache_write_1h_tokens ?? 0;
@@ -140,12 +138,12 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
   }
 
   const failure =
-    tokenComponent(state, "input", textInput, inputRate, inputField, tiers.input, `${tierSource}.input`) ??
+    tokenComponent(state, "input", textInput, input.rate, input.field, input.tiers, input.tierField) ??
     tokenComponent(state, "cache_read", cacheRead, read.rate, read.field, read.tiers, read.tierField) ??
     tokenComponent(state, "cache_write", cacheWrite - write1h, write.rate, write.field, write.tiers, write.tierField) ??
     (write1hRate ? tokenComponent(state, "cache_write_1h", write1h, write1hRate, fieldOf.cache_creation_input_token_cost_above_1hr!, undefined, "") : undefined) ??
     (audioInRate ? tokenComponent(state, "input_audio", audioIn, audioInRate, fieldOf.input_cost_per_audio_token!, undefined, "") : undefined) ??
-    tokenComponent(state, "output", textOutput, rates.output_cost_per_token, fieldOf.output_cost_per_token ?? "output_cost_per_token", tiers.output, `${tierSource}.output`) ??
+    tokenComponent(state, "output", textOutput, output.rate, output.field, output.tiers, output.tierField) ??
     (audioOutRate ? tokenComponent(state, "output_audio", audioOut, audioOutRate, fieldOf.output_cost_per_audio_token!, undefined, "") : undefined);
   if (failure) return failure;
 
@@ -230,12 +228,42 @@ function aggregate(calls: number): string {
   return calls === 0 ? "aggregate row of an unknown number of calls" : `aggregate row of ${calls} calls`;
 }
 
-/** A cache component's rate and tiers: its own, else the input rate in force and the input tiers. */
-function cacheSpec(effective: RatePlan["effective"], own: RateField, tier: TierComponent, inputRate: Decimal | undefined, inputField: string) {
+/** A text token component's rate, the field it is read from, its tiers and the field they are read from. */
+export interface TokenRateSpec {
+  rate: Decimal | undefined;
+  field: string;
+  tiers: Tier[] | undefined;
+  tierField: string;
+}
+
+/**
+ * The rates of the text token components (SPEC 4.4): input and output their own; a cache
+ * component its own rate and tiers, else the input rate in force and the input tiers.
+ * applyPlan prices with them, and the FOCUS pieces (engine/collect-focus-pieces.ts) name them.
+ */
+export function tokenRateSpecs(effective: RatePlan["effective"]): Record<"input" | "cache_read" | "cache_write" | "output", TokenRateSpec> {
   const { rates, fieldOf, tiers, tierSource } = effective;
-  return rates[own]
-    ? { rate: rates[own], field: fieldOf[own]!, tiers: tiers[tier], tierField: `${tierSource}.${tier}` }
-    : { rate: inputRate, field: inputField, tiers: tiers[tier] ?? tiers.input, tierField: `${tierSource}.${tiers[tier] ? tier : "input"}` };
+  const input: TokenRateSpec = {
+    rate: rates.input_cost_per_token,
+    field: fieldOf.input_cost_per_token ?? "input_cost_per_token",
+    tiers: tiers.input,
+    tierField: `${tierSource}.input`,
+  };
+  const cache = (own: RateField, tier: TierComponent): TokenRateSpec =>
+    rates[own]
+      ? { rate: rates[own], field: fieldOf[own]!, tiers: tiers[tier], tierField: `${tierSource}.${tier}` }
+      : { rate: input.rate, field: input.field, tiers: tiers[tier] ?? tiers.input, tierField: `${tierSource}.${tiers[tier] ? tier : "input"}` };
+  return {
+    input,
+    cache_read: cache("cache_read_input_token_cost", "cache_read"),
+    cache_write: cache("cache_creation_input_token_cost", "cache_write"),
+    output: {
+      rate: rates.output_cost_per_token,
+      field: fieldOf.output_cost_per_token ?? "output_cost_per_token",
+      tiers: tiers.output,
+      tierField: `${tierSource}.output`,
+    },
+  };
 }
 
 function byComponentOrder(a: ComponentCost, b: ComponentCost): number {

@@ -63,10 +63,11 @@ describe("compareDays", () => {
 });
 
 describe("dayTotalsOf", () => {
-  it("sums the dataset rollup's groups per date", () => {
-    const group = (date: string, requests: number, cost: bigint, list: bigint) => ({
+  it("sums the dataset rollup's groups per date, in rows (not requests: an aggregate row is one row)", () => {
+    const group = (date: string, rows: number, cost: bigint, list: bigint) => ({
       values: { date, price_source: "public", policy_status: "ok" },
-      requests,
+      requests: rows * 1000,
+      rows,
       cost,
       list,
     });

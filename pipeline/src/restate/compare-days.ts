@@ -11,12 +11,12 @@ export interface DayAfter {
 
 /** Each day's totals from the run's `dataset` rollup groups (date × price source × policy status), before kept days are added. */
 export function dayTotalsOf(
-  groups: Iterable<{ values: Record<string, string | null>; requests: number; cost: bigint; list: bigint }>,
+  groups: Iterable<{ values: Record<string, string | null>; rows: number; cost: bigint; list: bigint }>,
 ): Map<string, DayAfter> {
   const days = new Map<string, DayAfter>();
-  for (const { values, requests, cost, list } of groups) {
+  for (const { values, rows, cost, list } of groups) {
     const day = days.get(values.date!) ?? { rows: 0, cost: 0n, list: 0n };
-    day.rows += requests;
+    day.rows += rows;
     day.cost += cost;
     day.list += list;
     days.set(values.date!, day);

@@ -83,8 +83,22 @@ export const MEASURES = [
 export type MeasureName = (typeof MEASURES)[number]["name"];
 export const MEASURE_NAMES: MeasureName[] = MEASURES.map((m) => m.name);
 
-/** Count measures a rollup group holds, in order: every extract count and the reasoning tokens. */
-export const ROLLUP_COUNTS = ["requests", ...TOKEN_COLUMNS, "unpriced_requests"] as const;
+/**
+ * Count measures a rollup group holds, in order: every extract count, the reasoning tokens
+ * and the group's priced rows. `requests` and `unpriced_requests` count calls (an aggregate
+ * row counts as its `calls`: requestsOf); `rows` counts rows, what the manifest's buckets,
+ * a day rollup's `rows` and the ledger count.
+ */
+export const ROLLUP_COUNTS = ["requests", ...TOKEN_COLUMNS, "unpriced_requests", "rows"] as const;
+
+/**
+ * The requests a priced row counts as: its `calls` when it is an aggregate row, else 1. An
+ * aggregate of an unknown number of calls (`calls` 0, e.g. Anthropic's usage report) counts
+ * as 1: it is at least one call, and no better figure exists.
+ */
+export function requestsOf(calls: number | bigint | null | undefined): number {
+  return Number(calls ?? 0) || 1;
+}
 /** Money measures a rollup group holds: cost (unpriced: 0), list cost (none: 0), list cost else cost (FOCUS ListCost). */
 export const ROLLUP_MONEY = ["cost_usd", "list_cost_usd", "list_or_cost_usd"] as const;
 

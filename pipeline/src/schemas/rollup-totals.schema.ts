@@ -8,7 +8,8 @@ import { DaySchema, LedgerFileSchema, UsdSchema } from "./ledger-entry.schema.ts
  * of the whole file.
  */
 export const RollupTotalsSchema = z.object({
-  rollup_version: z.literal(1),
+  /** history/day-rollup.ts DAY_ROLLUP_VERSION of the costs that wrote it (the ledger keeps older ones). */
+  rollup_version: z.number().int().positive(),
   date: DaySchema,
   pricing_version: z.string(),
   rows: z.number().int().nonnegative(),

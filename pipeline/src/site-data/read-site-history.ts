@@ -15,7 +15,7 @@ import { Rollup } from "../engine/rollup.ts";
 import { listPartitions, readPartitionColumns, type Dataset } from "../dataset/read-partitions.ts";
 import { DAY_ROLLUP_COLUMNS, dayRollupFromRows, dayRollupOfColumns } from "../history/day-rollup-from-rows.ts";
 import type { DayExtras } from "../engine/day-extras.ts";
-import { grainOf, holdsGrains, listRollupDays, readDayRollup, type DayRollup } from "../history/day-rollup.ts";
+import { grainOf, holdsGrains, isOlderRollup, listRollupDays, readDayRollup, type DayRollup } from "../history/day-rollup.ts";
 import { PipelineError } from "../lib/errors.ts";
 import type { PolicyBook } from "../policies/load-policies.ts";
 import { cubeGrain, extractGrain, ISSUES_GRAIN, type Grain } from "../schemas/fields.ts";
@@ -129,7 +129,7 @@ export async function readSiteHistory(
   const history = new HistoryBuilder(cubeGrain(pages.keys), [], sink);
   for (const day of days) {
     let rollup = await readDayRollup(data, day);
-    if (!rollup || !holdsGrains(rollup, history.grains)) {
+    if (!rollup || !holdsGrains(rollup, history.grains) || (isOlderRollup(rollup) && partitions.includes(day))) {
       if (!partitions.includes(day)) {
         throw new PipelineError({
           file: `${data}/rollups/date=${day}.json`,

@@ -232,19 +232,25 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
 /** The fields of a call its rate resolution depends on (SPEC 4.4 steps 1–3). */
 export type RateKeyFields = Pick<Call, "model" | "timestamp" | "region" | "batch" | "service_tier">;
 
+/** Per model with private prices: the start and end times of their periods, sorted (a call's resolution changes only there). */
+export function privatePeriodEdges(book: PricingBook): Map<string, number[]> {
+  const edges = new Map<string, number[]>();
+  for (const [model, periods] of book.privatePrices) {
+    edges.set(
+      model,
+      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
+    );
+  }
+  return edges;
+}
+
 /**
  * A call's resolution key: calls with the same key resolve to the same account, prices
  * and list price. It is the model, region, batch flag and priority tier, and for a model
  * with private prices which of their periods' boundaries the call's time is past.
  */
 export function createRateKey(book: PricingBook): (call: RateKeyFields) => string {
-  const boundaries = new Map<string, number[]>();
-  for (const [model, periods] of book.privatePrices) {
-    boundaries.set(
-      model,
-      [...new Set(periods.flatMap((p) => (p.to === undefined ? [p.from] : [p.from, p.to])))].sort((a, b) => a - b),
-    );
-  }
+  const boundaries = privatePeriodEdges(book);
   return (call) => {
     const edges = boundaries.get(call.model);
     let segment = 0;

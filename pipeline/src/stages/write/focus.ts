@@ -8,6 +8,7 @@ import {
   multiply,
   normalize,
   parseDecimal,
+  subtract,
   toScaled,
   type Decimal,
 } from "../../pricing/money.ts";
@@ -105,6 +106,8 @@ const METERS: Record<PieceComponent, string> = {
 };
 
 const DAY_MS = 86_400_000;
+/** How far a row's exact cost may be from its calls' rounded costs, per call, in nano-USD (half a nano-USD per piece of a call). */
+const MAX_ROUNDING_NANO = 8n;
 
 /** FOCUS rows: timestamps as epoch ms, billed costs as nano-USD, exact costs, prices and quantities as Decimals. */
 export interface FocusExport {
@@ -151,6 +154,14 @@ export function computeFocus(
       const quantity = parseDecimal(String(piece[width + 5]));
       const billed = BigInt(String(piece[width + 6]));
       const contracted = rate === null ? nanoDecimal(billed) : multiply(quantity, parseDecimal(rate));
+      // Each call's piece was rounded to the nano-USD once, a marginal tier's last piece took the rest of its component:
+      // far from the exact cost is a defect (a wrong rate), never an export.
+      const gap = toScaled(subtract(contracted, nanoDecimal(billed)), 9);
+      if ((gap < 0n ? -gap : gap) > BigInt(calls) * MAX_ROUNDING_NANO) {
+        throw new Error(
+          `FOCUS export ${day}: ${component} at ${rate} × ${formatDecimal(quantity)} is ${formatDecimal(contracted)} USD, billed ${formatNano(billed)}`,
+        );
+      }
       const listed = rate === null ? contracted : multiply(quantity, parseDecimal(listRate ?? rate));
       total += billed;
       totalList = add(totalList, listed);

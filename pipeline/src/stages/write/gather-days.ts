@@ -1,10 +1,10 @@
 /**
  * The output grains summed over every day of the output folder after a run (history/day-rollup.ts): the
  * run's days split from the run's rollups (their day rollups written into the staging
- * folder), kept days read from their day rollups. A kept day whose rollup is missing or
- * lacks a grain the policies now need, or the FOCUS pieces at the current FOCUS grain, is
- * rebuilt from its rows once (and written); a day
- * with a rollup but no rows ("rollup-only", e.g. restored from the ledger) counts as it is.
+ * folder), kept days read from their day rollups. A kept day whose rollup is missing, lacks
+ * a grain the policies now need or the FOCUS pieces at the current FOCUS grain, or is of an
+ * older version, is rebuilt from its rows once (and written); a day with a rollup but no
+ * rows ("rollup-only", e.g. restored from the ledger) counts as it is.
  */
 import { Rollup } from "../../engine/rollup.ts";
 import { listPartitions } from "../../dataset/read-partitions.ts";
@@ -14,6 +14,7 @@ import {
   grainOf,
   holdsFocusPieces,
   holdsGrains,
+  isOlderRollup,
   listRollupDays,
   readDayRollup,
   writeDayRollup,
@@ -79,7 +80,12 @@ export async function gatherDays(
   const rebuilt: string[] = [];
   for (const day of kept) {
     let rollup = await readDayRollup(input.out, day);
-    if (!rollup || !holdsGrains(rollup, grains) || !holdsFocusPieces(rollup, pieceDimensions)) {
+    if (
+      !rollup ||
+      !holdsGrains(rollup, grains) ||
+      !holdsFocusPieces(rollup, pieceDimensions) ||
+      (isOlderRollup(rollup) && partitions.has(day))
+    ) {
       if (!partitions.has(day)) throw missingRows(day, rollup, grains, pieceDimensions);
       const focus = { book: input.book, pricingVersion: input.pricingVersion, dimensions: pieceDimensions };
       rollup = await dayRollupFromRows(input.out, day, grains, undefined, focus);

@@ -10,7 +10,7 @@ import type { DayExtrasBuilder } from "../../engine/day-extras.ts";
 import { gatherDays } from "./gather-days.ts";
 import { DATASET_GRAIN, dayGrains, extractGrain, focusGrain, focusTagKeys, type Grain } from "../../schemas/fields.ts";
 import type { Dataset } from "../../dataset/read-partitions.ts";
-import { weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
+import { rowsOf, weightsOf, type WeightedDataset } from "../../extracts/compute-extract.ts";
 import { extractToColumns } from "../../extracts/extract-to-columns.ts";
 import { extractToCsv } from "../../extracts/extract-to-csv.ts";
 import { toExtractTable } from "../../extracts/to-extract-table.ts";
@@ -286,13 +286,14 @@ export function datasetTotals(dataset: Dataset) {
   const sources = dataset.price_source as string[];
   const statuses = dataset.policy_status as string[];
   const weights = weightsOf(dataset);
+  const rowCounts = rowsOf(dataset);
   for (let i = 0; i < dataset.length; i++) {
     const c = (dataset.cost_usd[i] as bigint | null) ?? 0n;
     cost += c;
     list += (dataset.list_cost_usd[i] as bigint | null) ?? 0n;
     if (statuses[i] === "ok") ok += c;
     if (sources[i] === "unpriced") unpriced += weights[i]!;
-    rows += weights[i]!;
+    rows += rowCounts[i]!;
     days.add(dataset.date[i] as string);
   }
   return {

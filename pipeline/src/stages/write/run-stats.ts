@@ -22,11 +22,14 @@ export class RunStats {
   listCost = 0n;
 
   /**
-   * Adds a group of `requests` priced rows that share these values (engine/rollup.ts):
-   * the same as `add` once per row. `violations` and `overrides` are the rows' JSON lists.
+   * Adds a group of `rows` priced rows, `requests` calls (an aggregate row counts as its
+   * calls), that share these values (engine/rollup.ts). The row buckets (`counts`) and the
+   * metadata overrides count rows; the breakdowns by price source, policy status, unpriced
+   * reason and violation count requests. `violations` and `overrides` are the rows' JSON lists.
    */
   addGroup(group: {
     requests: number;
+    rows: number;
     price_source: string;
     policy_status: PolicyStatus;
     unpriced_reason: string | null;
@@ -35,19 +38,19 @@ export class RunStats {
     cost: bigint;
     list: bigint;
   }): void {
-    const n = group.requests;
-    if (n === 0) return;
+    const { requests: n, rows } = group;
+    if (rows === 0) return;
     if (group.price_source === "unpriced") {
-      this.counts.unpriced += n;
+      this.counts.unpriced += rows;
       const reason = group.unpriced_reason ?? "unknown";
       this.unpricedReasons.set(reason, (this.unpricedReasons.get(reason) ?? 0) + n);
-    } else this.counts.priced += n;
+    } else this.counts.priced += rows;
     bump(this.bySource, group.price_source, group.cost, n);
     bump(this.byPolicy, group.policy_status, group.cost, n);
     for (const v of JSON.parse(group.violations) as string[]) this.violations.set(v, (this.violations.get(v) ?? 0) + n);
     const overrides = JSON.parse(group.overrides) as string[];
-    if (overrides.length > 0) this.overrideRows += n;
-    for (const key of overrides) this.overrides.set(key, (this.overrides.get(key) ?? 0) + n);
+    if (overrides.length > 0) this.overrideRows += rows;
+    for (const key of overrides) this.overrides.set(key, (this.overrides.get(key) ?? 0) + rows);
     this.cost += group.cost;
     this.listCost += group.list;
   }
