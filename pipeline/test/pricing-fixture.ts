@@ -162,7 +162,6 @@ provider: acme
 models:
   - {name: flat, cost: public}
   - {name: nobatch, cost: public}
-  - {name: cache1h, cost: public}
   - {name: cumul, cost: public}
   - {name: marg, cost: public}
   - {name: defreg, cost: public}
@@ -174,6 +173,7 @@ models:
   - {name: embed, cost: public}
   - {name: nocost, cost: public}
   - {name: alias, provider_model: flat, cost: public}
+  - {name: cache1h, cost: public}
 `,
   "accounts/acme-us.yaml": `
 name: acme-us
