@@ -26,6 +26,7 @@ export const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["input_tokens", "BIGINT"],
   ["cache_read_tokens", "BIGINT"],
   ["cache_write_tokens", "BIGINT"],
+  ["cache_write_1h_tokens", "BIGINT"],
   ["output_tokens", "BIGINT"],
   ["reasoning_tokens", "BIGINT"],
   ["input_audio_tokens", "BIGINT"],

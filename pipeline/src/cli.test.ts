@@ -140,6 +140,23 @@ describe("costs quote on the project's pricing/", () => {
     expect(JSON.parse(out).cost_usd).toBe("0.124250000");
   });
 
+  it("explains 1-hour cache writes as their own component, and notes a price without a 1-hour rate", async () => {
+    const dir = await writeTempTree(PRICING_FIXTURE);
+    const quote = async (model: string) =>
+      (
+        await run(
+          "quote",
+          ...["--model", model, "--at", "2026-03-01", "--pricing-dir", dir, "--input-tokens", "3000"],
+          ...["--cache-write-tokens", "3000", "--cache-write-1h-tokens", "1000"],
+        )
+      ).out;
+    // 2000 × 3.75e-6 = 0.0075 at cache_creation_input_token_cost, 1000 × 6e-6 = 0.006 at the 1-hour rate
+    const text = await quote("acme-main/cache1h");
+    expect(text).toMatch(/cache_write\s+2000\s+0\.00000375\s+cache_creation_input_token_cost\s+base\s+0\.007500000/);
+    expect(text).toMatch(/cache_write_1h\s+1000\s+0\.000006\s+cache_creation_input_token_cost_above_1hr\s+base\s+0\.006000000/);
+    expect(await quote("acme-main/flat")).toContain("1000 1-hour cache write tokens priced at the 5-minute cache-write rate");
+  });
+
   it("rejects bad numbers and cache above input with the flag named", async () => {
     expect(await run("quote", "--model", "gemini/gemini-2.5-pro", "--at", "yesterday")).toMatchObject({
       code: 1,
@@ -208,6 +225,7 @@ describe("help and usage", () => {
       "--output-tokens",
       "--cache-read-tokens",
       "--cache-write-tokens",
+      "--cache-write-1h-tokens",
       "--input-audio-tokens",
       "--output-audio-tokens",
       "--batch",

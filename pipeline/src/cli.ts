@@ -42,6 +42,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--output-tokens <n>", "completion tokens, reasoning included", "0")
     .option("--cache-read-tokens <n>", "prompt tokens read from cache (subset of input)")
     .option("--cache-write-tokens <n>", "prompt tokens written to cache (subset of input)")
+    .option("--cache-write-1h-tokens <n>", "cache writes with a 1-hour TTL (subset of the cache writes)")
     .option("--input-audio-tokens <n>", "audio prompt tokens (subset of input)")
     .option("--output-audio-tokens <n>", "audio completion tokens (subset of output)")
     .option("--batch", "a batch API call")

@@ -3,7 +3,8 @@ import type { LogRow } from "../src/schemas/log-row.ts";
 
 /**
  * Random log rows over some models: token counts around the fixture's tier boundaries,
- * cache reads past the input now and then (a reject), audio, non-token units, batch and
+ * cache reads past the input now and then (a reject), 1-hour cache writes (past the
+ * cache writes now and then: a reject), audio, non-token units, batch and
  * priority calls, gateway cache hits with and without a reported cost.
  */
 export function rowArb(models: string[]): fc.Arbitrary<LogRow> {
@@ -15,6 +16,8 @@ export function rowArb(models: string[]): fc.Arbitrary<LogRow> {
       input: fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.constantFrom(0, 1, 1000, 1001, 128_000, 128_001, 200_000, 200_001)),
       readShare: fc.double({ min: 0, max: 1.2, noNaN: true }),
       writeShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      // The 1-hour part of the cache writes: none mostly, else some, all, or more than all (a reject).
+      oneHourShare: fc.constantFrom(0, 0, 0, 0.5, 1, 1.5),
       audio: fc.constantFrom(0, 0, 0, 5),
       output: fc.integer({ min: 0, max: 200_000 }),
       batch: fc.boolean(),
@@ -41,6 +44,7 @@ export function rowArb(models: string[]): fc.Arbitrary<LogRow> {
         input_tokens: r.input,
         cache_read_tokens: read,
         cache_write_tokens: write,
+        cache_write_1h_tokens: Math.floor(write * r.oneHourShare),
         output_tokens: r.output,
         reasoning_tokens: 0,
         input_audio_tokens: Math.min(r.audio, Math.max(0, r.input - read - write)),

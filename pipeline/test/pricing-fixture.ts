@@ -14,6 +14,18 @@ costs:
   output_cost_per_token_batches: 0.000001
   input_cost_per_request: 0.005
 `,
+  "catalog/providers/acme/cache1h.yaml": `
+model: cache1h
+costs:
+  - region: "*"
+    input_cost_per_token: 0.000003
+    output_cost_per_token: 0.000015
+    cache_read_input_token_cost: 3.e-7
+    cache_creation_input_token_cost: 0.00000375
+    cache_creation_input_token_cost_above_1hr: 0.000006
+    priority_pricing:
+      cache_creation_input_token_cost_above_1hr: 0.0000075
+`,
   "catalog/providers/acme/nobatch.yaml": `
 model: nobatch
 costs:
@@ -161,6 +173,7 @@ models:
   - {name: embed, cost: public}
   - {name: nocost, cost: public}
   - {name: alias, provider_model: flat, cost: public}
+  - {name: cache1h, cost: public}
 `,
   "accounts/acme-us.yaml": `
 name: acme-us
@@ -204,6 +217,7 @@ prices:
 export const FIXTURE_MODELS = [
   "acme-main/flat",
   "acme-main/nobatch",
+  "acme-main/cache1h",
   "acme-main/cumul",
   "acme-main/marg",
   "acme-main/defreg",

@@ -164,9 +164,15 @@ const LOG_COLUMNS: Array<[string, string]> = [
   ["timestamp", "TIMESTAMP"],
   ["model", "TEXT"],
   ["region", "TEXT"],
-  ...["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"].map(
-    (c): [string, string] => [c, "BIGINT"],
-  ),
+  ...[
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "input_audio_tokens",
+    "output_audio_tokens",
+  ].map((c): [string, string] => [c, "BIGINT"]),
   ...["input_images", "output_images", "input_characters", "input_seconds", "output_seconds", "queries", "pages"].map(
     (c): [string, string] => [c, "TEXT"],
   ),

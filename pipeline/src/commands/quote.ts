@@ -16,6 +16,7 @@ export interface QuoteOptions {
   outputTokens?: string;
   cacheReadTokens?: string;
   cacheWriteTokens?: string;
+  cacheWrite1hTokens?: string;
   inputAudioTokens?: string;
   outputAudioTokens?: string;
   batch?: boolean;
@@ -62,6 +63,7 @@ function toCall(options: QuoteOptions): Call {
     output_tokens: count("--output-tokens", options.outputTokens),
     cache_read_tokens: count("--cache-read-tokens", options.cacheReadTokens),
     cache_write_tokens: count("--cache-write-tokens", options.cacheWriteTokens),
+    cache_write_1h_tokens: count("--cache-write-1h-tokens", options.cacheWrite1hTokens),
     input_audio_tokens: count("--input-audio-tokens", options.inputAudioTokens),
     output_audio_tokens: count("--output-audio-tokens", options.outputAudioTokens),
     batch: options.batch ?? false,

@@ -24,6 +24,8 @@ export const PRICED_COLUMNS = [
   ["input_tokens", "int64"],
   ["cache_read_tokens", "int64"],
   ["cache_write_tokens", "int64"],
+  // The part of cache_write_tokens written with a 1-hour TTL (0: none or not reported).
+  ["cache_write_1h_tokens", "int64"],
   ["output_tokens", "int64"],
   ["reasoning_tokens", "int64"],
   ["input_audio_tokens", "int64"],

@@ -47,8 +47,12 @@ export async function readPartitions(out: string, days: string[], dataset: Datas
   return dataset;
 }
 
-/** Priced columns added after the first partitions were written: read as nulls from a partition without them (`calls` null: one call). */
-export const LATER_COLUMNS: ReadonlySet<string> = new Set(["calls"]);
+/**
+ * Priced columns added after the first partitions were written: read as nulls from a
+ * partition without them (`calls` null: one call; `cache_write_1h_tokens` and its cost null:
+ * no 1-hour cache writes).
+ */
+export const LATER_COLUMNS: ReadonlySet<string> = new Set(["calls", "cache_write_1h_tokens", "cache_write_1h_cost_usd"]);
 
 /** Reads `columns` of the priced partitions of `days`, in day and file order, into column arrays. */
 export async function readPartitionColumns(out: string, days: string[], columns: string[]): Promise<Record<string, unknown[]>> {

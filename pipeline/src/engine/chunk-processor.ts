@@ -56,7 +56,7 @@ const DAY_MS = 86_400_000;
 const MAX_CAPACITY_HINT = 1 << 16;
 // addRow writes the component columns one by one: it must name every component.
 const WRITTEN_COMPONENTS =
-  "input cache_read cache_write input_audio output output_audio request input_image output_image input_character input_second output_second query page";
+  "input cache_read cache_write cache_write_1h input_audio output output_audio request input_image output_image input_character input_second output_second query page";
 if (COMPONENTS.join(" ") !== WRITTEN_COMPONENTS)
   throw new Error(`chunk-processor.ts writes the components ${WRITTEN_COMPONENTS}, not ${COMPONENTS.join(" ")}`);
 const ROLLUP_INDEX = ROLLUP_DIMENSIONS.map((c) => COLUMN[c]);
@@ -199,6 +199,7 @@ export class ChunkProcessor {
     b.number(COLUMN.input_tokens, r, row.input_tokens);
     b.number(COLUMN.cache_read_tokens, r, row.cache_read_tokens);
     b.number(COLUMN.cache_write_tokens, r, row.cache_write_tokens);
+    b.number(COLUMN.cache_write_1h_tokens, r, row.cache_write_1h_tokens ?? 0);
     b.number(COLUMN.output_tokens, r, row.output_tokens);
     b.number(COLUMN.reasoning_tokens, r, row.reasoning_tokens);
     b.number(COLUMN.input_audio_tokens, r, row.input_audio_tokens);
@@ -229,6 +230,7 @@ export class ChunkProcessor {
     b.bigint(COLUMN.input_cost_usd, r, parts.input);
     b.bigint(COLUMN.cache_read_cost_usd, r, parts.cache_read);
     b.bigint(COLUMN.cache_write_cost_usd, r, parts.cache_write);
+    b.bigint(COLUMN.cache_write_1h_cost_usd, r, parts.cache_write_1h);
     b.bigint(COLUMN.input_audio_cost_usd, r, parts.input_audio);
     b.bigint(COLUMN.output_cost_usd, r, parts.output);
     b.bigint(COLUMN.output_audio_cost_usd, r, parts.output_audio);

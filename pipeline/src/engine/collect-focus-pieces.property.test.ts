@@ -42,6 +42,7 @@ function columnsOf(rows: Array<{ row: LogRow; price: PriceColumns }>, version = 
       "output_tokens",
       "cache_read_tokens",
       "cache_write_tokens",
+      "cache_write_1h_tokens",
       "input_audio_tokens",
       "output_audio_tokens",
     ] as const)

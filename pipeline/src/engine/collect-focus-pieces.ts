@@ -220,6 +220,7 @@ export class FocusPieceCollector {
     const [input, cacheRead, cacheWrite, output, audioIn, audioOut] = (
       ["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"] as const
     ).map((name) => numbers(name).values) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const write1h = numbers("cache_write_1h_tokens").values;
     const calls = numbers("calls");
     const units = UNIT_RATES.map(({ field }) => dict(field).codes);
     const nanoOf = (name: keyof typeof COLUMN) => {
@@ -252,7 +253,8 @@ export class FocusPieceCollector {
       const m = model.codes[r]!;
       let hasUnits = false;
       for (let u = 0; u < units.length && !hasUnits; u++) hasUnits = units[u]![r]! >= 0;
-      if (kind === 1 || stale[version.codes[r]!] || hasUnits || audioIn[r] !== 0 || audioOut[r] !== 0) {
+      // 1-hour cache writes take addRow too (their own component, or cache_write without a 1-hour rate).
+      if (kind === 1 || stale[version.codes[r]!] || hasUnits || audioIn[r] !== 0 || audioOut[r] !== 0 || write1h[r] !== 0) {
         this.addRow(reader, r, group, sums);
         continue;
       }
@@ -307,7 +309,13 @@ export class FocusPieceCollector {
     const simple = entry.simple;
     // A call the list price cannot price (a part it has no rate for) takes piecesOfCall, which gives it no list rates.
     const listed = simple === null || !simple.ownList || reader.listCost(r) !== null;
-    if (simple !== null && listed && reader.tokens("input_audio_tokens", r) === 0 && reader.tokens("output_audio_tokens", r) === 0) {
+    if (
+      simple !== null &&
+      listed &&
+      reader.tokens("input_audio_tokens", r) === 0 &&
+      reader.tokens("output_audio_tokens", r) === 0 &&
+      !reader.tokens("cache_write_1h_tokens", r)
+    ) {
       const prompt = reader.tokens("input_tokens", r);
       const cacheRead = reader.tokens("cache_read_tokens", r);
       const cacheWrite = reader.tokens("cache_write_tokens", r);
@@ -514,10 +522,13 @@ export class FocusPieceCollector {
     const audioOut = reader.componentCost("output_audio", r) !== 0n ? reader.tokens("output_audio_tokens", r) : 0;
     const cacheRead = reader.tokens("cache_read_tokens", r);
     const cacheWrite = reader.tokens("cache_write_tokens", r);
+    // 1-hour writes are a component of their own only when the row's price had a 1-hour rate (else they are in cache_write).
+    const cacheWrite1h = reader.componentCost("cache_write_1h", r) ? reader.tokens("cache_write_1h_tokens", r) : 0;
     const whole: Array<[ComponentName, number]> = [
       ["input", reader.tokens("input_tokens", r) - cacheRead - cacheWrite - audioIn],
       ["cache_read", cacheRead],
-      ["cache_write", cacheWrite],
+      ["cache_write", cacheWrite - cacheWrite1h],
+      ["cache_write_1h", cacheWrite1h],
       ["input_audio", audioIn],
       ["output", reader.tokens("output_tokens", r) - audioOut],
       ["output_audio", audioOut],
@@ -547,6 +558,7 @@ export class FocusPieceCollector {
       output_tokens: reader.tokens("output_tokens", r),
       cache_read_tokens: reader.tokens("cache_read_tokens", r),
       cache_write_tokens: reader.tokens("cache_write_tokens", r),
+      cache_write_1h_tokens: reader.tokens("cache_write_1h_tokens", r),
       input_audio_tokens: reader.tokens("input_audio_tokens", r),
       output_audio_tokens: reader.tokens("output_audio_tokens", r),
       batch: reader.batch(r),

@@ -22,7 +22,7 @@ export interface ComponentRate {
  * The rate of every component a call can use, from the rates in force after the batch
  * and priority overlays (resolve-rate.ts). Mirrors how `applyPlan` (price-call.ts) reads
  * them: cache read / write without their own rate use the input rate and the input tiers
- * (unless the cache component has tiers of its own), audio and the non-token units are
+ * (unless the cache component has tiers of its own), 1-hour cache writes, audio and the non-token units are
  * flat, the request fee is one unit. A component with no rate has no row: its tokens make
  * the call unpriced, its units are not charged.
  */
@@ -67,6 +67,7 @@ export function toComponentRates(effective: EffectiveRates): ComponentRate[] {
   token("input", inputRate, inputField, tiers.input, `${tierSource}.input`);
   cache("cache_read", "cache_read_input_token_cost", "cache_read");
   cache("cache_write", "cache_creation_input_token_cost", "cache_write");
+  flat("cache_write_1h", "cache_creation_input_token_cost_above_1hr");
   flat("input_audio", "input_cost_per_audio_token");
   token(
     "output",

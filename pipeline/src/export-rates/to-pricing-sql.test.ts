@@ -135,6 +135,7 @@ const MODELS = [
   ...[
     "flat",
     "nobatch",
+    "cache1h",
     "cumul",
     "marg",
     "defreg",
@@ -224,7 +225,9 @@ function makeRows(n: number): LogRow[] {
       gateway_cache_hit: false,
     };
     for (const { field } of UNIT_RATES) if (next() < 0.2) row[field] = pick(UNITS);
-    // now and then a call the gateway answered from its cache, with or without its own figure
+    // Drawn after the rest, so the other values stay those of the seed.
+    row.cache_write_1h_tokens = next() < 0.4 ? Math.floor(next() * (cacheWrite + 1)) : 0;
+    // then, now and then, a call the gateway answered from its cache, with or without its own figure
     if (next() < 0.08) {
       row.gateway_cache_hit = true;
       row.reported_cost_usd = pick([null, "0", "0.000123", "0.0000000015", "0.0000000025", "-0.0000000025", "12.000000000500000001"]);
@@ -237,6 +240,7 @@ const TOKENS = [
   "input_tokens",
   "cache_read_tokens",
   "cache_write_tokens",
+  "cache_write_1h_tokens",
   "output_tokens",
   "reasoning_tokens",
   "input_audio_tokens",
@@ -296,7 +300,20 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
     expect(got.size).toBe(rows.length);
 
     let compared = 0;
-    const seen = { unpriced: 0, private: 0, marginal: 0, tiers: 0, list: 0, units: 0, audio: 0, priority: 0, batch: 0, gateway_cache: 0 };
+    const seen = {
+      unpriced: 0,
+      private: 0,
+      marginal: 0,
+      tiers: 0,
+      list: 0,
+      units: 0,
+      audio: 0,
+      priority: 0,
+      batch: 0,
+      write1h: 0,
+      write1hAt5m: 0,
+      gateway_cache: 0,
+    };
     for (const row of rows) {
       const price = priceRow(book, row, root);
       const sql = got.get(row.request_id)!;
@@ -312,6 +329,8 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
       if (price.price_source === "private" && price.list_cost_nano !== null) seen.list++;
       if (price.components.input_image || price.components.input_second || price.components.page) seen.units++;
       if (price.components.input_audio || price.components.output_audio) seen.audio++;
+      if (price.components.cache_write_1h) seen.write1h++;
+      else if (row.cache_write_1h_tokens && price.components.cache_write) seen.write1hAt5m++;
       if (row.service_tier === "priority" && price.price_source !== "unpriced") seen.priority++;
       if (row.batch && price.price_source !== "unpriced") seen.batch++;
       if (price.price_source === "gateway_cache") seen.gateway_cache++;
@@ -331,6 +350,7 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
       input_tokens: 0,
       cache_read_tokens: 0,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       output_tokens: 0,
       input_audio_tokens: 0,
       output_audio_tokens: 0,
@@ -357,6 +377,9 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
         service_tier: "priority",
         output_tokens: 100,
       }),
+      // 2000 × 3.75e-6 = 0.0075 (5-minute), 1000 × 6e-6 = 0.006 (1-hour); on flat (no 1-hour rate) all 300 at 1.25e-6
+      call("write-1h", { model: "acme-main/cache1h", input_tokens: 3000, cache_write_tokens: 3000, cache_write_1h_tokens: 1000 }),
+      call("write-1h-no-rate", { model: "acme-main/flat", input_tokens: 300, cache_write_tokens: 300, cache_write_1h_tokens: 100 }),
       ...tieRows(),
       // gateway cache hits: the reported cost rounded half to even (1.5 → 2, 2.5 → 2, −2.5 → −2 nano), none → 0, an unknown model too
       call("cached-tie-odd", { model: "acme-main/halfeven", input_tokens: 30, gateway_cache_hit: true, reported_cost_usd: "0.0000000015" }),
@@ -422,6 +445,16 @@ describe.each(ENGINES)("price_logs.sql on %s prices like the engine", (engine) =
     expect(cached("cached-none")).toEqual(hit("0.000000000"));
     expect(cached("cached-unknown")).toEqual(hit("0.250000000"));
     expect(pick("cached-unknown", "provider_account", "unpriced_reason")).toEqual({ provider_account: null, unpriced_reason: null });
+    expect(pick("write-1h", "cache_write_cost_usd", "cache_write_1h_cost_usd", "cost_usd")).toEqual({
+      cache_write_cost_usd: "0.007500000",
+      cache_write_1h_cost_usd: "0.006000000",
+      cost_usd: "0.013500000",
+    });
+    expect(pick("write-1h-no-rate", "cache_write_cost_usd", "cache_write_1h_cost_usd", "cost_usd")).toEqual({
+      cache_write_cost_usd: "0.000375000",
+      cache_write_1h_cost_usd: "0.000000000",
+      cost_usd: "0.005375000",
+    });
     // the one case the SQL does not price: a unit quantity below the nano
     expect(got.get("seconds")!.price_source).toBe("unpriced");
     expect(got.get("seconds")!.unpriced_reason).toMatch(/more than 9 decimal places/);
@@ -473,6 +506,7 @@ function tieRows(): LogRow[] {
     input_tokens: tokens,
     cache_read_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     output_tokens: 0,
     input_audio_tokens: 0,
     output_audio_tokens: 0,

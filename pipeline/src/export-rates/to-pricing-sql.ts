@@ -7,7 +7,8 @@ import { toSqlHeader } from "./to-sql-header.ts";
 const TOKEN_COUNTS: Partial<Record<ComponentName, string>> = {
   input: "s.{x}_text_input",
   cache_read: "s.cache_read_tokens",
-  cache_write: "s.cache_write_tokens",
+  cache_write: "s.{x}_cache_write_5m",
+  cache_write_1h: "s.{x}_cache_write_1h",
   input_audio: "s.input_audio_tokens",
   output: "s.{x}_text_output",
   output_audio: "s.output_audio_tokens",
@@ -17,10 +18,10 @@ const TOKEN_COUNTS: Partial<Record<ComponentName, string>> = {
 const REQUIRED: Array<[ComponentName, string]> = [
   ["input", "{x}_text_input"],
   ["cache_read", "cache_read_tokens"],
-  ["cache_write", "cache_write_tokens"],
+  ["cache_write", "{x}_cache_write_5m"],
   ["output", "{x}_text_output"],
 ];
-const FLAGGED: ComponentName[] = ["input", "cache_read", "cache_write", "input_audio", "output", "output_audio"];
+const FLAGGED: ComponentName[] = ["input", "cache_read", "cache_write", "cache_write_1h", "input_audio", "output", "output_audio"];
 
 /**
  * `price_logs.sql`: one SELECT that prices a `logs` relation with the `rates` table of
@@ -53,7 +54,15 @@ calls AS (
     NULLIF(l.region, '') AS row_region,
     -- the provider account: the model name up to its first "/" (account names have none)
     CASE WHEN ${d.position("'/'", "l.model")} > 1 THEN SUBSTRING(l.model, 1, ${d.position("'/'", "l.model")} - 1) END AS account_key,
-${["input_tokens", "cache_read_tokens", "cache_write_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"]
+${[
+  "input_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cache_write_1h_tokens",
+  "output_tokens",
+  "input_audio_tokens",
+  "output_audio_tokens",
+]
   .map((f) => `    CAST(COALESCE(l.${f}, 0) AS ${d.bigint}) AS ${f},`)
   .join("\n")}
 ${units.map((f) => `    CAST(l.${f} AS ${UNIT_QUANTITY}) AS ${f},`).join("\n")}
@@ -147,7 +156,8 @@ chosen AS (
   FROM resolved r
   LEFT JOIN in_force f ON f.forced_id = r.request_id
 ),
--- 4. text tokens (audio with an audio rate is priced apart) and the entry's components
+-- 4. text tokens (audio with an audio rate is priced apart), cache writes (1-hour writes
+-- with a 1-hour rate are priced apart, else at the cache-write rate) and the entry's components
 counted AS (
   SELECT
     h.*,
@@ -156,6 +166,8 @@ ${sides
     (side) => `    h.input_tokens - h.cache_read_tokens - h.cache_write_tokens
       - CASE WHEN ${side[0]}f.has_input_audio = 1 THEN h.input_audio_tokens ELSE 0 END AS ${side}_text_input,
     h.output_tokens - CASE WHEN ${side[0]}f.has_output_audio = 1 THEN h.output_audio_tokens ELSE 0 END AS ${side}_text_output,
+    h.cache_write_tokens - CASE WHEN ${side[0]}f.has_cache_write_1h = 1 THEN h.cache_write_1h_tokens ELSE 0 END AS ${side}_cache_write_5m,
+    CASE WHEN ${side[0]}f.has_cache_write_1h = 1 THEN h.cache_write_1h_tokens ELSE 0 END AS ${side}_cache_write_1h,
 ${FLAGGED.map((c) => `    COALESCE(${side[0]}f.has_${c}, 0) AS ${side}_has_${c}`).join(",\n")}`,
   )
   .join(",\n")}

@@ -16,8 +16,9 @@ export function toSqlHeader(d: SqlDialect): string {
 --   logs   one row per model call, with the canonical columns (SPEC 3) of the priced
 --          Parquet: request_id VARCHAR, timestamp TIMESTAMP (UTC), model VARCHAR,
 --          region VARCHAR (NULL: the account's region, else the catalog default),
---          input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
---          input_audio_tokens, output_audio_tokens BIGINT (NULL means 0),
+--          input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+--          output_tokens, input_audio_tokens, output_audio_tokens BIGINT (NULL means 0,
+--          a table without cache_write_1h_tokens: select 0 AS cache_write_1h_tokens),
 --          input_images, output_images, input_characters, input_seconds, output_seconds,
 --          queries, pages VARCHAR decimal text (NULL: none), batch BOOLEAN (NULL: false),
 --          service_tier VARCHAR ('priority' selects priority_pricing),
@@ -33,7 +34,7 @@ export function toSqlHeader(d: SqlDialect): string {
 --
 -- Assumes what the priced output guarantees: request_id is unique (deduplicate raw logs
 -- first, keeping the first row), virtual-model parent rows are left out, and every row is
--- valid (cache_read + cache_write <= input_tokens, input audio within the uncached input,
+-- valid (cache_read + cache_write <= input_tokens, cache_write_1h <= cache_write, input audio within the uncached input,
 -- output audio within output_tokens, no negative counts): costs run rejects the others.
 -- Not expressed here, so such a row comes back unpriced with the reason instead of a
 -- wrong number: a unit quantity with more than 9 decimal places.

@@ -7,6 +7,7 @@ import { PipelineError, type Problem } from "../lib/errors.ts";
 import { exists } from "../lib/exists.ts";
 import { loadCatalog, type Catalog } from "../pricing/load-catalog.ts";
 import { formatDecimal } from "../pricing/money.ts";
+import { handRatesToKeep, insertRate } from "./keep-hand-rates.ts";
 
 export interface SyncOptions {
   /** Upstream git URL or local path (a repository with providers/ at its root). */
@@ -30,7 +31,8 @@ export interface SyncResult {
 /**
  * `costs catalog sync`: replaces `pricing/catalog/providers/` with the upstream catalog at
  * `ref`, records the commit in `SOURCE.yaml` and prepends the price changes to
- * `CHANGELOG.md`. The upstream files must load without errors first; the new folder is
+ * `CHANGELOG.md`. Hand-written rates of a field upstream lacks (keep-hand-rates.ts) are
+ * written into the new files of the same model and region entry. The upstream files must load without errors first; the new folder is
  * staged beside the old one and swapped in with a rename.
  */
 export async function syncCatalog(options: SyncOptions): Promise<SyncResult> {
@@ -64,12 +66,22 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncResult> {
 
     const catalogDir = path.join(options.pricingDir, "catalog");
     const current = (await exists(path.join(catalogDir, "providers"))) ? (await loadCatalog(catalogDir)).catalog : undefined;
-    const changes = current ? catalogChanges(current, upstream.catalog) : ["first sync: every model is new"];
+    let changes = current ? catalogChanges(current, upstream.catalog) : ["first sync: every model is new"];
 
     // swap the providers folder in
     const staged = path.join(catalogDir, `.providers-${commit.slice(0, 12)}`);
     await rm(staged, { recursive: true, force: true });
     await cp(path.join(checkout, "providers"), staged, { recursive: true });
+    // Rates upstream has no field for (keep-hand-rates.ts) stay in the files they were added to.
+    const kept = new Set<string>();
+    for (const rate of current ? handRatesToKeep(current, upstream.catalog) : []) {
+      const file = path.join(staged, path.relative(path.join(checkout, "providers"), path.resolve(checkout, rate.file)));
+      const patched = insertRate(await readFile(file, "utf8"), rate);
+      if (patched === undefined) continue;
+      await writeFile(file, patched);
+      kept.add(`\`${rate.key}\` ${rate.region === "*" ? "" : `${rate.region} `}${rate.field}: ${rate.rate} → —`);
+    }
+    changes = changes.filter((line) => !kept.has(line));
     const old = path.join(catalogDir, `.providers-old-${commit.slice(0, 12)}`);
     if (await exists(path.join(catalogDir, "providers"))) await rename(path.join(catalogDir, "providers"), old);
     await rename(staged, path.join(catalogDir, "providers"));

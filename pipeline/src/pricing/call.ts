@@ -11,6 +11,8 @@ export interface Call {
   output_tokens: number;
   cache_read_tokens?: number;
   cache_write_tokens?: number;
+  /** The part of cache_write_tokens written with a 1-hour TTL (Anthropic); the rest are 5-minute writes. */
+  cache_write_1h_tokens?: number;
   input_audio_tokens?: number;
   output_audio_tokens?: number;
   batch?: boolean;
@@ -31,6 +33,7 @@ export const TOKEN_FIELDS = [
   "output_tokens",
   "cache_read_tokens",
   "cache_write_tokens",
+  "cache_write_1h_tokens",
   "input_audio_tokens",
   "output_audio_tokens",
 ] as const;
@@ -76,6 +79,13 @@ export function checkCall(call: Call): void {
     throw new InvalidCallError(
       "cache_read_tokens",
       `cache_read_tokens + cache_write_tokens (${cached}) exceed input_tokens (${call.input_tokens}); input_tokens must include cached tokens`,
+    );
+  }
+  const write1h = call.cache_write_1h_tokens ?? 0;
+  if (write1h > (call.cache_write_tokens ?? 0)) {
+    throw new InvalidCallError(
+      "cache_write_1h_tokens",
+      `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${call.cache_write_tokens ?? 0}); cache_write_tokens must include 1-hour writes`,
     );
   }
   const audioIn = call.input_audio_tokens ?? 0;

@@ -31,7 +31,7 @@ interface TokenRate {
   tiers: Tier[] | undefined;
 }
 
-/** Component costs in COMPONENTS order for the components this path prices (0: input, 1: cache_read, 2: cache_write, 4: output, 6: request). */
+/** Component costs in COMPONENTS order for the components this path prices (input, cache_read, cache_write, output, request; never cache_write_1h: calls with 1-hour writes take applyPlan). */
 export interface CompiledCost {
   input: bigint;
   cache_read: bigint;

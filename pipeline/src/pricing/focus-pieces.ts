@@ -20,6 +20,7 @@ export const PIECE_UNITS: Record<PieceComponent, string> = {
   input: "Tokens",
   cache_read: "Tokens",
   cache_write: "Tokens",
+  cache_write_1h: "Tokens",
   input_audio: "Tokens",
   output: "Tokens",
   output_audio: "Tokens",

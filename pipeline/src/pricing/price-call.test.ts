@@ -286,6 +286,49 @@ describe("step 3–4: cache and audio splits", () => {
     },
   ]);
 
+  // 1-hour cache writes (Anthropic: 2× input, 5-minute writes 1.25×); cache1h has Sonnet's rates.
+  table([
+    {
+      name: "5-minute and 1-hour cache writes each at their own rate",
+      call: { model: "acme-main/cache1h", input_tokens: 10_000, cache_read_tokens: 2000, cache_write_tokens: 3000, cache_write_1h_tokens: 1000, output_tokens: 500 },
+      // 5000 × 3e-6 + 2000 × 3e-7 + 2000 × 3.75e-6 + 1000 × 6e-6 + 500 × 1.5e-5
+      cost: "0.036600000",
+      components: { input: "0.015000000", cache_read: "0.000600000", cache_write: "0.007500000", cache_write_1h: "0.006000000", output: "0.007500000" },
+      list: "0.036600000",
+    },
+    {
+      name: "only 1-hour writes: no 5-minute component",
+      call: { model: "acme-main/cache1h", input_tokens: 1000, cache_write_tokens: 1000, cache_write_1h_tokens: 1000 },
+      cost: "0.006000000",
+      components: { cache_write_1h: "0.006000000" },
+    },
+    {
+      name: "priority_pricing overlays the 1-hour rate",
+      call: { model: "acme-main/cache1h", input_tokens: 1000, cache_write_tokens: 1000, cache_write_1h_tokens: 1000, service_tier: "priority" },
+      cost: "0.007500000",
+      components: { cache_write_1h: "0.007500000" },
+    },
+    {
+      name: "1-hour writes on a price without a 1-hour rate: at the cache-write rate, with a note",
+      call: { model: "acme-main/flat", input_tokens: 1000, cache_write_tokens: 100, cache_write_1h_tokens: 40 },
+      // 900 × 1e-6 + 100 × 1.25e-6 + 0.005
+      cost: "0.006025000",
+      components: { input: "0.000900000", cache_write: "0.000125000", request: "0.005000000" },
+      note: /40 1-hour cache write tokens priced at the 5-minute cache-write rate: .*flat\.yaml#costs has no cache_creation_input_token_cost_above_1hr/,
+    },
+  ]);
+
+  it("names the 1-hour rate in the brackets and rejects 1-hour writes above the cache writes", () => {
+    const priced = price({ model: "acme-main/cache1h", input_tokens: 100, cache_write_tokens: 10, cache_write_1h_tokens: 4 });
+    expect(priced.components.find((c) => c.component === "cache_write_1h")?.brackets.map((b) => b.rate_field)).toEqual([
+      "cache_creation_input_token_cost_above_1hr",
+    ]);
+    expect(priced.notes).toEqual([]);
+    expect(() => price({ model: "acme-main/cache1h", input_tokens: 100, cache_write_tokens: 10, cache_write_1h_tokens: 11 })).toThrow(
+      /cache_write_1h_tokens \(11\) exceed cache_write_tokens \(10\)/,
+    );
+  });
+
   it("rejects cache tokens above input tokens", () => {
     expect(() => price({ model: "acme-main/flat", input_tokens: 100, cache_read_tokens: 80, cache_write_tokens: 30 })).toThrow(
       InvalidCallError,

@@ -9,6 +9,7 @@ export const COMPONENTS = [
   "input",
   "cache_read",
   "cache_write",
+  "cache_write_1h",
   "input_audio",
   "output",
   "output_audio",
@@ -126,11 +127,21 @@ export function applyPlan(plan: RatePlan | Unpriced, call: Call): Applied | Unpr
 
   const specs = tokenRateSpecs(plan.effective);
   const { input, cache_read: read, cache_write: write, output } = specs;
+  // 1-hour writes at their own flat rate; without one, at the cache-write rate (5-minute), with a note.
+  const write1hRate = rates.cache_creation_input_token_cost_above_1hr;
+  let write1h = call.cache_write_1h_tokens ?? 0;
+  if (write1h > 0 && !write1hRate) {
+    notes.push(
+      `${write1h} 1-hour cache write tokens priced at the 5-minute cache-write rate: ${plan.price_ref} has no cache_creation_input_token_cost_above_1hr`,
+    );
+    write1h = 0;
+  }
 
   const failure =
     tokenComponent(state, "input", textInput, input.rate, input.field, input.tiers, input.tierField) ??
     tokenComponent(state, "cache_read", cacheRead, read.rate, read.field, read.tiers, read.tierField) ??
-    tokenComponent(state, "cache_write", cacheWrite, write.rate, write.field, write.tiers, write.tierField) ??
+    tokenComponent(state, "cache_write", cacheWrite - write1h, write.rate, write.field, write.tiers, write.tierField) ??
+    (write1hRate ? tokenComponent(state, "cache_write_1h", write1h, write1hRate, fieldOf.cache_creation_input_token_cost_above_1hr!, undefined, "") : undefined) ??
     (audioInRate ? tokenComponent(state, "input_audio", audioIn, audioInRate, fieldOf.input_cost_per_audio_token!, undefined, "") : undefined) ??
     tokenComponent(state, "output", textOutput, output.rate, output.field, output.tiers, output.tierField) ??
     (audioOutRate ? tokenComponent(state, "output_audio", audioOut, audioOutRate, fieldOf.output_cost_per_audio_token!, undefined, "") : undefined);
@@ -191,7 +202,7 @@ function tokenComponent(
 ): Unpriced | undefined {
   if (count === 0) return undefined;
   if (rate === undefined) {
-    return { unpriced: `${state.plan.price_ref} has no ${rateField} for ${count} ${component.replace("_", " ")} tokens` };
+    return { unpriced: `${state.plan.price_ref} has no ${rateField} for ${count} ${component.replaceAll("_", " ")} tokens` };
   }
   let brackets: Bracket[];
   if (!tierList || tierList.length === 0) {

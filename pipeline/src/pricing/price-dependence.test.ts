@@ -28,6 +28,8 @@ describe("priceDependence", () => {
     // cumul: a cache-read rate and batch rates, no cache-write rate
     expect(dependsOn("acme-main/cumul")).toEqual(["cache_read_tokens", "batch"]);
     expect(dependsOn("acme-main/prio")).toEqual(["service_tier"]);
+    // cache1h: cache rates, a 1-hour cache-write rate and priority_pricing
+    expect(dependsOn("acme-main/cache1h")).toEqual(["cache_read_tokens", "cache_write_tokens", "service_tier", "cache_write_1h_tokens"]);
     expect(dependsOn("acme-main/audio")).toEqual(["input_audio_tokens", "output_audio_tokens"]);
     expect(dependsOn("acme-main/units")).toEqual([
       "input_images",

@@ -14,6 +14,7 @@ import { PRICE_FIELD_BIT } from "../schemas/price-fields.ts";
  * - `region`: the model's prices differ by region: its catalog model (public) or its
  *   private prices in force at `timestamp` have more than one region entry;
  * - `batch`: the entry has an `*_batches` rate; `service_tier`: it has `priority_pricing`;
+ * - `cache_write_1h_tokens`: the entry has `cache_creation_input_token_cost_above_1hr`;
  * - audio tokens and non-token units: the entry has their rate.
  *
  * An unpriced call depends on nothing (it has no price in force).
@@ -29,6 +30,7 @@ export function priceDependence(book: PricingBook, resolution: Resolution, model
   if (card.rates.input_cost_per_token_batches !== undefined || card.rates.output_cost_per_token_batches !== undefined)
     mask |= PRICE_FIELD_BIT.batch;
   if (card.priority !== undefined) mask |= PRICE_FIELD_BIT.service_tier;
+  if (rates.cache_creation_input_token_cost_above_1hr !== undefined) mask |= PRICE_FIELD_BIT.cache_write_1h_tokens;
   if (rates.input_cost_per_audio_token !== undefined) mask |= PRICE_FIELD_BIT.input_audio_tokens;
   if (rates.output_cost_per_audio_token !== undefined) mask |= PRICE_FIELD_BIT.output_audio_tokens;
   for (const { field, rate } of UNIT_RATES) if (rates[rate] !== undefined) mask |= PRICE_FIELD_BIT[field];

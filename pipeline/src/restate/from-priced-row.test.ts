@@ -14,7 +14,8 @@ function columns(over: Partial<Record<(typeof RESTATE_COLUMNS)[number], unknown>
     teams: '["payments","search"]',
     input_tokens: 1200n,
     cache_read_tokens: 200n,
-    cache_write_tokens: 0n,
+    cache_write_tokens: 50n,
+    cache_write_1h_tokens: 40n,
     output_tokens: 300n,
     reasoning_tokens: 10n,
     input_audio_tokens: 0n,
@@ -58,7 +59,8 @@ describe("fromPricedRow", () => {
         teams: ["payments", "search"],
         input_tokens: 1200,
         cache_read_tokens: 200,
-        cache_write_tokens: 0,
+        cache_write_tokens: 50,
+        cache_write_1h_tokens: 40,
         output_tokens: 300,
         reasoning_tokens: 10,
         input_audio_tokens: 0,
@@ -94,6 +96,12 @@ describe("fromPricedRow", () => {
     delete old.gateway_cache_hit;
     expect(fromPricedRow(old, 0).row.gateway_cache_hit).toBe(false);
     expect(fromPricedRow(columns({ gateway_cache_hit: false }), 0).row.gateway_cache_hit).toBe(false);
+  });
+
+  it("reads a partition written before cache_write_1h_tokens existed as 5-minute writes only", () => {
+    const old = columns();
+    delete old.cache_write_1h_tokens;
+    expect(fromPricedRow(old, 0).row.cache_write_1h_tokens).toBe(0);
   });
 
   it("throws on cells no priced row can hold", () => {

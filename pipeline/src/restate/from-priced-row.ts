@@ -19,11 +19,12 @@ export const RESTATE_COLUMNS = [
 
 /**
  * Columns added after the first priced partitions were written; partitions without them
- * restate with their default: `gateway_cache_hit` false, `calls` absent (every row one call).
+ * restate with their default: `gateway_cache_hit` false, `calls` absent (every row one call),
+ * `cache_write_1h_tokens` 0 (every cache write a 5-minute write).
  */
-export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["gateway_cache_hit", "calls"]);
+export const OPTIONAL_RESTATE_COLUMNS: ReadonlySet<string> = new Set(["gateway_cache_hit", "calls", "cache_write_1h_tokens"]);
 
-type OptionalColumn = "gateway_cache_hit" | "calls";
+type OptionalColumn = "gateway_cache_hit" | "calls" | "cache_write_1h_tokens";
 export type RestateColumns = Record<Exclude<(typeof RESTATE_COLUMNS)[number], OptionalColumn>, unknown[]> &
   Partial<Record<OptionalColumn, unknown[]>>;
 
@@ -67,6 +68,7 @@ export function fromPricedRow(c: RestateColumns, i: number): PricedRow {
     input_tokens: count(c.input_tokens),
     cache_read_tokens: count(c.cache_read_tokens),
     cache_write_tokens: count(c.cache_write_tokens),
+    cache_write_1h_tokens: c.cache_write_1h_tokens === undefined ? 0 : count(c.cache_write_1h_tokens),
     output_tokens: count(c.output_tokens),
     reasoning_tokens: count(c.reasoning_tokens),
     input_audio_tokens: count(c.input_audio_tokens),

@@ -14,6 +14,7 @@ export const CANONICAL_FIELDS = [
   "input_tokens",
   "cache_read_tokens",
   "cache_write_tokens",
+  "cache_write_1h_tokens",
   "output_tokens",
   "reasoning_tokens",
   "input_audio_tokens",

@@ -12,6 +12,7 @@ export const RATE_FIELDS = [
   "output_cost_per_token",
   "cache_read_input_token_cost",
   "cache_creation_input_token_cost",
+  "cache_creation_input_token_cost_above_1hr",
   "input_cost_per_token_batches",
   "output_cost_per_token_batches",
   "input_cost_per_audio_token",

@@ -16,6 +16,11 @@ export interface LogRow {
   input_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /**
+   * The part of cache_write_tokens written with a 1-hour TTL (Anthropic prices them at their
+   * own rate); absent: 0, every cache write is a 5-minute write.
+   */
+  cache_write_1h_tokens?: number;
   output_tokens: number;
   reasoning_tokens: number;
   input_audio_tokens: number;

@@ -28,6 +28,12 @@ export const PRICE_FIELDS = [
   { field: "output_seconds", always: false, assumption: "no output seconds", depends: "a per-second output rate" },
   { field: "queries", always: false, assumption: "no queries", depends: "a per-query rate" },
   { field: "pages", always: false, assumption: "no pages", depends: "a per-page rate" },
+  {
+    field: "cache_write_1h_tokens",
+    always: false,
+    assumption: "every cache write a 5-minute write",
+    depends: "a 1-hour cache-write rate",
+  },
 ] as const;
 
 export type PriceField = (typeof PRICE_FIELDS)[number]["field"];

@@ -58,6 +58,52 @@ describe("costs catalog sync", () => {
     expect(changelog).toContain("- `openai/gpt-4o` input_cost_per_token: 0.0000025 → 0.000002");
   });
 
+  it("keeps the hand-added 1-hour cache-write rates upstream has no field for; upstream's own value wins", async () => {
+    const haiku =
+      "# upstream\nmodel: claude-haiku-4-5\ncosts:\n  input_cost_per_token: 0.000001\n  output_cost_per_token: 0.000005\n  cache_creation_input_token_cost: 0.00000125\n";
+    const upstream = await writeTempTree({
+      "providers/anthropic/claude-haiku-4-5.yaml": haiku,
+      // a v2 file: the rate goes into the "*" entry, beside its region key
+      "providers/anthropic/claude-sonnet-4-5.yaml":
+        'model: claude-sonnet-4-5\ncosts:\n  - region: us-east-1\n    input_cost_per_token: 0.0000033\n  - region: "*"\n    input_cost_per_token: 0.000003\n',
+      // upstream has the field: its value wins
+      "providers/anthropic/claude-opus-4-1.yaml":
+        "model: claude-opus-4-1\ncosts:\n  input_cost_per_token: 0.000015\n  cache_creation_input_token_cost_above_1hr: 0.000031\n",
+    });
+    await git(upstream, "init", "-q", "-b", "main");
+    await git(upstream, "add", ".");
+    await git(upstream, "commit", "-q", "-m", "v1");
+    const project = await projectCopy();
+    const sync = await runCli(project, "catalog", "sync", "--from", upstream);
+    expect(sync.err).toBe("");
+    expect(sync.code).toBe(0);
+    const read = (model: string) => readFile(path.join(project, `pricing/catalog/providers/anthropic/${model}.yaml`), "utf8");
+    expect(await read("claude-haiku-4-5")).toBe(
+      haiku.replace("costs:\n", "costs:\n  cache_creation_input_token_cost_above_1hr: 0.000002\n"),
+    );
+    expect(parse(await read("claude-sonnet-4-5")).costs).toEqual([
+      { region: "us-east-1", input_cost_per_token: 0.0000033 },
+      { region: "*", cache_creation_input_token_cost_above_1hr: 0.000006, input_cost_per_token: 0.000003 },
+    ]);
+    expect(parse(await read("claude-opus-4-1")).costs.cache_creation_input_token_cost_above_1hr).toBe(0.000031);
+    const changelog = await readFile(path.join(project, "pricing/catalog/CHANGELOG.md"), "utf8");
+    expect(changelog).toContain("- `anthropic/claude-opus-4-1` cache_creation_input_token_cost_above_1hr: 0.00003 → 0.000031");
+    expect(changelog).not.toContain("`anthropic/claude-haiku-4-5` cache_creation_input_token_cost_above_1hr");
+    expect(changelog).not.toContain("`anthropic/claude-sonnet-4-5` cache_creation_input_token_cost_above_1hr");
+    // the patched files load and price: 1,000 1-hour writes on haiku at 0.000002
+    const pricing = await writeTempTree({
+      "accounts/anthropic-main.yaml": await readFile(path.join(ROOT, "pricing/accounts/anthropic-main.yaml"), "utf8"),
+    });
+    await cp(path.join(project, "pricing/catalog"), path.join(pricing, "catalog"), { recursive: true });
+    const quote = await runCli(
+      project,
+      ...["quote", "--model", "anthropic-main/claude-haiku-4-5", "--at", "2026-03-01", "--json", "--pricing-dir", pricing],
+      ...["--input-tokens", "1000", "--cache-write-tokens", "1000", "--cache-write-1h-tokens", "1000"],
+    );
+    expect(quote.err).toBe("");
+    expect(JSON.parse(quote.out).cost_usd).toBe("0.002000000");
+  });
+
   it("refuses an upstream that does not load, and changes nothing", async () => {
     const upstream = await writeTempTree({ "providers/openai/bad.yaml": "model: bad\ncosts:\n  input_cost_per_token: -1\n" });
     await git(upstream, "init", "-q", "-b", "main");

@@ -23,6 +23,7 @@ const COLUMNS = [
   "input_tokens",
   "cache_read_tokens",
   "cache_write_tokens",
+  "cache_write_1h_tokens",
   "output_tokens",
   "batch",
   "service_tier",
@@ -102,6 +103,8 @@ interface Case {
   rejects: Array<[string, string, string | RegExp]>;
   /** Rows unpriced on purpose (aggregates under tiered prices): request id → reason. */
   unpriced?: Record<string, RegExp>;
+  /** Hand-worked figures: request id → [1-hour write tokens, cache_write_cost_usd, cache_write_1h_cost_usd] in nano-USD. */
+  cacheWrites?: Record<string, [number, bigint, bigint]>;
 }
 
 const CASES: Case[] = [
@@ -121,6 +124,21 @@ const CASES: Case[] = [
     unpriced: {
       "anthropic-usage:2026-03-02T00:00:00Z:wrkspc_01Support:apikey_01Rj2N8:claude-sonnet-4-5-20250929:standard:0-200k":
         /^aggregate row of an unknown number of calls: .*claude-sonnet-4-5\.yaml#costs has prompt-size tiers \(tiered_pricing\.input\), which need each call's prompt size$/,
+    },
+    // claude-haiku-4-5: 5-minute writes 1.25e-6, 1-hour writes 2e-6 per token.
+    cacheWrites: {
+      // 30,000 × 1.25e-6 = 0.0375; 10,000 × 2e-6 = 0.02
+      "anthropic-usage:2026-03-02T00:00:00Z:wrkspc_01Support:apikey_01Rj2N8:claude-haiku-4-5-20251001:standard:0-200k": [
+        10_000,
+        37_500_000n,
+        20_000_000n,
+      ],
+      // no 5-minute writes; 4,000 × 2e-6 = 0.008
+      "anthropic-usage:2026-03-03T00:00:00Z:wrkspc_01Support:apikey_01Rj2N8:claude-haiku-4-5-20251001:standard:0-200k": [
+        4000,
+        0n,
+        8_000_000n,
+      ],
     },
   },
 ];
@@ -158,6 +176,16 @@ describe("native-format presets price like the canonical form of the same calls"
       for (const row of got.rows.values())
         if (row.price_source !== "unpriced")
           expect([row.request_id, (row.cost_usd as bigint) > 0n, (row.list_cost_usd as bigint) > 0n]).toEqual([row.request_id, true, true]);
+
+      for (const [id, [tokens, fiveMinutes, oneHour]] of Object.entries(c.cacheWrites ?? {})) {
+        const row = got.rows.get(id)!;
+        expect([id, Number(row.cache_write_1h_tokens), row.cache_write_cost_usd, row.cache_write_1h_cost_usd]).toEqual([
+          id,
+          tokens,
+          fiveMinutes,
+          oneHour,
+        ]);
+      }
 
       // Priced rows are priced, except the aggregates that must not go through tiers.
       const unpriced = [...got.rows.values()].filter((r) => r.price_source === "unpriced");

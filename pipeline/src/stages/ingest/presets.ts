@@ -107,6 +107,7 @@ const ANTHROPIC: PresetSpec = {
     input_tokens: ["input_tokens", "usage.input_tokens"],
     cache_read_tokens: ["cache_read_input_tokens", "usage.cache_read_input_tokens"],
     cache_write_tokens: ["cache_creation_input_tokens", "usage.cache_creation_input_tokens"],
+    cache_write_1h_tokens: ["cache_creation.ephemeral_1h_input_tokens", "usage.cache_creation.ephemeral_1h_input_tokens"],
     output_tokens: ["output_tokens", "usage.output_tokens"],
   },
   inputExcludesCache: true,

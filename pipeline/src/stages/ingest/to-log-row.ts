@@ -37,14 +37,15 @@ export interface RowProblem {
  *   number or digit text, between 2000 and 2100 (so epoch seconds are not taken for 1970);
  *   absent → `missing timestamp`, else `invalid timestamp: <value>`.
  * - `timestamp` offsets must lie within ±14:00 (`+99:00` is no time zone).
- * - Token counts (input, cache read, cache write, output, reasoning, input/output audio):
+ * - Token counts (input, cache read, cache write, 1-hour cache write, output, reasoning, input/output audio):
  *   absent → 0; a number or digit text (`12`, `12.0`) that is a whole number ≥ 0.
  *   Negative → `input_tokens must be ≥ 0, got -5`; fractional or not a number →
  *   `input_tokens must be a whole number, got "abc"`; above MAX_TOKENS (10^12 − 1) →
  *   `input_tokens is too large: …`. With `inputExcludesCache` (Anthropic usage)
  *   input_tokens = input + cache read + cache write (the sum within the same limit).
  * - Subsets: cache_read + cache_write ≤ input (`cache_read_tokens + cache_write_tokens (X)
- *   exceed input_tokens (Y)`), input_audio ≤ input − cache read − cache write,
+ *   exceed input_tokens (Y)`), cache_write_1h ≤ cache_write (`cache_write_1h_tokens (X)
+ *   exceed cache_write_tokens (Y)`), input_audio ≤ input − cache read − cache write,
  *   output_audio ≤ output, reasoning ≤ output.
  * - Non-token units (images, characters, seconds, queries, pages): absent → null; else
  *   decimal text ≥ 0, below 10^12 with at most 18 decimal places, kept exactly as written
@@ -79,6 +80,7 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     let input = count("input_tokens", values.input_tokens);
     const cacheRead = count("cache_read_tokens", values.cache_read_tokens);
     const cacheWrite = count("cache_write_tokens", values.cache_write_tokens);
+    const cacheWrite1h = count("cache_write_1h_tokens", values.cache_write_1h_tokens);
     const output = count("output_tokens", values.output_tokens);
     const reasoning = count("reasoning_tokens", values.reasoning_tokens);
     const inputAudio = count("input_audio_tokens", values.input_audio_tokens);
@@ -91,6 +93,8 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
     // inline because checkCall's generic loops cost more than all other checks of a row.
     const cached = cacheRead + cacheWrite;
     if (cached > input) fail("cache_read_tokens", `cache_read_tokens + cache_write_tokens (${cached}) exceed input_tokens (${input})`);
+    if (cacheWrite1h > cacheWrite)
+      fail("cache_write_1h_tokens", `cache_write_1h_tokens (${cacheWrite1h}) exceed cache_write_tokens (${cacheWrite})`);
     if (inputAudio > input - cached)
       fail("input_audio_tokens", `input_audio_tokens (${inputAudio}) exceed the uncached input tokens (${input - cached})`);
     if (outputAudio > output) fail("output_audio_tokens", `output_audio_tokens (${outputAudio}) exceed output_tokens (${output})`);
@@ -109,6 +113,7 @@ export function toLogRow(record: Record<string, unknown>, preset: CompiledPreset
       input_tokens: input,
       cache_read_tokens: cacheRead,
       cache_write_tokens: cacheWrite,
+      cache_write_1h_tokens: cacheWrite1h,
       output_tokens: output,
       reasoning_tokens: reasoning,
       input_audio_tokens: inputAudio,

@@ -87,6 +87,7 @@ export function priceRow(book: PricingBook, row: LogRow, refBase: string, resolu
     output_tokens: row.output_tokens,
     cache_read_tokens: row.cache_read_tokens,
     cache_write_tokens: row.cache_write_tokens,
+    cache_write_1h_tokens: row.cache_write_1h_tokens,
     input_audio_tokens: row.input_audio_tokens,
     output_audio_tokens: row.output_audio_tokens,
     batch: row.batch,
@@ -150,7 +151,7 @@ interface Resolved {
  * `priceRow` for a whole run: the same result for every row, faster. A call's resolution
  * depends only on its model, region, batch flag, priority tier and, for private prices,
  * which periods are in force; it is resolved once per such key and its rates compiled
- * (compile-plan.ts). Calls the compiled path does not cover (audio, other units) go
+ * (compile-plan.ts). Calls the compiled path does not cover (audio, 1-hour cache writes) go
  * through `priceRow` with the key's resolution; keys whose resolution is unpriced through
  * `priceRow` alone, which words the reason with the row's own time. A gateway cache hit
  * takes only the key's account and region (gatewayCachePrice); every other row carries its
@@ -172,8 +173,9 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
     if (resolved === null) return priceRow(book, row, refBase);
     // Aggregate rows (usage APIs) take priceCall's rules for tiers and per-request charges.
     if (row.calls !== undefined) return priceRow(book, row, refBase, resolution);
-    // Calls the compiled path does not cover (audio, contradicting counts: checkCall's reject) take priceRow with the key's resolution.
-    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0) return priceRow(book, row, refBase, resolution);
+    // Calls the compiled path does not cover (audio, 1-hour cache writes, contradicting counts: checkCall's reject) take priceRow with the key's resolution.
+    if (row.input_audio_tokens !== 0 || row.output_audio_tokens !== 0 || row.cache_write_1h_tokens)
+      return priceRow(book, row, refBase, resolution);
     if (row.cache_read_tokens + row.cache_write_tokens > row.input_tokens) return priceRow(book, row, refBase, resolution);
     const quantities = hasUnits(row) ? unitQuantities(row) : undefined;
     if (quantities === null) return priceRow(book, row, refBase, resolution);
@@ -207,6 +209,7 @@ export function createRowPricer(book: PricingBook, refBase: string): (row: LogRo
         input: cost.input,
         cache_read: cost.cache_read,
         cache_write: cost.cache_write,
+        cache_write_1h: 0n,
         input_audio: 0n,
         output: cost.output,
         output_audio: 0n,

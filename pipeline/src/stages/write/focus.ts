@@ -90,6 +90,7 @@ const METERS: Record<PieceComponent, string> = {
   input: "Input tokens",
   cache_read: "Cache read tokens",
   cache_write: "Cache write tokens",
+  cache_write_1h: "Cache write tokens (1-hour TTL)",
   input_audio: "Input audio tokens",
   output: "Output tokens",
   output_audio: "Output audio tokens",

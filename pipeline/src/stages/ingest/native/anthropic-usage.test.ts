@@ -17,7 +17,7 @@ const result = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe("normaliseAnthropicUsage", () => {
-  it("sums 1-hour and 5-minute cache writes, keeps the 1-hour count in metadata, marks an unknown call count", () => {
+  it("sums 1-hour and 5-minute cache writes, keeps the 1-hour count apart, marks an unknown call count", () => {
     expect(normaliseAnthropicUsage({ data: [bucket([result()])], has_more: false })).toEqual([
       {
         raw: expect.any(String),
@@ -29,10 +29,11 @@ describe("normaliseAnthropicUsage", () => {
           input_tokens: 100,
           cache_read_tokens: 50,
           cache_write_tokens: 50,
+          cache_write_1h_tokens: 30,
           queries: 2,
           batch: false,
           service_tier: "standard",
-          metadata: { bucket_ending_at: "2026-03-03T00:00:00Z", workspace_id: "ws", context_window: "0-200k", cache_write_1h_tokens: 30 },
+          metadata: { bucket_ending_at: "2026-03-03T00:00:00Z", workspace_id: "ws", context_window: "0-200k" },
         }),
       },
     ]);

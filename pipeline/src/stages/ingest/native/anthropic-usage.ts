@@ -18,12 +18,13 @@ import { expandPage, objectOf, pageElements, providerModel, rawOf, type Expanded
  * | input_tokens | uncached_input_tokens (+ cache read + cache write) |
  * | cache_read_tokens | cache_read_input_tokens |
  * | cache_write_tokens | cache_creation.ephemeral_5m_input_tokens + cache_creation.ephemeral_1h_input_tokens |
+ * | cache_write_1h_tokens | cache_creation.ephemeral_1h_input_tokens |
  * | output_tokens | output_tokens |
  * | queries | server_tool_use.web_search_requests |
  * | batch | service_tier = `batch` |
  * | service_tier | service_tier (`standard`, `priority`; none for batch) |
  * | pat_name | api_key_id |
- * | metadata | workspace_id, context_window, bucket_ending_at, cache_write_1h_tokens (when > 0) |
+ * | metadata | workspace_id, context_window, bucket_ending_at |
  */
 export function normaliseAnthropicUsage(record: Record<string, unknown>): Expanded[] {
   const page = pageElements(record);
@@ -40,7 +41,6 @@ function resultOf(bucket: Record<string, unknown>, r: Record<string, unknown>): 
   const metadata: Record<string, unknown> = { bucket_ending_at: bucket.ending_at };
   if (r.workspace_id !== undefined && r.workspace_id !== null) metadata.workspace_id = r.workspace_id;
   if (r.context_window !== undefined && r.context_window !== null) metadata.context_window = r.context_window;
-  if (typeof write1h === "number" && write1h > 0) metadata.cache_write_1h_tokens = write1h;
   const tier = typeof r.service_tier === "string" ? r.service_tier.trim().toLowerCase() : r.service_tier;
   const key = [bucket.starting_at, r.workspace_id, r.api_key_id, r.model, r.service_tier, r.context_window].map((v) =>
     v === undefined || v === null ? "" : String(v),
@@ -55,6 +55,7 @@ function resultOf(bucket: Record<string, unknown>, r: Record<string, unknown>): 
     // A sum only of two counts; anything else is passed on whole so the check names it.
     cache_write_tokens:
       typeof write5m === "number" && typeof write1h === "number" ? write5m + write1h : typeof write5m === "number" ? write1h : write5m,
+    cache_write_1h_tokens: creation.ephemeral_1h_input_tokens,
     output_tokens: r.output_tokens,
     queries: objectOf(r.server_tool_use)?.web_search_requests,
     batch: tier === "batch",

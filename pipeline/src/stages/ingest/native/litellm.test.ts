@@ -33,6 +33,21 @@ describe("normaliseLitellm", () => {
       }),
     });
   });
+  it("reads the 1-hour cache writes of LiteLLM's cache_creation_token_details", () => {
+    const [out] = normaliseLitellm(
+      row({
+        metadata: {
+          usage_object: {
+            prompt_tokens: 5200,
+            completion_tokens: 800,
+            cache_creation_input_tokens: 1000,
+            prompt_tokens_details: { cache_creation_token_details: { ephemeral_5m_input_tokens: 700, ephemeral_1h_input_tokens: 300 } },
+          },
+        },
+      }),
+    );
+    expect(out).toEqual({ record: expect.objectContaining({ cache_write_tokens: 1000, cache_write_1h_tokens: 300 }) });
+  });
   it("reads OpenAI cached_tokens and reasoning from a metadata column holding JSON text (CSV export)", () => {
     const metadata = JSON.stringify({
       user_api_key_alias: "svc",

@@ -14,6 +14,7 @@ import { expandPage, firstPresent, objectOf, objectOrJson, pageElements, provide
  * | input_tokens | metadata.usage_object.prompt_tokens, else prompt_tokens (the OpenAI-style total, cache included) |
  * | cache_read_tokens | usage_object.cache_read_input_tokens, else usage_object.prompt_tokens_details.cached_tokens |
  * | cache_write_tokens | usage_object.cache_creation_input_tokens |
+ * | cache_write_1h_tokens | usage_object.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens (Anthropic models) |
  * | output_tokens | usage_object.completion_tokens, else completion_tokens |
  * | reasoning_tokens | usage_object.completion_tokens_details.reasoning_tokens |
  * | input_audio_tokens / output_audio_tokens | usage_object.prompt_tokens_details.audio_tokens / completion_tokens_details.audio_tokens |
@@ -43,6 +44,7 @@ export function normaliseLitellm(record: Record<string, unknown>): Expanded[] {
         input_tokens: firstPresent(usage.prompt_tokens, record.prompt_tokens),
         cache_read_tokens: firstPresent(usage.cache_read_input_tokens, promptDetails.cached_tokens),
         cache_write_tokens: usage.cache_creation_input_tokens,
+        cache_write_1h_tokens: objectOf(promptDetails.cache_creation_token_details)?.ephemeral_1h_input_tokens,
         output_tokens: firstPresent(usage.completion_tokens, record.completion_tokens),
         reasoning_tokens: completionDetails.reasoning_tokens,
         input_audio_tokens: promptDetails.audio_tokens,
