@@ -3,6 +3,7 @@
  * pipeline, `costs site-data` and the Astro build, serves the site with gzip like GitHub
  * Pages and measures in Debian's chromium:
  * - the bytes the overview page transfers (encoded sizes of every response, from CDP);
+ * - how long the first filter takes (a user typed on /users/, Enter → filtered) and the user search;
  * - how long the groupBy builder takes to answer (click → `groupby-total` filled).
  *
  *   node --import tsx pipeline/bench/site.ts --rows 1000000 [--fields team,model,month] [--keep]
@@ -98,6 +99,33 @@ try {
     report("overview: load + network idle", ms(performance.now() - start));
     report("overview: transferred", `${kb(bytes)} in ${requests} responses (limit 1,024 KB)`);
     await page.close();
+
+    // First filter: type a user on /users/ and press Enter → the page is filtered (loads the cube, checks the value).
+    const users = await browser.context.newPage();
+    await users.goto(`${server.url}/users/`, { waitUntil: "load" });
+    await users.waitForLoadState("networkidle");
+    const user = await users
+      .getByTestId("filter-user-list")
+      .locator("option")
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).findLast((v) => v !== "(none)") ?? "");
+    start = performance.now();
+    await users.getByTestId("filter-user").fill(user);
+    await users.getByTestId("filter-user").press("Enter");
+    await users.waitForFunction(() => document.querySelector<HTMLElement>("[data-filters]")?.dataset.active === "true", undefined, {
+      timeout: 120_000,
+      polling: 10,
+    });
+    report("first filter (user, loads the cube)", `${ms(performance.now() - start)} Enter → filtered (limit 1,000 ms)`);
+    // Search as you type: the suggestion list emptied, then refilled from every user of the cube.
+    await users.evaluate(() => document.querySelector("#filter-user-list")?.replaceChildren());
+    start = performance.now();
+    await users.getByTestId("filter-user").fill(user.slice(0, 3));
+    await users.waitForFunction(() => (document.querySelector("#filter-user-list")?.children.length ?? 0) > 0, undefined, {
+      timeout: 60_000,
+      polling: 10,
+    });
+    report("user search suggestions", ms(performance.now() - start));
+    await users.close();
 
     // groupBy builder: click → `groupby-total` filled; the first answer loads the cube.
     const builder = await browser.context.newPage();

@@ -111,11 +111,18 @@ export function dailySeries(table: aq.ColumnTable, dimension: string, top = 8): 
   );
 }
 
-/** Distinct values of a column, costliest first (for the metadata value select). */
-export function valuesOf(table: aq.ColumnTable, column: string, limit = 1000): (string | null)[] {
-  return breakdown(table, column)
-    .slice(0, limit)
-    .map((r) => r.key as string | null);
+/**
+ * Every distinct value of a column, costliest first (ties by key), for the filter inputs'
+ * search. Needs only the column and `cost_usd`, and sums only the cost.
+ */
+export function valuesOf(table: aq.ColumnTable, column: string): (string | null)[] {
+  if (table.numRows() === 0) return [];
+  const grouped = table.groupby(column).rollup({ cost: op.sum("cost_usd") });
+  const keys = grouped.array(column) as (string | null)[];
+  const costs = (grouped.array("cost") as unknown[]).map(big);
+  const order = keys.map((_, i) => i);
+  order.sort((a, b) => (costs[a] === costs[b] ? compareKeys(keys[a] ?? null, keys[b] ?? null) : costs[a]! > costs[b]! ? -1 : 1));
+  return order.map((i) => keys[i] ?? null);
 }
 
 /** Exact cost in a date window (inclusive) of an already filtered table. */

@@ -1,10 +1,14 @@
 /**
  * The filter form (`form[data-filters]`): on first use it loads the cube, then every
  * change recomputes the page's headline numbers (`.kpi-value`), tables
- * (`table[data-source]`) and charts (`figure[data-source]`) from the filtered cube. With
- * no filter active the build's own figures are put back. The state is kept in the URL
- * query (`?team=payments&from=2026-07-01`), so a filtered view can be shared. The metadata
- * key is chosen and kept in the URL by its slug (`mk=customer_id`, `mk=_a_3ab` for `a:b`);
+ * (`table[data-source]`), charts (`figure[data-source]`) and the figures around them
+ * (filter-figures.ts) from the filtered cube. With no filter active the build's own
+ * figures are put back. The state is kept in the URL query (`?team=payments&from=2026-07-01`),
+ * so a filtered view can be shared, and links to other pages carry it (carry-filter.ts).
+ * Team, model, user and metadata value are typed: the suggestions search every value of
+ * the cube (filter-values.ts), and a value from a link that the cube does not hold is
+ * kept in the URL, marked invalid and named in the status, not applied. The metadata key
+ * is chosen and kept in the URL by its slug (`mk=customer_id`, `mk=_a_3ab` for `a:b`);
  * `data-metadata-keys` maps slugs back to keys.
  */
 import type { ChartPayload } from "../charts/index.ts";
@@ -15,9 +19,14 @@ import { changeFrom, changeKpi, totalsFrom, totalsKpis, type KpiValue } from "..
 import { renderRows } from "./render-table.ts";
 import { resort } from "./sort-table.ts";
 import type { CubeFilter } from "./cube-query.ts";
+import { carryToLinks, FILTER_FIELDS, NULL_PARAM } from "./carry-filter.ts";
+import { distinctKpi, restoreFigures, saveFigures, showFigures } from "./filter-figures.ts";
+import { columnValues, fromInput, type ColumnValues } from "./filter-values.ts";
 
-const NULL = "\u2400";
-const FIELDS = ["from", "to", "team", "model", "user", "mk", "mv"] as const;
+/** Typed fields: the form control's name → the cube column it filters (mv: the chosen metadata key's). */
+const COMBOS = ["team", "model", "user", "mv"] as const;
+/** Suggestions shown under a typed field. */
+const SUGGESTIONS = 50;
 
 interface Snapshot {
   kpis: { el: HTMLElement; text: string; value: string | undefined }[];
@@ -30,6 +39,7 @@ export function initFilters(form: HTMLFormElement): void {
   const status = form.querySelector<HTMLElement>("[data-testid=filter-status]")!;
   const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
   const snapshot = takeSnapshot();
+  const figures = saveFigures();
   let sequence = 0;
   let changed = false;
 
@@ -40,25 +50,66 @@ export function initFilters(form: HTMLFormElement): void {
     const key = metadataKeys.get(control("mk")?.value ?? "");
     return key === undefined ? null : `metadata.${key}`;
   };
+  /** The cube column a typed field filters. */
+  const columnOf = (name: string): string | null => (name === "mv" ? metadataColumn() : name);
   const modules = () => Promise.all([import("./load-cube.ts"), import("./cube-query.ts")]);
 
+  /** Every value of a column, costliest first, loaded from the cube once. */
+  const known = new Map<string, Promise<ColumnValues>>();
+  function valuesOf(column: string): Promise<ColumnValues> {
+    if (!known.has(column)) {
+      const loading = modules().then(async ([{ loadCube }, query]) => {
+        const cube = await loadCube(cubeUrl);
+        return columnValues(query.valuesOf(await cube.table([column, "cost_usd"]), column));
+      });
+      loading.catch(() => known.delete(column));
+      known.set(column, loading);
+    }
+    return known.get(column)!;
+  }
+
+  /** Fills a typed field's suggestions with the cube's values that contain its text. */
+  async function suggest(input: HTMLInputElement): Promise<void> {
+    const column = columnOf(input.name);
+    const list = input.list;
+    if (!column || !list) return;
+    const text = input.value;
+    const values = await valuesOf(column);
+    if (input.value !== text || columnOf(input.name) !== column) return; // typed on meanwhile
+    list.replaceChildren(
+      ...values.search(text, SUGGESTIONS).map((v) => {
+        const option = document.createElement("option");
+        option.value = v ?? NONE_LABEL;
+        return option;
+      }),
+    );
+  }
+
   function readFilter(): CubeFilter {
-    const value = (name: string) => control(name)?.value ?? "";
     const filter: CubeFilter = { equals: {} };
     const from = control("from") as HTMLInputElement | null;
     const to = control("to") as HTMLInputElement | null;
     if (from?.value && from.value !== from.min) filter.from = from.value;
     if (to?.value && to.value !== to.max) filter.to = to.value;
-    for (const name of ["team", "model", "user"]) if (value(name)) filter.equals[name] = value(name) === NULL ? null : value(name);
-    const column = metadataColumn();
-    if (column && value("mv")) filter.equals[column] = value("mv") === NULL ? null : value("mv");
+    for (const name of COMBOS) {
+      const column = columnOf(name);
+      const v = fromInput(control(name)?.value ?? "");
+      if (column && v !== undefined) filter.equals[column] = v;
+    }
     return filter;
+  }
+
+  /** The filter's window: its dates, else the data's first and last day. */
+  function windowOf(filter: CubeFilter): { from: string; to: string } {
+    return { from: filter.from ?? control("from")!.getAttribute("min")!, to: filter.to ?? control("to")!.getAttribute("max")! };
   }
 
   function describe(filter: CubeFilter): string {
     const parts: string[] = [];
-    if (filter.from || filter.to)
-      parts.push(`${filter.from ?? control("from")?.getAttribute("min")} to ${filter.to ?? control("to")?.getAttribute("max")}`);
+    if (filter.from || filter.to) {
+      const w = windowOf(filter);
+      parts.push(`${w.from} to ${w.to}`);
+    }
     for (const [column, v] of Object.entries(filter.equals)) parts.push(`${column} = ${v ?? NONE_LABEL}`);
     return parts.join("; ");
   }
@@ -70,47 +121,72 @@ export function initFilters(form: HTMLFormElement): void {
     if (filter.to) params.set("to", filter.to);
     for (const name of ["team", "model", "user", "mk", "mv"]) {
       const v = control(name)?.value;
-      if (v && !(name === "mk" && !control("mv")?.value)) params.set(name, v);
+      if (!v || (name === "mk" && !control("mv")?.value)) continue;
+      params.set(name, v === NONE_LABEL && name !== "mk" ? NULL_PARAM : v);
     }
     const query = params.toString();
     history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
-    for (const link of document.querySelectorAll<HTMLAnchorElement>("a[data-filterable]")) {
-      const url = new URL(link.href, location.href);
-      url.search = query;
-      link.href = url.toString();
-    }
+    carryToLinks(query);
   }
 
-  async function fillMetadataValues(selected?: string): Promise<void> {
-    const column = metadataColumn();
-    const select = control("mv") as HTMLSelectElement | null;
-    if (!select) return;
-    select.replaceChildren(new Option("any value", ""));
-    select.disabled = true;
-    if (!column) return;
-    status.textContent = "Loading the cube…";
-    const [{ loadCube }, { valuesOf, MEASURES }] = await modules();
-    const cube = await loadCube(cubeUrl);
-    for (const v of valuesOf(await cube.table([column, ...MEASURES]), column)) select.append(new Option(v ?? NONE_LABEL, v ?? NULL));
-    if (selected !== undefined) select.value = selected;
-    select.disabled = false;
+  /** Marks the preset whose dates are chosen. */
+  function syncPresets(): void {
+    const from = control("from")?.value;
+    const to = control("to")?.value;
+    for (const b of form.querySelectorAll<HTMLButtonElement>("button[data-preset]"))
+      b.setAttribute("aria-pressed", String(b.dataset.from === from && b.dataset.to === to));
+  }
+
+  function resetMetadataValue(selected?: string): void {
+    const input = control("mv") as HTMLInputElement | null;
+    if (!input) return;
+    input.value = selected ?? "";
+    input.list?.replaceChildren();
+    input.disabled = metadataColumn() === null;
+    input.removeAttribute("aria-invalid");
   }
 
   async function apply(): Promise<void> {
     const id = ++sequence;
     const filter = readFilter();
     writeUrl();
+    syncPresets();
+    for (const name of COMBOS) control(name)?.removeAttribute("aria-invalid");
     const [{ loadCube }, query] = await modules();
+    let unknown: string[] = [];
+    if (query.isActive(filter)) {
+      form.dataset.active = "pending";
+      status.textContent = "Loading the cube…";
+      // A value the cube does not hold (a link from another build, a typo) is named, not applied.
+      const checks = await Promise.all(
+        COMBOS.map(async (name) => {
+          const column = columnOf(name);
+          if (!column || !(column in filter.equals)) return null;
+          const value = filter.equals[column]!;
+          return (await valuesOf(column)).has(value) ? null : { name, column, value };
+        }),
+      );
+      if (id !== sequence) return;
+      for (const c of checks) {
+        if (!c) continue;
+        delete filter.equals[c.column];
+        control(c.name)?.setAttribute("aria-invalid", "true");
+      }
+      unknown = checks.filter((c) => c !== null).map((c) => `no ${c.column} “${c.value ?? NONE_LABEL}” in the data (not applied)`);
+    }
+    form.dataset.unknown = String(unknown.length);
+    const unknownText = unknown.length ? `${unknown.join("; ")}. ` : "";
     if (!query.isActive(filter)) {
-      if (changed) await restore(snapshot);
+      if (changed) {
+        await restore(snapshot);
+        restoreFigures(figures);
+      }
       changed = false;
       if (id !== sequence) return;
       form.dataset.active = "false";
-      status.textContent = "Showing all data.";
+      status.textContent = `${unknownText}Showing all data.`;
       return;
     }
-    form.dataset.active = "pending";
-    status.textContent = "Loading the cube…";
     let cube;
     try {
       cube = await loadCube(cubeUrl);
@@ -141,20 +217,22 @@ export function initFilters(form: HTMLFormElement): void {
         ),
       );
     }
-    setKpis(kpis);
     const breakdowns = new Map<string, Record<string, unknown>[]>();
     const breakdownOf = (dimension: string) => {
       if (!breakdowns.has(dimension)) breakdowns.set(dimension, query.breakdown(table, dimension));
       return breakdowns.get(dimension)!;
     };
+    const main = document.querySelector<HTMLTableElement>("table[data-testid=table-breakdown][data-source^='breakdown:']");
+    if (main) kpis.push(distinctKpi(breakdownOf(parseDataSource(main.dataset.source!).dimension!).length));
+    setKpis(kpis);
     for (const t of document.querySelectorAll<HTMLTableElement>("table[data-source^='breakdown:']")) {
       renderRows(t, breakdownOf(parseDataSource(t.dataset.source!).dimension!));
     }
-    const figures = [...document.querySelectorAll<HTMLElement>("figure[data-source]")];
-    if (figures.length) {
+    const charts = [...document.querySelectorAll<HTMLElement>("figure[data-source]")];
+    if (charts.length) {
       const { renderChart, payloadOf } = await import("./charts.ts");
       await Promise.all(
-        figures.map((figure) => {
+        charts.map((figure) => {
           const { kind, dimension } = parseDataSource(figure.dataset.source!);
           const current = payloadOf(figure);
           let payload: ChartPayload;
@@ -171,9 +249,13 @@ export function initFilters(form: HTMLFormElement): void {
       );
     }
     if (id !== sequence) return;
+    const scope = Object.entries(filter.equals)
+      .map(([column, v]) => `${column} = ${v ?? NONE_LABEL}`)
+      .join("; ");
+    showFigures({ ...windowOf(filter), scope: scope ? ` for ${scope}` : "", unpriced: sums.unpriced });
     changed = true;
     form.dataset.active = "true";
-    status.textContent = `Filtered: ${describe(filter)}. ${formatInt(sums.requests)} requests, ${formatUsd(sums.cost)}.`;
+    status.textContent = `${unknownText}Filtered: ${describe(filter)}. ${formatInt(sums.requests)} requests, ${formatUsd(sums.cost)}.`;
   }
 
   const run = () =>
@@ -182,33 +264,58 @@ export function initFilters(form: HTMLFormElement): void {
       console.error("filters:", error);
     });
 
-  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void run();
+  });
   form.addEventListener("change", (event) => {
     const target = event.target as HTMLElement;
     if (target === control("mk")) {
-      void fillMetadataValues().then(run);
+      resetMetadataValue();
+      void run();
       return;
     }
     void run();
   });
+  form.addEventListener("input", (event) => {
+    const target = event.target as HTMLInputElement;
+    if (!target.dataset.combo) return;
+    void suggest(target).catch((error: unknown) => console.error("filters:", error));
+    // Picking a suggestion applies it at once; typed text waits for Enter or leaving the field.
+    if ((event as InputEvent).inputType === "insertReplacementText" || !(event instanceof InputEvent)) void run();
+  });
+  form.addEventListener("focusin", (event) => {
+    const target = event.target as HTMLInputElement;
+    if (target.dataset.combo) void suggest(target).catch((error: unknown) => console.error("filters:", error));
+  });
+  for (const button of form.querySelectorAll<HTMLButtonElement>("button[data-preset]")) {
+    button.addEventListener("click", () => {
+      (control("from") as HTMLInputElement).value = button.dataset.from!;
+      (control("to") as HTMLInputElement).value = button.dataset.to!;
+      void run();
+    });
+  }
   form.addEventListener("reset", () => {
     setTimeout(() => {
-      void fillMetadataValues();
+      resetMetadataValue();
       void run();
     }, 0);
   });
 
   // A filtered view from the URL.
   const params = new URLSearchParams(location.search);
-  if (FIELDS.some((name) => params.has(name))) {
+  syncPresets();
+  if (FILTER_FIELDS.some((name) => params.has(name))) {
     for (const name of ["from", "to", "team", "model", "user", "mk"]) {
       const c = control(name);
       let v = params.get(name);
       // A link made before keys were kept by slug names the key itself.
       if (name === "mk" && v !== null && !metadataKeys.has(v)) v = [...metadataKeys].find(([, key]) => key === v)?.[0] ?? v;
-      if (c && v !== null) c.value = v;
+      if (c && v !== null) c.value = v === NULL_PARAM && name !== "mk" ? NONE_LABEL : v;
     }
-    void fillMetadataValues(params.get("mv") ?? undefined).then(run);
+    const mv = params.get("mv");
+    resetMetadataValue(mv === null ? undefined : mv === NULL_PARAM ? NONE_LABEL : mv);
+    void run();
   }
 }
 

@@ -6,6 +6,7 @@
 import { initFilters } from "./filters.ts";
 import { initGroupBy } from "./group-by-ui.ts";
 import { enableSorting } from "./sort-table.ts";
+import { carryFilter } from "./carry-filter.ts";
 
 document.documentElement.classList.add("js");
 for (const table of document.querySelectorAll<HTMLTableElement>("table[data-sortable]")) enableSorting(table);
@@ -14,3 +15,5 @@ for (const root of document.querySelectorAll<HTMLElement>("[data-groupby]")) ini
 if (document.querySelector("figure[data-chart]")) {
   void import("./charts.ts").then(({ renderAll }) => renderAll());
 }
+// A page without the filter form keeps the link's filter on its links and says it is not filtered.
+if (!document.querySelector("form[data-filters]")) carryFilter(document.querySelector<HTMLElement>("[data-testid=filter-carried]"));

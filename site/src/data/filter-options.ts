@@ -1,8 +1,12 @@
-/** The choices of the filter form, from the breakdowns (costliest first) and the cube's columns. */
+/**
+ * The filter form's first suggestions, from the breakdowns (costliest first), and the cube's
+ * columns. The suggestions are only a start: typing searches every value of the cube.
+ */
 import { href } from "../lib/paths.ts";
 import { loadBreakdown, loadDownloads, loadSummary } from "./load.ts";
 
-const LIMIT = 500;
+/** Suggestions shipped in the page per field; the rest come from the cube as the user types. */
+const LIMIT = 20;
 
 export function filterOptions() {
   const summary = loadSummary();
