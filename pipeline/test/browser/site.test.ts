@@ -21,7 +21,15 @@ import { computeExtract } from "../../src/extracts/compute-extract.ts";
 import { extractToCsv } from "../../src/extracts/extract-to-csv.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
-import { chartReports, overflowReport, tableReports, type ChartReport, type OverflowReport, type TableReport } from "./in-page.ts";
+import {
+  chartReports,
+  openFolded,
+  overflowReport,
+  tableReports,
+  type ChartReport,
+  type OverflowReport,
+  type TableReport,
+} from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages, pageSlug } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
@@ -304,6 +312,8 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
       for (const pathname of pages) {
         const page = await noJs.context.newPage();
         await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
+        // Folded sections (<details>) open without JavaScript: one click each.
+        await page.evaluate(openFolded);
         const tables = await page.evaluate(tableReports);
         await page.close();
         const withJs = visits.find((v) => v.page === pathname && v.width === 1440)!;
