@@ -189,15 +189,14 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     expect((await items.first().textContent())!.replace(/\s+/g, " ").trim()).toBe(`${RESTATED.date}: ${note} (-0.123456789 USD)`);
     expect(await items.first().getAttribute("data-new")).toBe(formatNano(day));
     // The day's row says so; the other days' rows have no note.
-    const rows = await page
-      .getByTestId("table-daily")
-      .evaluate((t: HTMLTableElement) =>
-        [...t.tBodies[0]!.rows].map((tr) => [
-          tr.cells[0]!.textContent!.trim(),
-          tr.cells[2]!.dataset.value,
-          tr.cells[3]!.textContent!.trim(),
-        ]),
-      );
+    const rows = await page.getByTestId("table-daily").evaluate((t: HTMLTableElement) => {
+      const at = (key: string) => [...t.tHead!.rows[0]!.cells].findIndex((th) => th.dataset.key === key);
+      return [...t.tBodies[0]!.rows].map((tr) => [
+        tr.cells[0]!.textContent!.trim(),
+        tr.cells[at("cost_usd")]!.dataset.value,
+        tr.cells[at("note")]!.textContent!.trim(),
+      ]);
+    });
     expect(rows).toHaveLength(site.manifest.dataset.days.length);
     expect(rows.filter(([, , n]) => n !== "")).toEqual([[RESTATED.date, formatNano(day), note]]);
     expect(rows.reduce((s, [, v]) => s + parseNano(v!), 0n)).toBe(parseNano(site.manifest.dataset.cost_usd));
