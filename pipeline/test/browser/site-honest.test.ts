@@ -174,13 +174,15 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
     });
 
     it(`keeps every table's cost in view without scrolling sideways at ${width} px`, async () => {
-      for (const pathname of ["/", "/users/", "/models/", "/teams/", "/reconciliation/"]) {
+      for (const pathname of ["/", "/users/", "/models/", "/teams/", "/reconciliation/", "/downloads/"]) {
         const { page, errors } = await open(pathname, width);
         await page.evaluate(openFolded);
         const out = await page.evaluate(() => {
           const problems: string[] = [];
           let checked = 0;
-          for (const table of document.querySelectorAll<HTMLTableElement>('table[data-testid^="table-"]')) {
+          for (const table of document.querySelectorAll<HTMLTableElement>(
+            'table[data-testid^="table-"]:not([data-testid="table-groupby-preview"])',
+          )) {
             const keys = [...table.tHead!.rows[0]!.cells].map((th) => th.dataset.key);
             const at = keys.findIndex((k) => k === "cost_usd" || k === "computed_usd");
             if (at < 0) continue;
@@ -237,16 +239,21 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
           const w = window as unknown as { contrast: (a: string, b: string) => number; luminance: (a: string) => number };
           const bg = getComputedStyle(document.body).backgroundColor;
           const style = (sel: string) => getComputedStyle(document.querySelector(sel)!);
-          const axis = document.querySelector('[data-testid="chart-top"] svg .role-axis-label text');
-          const bar = document.querySelector('[data-testid="chart-top"] svg .role-mark path');
+          const svg = document.querySelector('[data-testid="chart-top"] svg');
+          const axis = svg?.querySelector(".role-axis-label text");
+          const bar = svg?.querySelector(".role-mark path");
+          // What the chart is drawn on: its own background (Vega paints one), else the page's.
+          const own = svg ? getComputedStyle(svg).backgroundColor : "";
+          const chartBg = own && !/rgba\(.*, 0\)$|transparent/.test(own) ? own : bg;
           return {
             bg,
             bgLuminance: w.luminance(bg),
             text: w.contrast(style("main h1").color, bg),
             muted: w.contrast(style(".muted").color, bg),
             link: w.contrast(style("main a").color, bg),
-            axis: axis ? w.contrast(getComputedStyle(axis).fill, bg) : 0,
-            bar: bar ? w.contrast(getComputedStyle(bar).fill, bg) : 0,
+            chartBg,
+            axis: axis ? w.contrast(getComputedStyle(axis).fill, chartBg) : 0,
+            bar: bar ? w.contrast(getComputedStyle(bar).fill, chartBg) : 0,
           };
         });
       };
@@ -265,6 +272,7 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
       expect(day.bgLuminance).toBeGreaterThan(0.9);
       expect(night.bgLuminance).toBeLessThan(0.05);
       expect(night.bg).not.toBe(day.bg);
+      expect(night.chartBg).toBe(night.bg);
       for (const c of [day, night]) {
         expect(c.text).toBeGreaterThanOrEqual(7);
         expect(c.muted).toBeGreaterThanOrEqual(4.5);
