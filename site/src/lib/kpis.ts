@@ -6,7 +6,7 @@ import type { SiteSummary } from "../../../pipeline/src/schemas/site-data.schema
 import { formatChange, formatInt, formatNano, formatShare, formatUsd, ratio } from "./format.ts";
 import { divideHalfEven } from "../../../pipeline/src/pricing/money.ts";
 import { METHOD } from "./paths.ts";
-import { allUnpriced, costText, listCostText, unpricedShare } from "./unpriced.ts";
+import { allUnpriced, listCostText, UNPRICED_LABEL, unpricedShare } from "./unpriced.ts";
 
 type Totals = SiteSummary["totals"];
 type Anchor = (typeof METHOD)[keyof typeof METHOD];
@@ -31,7 +31,8 @@ export function totalsKpis(t: Totals): KpiValue[] {
       testid: "total-cost",
       label: "Total cost",
       value: t.cost_usd,
-      display: costText(t.cost_usd, t),
+      // The headline keeps the plain figure; its unpriced share is in the detail line.
+      display: none ? UNPRICED_LABEL : formatUsd(t.cost_usd),
       detail: none
         ? "every request is unpriced: no cost"
         : `${t.cost_usd} USD exactly${share === null ? "" : `; ${share} of requests unpriced, not in it`}`,
