@@ -252,6 +252,11 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
             muted: w.contrast(style(".muted").color, bg),
             link: w.contrast(style("main a").color, bg),
             chartBg,
+            // Grid lines stay faint: much closer to the chart's background than the text is.
+            grid: (() => {
+              const line = svg?.querySelector(".role-axis-grid line, .role-axis-grid path");
+              return line ? w.contrast(getComputedStyle(line).stroke, chartBg) : 0;
+            })(),
             axis: axis ? w.contrast(getComputedStyle(axis).fill, chartBg) : 0,
             bar: bar ? w.contrast(getComputedStyle(bar).fill, chartBg) : 0,
           };
@@ -279,6 +284,8 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
         expect(c.link).toBeGreaterThanOrEqual(4.5);
         expect(c.axis).toBeGreaterThanOrEqual(4.5);
         expect(c.bar).toBeGreaterThanOrEqual(3);
+        expect(c.grid).toBeGreaterThan(1);
+        expect(c.grid).toBeLessThan(2.5);
       }
     });
   }
