@@ -40,6 +40,9 @@ export interface ModelReconciliation {
   requests: number;
   reported_nano: string;
   computed_nano: string;
+  /** Of `requests`, the unpriced ones (no computed cost) and their reported cost; absent in day rollups written before they were counted. */
+  unpriced_requests?: number;
+  unpriced_reported_nano?: string;
 }
 
 export interface DayExtras {
@@ -69,7 +72,7 @@ interface DayState {
   rows: number;
   examples: IssueExample[];
   differences: Array<Difference & { diff: bigint }>;
-  models: Map<string, { requests: number; reported: bigint; computed: bigint }>;
+  models: Map<string, { requests: number; reported: bigint; computed: bigint; unpriced: number; unpricedReported: bigint }>;
 }
 
 export class DayExtrasBuilder {
@@ -88,10 +91,14 @@ export class DayExtrasBuilder {
       if (reported === null) continue;
       const cost = view.cost(r);
       const model = view.model(r);
-      const entry = state.models.get(model) ?? { requests: 0, reported: 0n, computed: 0n };
+      const entry = state.models.get(model) ?? { requests: 0, reported: 0n, computed: 0n, unpriced: 0, unpricedReported: 0n };
       entry.requests += view.requests(r);
       entry.reported += reported;
       entry.computed += cost ?? 0n;
+      if (cost === null) {
+        entry.unpriced += view.requests(r);
+        entry.unpricedReported += reported;
+      }
       state.models.set(model, entry);
       const diff = cost === null ? reported : cost < reported ? reported - cost : cost - reported;
       // Ties keep the earlier row: a later one enters only when strictly larger than the last kept.
@@ -122,7 +129,14 @@ export class DayExtrasBuilder {
       differences: state.differences.map(({ diff: _, ...rest }) => rest),
       reconciliation: [...state.models]
         .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([model, e]) => ({ model, requests: e.requests, reported_nano: e.reported.toString(), computed_nano: e.computed.toString() })),
+        .map(([model, e]) => ({
+          model,
+          requests: e.requests,
+          reported_nano: e.reported.toString(),
+          computed_nano: e.computed.toString(),
+          unpriced_requests: e.unpriced,
+          unpriced_reported_nano: e.unpricedReported.toString(),
+        })),
     };
   }
 }

@@ -69,7 +69,17 @@ export const SiteSummarySchema = z.object({
   /** Metadata keys that have a page (from policies/extracts.yaml `site.metadata_keys`, else all seen keys up to 8). */
   metadata_keys: z.array(z.string()),
   /** Daily cost for the trend chart: one row per date and model and team. */
-  daily: z.array(z.object({ date: z.string(), model: z.string(), team: z.string(), requests: z.number(), cost_usd: Money })),
+  daily: z.array(
+    z.object({
+      date: z.string(),
+      model: z.string(),
+      team: z.string(),
+      requests: z.number(),
+      cost_usd: Money,
+      /** Of `requests`, those that could not be priced (0 in files from before they were counted). */
+      unpriced_requests: z.number().default(0),
+    }),
+  ),
   /**
    * Days of the period whose figures a `costs restate` changed (a backdated price), oldest
    * restatement first, as `<data>/restatements.json` records them: the overview shows
@@ -190,8 +200,12 @@ export const SiteReconciliationSchema = z.object({
       requests: z.number(),
       reported_usd: Money,
       computed_usd: Money,
-      variance_usd: Money,
+      /** computed − reported of the priced calls (reported − unpriced_reported_usd); null when every call is unpriced. */
+      variance_usd: Money.nullable(),
       variance_share: Share,
+      /** Of `requests`, the calls that could not be priced (no computed cost), and their reported cost; 0 in files from before they were counted. */
+      unpriced_requests: z.number().default(0),
+      unpriced_reported_usd: Money.default("0.000000000"),
     }),
   ),
   /** The 50 calls whose |computed − reported| is largest. */

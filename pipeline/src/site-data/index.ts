@@ -233,6 +233,7 @@ function summary(
     team: r[2] as string,
     requests: measureOf(byDay, r, "requests"),
     cost_usd: formatNano(measureOf(byDay, r, "cost_usd")),
+    unpriced_requests: measureOf(byDay, r, "unpriced_requests"),
   }));
   return {
     generated_at: manifest.generated_at,

@@ -15,14 +15,21 @@ export function reconciliation(history: Pick<SiteHistory, "extras">): SiteReconc
       byModelDay.push({
         date,
         model: m.model,
-        ...toVariance({ requests: m.requests, reported: BigInt(m.reported_nano), computed: BigInt(m.computed_nano) }),
+        ...toVariance({
+          requests: m.requests,
+          reported: BigInt(m.reported_nano),
+          computed: BigInt(m.computed_nano),
+          // A day rollup from before unpriced calls were counted: a model with no computed cost at all was unpriced.
+          unpriced: m.unpriced_requests ?? (m.computed_nano === "0" ? m.requests : 0),
+          unpricedReported: BigInt(m.unpriced_reported_nano ?? (m.computed_nano === "0" ? m.reported_nano : "0")),
+        }),
       });
     }
     for (const { order, difference_nano, request_id, timestamp, model, reported_usd, computed_usd } of extras.differences) {
       const variance =
         computed_usd === null
           ? null
-          : toVariance({ requests: 1, reported: parseNano(reported_usd), computed: parseNano(computed_usd) }).variance_usd;
+          : toVariance({ requests: 1, reported: parseNano(reported_usd), computed: parseNano(computed_usd) }).variance_usd!;
       differences.push({
         day,
         order,

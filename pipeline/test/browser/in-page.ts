@@ -121,6 +121,13 @@ export interface TableReport {
   firstRow: string;
 }
 
+/** Opens every folded section (`details.section-details`: Reconciliation's calls and days), as a reader does with one click each. Returns how many it opened. */
+export function openFolded(): number {
+  const folded = [...document.querySelectorAll<HTMLDetailsElement>("details.section-details:not([open])")];
+  for (const d of folded) d.open = true;
+  return folded.length;
+}
+
 export function tableReports(): TableReport[] {
   return [...document.querySelectorAll<HTMLElement>('table[data-testid^="table-"]')].map((el) => {
     const rows = [...el.querySelectorAll("tbody tr")];

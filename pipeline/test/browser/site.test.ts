@@ -21,7 +21,15 @@ import { computeExtract } from "../../src/extracts/compute-extract.ts";
 import { extractToCsv } from "../../src/extracts/extract-to-csv.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
-import { chartReports, overflowReport, tableReports, type ChartReport, type OverflowReport, type TableReport } from "./in-page.ts";
+import {
+  chartReports,
+  openFolded,
+  overflowReport,
+  tableReports,
+  type ChartReport,
+  type OverflowReport,
+  type TableReport,
+} from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages, pageSlug } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
@@ -181,15 +189,14 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     expect((await items.first().textContent())!.replace(/\s+/g, " ").trim()).toBe(`${RESTATED.date}: ${note} (-0.123456789 USD)`);
     expect(await items.first().getAttribute("data-new")).toBe(formatNano(day));
     // The day's row says so; the other days' rows have no note.
-    const rows = await page
-      .getByTestId("table-daily")
-      .evaluate((t: HTMLTableElement) =>
-        [...t.tBodies[0]!.rows].map((tr) => [
-          tr.cells[0]!.textContent!.trim(),
-          tr.cells[2]!.dataset.value,
-          tr.cells[3]!.textContent!.trim(),
-        ]),
-      );
+    const rows = await page.getByTestId("table-daily").evaluate((t: HTMLTableElement) => {
+      const at = (key: string) => [...t.tHead!.rows[0]!.cells].findIndex((th) => th.dataset.key === key);
+      return [...t.tBodies[0]!.rows].map((tr) => [
+        tr.cells[0]!.textContent!.trim(),
+        tr.cells[at("cost_usd")]!.dataset.value,
+        tr.cells[at("note")]!.textContent!.trim(),
+      ]);
+    });
     expect(rows).toHaveLength(site.manifest.dataset.days.length);
     expect(rows.filter(([, , n]) => n !== "")).toEqual([[RESTATED.date, formatNano(day), note]]);
     expect(rows.reduce((s, [, v]) => s + parseNano(v!), 0n)).toBe(parseNano(site.manifest.dataset.cost_usd));
@@ -305,6 +312,8 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
       for (const pathname of pages) {
         const page = await noJs.context.newPage();
         await page.goto(`${server.url}${pathname}`, { waitUntil: "load" });
+        // Folded sections (<details>) open without JavaScript: one click each.
+        await page.evaluate(openFolded);
         const tables = await page.evaluate(tableReports);
         await page.close();
         const withJs = visits.find((v) => v.page === pathname && v.width === 1440)!;

@@ -60,7 +60,7 @@ export function describeChart(payload: ChartPayload): string {
     const fmt = (x: number) => (money ? usd(x) : formatInt(x));
     const list = payload.rows
       .slice(0, 3)
-      .map((r) => `${r.key} (${fmt(r.cost)})`)
+      .map((r) => `${r.key} (${money && r.text ? r.text : fmt(r.cost)})`)
       .join(", ");
     return `Bar chart of ${payload.measure ?? "cost"} by ${payload.what}, ${payload.rows.length} bars, largest first: ${list}.`;
   }

@@ -13,8 +13,9 @@
  */
 import type { ChartPayload } from "../charts/index.ts";
 import { toBars } from "../charts/bar-spec.ts";
-import { formatInt, formatUsd, NONE_LABEL } from "../lib/format.ts";
+import { formatInt, NONE_LABEL } from "../lib/format.ts";
 import { parseDataSource } from "../lib/data-source.ts";
+import { costText } from "../lib/unpriced.ts";
 import { changeFrom, changeKpi, totalsFrom, totalsKpis, type KpiValue } from "../lib/kpis.ts";
 import { renderRows } from "./render-table.ts";
 import { resort } from "./sort-table.ts";
@@ -240,7 +241,7 @@ export function initFilters(form: HTMLFormElement): void {
             const series = Object.fromEntries(Object.keys(current.series).map((d) => [d, query.dailySeries(table, d)]));
             payload = { ...current, series };
           } else if (kind === "bar" && current.kind === "bar") {
-            payload = { ...current, rows: toBars(breakdownOf(dimension!) as { key: string | null; cost_usd: string }[]) };
+            payload = { ...current, rows: toBars(breakdownOf(dimension!) as Parameters<typeof toBars>[0]) };
           } else if (kind === "lines" && current.kind === "lines") {
             payload = { ...current, series: query.dailySeries(table, dimension!) };
           } else return Promise.resolve();
@@ -255,7 +256,7 @@ export function initFilters(form: HTMLFormElement): void {
     showFigures({ ...windowOf(filter), scope: scope ? ` for ${scope}` : "", unpriced: sums.unpriced });
     changed = true;
     form.dataset.active = "true";
-    status.textContent = `${unknownText}Filtered: ${describe(filter)}. ${formatInt(sums.requests)} requests, ${formatUsd(sums.cost)}.`;
+    status.textContent = `${unknownText}Filtered: ${describe(filter)}. ${formatInt(sums.requests)} requests, ${costText(sums.cost, { requests: sums.requests, unpriced_requests: sums.unpriced })}.`;
   }
 
   const run = () =>

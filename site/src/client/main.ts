@@ -3,8 +3,10 @@
  * and the filter form. Charts (vega-embed) load only on pages with a chart; the cube
  * (hyparquet + Arquero) only when a filter or the groupBy builder is first used.
  */
+import { enableCopyButtons } from "./copy-buttons.ts";
 import { initFilters } from "./filters.ts";
 import { initGroupBy } from "./group-by-ui.ts";
+import { openForPrint } from "./open-for-print.ts";
 import { enableSorting } from "./sort-table.ts";
 import { carryFilter } from "./carry-filter.ts";
 
@@ -12,6 +14,8 @@ document.documentElement.classList.add("js");
 for (const table of document.querySelectorAll<HTMLTableElement>("table[data-sortable]")) enableSorting(table);
 for (const form of document.querySelectorAll<HTMLFormElement>("form[data-filters]")) initFilters(form);
 for (const root of document.querySelectorAll<HTMLElement>("[data-groupby]")) initGroupBy(root);
+enableCopyButtons();
+openForPrint();
 if (document.querySelector("figure[data-chart]")) {
   void import("./charts.ts").then(({ renderAll }) => renderAll());
 }

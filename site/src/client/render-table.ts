@@ -9,7 +9,7 @@ export function renderRows(table: HTMLTableElement, rows: Record<string, unknown
   for (const row of rows.slice(0, limit)) {
     const tr = document.createElement("tr");
     columns.forEach((c, i) => {
-      const v = cell(c.kind, row[c.key]);
+      const v = cell(c.kind, row[c.key], row);
       const td = document.createElement(i === 0 ? "th" : "td");
       if (i === 0) td.setAttribute("scope", "row");
       const cls = [v.numeric ? "num" : "", v.none ? "none" : "", c.kind === "code" ? "mono" : ""].filter(Boolean);

@@ -6,6 +6,7 @@ import type { SiteSummary } from "../../../pipeline/src/schemas/site-data.schema
 import { formatChange, formatInt, formatNano, formatShare, formatUsd, ratio } from "./format.ts";
 import { divideHalfEven } from "../../../pipeline/src/pricing/money.ts";
 import { METHOD } from "./paths.ts";
+import { allUnpriced, listCostText, UNPRICED_LABEL, unpricedShare } from "./unpriced.ts";
 
 type Totals = SiteSummary["totals"];
 type Anchor = (typeof METHOD)[keyof typeof METHOD];
@@ -22,13 +23,19 @@ export interface KpiValue {
 
 export function totalsKpis(t: Totals): KpiValue[] {
   const tokens = t.input_tokens + t.output_tokens;
+  // Unpriced calls have no cost: never shown as $0.00 (lib/unpriced.ts).
+  const none = allUnpriced(t);
+  const share = unpricedShare(t);
   return [
     {
       testid: "total-cost",
       label: "Total cost",
       value: t.cost_usd,
-      display: formatUsd(t.cost_usd),
-      detail: `${t.cost_usd} USD exactly`,
+      // The headline keeps the plain figure; its unpriced share is in the detail line.
+      display: none ? UNPRICED_LABEL : formatUsd(t.cost_usd),
+      detail: none
+        ? "every request is unpriced: no cost"
+        : `${t.cost_usd} USD exactly${share === null ? "" : `; ${share} of requests unpriced, not in it`}`,
       anchor: METHOD.totalCost,
     },
     {
@@ -51,8 +58,8 @@ export function totalsKpis(t: Totals): KpiValue[] {
       testid: "avg-cost",
       label: "Average cost per request",
       value: t.avg_cost_per_request_usd,
-      display: formatUsd(t.avg_cost_per_request_usd),
-      detail: "over priced requests",
+      display: none ? "n/a" : formatUsd(t.avg_cost_per_request_usd),
+      detail: none ? "no priced requests" : "over priced requests",
       anchor: METHOD.average,
     },
     {
@@ -60,7 +67,7 @@ export function totalsKpis(t: Totals): KpiValue[] {
       label: "Unpriced requests",
       value: String(t.unpriced_requests),
       display: formatInt(t.unpriced_requests),
-      detail: "not in the cost: no price applies",
+      detail: `${share === null ? "" : `${share} of requests, `}not in the cost: no price applies`,
       anchor: METHOD.unpriced,
     },
     {
@@ -75,7 +82,7 @@ export function totalsKpis(t: Totals): KpiValue[] {
       testid: "list-cost",
       label: "At list prices",
       value: t.list_cost_usd,
-      display: formatUsd(t.list_cost_usd),
+      display: listCostText(t.list_cost_usd, t.cost_usd, t),
       detail: "the same calls at public prices, where known",
       anchor: METHOD.listCost,
     },

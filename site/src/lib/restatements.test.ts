@@ -42,11 +42,11 @@ describe("restatementNotes", () => {
     const daily = [
       { date: "2026-07-08", model: "a", team: "x", requests: 2, cost_usd: "1.000000001" },
       { date: "2026-07-07", model: "a", team: "x", requests: 1, cost_usd: "0.500000000" },
-      { date: "2026-07-08", model: "b", team: "y", requests: 3, cost_usd: "3.299999999" },
+      { date: "2026-07-08", model: "b", team: "y", requests: 3, cost_usd: "3.299999999", unpriced_requests: 1 },
     ];
     expect(dailyTotals(daily, byDay)).toEqual([
-      { date: "2026-07-07", requests: 1, cost_usd: "0.500000000", note: null },
-      { date: "2026-07-08", requests: 5, cost_usd: "4.300000000", note: byDay.get("2026-07-08") },
+      { date: "2026-07-07", requests: 1, cost_usd: "0.500000000", unpriced_requests: 0, note: null },
+      { date: "2026-07-08", requests: 5, cost_usd: "4.300000000", unpriced_requests: 1, note: byDay.get("2026-07-08") },
     ]);
   });
 });

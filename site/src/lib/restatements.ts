@@ -49,16 +49,23 @@ export function notesByDay(notes: RestatedDayNote[]): Map<string, string> {
 
 /** The overview's daily totals (all calls) from summary.json's daily rows, with each day's note. */
 export function dailyTotals(
-  daily: SiteSummary["daily"],
+  daily: Array<Omit<SiteSummary["daily"][number], "unpriced_requests"> & { unpriced_requests?: number }>,
   notes: Map<string, string>,
-): Array<{ date: string; requests: number; cost_usd: string; note: string | null }> {
-  const days = new Map<string, { requests: number; nano: bigint }>();
+): Array<{ date: string; requests: number; cost_usd: string; unpriced_requests: number; note: string | null }> {
+  const days = new Map<string, { requests: number; nano: bigint; unpriced: number }>();
   for (const d of daily) {
-    const day = days.get(d.date) ?? days.set(d.date, { requests: 0, nano: 0n }).get(d.date)!;
+    const day = days.get(d.date) ?? days.set(d.date, { requests: 0, nano: 0n, unpriced: 0 }).get(d.date)!;
     day.requests += d.requests;
     day.nano += parseNano(d.cost_usd);
+    day.unpriced += d.unpriced_requests ?? 0;
   }
   return [...days]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([date, { requests, nano }]) => ({ date, requests, cost_usd: formatNano(nano), note: notes.get(date) ?? null }));
+    .map(([date, { requests, nano, unpriced }]) => ({
+      date,
+      requests,
+      cost_usd: formatNano(nano),
+      unpriced_requests: unpriced,
+      note: notes.get(date) ?? null,
+    }));
 }

@@ -15,8 +15,27 @@ import {
   parseNano,
   shareSortKey,
 } from "./format.ts";
+import { allUnpriced, costText, listCostText, type PricedCount } from "./unpriced.ts";
 
-export type ColumnKind = "key" | "text" | "code" | "int" | "usd" | "usd-exact" | "share" | "change" | "list" | "time" | "rate-1m";
+/**
+ * `cost`, `list-cost` and `computed` (exact cost) are money columns read with their row's
+ * `requests` and `unpriced_requests` (lib/unpriced.ts): "unpriced" / "no list price", never $0.00.
+ */
+export type ColumnKind =
+  | "key"
+  | "text"
+  | "code"
+  | "int"
+  | "usd"
+  | "usd-exact"
+  | "cost"
+  | "list-cost"
+  | "computed"
+  | "share"
+  | "change"
+  | "list"
+  | "time"
+  | "rate-1m";
 
 export interface TableColumn {
   key: string;
@@ -34,14 +53,28 @@ export interface Cell {
   none: boolean;
 }
 
-const NUMERIC = new Set<ColumnKind>(["int", "usd", "usd-exact", "share", "change", "rate-1m"]);
+const NUMERIC = new Set<ColumnKind>(["int", "usd", "usd-exact", "cost", "list-cost", "computed", "share", "change", "rate-1m"]);
 
 export function isNumeric(kind: ColumnKind): boolean {
   return NUMERIC.has(kind);
 }
 
-export function cell(kind: ColumnKind, raw: unknown): Cell {
+/** The requests of a row and how many are unpriced (absent: none). */
+function countOf(row: Record<string, unknown> | undefined): PricedCount {
+  return { requests: Number(row?.requests ?? 0), unpriced_requests: Number(row?.unpriced_requests ?? 0) };
+}
+
+/** Sort key of a money cell: all-unpriced rows sort below every cost (−1 nano-USD is never a real cost there). */
+function costSort(raw: string, count: PricedCount): string {
+  return allUnpriced(count) ? "-1" : parseNano(raw).toString();
+}
+
+/** A cell; `row` is the whole row, which `cost`, `list-cost` and `computed` cells read (lib/unpriced.ts). */
+export function cell(kind: ColumnKind, raw: unknown, row?: Record<string, unknown>): Cell {
   const numeric = NUMERIC.has(kind);
+  if ((raw === null || raw === undefined) && kind === "computed" && countOf(row).unpriced_requests > 0) {
+    return { text: costText("0.000000000", countOf(row), true), value: "", sort: "-1", numeric, none: false };
+  }
   if (raw === null || raw === undefined) {
     const text =
       kind === "key"
@@ -60,6 +93,17 @@ export function cell(kind: ColumnKind, raw: unknown): Cell {
       return { text: formatUsd(raw as string), value: raw as string, sort: parseNano(raw as string).toString(), numeric, none: false };
     case "usd-exact":
       return { text: formatUsdExact(raw as string), value: raw as string, sort: parseNano(raw as string).toString(), numeric, none: false };
+    case "cost":
+    case "computed": {
+      const count = countOf(row);
+      const text = costText(raw as string, count, kind === "computed");
+      return { text, value: raw as string, sort: costSort(raw as string, count), numeric, none: false };
+    }
+    case "list-cost": {
+      const count = countOf(row);
+      const text = listCostText(raw as string, (row?.cost_usd as string | undefined) ?? "0.000000000", count);
+      return { text, value: raw as string, sort: costSort(raw as string, count), numeric, none: false };
+    }
     case "share":
       return { text: formatShare(raw as string), value: raw as string, sort: shareSortKey(raw as string), numeric, none: false };
     case "change":
@@ -80,13 +124,14 @@ export function cell(kind: ColumnKind, raw: unknown): Cell {
 /** The columns of a breakdown table (breakdown-*.json rows, or the same computed from the cube). */
 export function breakdownColumns(label: string): TableColumn[] {
   return [
+    // Cost right after the key, so a phone (375 px) shows it without scrolling sideways.
     { key: "key", label, kind: "key" },
+    { key: "cost_usd", label: "cost", kind: "cost", hint: "exact value in the cell's data-value; unpriced calls are not in it" },
+    { key: "share", label: "share of cost", kind: "share" },
+    { key: "list_cost_usd", label: "list cost", kind: "list-cost", hint: "the same calls at public list prices, where known" },
     { key: "requests", label: "requests", kind: "int" },
+    { key: "unpriced_requests", label: "unpriced", kind: "int", hint: "calls that could not be priced (not in cost)" },
     { key: "input_tokens", label: "input tokens", kind: "int" },
     { key: "output_tokens", label: "output tokens", kind: "int" },
-    { key: "cost_usd", label: "cost", kind: "usd", hint: "exact value in the cell's data-value" },
-    { key: "list_cost_usd", label: "list cost", kind: "usd", hint: "the same calls at public list prices, where known" },
-    { key: "share", label: "share of cost", kind: "share" },
-    { key: "unpriced_requests", label: "unpriced", kind: "int", hint: "calls that could not be priced (not in cost)" },
   ];
 }
