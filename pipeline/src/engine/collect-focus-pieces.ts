@@ -631,36 +631,33 @@ function isWhole(component: PieceComponent): boolean {
   return !UNIT_RATES.some((unit) => unit.component === component);
 }
 
-/** Segment columns (engine/segment-builder.ts) read as priced rows. */
-export function pieceReaderOfColumns(columns: ColumnData[]): PieceRowReader {
-  const dict = (name: keyof typeof COLUMN) => {
-    const c = columns[COLUMN[name]] as { codes: Int32Array; dictionary: string[] };
-    return (r: number): string | null => (c.codes[r]! < 0 ? null : c.dictionary[c.codes[r]!]!);
-  };
-  const number = (name: keyof typeof COLUMN) => {
-    const c = columns[COLUMN[name]] as { values: Float64Array; nulls?: Uint8Array };
-    return (r: number): number | null => (c.nulls?.[r] ? null : c.values[r]!);
-  };
-  const money = (name: keyof typeof COLUMN) => {
-    const c = columns[COLUMN[name]] as { values: BigInt64Array; nulls?: Uint8Array };
-    return (r: number): bigint | null => (c.nulls?.[r] ? null : c.values[r]!);
-  };
-  const batch = columns[COLUMN.batch] as { values: Uint8Array };
+/** How a reader gets at a column's values by name: text, numbers, nano-USD, booleans. */
+interface ColumnAccess {
+  text(name: string): (r: number) => string | null;
+  number(name: string): (r: number) => number | null;
+  money(name: string): (r: number) => bigint | null;
+  bool(name: string): (r: number) => boolean;
+}
+
+/** The priced-row reader over some column access: the same fields for segment columns and rows read back. */
+function readerOf(access: ColumnAccess): PieceRowReader {
+  const { text, number, money } = access;
+  const batch = access.bool("batch");
   const tokens = Object.fromEntries(TOKEN_FIELDS.map((f) => [f, number(f)])) as Record<TokenField, (r: number) => number | null>;
-  const units = Object.fromEntries(UNIT_RATES.map(({ field }) => [field, dict(field)])) as Record<UnitField, (r: number) => string | null>;
-  const costs = Object.fromEntries(COMPONENTS.map((c) => [c, money(`${c}_cost_usd` as keyof typeof COLUMN)])) as Record<
+  const units = Object.fromEntries(UNIT_RATES.map(({ field }) => [field, text(field)])) as Record<UnitField, (r: number) => string | null>;
+  const costs = Object.fromEntries(COMPONENTS.map((c) => [c, money(`${c}_cost_usd`)])) as Record<
     ComponentName,
     (r: number) => bigint | null
   >;
   const timestamp = number("timestamp");
   return {
-    priceSource: dict("price_source"),
-    priceRef: dict("price_ref"),
-    pricingVersion: dict("pricing_version"),
-    model: dict("model") as (r: number) => string,
-    region: dict("region"),
-    batch: (r) => batch.values[r] === 1,
-    serviceTier: dict("service_tier"),
+    priceSource: text("price_source"),
+    priceRef: text("price_ref"),
+    pricingVersion: text("pricing_version"),
+    model: text("model") as (r: number) => string,
+    region: text("region"),
+    batch,
+    serviceTier: text("service_tier"),
     timestamp: (r) => timestamp(r)!,
     calls: number("calls"),
     tokens: (field, r) => tokens[field](r) ?? 0,
@@ -669,6 +666,29 @@ export function pieceReaderOfColumns(columns: ColumnData[]): PieceRowReader {
     cost: money("cost_usd"),
     listCost: money("list_cost_usd"),
   };
+}
+
+/** Segment columns (engine/segment-builder.ts) read as priced rows. */
+export function pieceReaderOfColumns(columns: ColumnData[]): PieceRowReader {
+  const at = (name: string) => columns[COLUMN[name as keyof typeof COLUMN]] as { nulls?: Uint8Array };
+  return readerOf({
+    text: (name) => {
+      const c = at(name) as { codes: Int32Array; dictionary: string[] };
+      return (r) => (c.codes[r]! < 0 ? null : c.dictionary[c.codes[r]!]!);
+    },
+    number: (name) => {
+      const c = at(name) as { values: Float64Array; nulls?: Uint8Array };
+      return (r) => (c.nulls?.[r] ? null : c.values[r]!);
+    },
+    money: (name) => {
+      const c = at(name) as { values: BigInt64Array; nulls?: Uint8Array };
+      return (r) => (c.nulls?.[r] ? null : c.values[r]!);
+    },
+    bool: (name) => {
+      const c = at(name) as { values: Uint8Array };
+      return (r) => c.values[r] === 1;
+    },
+  });
 }
 
 /** The priced columns a PieceRowReader reads from a partition. */
@@ -696,40 +716,23 @@ export function pieceReaderOfRows(rows: Record<string, unknown[]>): PieceRowRead
     if (!values) throw new Error(`FOCUS pieces: no column ${name}`);
     return values;
   };
-  const text = (name: string) => {
-    const values = column(name);
-    return (r: number): string | null => (values[r] as string | null | undefined) ?? null;
-  };
-  const number = (name: string) => {
-    const values = column(name);
-    return (r: number): number | null => (values[r] === null || values[r] === undefined ? null : Number(values[r]));
-  };
-  const money = (name: string) => {
-    const values = column(name);
-    return (r: number): bigint | null => (values[r] === null || values[r] === undefined ? null : BigInt(values[r] as bigint));
-  };
-  const batch = column("batch");
-  const tokens = Object.fromEntries(TOKEN_FIELDS.map((f) => [f, number(f)])) as Record<TokenField, (r: number) => number | null>;
-  const units = Object.fromEntries(UNIT_RATES.map(({ field }) => [field, text(field)])) as Record<UnitField, (r: number) => string | null>;
-  const costs = Object.fromEntries(COMPONENTS.map((c) => [c, money(`${c}_cost_usd`)])) as Record<
-    ComponentName,
-    (r: number) => bigint | null
-  >;
-  const timestamp = number("timestamp");
-  return {
-    priceSource: text("price_source"),
-    priceRef: text("price_ref"),
-    pricingVersion: text("pricing_version"),
-    model: text("model") as (r: number) => string,
-    region: text("region"),
-    batch: (r) => batch[r] === true,
-    serviceTier: text("service_tier"),
-    timestamp: (r) => timestamp(r)!,
-    calls: number("calls"),
-    tokens: (field, r) => tokens[field](r) ?? 0,
-    unit: (field, r) => units[field](r),
-    componentCost: (component, r) => costs[component](r),
-    cost: money("cost_usd"),
-    listCost: money("list_cost_usd"),
-  };
+  const absent = (v: unknown) => v === null || v === undefined;
+  return readerOf({
+    text: (name) => {
+      const values = column(name);
+      return (r) => (values[r] as string | null | undefined) ?? null;
+    },
+    number: (name) => {
+      const values = column(name);
+      return (r) => (absent(values[r]) ? null : Number(values[r]));
+    },
+    money: (name) => {
+      const values = column(name);
+      return (r) => (absent(values[r]) ? null : BigInt(values[r] as bigint));
+    },
+    bool: (name) => {
+      const values = column(name);
+      return (r) => values[r] === true;
+    },
+  });
 }
