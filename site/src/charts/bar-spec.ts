@@ -1,35 +1,112 @@
 import type { TopLevelSpec } from "vega-lite";
-import { NONE_LABEL, nanoToNumber, parseNano } from "../lib/format.ts";
+import { formatInt, formatUsd, nanoToNumber, parseNano } from "../lib/format.ts";
+import { axisConfig } from "./axis-config.ts";
+import { colourOf, keyLabel, OTHER_LABEL } from "./colours.ts";
 import { DATA } from "./data.ts";
 
 export interface BarDatum {
+  /** The key as the chart names it (`keyLabel`; "(other)" for the rest). */
   key: string;
+  /** Bar length: USD (float, drawing only) or a count. */
   cost: number;
+  /** The value as the tables show it ("$1,234.57", "1,204"), for the tooltip. */
+  text: string;
+  /** The key's stable colour (`colourOf`), or the sign's on a signed chart. */
+  colour: string;
 }
 
-/** Horizontal bars of the costliest values of a dimension, in the order of the rows (source `table`). */
-export function barSpec(what: string, measure = "cost (USD)"): TopLevelSpec {
+/** How many bars a chart shows before the rest become one "(other)" bar. */
+export const TOP_BARS = 10;
+
+/** Colours of a signed (variance) chart: computed above reported, and below. */
+export const SIGN = {
+  above: { label: "computed above reported", colour: "#b2472f" },
+  below: { label: "computed below reported", colour: "#2f6db5" },
+} as const;
+
+/**
+ * Horizontal bars in the order of the rows (source `table`), each in its key's colour
+ * (`colour`). Signed bars (a variance) are coloured by sign, with a legend and a rule
+ * at $0. Long labels are cut with "…"; the tooltip has the full key.
+ */
+export function barSpec(what: string, measure = "cost (USD)", signed = false): TopLevelSpec {
   const money = measure.includes("USD");
+  const x = {
+    field: "cost",
+    type: "quantitative",
+    title: measure,
+    scale: { zero: true, nice: true },
+    axis: money ? { format: "$,.2f", tickCount: 5 } : { format: ",.0f", tickMinStep: 1 },
+  };
+  const y = { field: "key", type: "nominal", sort: null, title: null, axis: { labelLimit: 180 } };
+  const tooltip = [
+    { field: "key", type: "nominal", title: what },
+    { field: "text", type: "nominal", title: measure },
+  ];
+  const colour = signed
+    ? {
+        field: "sign",
+        type: "nominal",
+        title: null,
+        scale: { domain: [SIGN.above.label, SIGN.below.label], range: [SIGN.above.colour, SIGN.below.colour] },
+        legend: { orient: "bottom", direction: "vertical" },
+      }
+    : { field: "colour", type: "nominal", scale: null, legend: null };
+  const bars = {
+    mark: { type: "bar", tooltip: true },
+    encoding: { y, x, color: colour, tooltip },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     description: `${measure} by ${what}`,
     width: "container",
     height: { step: 22 },
     data: { name: DATA },
-    mark: { type: "bar", tooltip: true, color: "#2f6db5" },
-    encoding: {
-      y: { field: "key", type: "nominal", sort: null, title: null, axis: { labelLimit: 220 } },
-      x: { field: "cost", type: "quantitative", title: measure, axis: money ? { format: "$,.2f" } : { format: ",.0f", tickMinStep: 1 } },
-      tooltip: [
-        { field: "key", type: "nominal", title: what },
-        { field: "cost", type: "quantitative", title: measure, format: money ? "$,.4f" : "," },
-      ],
-    },
-    config: { view: { stroke: null } },
+    ...(signed
+      ? {
+          transform: [{ calculate: `datum.cost >= 0 ? '${SIGN.above.label}' : '${SIGN.below.label}'`, as: "sign" }],
+          layer: [bars, { mark: { type: "rule", color: "#1c2430" }, encoding: { x: { datum: 0, type: "quantitative" } } }],
+        }
+      : bars),
+    config: { view: { stroke: null }, ...axisConfig() },
   } as TopLevelSpec;
 }
 
-/** The `top` first rows of a breakdown (already costliest first) as bars. */
-export function toBars(rows: { key: string | null; cost_usd: string }[], top = 15): BarDatum[] {
-  return rows.slice(0, top).map((r) => ({ key: r.key ?? NONE_LABEL, cost: nanoToNumber(parseNano(r.cost_usd)) }));
+/**
+ * The `top` first rows of a breakdown (already costliest first) as bars, and one
+ * "(other)" bar with the exact sum of the rest when there is a rest.
+ */
+export function toBars(rows: { key: string | null; cost_usd: string }[], top = TOP_BARS): BarDatum[] {
+  const bars = rows.slice(0, top).map((r) => moneyBar(keyLabel(r.key), parseNano(r.cost_usd)));
+  if (rows.length > top)
+    bars.push(
+      moneyBar(
+        OTHER_LABEL,
+        rows.slice(top).reduce((s, r) => s + parseNano(r.cost_usd), 0n),
+      ),
+    );
+  return bars;
+}
+
+/** Counts (requests by reason) as bars, largest first as given, the rest as one "(other)" bar. */
+export function countBars(rows: { key: string; count: number }[], top = TOP_BARS): BarDatum[] {
+  const bar = (key: string, count: number): BarDatum => ({ key, cost: count, text: formatInt(count), colour: colourOf(key) });
+  const bars = rows.slice(0, top).map((r) => bar(keyLabel(r.key), r.count));
+  if (rows.length > top)
+    bars.push(
+      bar(
+        OTHER_LABEL,
+        rows.slice(top).reduce((s, r) => s + r.count, 0),
+      ),
+    );
+  return bars;
+}
+
+/** Signed amounts (a variance per model), in the order given; the colour is the sign's. */
+export function signedBars(rows: { key: string; nano: bigint }[]): BarDatum[] {
+  return rows.map((r) => ({ ...moneyBar(r.key, r.nano), colour: r.nano >= 0n ? SIGN.above.colour : SIGN.below.colour }));
+}
+
+function moneyBar(key: string, nano: bigint): BarDatum {
+  return { key, cost: nanoToNumber(nano), text: formatUsd(nano), colour: colourOf(key) };
 }
