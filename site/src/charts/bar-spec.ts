@@ -38,7 +38,14 @@ export function barSpec(what: string, measure = "cost (USD)", signed = false): T
     scale: { zero: true, nice: true },
     axis: money ? { format: "$,.2f", tickCount: 5 } : { format: ",.0f", tickMinStep: 1 },
   };
-  const y = { field: "key", type: "nominal", sort: null, title: null, axis: { labelLimit: 180 } };
+  // Labels take at most 40 % of the chart (phones keep room for the bars), cut with "…".
+  const y = {
+    field: "key",
+    type: "nominal",
+    sort: null,
+    title: null,
+    axis: { labelLimit: { expr: "clamp(containerSize()[0] * 0.4, 90, 240)" } },
+  };
   const tooltip = [
     { field: "key", type: "nominal", title: what },
     { field: "text", type: "nominal", title: measure },
