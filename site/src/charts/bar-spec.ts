@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { formatInt, formatUsd, nanoToNumber, parseNano } from "../lib/format.ts";
 import { axisConfig } from "./axis-config.ts";
-import { colourOf, keyLabel, OTHER_LABEL } from "./colours.ts";
+import { keyLabel, OTHER_LABEL } from "./colours.ts";
 import { DATA } from "./data.ts";
 
 export interface BarDatum {
@@ -11,8 +11,6 @@ export interface BarDatum {
   cost: number;
   /** The value as the tables show it ("$1,234.57", "1,204"), for the tooltip. */
   text: string;
-  /** The key's stable colour (`colourOf`), or the sign's on a signed chart. */
-  colour: string;
 }
 
 /** How many bars a chart shows before the rest become one "(other)" bar. */
@@ -20,14 +18,14 @@ export const TOP_BARS = 10;
 
 /** Colours of a signed (variance) chart: computed above reported, and below. */
 export const SIGN = {
-  above: { label: "computed above reported", colour: "#b2472f" },
-  below: { label: "computed below reported", colour: "#2f6db5" },
+  above: { label: "above reported", colour: "#b2472f" },
+  below: { label: "below reported", colour: "#2f6db5" },
 } as const;
 
 /**
  * Horizontal bars in the order of the rows (source `table`), each in its key's colour
- * (`colour`). Signed bars (a variance) are coloured by sign, with a legend and a rule
- * at $0. Long labels are cut with "…"; the tooltip has the full key.
+ * (`colour`, added to the rows when drawn: `chartRows`). Signed bars (a variance) are coloured by sign, with a legend and a
+ * labelled rule at $0. Long labels are cut with "…"; the tooltip has the full key.
  */
 export function barSpec(what: string, measure = "cost (USD)", signed = false): TopLevelSpec {
   const money = measure.includes("USD");
@@ -54,9 +52,9 @@ export function barSpec(what: string, measure = "cost (USD)", signed = false): T
     ? {
         field: "sign",
         type: "nominal",
-        title: null,
+        title: "computed",
         scale: { domain: [SIGN.above.label, SIGN.below.label], range: [SIGN.above.colour, SIGN.below.colour] },
-        legend: { orient: "bottom", direction: "vertical" },
+        legend: { orient: "top", direction: "horizontal", labelLimit: 0 },
       }
     : { field: "colour", type: "nominal", scale: null, legend: null };
   const bars = {
@@ -72,7 +70,15 @@ export function barSpec(what: string, measure = "cost (USD)", signed = false): T
     ...(signed
       ? {
           transform: [{ calculate: `datum.cost >= 0 ? '${SIGN.above.label}' : '${SIGN.below.label}'`, as: "sign" }],
-          layer: [bars, { mark: { type: "rule", color: "#1c2430" }, encoding: { x: { datum: 0, type: "quantitative" } } }],
+          // The $0 line, labelled above the bars (an axis label there can be dropped for overlap on a phone).
+          layer: [
+            bars,
+            { mark: { type: "rule", color: "#1c2430" }, encoding: { x: { datum: 0, type: "quantitative" } } },
+            {
+              mark: { type: "text", text: money ? "$0.00" : "0", baseline: "bottom", dy: -2, fontSize: 12, color: "#1c2430" },
+              encoding: { x: { datum: 0, type: "quantitative" }, y: { value: 0 } },
+            },
+          ],
         }
       : bars),
     config: { view: { stroke: null }, ...axisConfig() },
@@ -97,7 +103,7 @@ export function toBars(rows: { key: string | null; cost_usd: string }[], top = T
 
 /** Counts (requests by reason) as bars, largest first as given, the rest as one "(other)" bar. */
 export function countBars(rows: { key: string; count: number }[], top = TOP_BARS): BarDatum[] {
-  const bar = (key: string, count: number): BarDatum => ({ key, cost: count, text: formatInt(count), colour: colourOf(key) });
+  const bar = (key: string, count: number): BarDatum => ({ key, cost: count, text: formatInt(count) });
   const bars = rows.slice(0, top).map((r) => bar(keyLabel(r.key), r.count));
   if (rows.length > top)
     bars.push(
@@ -109,11 +115,11 @@ export function countBars(rows: { key: string; count: number }[], top = TOP_BARS
   return bars;
 }
 
-/** Signed amounts (a variance per model), in the order given; the colour is the sign's. */
+/** Signed amounts (a variance per model), in the order given; drawn in the sign's colour (`barSpec` signed). */
 export function signedBars(rows: { key: string; nano: bigint }[]): BarDatum[] {
-  return rows.map((r) => ({ ...moneyBar(r.key, r.nano), colour: r.nano >= 0n ? SIGN.above.colour : SIGN.below.colour }));
+  return rows.map((r) => moneyBar(r.key, r.nano));
 }
 
 function moneyBar(key: string, nano: bigint): BarDatum {
-  return { key, cost: nanoToNumber(nano), text: formatUsd(nano), colour: colourOf(key) };
+  return { key, cost: nanoToNumber(nano), text: formatUsd(nano) };
 }

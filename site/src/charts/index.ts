@@ -8,15 +8,16 @@
 import type { TopLevelSpec } from "vega-lite";
 import { formatUsd } from "../lib/format.ts";
 import { barSpec, type BarDatum } from "./bar-spec.ts";
-import { colourOf } from "./colours.ts";
+import { colourOf, type Colours } from "./colours.ts";
 import { linesSpec } from "./lines-spec.ts";
 import { seriesRows, type Series } from "./series.ts";
 import { trendSpec } from "./trend-spec.ts";
 
+/** `colours`: the whole period's costliest keys in palette order (`rankColours`); other keys are hashed. */
 export type ChartPayload =
-  | { kind: "trend"; series: Record<string, Series>; stackBy: string }
-  | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string; signed?: boolean }
-  | { kind: "lines"; series: Series; what: string };
+  | { kind: "trend"; series: Record<string, Series>; stackBy: string; colours?: Record<string, Colours> }
+  | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string; signed?: boolean; colours?: Colours }
+  | { kind: "lines"; series: Series; what: string; colours?: Colours };
 
 /** The variants a chart can be shown in, and the current one. */
 export function chartVariants(payload: ChartPayload): string[] {
@@ -41,12 +42,13 @@ export function chartSpec(payload: ChartPayload, variant = currentVariant(payloa
 
 /**
  * The colour scale of a line or stacked chart: its keys in legend order, each in its
- * stable colour (`colourOf`). Bars carry their colour in their rows; null for them.
+ * stable colour (`colourOf`). Bars get theirs in their rows (`chartRows`); null for them.
  */
 export function colourScale(payload: ChartPayload): { domain: string[]; range: string[] } | null {
   if (payload.kind === "bar") return null;
   const keys = payload.kind === "trend" ? payload.series[payload.stackBy]!.keys : payload.series.keys;
-  return { domain: keys, range: keys.map(colourOf) };
+  const colours = payload.kind === "trend" ? payload.colours?.[payload.stackBy] : payload.colours;
+  return { domain: keys, range: keys.map((k) => colourOf(k, colours)) };
 }
 
 /** The rows of the `table` source. */
@@ -55,7 +57,7 @@ export function chartRows(payload: ChartPayload): object[] {
     case "trend":
       return seriesRows(payload.series[payload.stackBy]!);
     case "bar":
-      return payload.rows;
+      return payload.rows.map((r) => ({ ...r, colour: colourOf(r.key, payload.colours) }));
     case "lines":
       return seriesRows(payload.series);
   }
