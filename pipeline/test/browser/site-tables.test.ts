@@ -63,7 +63,8 @@ function generatedLog(): string {
     const model = (virtual ? i : u) % MODELS.length;
     lines.push(
       JSON.stringify({
-        request_id: `gen-${i}`,
+        // As long as real gateway ids (trace id : span id).
+        request_id: `${String(i).padStart(8, "0")}${"9f3c".repeat(6)}:${"e7e5143f".repeat(2)}`,
         timestamp: `2026-07-${String(1 + (i % 10)).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}:00:00Z`,
         model: MODELS[model],
         subject_type: virtual ? "virtualaccount" : "user",
@@ -387,6 +388,14 @@ describeInChromium("tables and charts at scale (3,000 users, 2,000 customer ids)
           .getByTestId("table-examples")
           .evaluate((t) => ({ scroll: t.parentElement!.scrollWidth, client: t.parentElement!.clientWidth }));
         expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+        // The premise: without the examples' wrapping rule these ids and lists would not fit.
+        await issues.page.addStyleTag({
+          content: 'table[data-testid="table-examples"] :is(td, th) { overflow-wrap: normal !important; min-width: 0 !important; }',
+        });
+        const unwrapped = await issues.page
+          .getByTestId("table-examples")
+          .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+        expect(unwrapped).toBeGreaterThan(0);
       }
       expect(await issues.page.evaluate(overflowReport)).toMatchObject({ scrollWidth: width });
       await shot(issues.page, `issues-${width}`);
