@@ -21,6 +21,8 @@ import { formatNano, parseNano } from "../../src/pricing/money.ts";
 import { BreakdownSchema, type Breakdown } from "../../src/schemas/site-data.schema.ts";
 import { colourOf, PALETTE, type Colours } from "../../../site/src/charts/colours.ts";
 import { formatUsd } from "../../../site/src/lib/format.ts";
+import { listPartitions, readPartitions } from "../../src/dataset/read-partitions.ts";
+import { computeExtract } from "../../src/extracts/compute-extract.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
 import { overflowReport } from "./in-page.ts";
@@ -348,6 +350,17 @@ describeInChromium("tables and charts at scale (3,000 users, 2,000 customer ids)
       const both = after.filter((b) => b.key.startsWith("user-") && before.some((x) => x.key === b.key));
       for (const b of both) expect(b.fill).toBe(before.find((x) => x.key === b.key)!.fill);
       await shot(page, `users-charts-${width}`);
+
+      // The table under the filter: team-03's users, paged; Reset shows every user again.
+      // Expected from the priced rows, read back with the pipeline's own reader and extract code.
+      const dataset = await readPartitions(site.data, await listPartitions(site.data));
+      const team03 = computeExtract(dataset, ["team", "user"]).rows.filter((r) => r[0] === "team-03");
+      expect(team03.length).toBeGreaterThan(100);
+      await expect.poll(() => status(page)).toBe(`Rows 1–50 of ${int(team03.length)}.`);
+      await page.getByTestId("filter-reset").click();
+      await expect.poll(() => page.getByTestId("filters").getAttribute("data-active")).toBe("false");
+      await expect.poll(() => status(page)).toBe(`Rows 1–50 of ${int(all.length)}.`);
+      expect((await readRows(page)).map((r) => r.key)).toEqual(all.slice(0, 50).map((r) => r.key ?? ""));
       expect(errors).toEqual([]);
       await page.close();
     });
