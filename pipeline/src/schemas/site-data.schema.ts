@@ -115,8 +115,11 @@ export const BreakdownRowSchema = z.object({
 export const BreakdownSchema = z.object({
   dimension: z.string(),
   rows: z.array(BreakdownRowSchema),
-  /** Daily cost of the 8 costliest values; the rest summed as key "(other)". */
-  daily: z.array(z.object({ date: z.string(), key: z.string().nullable(), cost_usd: Money })),
+  /**
+   * Daily cost of the 10 costliest values; the rest summed per day in one row with
+   * `other: true` and key null (so a log value "(other)" is never taken for the rest).
+   */
+  daily: z.array(z.object({ date: z.string(), key: z.string().nullable(), cost_usd: Money, other: z.literal(true).optional() })),
 });
 export type Breakdown = z.infer<typeof BreakdownSchema>;
 

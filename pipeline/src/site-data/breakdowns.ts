@@ -4,7 +4,10 @@ import type { Dataset } from "../dataset/read-partitions.ts";
 import { computeExtract } from "../extracts/compute-extract.ts";
 import { compareKeys, measureOf } from "../extracts/to-extract-table.ts";
 
-/** Totals per value of `dimension`, costliest first, and the daily cost of the top 8 values (the rest as "(other)"). */
+/** How many values a breakdown's daily series keeps; the rest are summed per day in one row marked `other`. */
+export const DAILY_TOP = 10;
+
+/** Totals per value of `dimension`, costliest first, and the daily cost of the top values (the rest in one `other` row per day). */
 export function breakdown(dataset: Dataset, dimension: string, total: bigint): Breakdown {
   const extract = computeExtract(dataset, [dimension]);
   const rows = extract.rows
@@ -18,12 +21,12 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
       unpriced_requests: measureOf(extract, r, "unpriced_requests"),
     }))
     .sort((a, b) => (a.cost === b.cost ? compareKeys(a.key, b.key) : a.cost > b.cost ? -1 : 1));
-  const top = new Set(rows.slice(0, 8).map((r) => r.key));
+  const top = new Set(rows.slice(0, DAILY_TOP).map((r) => r.key));
   const daily = new Map<string, bigint>();
   const byDay = computeExtract(dataset, ["date", dimension]);
   for (const r of byDay.rows) {
-    const key = top.has(r[1] as string | null) ? (r[1] as string | null) : "(other)";
-    const id = JSON.stringify([r[0], key]);
+    const kept = top.has(r[1] as string | null);
+    const id = JSON.stringify([r[0], kept ? r[1] : null, !kept]);
     daily.set(id, (daily.get(id) ?? 0n) + measureOf(byDay, r, "cost_usd"));
   }
   return {
@@ -40,9 +43,11 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
     })),
     daily: [...daily]
       .map(([id, cost]) => {
-        const [date, key] = JSON.parse(id) as [string, string | null];
-        return { date, key, cost_usd: formatNano(cost) };
+        const [date, key, other] = JSON.parse(id) as [string, string | null, boolean];
+        return other ? { date, key, cost_usd: formatNano(cost), other: true as const } : { date, key, cost_usd: formatNano(cost) };
       })
-      .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareKeys(a.key, b.key))),
+      .sort((a, b) =>
+        a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.other !== b.other ? (a.other ? 1 : -1) : compareKeys(a.key, b.key),
+      ),
   };
 }

@@ -73,6 +73,19 @@ describe("costs site-data", () => {
         `${dimension} daily`,
       ).toBe(total);
       expect(b.rows.reduce((s: number, r: { requests: number }) => s + r.requests, 0)).toBe(manifest.dataset.rows);
+      // The daily series: the 10 costliest values by name, the rest in `other` rows with no key.
+      const daily = b.daily as { key: string | null; other?: true }[];
+      const named = new Set(daily.filter((r) => !r.other).map((r) => r.key));
+      const top = (b.rows as { key: string | null }[]).slice(0, 10).map((r) => r.key);
+      expect(
+        [...named].every((k) => top.includes(k)),
+        `${dimension} daily keys`,
+      ).toBe(true);
+      expect(daily.filter((r) => r.other).every((r) => r.key === null)).toBe(true);
+      expect(
+        daily.some((r) => r.other),
+        `${dimension} has an other row`,
+      ).toBe(b.rows.length > 10);
     }
     const downloads = await read("downloads.json");
     const { columns } = await readParquet(path.join(tmp, "public", downloads.cube.href));

@@ -6,16 +6,18 @@
  * spec's `table` source and draws it with vega-embed; a filter only changes the payload.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { formatInt, formatUsd } from "../lib/format.ts";
+import { formatUsd } from "../lib/format.ts";
 import { barSpec, type BarDatum } from "./bar-spec.ts";
+import { colourOf, type Colours } from "./colours.ts";
 import { linesSpec } from "./lines-spec.ts";
 import { seriesRows, type Series } from "./series.ts";
 import { trendSpec } from "./trend-spec.ts";
 
+/** `colours`: the whole period's costliest keys in palette order (`rankColours`); other keys are hashed. */
 export type ChartPayload =
-  | { kind: "trend"; series: Record<string, Series>; stackBy: string }
-  | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string }
-  | { kind: "lines"; series: Series; what: string };
+  | { kind: "trend"; series: Record<string, Series>; stackBy: string; colours?: Record<string, Colours> }
+  | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string; signed?: boolean; colours?: Colours }
+  | { kind: "lines"; series: Series; what: string; colours?: Colours };
 
 /** The variants a chart can be shown in, and the current one. */
 export function chartVariants(payload: ChartPayload): string[] {
@@ -32,10 +34,21 @@ export function chartSpec(payload: ChartPayload, variant = currentVariant(payloa
     case "trend":
       return trendSpec(variant);
     case "bar":
-      return barSpec(payload.what, payload.measure);
+      return barSpec(payload.what, payload.measure, payload.signed);
     case "lines":
       return linesSpec(payload.what);
   }
+}
+
+/**
+ * The colour scale of a line or stacked chart: its keys in legend order, each in its
+ * stable colour (`colourOf`). Bars get theirs in their rows (`chartRows`); null for them.
+ */
+export function colourScale(payload: ChartPayload): { domain: string[]; range: string[] } | null {
+  if (payload.kind === "bar") return null;
+  const keys = payload.kind === "trend" ? payload.series[payload.stackBy]!.keys : payload.series.keys;
+  const colours = payload.kind === "trend" ? payload.colours?.[payload.stackBy] : payload.colours;
+  return { domain: keys, range: keys.map((k) => colourOf(k, colours)) };
 }
 
 /** The rows of the `table` source. */
@@ -44,7 +57,7 @@ export function chartRows(payload: ChartPayload): object[] {
     case "trend":
       return seriesRows(payload.series[payload.stackBy]!);
     case "bar":
-      return payload.rows;
+      return payload.rows.map((r) => ({ ...r, colour: colourOf(r.key, payload.colours) }));
     case "lines":
       return seriesRows(payload.series);
   }
@@ -56,11 +69,9 @@ const usd = (x: number) => formatUsd(BigInt(Math.round(x * 1e9)));
 export function describeChart(payload: ChartPayload): string {
   if (payload.kind === "bar") {
     if (payload.rows.length === 0) return `No data by ${payload.what}.`;
-    const money = (payload.measure ?? "cost (USD)").includes("USD");
-    const fmt = (x: number) => (money ? usd(x) : formatInt(x));
     const list = payload.rows
       .slice(0, 3)
-      .map((r) => `${r.key} (${money && r.text ? r.text : fmt(r.cost)})`)
+      .map((r) => `${r.key} (${r.text})`)
       .join(", ");
     return `Bar chart of ${payload.measure ?? "cost"} by ${payload.what}, ${payload.rows.length} bars, largest first: ${list}.`;
   }

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import { axisConfig } from "./axis-config.ts";
 import { DATA } from "./data.ts";
 
 /** Daily lines, one per key (the top values of a dimension, or reported vs computed); rows of `seriesRows`. */
@@ -31,9 +32,9 @@ export function linesSpec(what: string): TopLevelSpec {
       tooltip: [
         { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
         { field: "key", type: "nominal", title: what },
-        { field: "cost", type: "quantitative", title: "cost (USD)", format: "$,.4f" },
+        { field: "text", type: "nominal", title: "cost (USD)" },
       ],
     },
-    config: { view: { stroke: null } },
+    config: { view: { stroke: null }, ...axisConfig() },
   } as TopLevelSpec;
 }

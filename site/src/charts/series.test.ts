@@ -23,8 +23,8 @@ describe("toSeries", () => {
   });
   it("gives long rows with the key's rank for legend and stack order", () => {
     expect(seriesRows(toSeries(rows, 1)).filter((r) => r.date === "2026-07-02")).toEqual([
-      { date: "2026-07-02", key: "a", cost: 4, order: 0 },
-      { date: "2026-07-02", key: "(other)", cost: 2.25, order: 1 },
+      { date: "2026-07-02", key: "a", cost: 4, text: "$4.00", order: 0 },
+      { date: "2026-07-02", key: "(other)", cost: 2.25, text: "$2.25", order: 1 },
     ]);
   });
   it("describes the chart in a sentence: range, busiest day, largest series", () => {
@@ -32,5 +32,27 @@ describe("toSeries", () => {
     expect(text).toBe(
       "Daily cost lines by model, 2026-07-01 to 2026-07-02 (2 days, 4 series). Highest day 2026-07-02 at $6.25; largest series a at $5.00 over the period.",
     );
+  });
+
+  it("takes rows already folded upstream (other: true) as (other), and quotes a log value named like a bucket", () => {
+    const series = toSeries([
+      { date: "2026-07-01", key: "(other)", nano: 3_000_000_000n },
+      { date: "2026-07-01", key: "(none)", nano: 2_000_000_000n },
+      { date: "2026-07-01", key: null, nano: 1_000_000_000n, other: true },
+      { date: "2026-07-01", key: null, nano: 500_000_000n },
+    ]);
+    expect(series.keys).toEqual(["“(other)”", "“(none)”", "(none)", "(other)"]);
+    expect(series.values).toEqual([[3], [2], [0.5], [1]]);
+  });
+
+  it("keeps 10 keys by default and sums the rest into one (other) series", () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({
+      date: "2026-07-01",
+      key: `k${String(i).padStart(2, "0")}`,
+      nano: BigInt(100 - i) * 1_000_000_000n,
+    }));
+    const series = toSeries(many);
+    expect(series.keys).toEqual([...many.slice(0, 10).map((r) => r.key), "(other)"]);
+    expect(series.values.at(-1)).toEqual([90 + 89 + 88 + 87]);
   });
 });

@@ -1,4 +1,5 @@
-import { NONE_LABEL, nanoToNumber } from "../lib/format.ts";
+import { formatUsd, nanoToNumber } from "../lib/format.ts";
+import { keyLabel, OTHER_LABEL } from "./colours.ts";
 
 /**
  * Daily values per key in a compact shape (dates × keys), what the trend and line charts
@@ -16,6 +17,8 @@ export interface DailyAmount {
   date: string;
   key: string | null;
   nano: bigint;
+  /** Already the sum of values left out upstream (breakdown-*.json `other` rows): goes to "(other)". */
+  other?: boolean;
 }
 
 /** A row of a chart's "table" data source. `order` is the key's rank (legend and stack order). */
@@ -23,21 +26,28 @@ export interface SeriesRow {
   date: string;
   key: string;
   cost: number;
+  /** The cost as tables round it (`formatUsd`), for the tooltip. */
+  text: string;
   order: number;
 }
 
-export const OTHER = "(other)";
+export const OTHER = OTHER_LABEL;
+
+/** How many keys a line or stacked chart draws before the rest become "(other)". */
+export const TOP_KEYS = 10;
 
 /**
- * Sums daily amounts by key, keeps the `top` costliest keys and folds the rest into
- * "(other)". Null keys are shown as "(none)". Keys are ordered by total cost, "(other)" last.
+ * Sums daily amounts by key, keeps the `top` costliest keys and folds the rest into one
+ * "(other)" series. Null keys are "(none)", a key of its own; a log value that is literally
+ * "(none)" or "(other)" is shown in quotes (`keyLabel`). Keys are ordered by total cost,
+ * "(other)" last.
  */
-export function toSeries(rows: Iterable<DailyAmount>, top = 8): Series {
+export function toSeries(rows: Iterable<DailyAmount>, top = TOP_KEYS): Series {
   const byKey = new Map<string, Map<string, bigint>>();
   const totals = new Map<string, bigint>();
   const dates = new Set<string>();
-  for (const { date, key, nano } of rows) {
-    const name = key ?? NONE_LABEL;
+  for (const { date, key, nano, other } of rows) {
+    const name = other ? OTHER : keyLabel(key);
     dates.add(date);
     let days = byKey.get(name);
     if (!days) byKey.set(name, (days = new Map()));
@@ -63,7 +73,12 @@ export function toSeries(rows: Iterable<DailyAmount>, top = 8): Series {
 /** Long rows for a chart's data source. */
 export function seriesRows(series: Series): SeriesRow[] {
   const rows: SeriesRow[] = [];
-  series.keys.forEach((key, k) => series.dates.forEach((date, d) => rows.push({ date, key, cost: series.values[k]![d]!, order: k })));
+  series.keys.forEach((key, k) =>
+    series.dates.forEach((date, d) => {
+      const cost = series.values[k]![d]!;
+      rows.push({ date, key, cost, text: formatUsd(BigInt(Math.round(cost * 1e9))), order: k });
+    }),
+  );
   return rows;
 }
 

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import { axisConfig } from "./axis-config.ts";
 import { DATA } from "./data.ts";
 
 /**
@@ -36,9 +37,9 @@ export function trendSpec(stackBy: string): TopLevelSpec {
       tooltip: [
         { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
         { field: "key", type: "nominal", title: stackBy },
-        { aggregate: "sum", field: "cost", type: "quantitative", title: "cost (USD)", format: "$,.4f" },
+        { field: "text", type: "nominal", title: "cost (USD)" },
       ],
     },
-    config: { view: { stroke: null } },
+    config: { view: { stroke: null }, ...axisConfig() },
   } as TopLevelSpec;
 }

@@ -5,7 +5,7 @@
  * text alternative follows (textContent only).
  */
 import embed, { type Result } from "vega-embed";
-import { chartRows, currentVariant, describeChart, type ChartPayload } from "../charts/index.ts";
+import { chartRows, colourScale, currentVariant, describeChart, type ChartPayload } from "../charts/index.ts";
 import { DATA } from "../charts/data.ts";
 
 const views = new WeakMap<HTMLElement, Result>();
@@ -33,10 +33,17 @@ async function draw(figure: HTMLElement, payload: ChartPayload): Promise<void> {
   if (summary) summary.textContent = description;
   const title = figure.querySelector(".chart-title")?.textContent ?? "";
   canvas.setAttribute("aria-label", `${title}. ${description}`);
-  const specs = JSON.parse(figure.dataset.vega ?? "{}") as Record<string, { data?: { name: string; values?: unknown }[] }>;
+  const specs = JSON.parse(figure.dataset.vega ?? "{}") as Record<
+    string,
+    { data?: { name: string; values?: unknown }[]; scales?: { name: string; domain?: unknown; range?: unknown }[] }
+  >;
   const spec = specs[currentVariant(payload)];
   if (!spec) throw new Error(`chart ${figure.dataset.testid}: no compiled spec for ${currentVariant(payload)}`);
   for (const source of spec.data ?? []) if (source.name === DATA) source.values = chartRows(payload);
+  // Stable colours: each key keeps its colour whatever the filter or rank (charts/colours.ts).
+  const colours = colourScale(payload);
+  const scale = spec.scales?.find((s) => s.name === "color");
+  if (colours && scale) Object.assign(scale, colours);
   views.get(figure)?.finalize();
   figure.dataset.rendered = "pending";
   const result = await embed(canvas, spec as never, {

@@ -3,7 +3,7 @@
  * nano-USD and are summed exactly (Arquero's `sum` adds bigints as bigints).
  */
 import * as aq from "arquero";
-import { toSeries, type Series } from "../charts/series.ts";
+import { TOP_KEYS, toSeries, type Series } from "../charts/series.ts";
 import { formatNano, ratio } from "../lib/format.ts";
 import type { Sums } from "../lib/kpis.ts";
 import { compareKeys } from "../../../pipeline/src/extracts/to-extract-table.ts";
@@ -99,7 +99,7 @@ export function breakdown(table: aq.ColumnTable, dimension: string): Record<stri
 }
 
 /** Daily cost by a dimension, top values kept and the rest as "(other)". */
-export function dailySeries(table: aq.ColumnTable, dimension: string, top = 8): Series {
+export function dailySeries(table: aq.ColumnTable, dimension: string, top = TOP_KEYS): Series {
   if (table.numRows() === 0) return { dates: [], keys: [], values: [] };
   const grouped = table.groupby("date", dimension).rollup({ cost: op.sum("cost_usd") });
   const dates = grouped.array("date") as string[];

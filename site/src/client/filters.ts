@@ -17,7 +17,7 @@ import { formatInt, NONE_LABEL } from "../lib/format.ts";
 import { parseDataSource } from "../lib/data-source.ts";
 import { costText } from "../lib/unpriced.ts";
 import { changeFrom, changeKpi, totalsFrom, totalsKpis, type KpiValue } from "../lib/kpis.ts";
-import { renderRows } from "./render-table.ts";
+import { renderRows, restoreRows } from "./render-table.ts";
 import { resort } from "./sort-table.ts";
 import type { CubeFilter } from "./cube-query.ts";
 import { carryToLinks, FILTER_FIELDS, NULL_PARAM } from "./carry-filter.ts";
@@ -343,6 +343,7 @@ async function restore(snapshot: Snapshot): Promise<void> {
     if (value !== undefined) el.dataset.value = value;
   }
   for (const { table, body, note, total } of snapshot.tables) {
+    if (restoreRows(table)) continue; // a paginated table shows the build's rows again
     table.tBodies[0]!.replaceWith(body.cloneNode(true));
     resort(table);
     const el = table.closest(".table-wrap")?.nextElementSibling as HTMLElement | null;

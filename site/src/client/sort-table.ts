@@ -15,7 +15,8 @@ function compareDecimal(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function compare(a: string, b: string): number {
+/** Order of two sort keys (data-sort): exact decimals, else text; empty first. */
+export function compare(a: string, b: string): number {
   if (a === b) return 0;
   if (a === "") return -1;
   if (b === "") return 1;
@@ -23,7 +24,18 @@ function compare(a: string, b: string): number {
   return a.localeCompare(b, "en");
 }
 
-export function sortTable(table: HTMLTableElement, column: number, direction: "ascending" | "descending"): void {
+export type Direction = "ascending" | "descending";
+
+/** Tables whose rows are not all in the document (paginated): they sort their own rows. */
+export const sorters = new WeakMap<HTMLTableElement, (column: number, direction: Direction) => void>();
+
+export function sortTable(table: HTMLTableElement, column: number, direction: Direction): void {
+  const sorter = sorters.get(table);
+  if (sorter) {
+    markSorted(table, column, direction);
+    sorter(column, direction);
+    return;
+  }
   const body = table.tBodies[0];
   if (!body) return;
   const rows = [...body.rows];
@@ -33,6 +45,10 @@ export function sortTable(table: HTMLTableElement, column: number, direction: "a
     return direction === "ascending" ? c : -c;
   });
   body.append(...rows);
+  markSorted(table, column, direction);
+}
+
+function markSorted(table: HTMLTableElement, column: number, direction: Direction): void {
   table.querySelectorAll("thead th").forEach((th, i) => {
     if (i === column) th.setAttribute("aria-sort", direction);
     else th.removeAttribute("aria-sort");
@@ -41,9 +57,10 @@ export function sortTable(table: HTMLTableElement, column: number, direction: "a
 
 /** Re-applies the table's current sort (after its rows were replaced). */
 export function resort(table: HTMLTableElement): void {
+  if (sorters.has(table)) return; // a paginated table keeps its sort itself
   const headers = [...table.querySelectorAll("thead th")];
   const index = headers.findIndex((th) => th.hasAttribute("aria-sort"));
-  if (index >= 0) sortTable(table, index, headers[index]!.getAttribute("aria-sort") as "ascending" | "descending");
+  if (index >= 0) sortTable(table, index, headers[index]!.getAttribute("aria-sort") as Direction);
 }
 
 export function enableSorting(table: HTMLTableElement): void {
