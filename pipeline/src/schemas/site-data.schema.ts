@@ -119,7 +119,17 @@ export const BreakdownSchema = z.object({
    * Daily cost of the 10 costliest values; the rest summed per day in one row with
    * `other: true` and key null (so a log value "(other)" is never taken for the rest).
    */
-  daily: z.array(z.object({ date: z.string(), key: z.string().nullable(), cost_usd: Money, other: z.literal(true).optional() })),
+  daily: z.array(
+    z.object({
+      date: z.string(),
+      key: z.string().nullable(),
+      cost_usd: Money,
+      other: z.literal(true).optional(),
+      /** The day's requests of the value, and of them those that could not be priced (0 in files from before they were written): the charts draw no $0 for unpriced calls. */
+      requests: z.number().default(0),
+      unpriced_requests: z.number().default(0),
+    }),
+  ),
 });
 export type Breakdown = z.infer<typeof BreakdownSchema>;
 

@@ -22,12 +22,17 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
     }))
     .sort((a, b) => (a.cost === b.cost ? compareKeys(a.key, b.key) : a.cost > b.cost ? -1 : 1));
   const top = new Set(rows.slice(0, DAILY_TOP).map((r) => r.key));
-  const daily = new Map<string, bigint>();
+  const daily = new Map<string, { cost: bigint; requests: number; unpriced: number }>();
   const byDay = computeExtract(dataset, ["date", dimension]);
   for (const r of byDay.rows) {
     const kept = top.has(r[1] as string | null);
     const id = JSON.stringify([r[0], kept ? r[1] : null, !kept]);
-    daily.set(id, (daily.get(id) ?? 0n) + measureOf(byDay, r, "cost_usd"));
+    const sum = daily.get(id) ?? { cost: 0n, requests: 0, unpriced: 0 };
+    daily.set(id, {
+      cost: sum.cost + measureOf(byDay, r, "cost_usd"),
+      requests: sum.requests + measureOf(byDay, r, "requests"),
+      unpriced: sum.unpriced + measureOf(byDay, r, "unpriced_requests"),
+    });
   }
   return {
     dimension,
@@ -42,9 +47,10 @@ export function breakdown(dataset: Dataset, dimension: string, total: bigint): B
       share: ratio(r.cost, total),
     })),
     daily: [...daily]
-      .map(([id, cost]) => {
+      .map(([id, sum]): Breakdown["daily"][number] => {
         const [date, key, other] = JSON.parse(id) as [string, string | null, boolean];
-        return other ? { date, key, cost_usd: formatNano(cost), other: true as const } : { date, key, cost_usd: formatNano(cost) };
+        const figures = { cost_usd: formatNano(sum.cost), requests: sum.requests, unpriced_requests: sum.unpriced };
+        return other ? { date, key, ...figures, other: true as const } : { date, key, ...figures };
       })
       .sort((a, b) =>
         a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.other !== b.other ? (a.other ? 1 : -1) : compareKeys(a.key, b.key),

@@ -143,6 +143,54 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
       await page.close();
     });
 
+    it(`draws no $0 line or bar for the unpriced model: named beside the daily charts instead, at ${width} px`, async () => {
+      type Payload = { series: Record<string, { keys: string[]; unpriced?: string[]; notes?: Record<string, string> }> } & {
+        keys?: string[];
+        unpriced?: string[];
+      };
+      const payload = async (page: Page, testid: string) =>
+        JSON.parse((await page.getByTestId(testid).getAttribute("data-chart"))!) as Payload;
+      const legend = (page: Page, testid: string) =>
+        page
+          .getByTestId(testid)
+          .locator("g.role-legend-label text")
+          .evaluateAll((ts) => ts.map((t) => t.textContent ?? ""));
+      const notDrawn = `Not drawn, every call unpriced (no cost): ${UNPRICED}.`;
+
+      // Overview: the trend stacked by model leaves the unpriced model out and says so; by team, every day is partly unpriced.
+      const { page, errors } = await open("/", width);
+      await expect.poll(() => page.getByTestId("chart-trend").getAttribute("data-rendered")).toBe("true");
+      const trend = await payload(page, "chart-trend");
+      expect(trend.series.model!.keys).toEqual([PRICED, NO_LIST]);
+      expect(trend.series.model!.unpriced).toEqual([UNPRICED]);
+      expect(await page.getByTestId("alt-trend").textContent()).toContain(notDrawn);
+      expect(await legend(page, "chart-trend")).not.toContain(UNPRICED);
+      // Every team has unpriced calls on some day: those cells' tooltips carry the share (2 of 24 calls a day in all).
+      const notes = Object.values(trend.series.team!.notes ?? {});
+      expect(notes.length).toBeGreaterThan(0);
+      for (const n of notes) expect(n).toMatch(/^\$[\d,]+\.\d\d \(\d+\.\d\d% unpriced\)$/);
+
+      // Models: the daily lines name it too, and filtered to it there is no priced line at all.
+      await page.goto(`${server.url}/models/`);
+      await expect.poll(() => page.getByTestId("chart-daily").getAttribute("data-rendered")).toBe("true");
+      const lines = (await payload(page, "chart-daily")) as unknown as { series: { keys: string[]; unpriced?: string[] } };
+      expect(lines.series.keys).not.toContain(UNPRICED);
+      expect(lines.series.unpriced).toEqual([UNPRICED]);
+      expect(await page.getByTestId("alt-daily").textContent()).toContain(notDrawn);
+      expect(await legend(page, "chart-daily")).not.toContain(UNPRICED);
+      const lineMarks = () => page.getByTestId("chart-daily").locator("path[aria-roledescription='line mark']").count();
+      expect(await lineMarks()).toBe(2);
+      await page.getByTestId("filter-model").fill(UNPRICED);
+      await page.getByTestId("filter-model").press("Enter");
+      await expect
+        .poll(() => page.getByTestId("alt-daily").textContent(), { timeout: 30_000 })
+        .toBe(`No priced daily data by model.${" " + notDrawn}`);
+      expect(await lineMarks()).toBe(0);
+      await shot(page, `models-daily-unpriced-${width}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it(`puts the unpriced share beside partly unpriced costs and in the overview's KPIs at ${width} px`, async () => {
       const { page, errors } = await open("/", width);
       // 62 of 744 calls are unpriced: 8.33 %.

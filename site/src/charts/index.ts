@@ -78,13 +78,16 @@ export function describeChart(payload: ChartPayload): string {
   const series = payload.kind === "trend" ? payload.series[payload.stackBy]! : payload.series;
   const what = payload.kind === "trend" ? payload.stackBy : payload.what;
   if (series.dates.length === 0) return `No daily data by ${what}.`;
-  const daily = series.dates.map((_, d) => series.values.reduce((s, v) => s + v[d]!, 0));
+  const notDrawn = series.unpriced?.length ? ` Not drawn, every call unpriced (no cost): ${series.unpriced.join(", ")}.` : "";
+  if (series.keys.length === 0) return `No priced daily data by ${what}.${notDrawn}`;
+  const daily = series.dates.map((_, d) => series.values.reduce((s, v) => s + (v[d] ?? 0), 0));
   const peak = daily.indexOf(Math.max(...daily));
-  const totals = series.values.map((v) => v.reduce((s, x) => s + x, 0));
+  const totals = series.values.map((v) => v.reduce<number>((s, x) => s + (x ?? 0), 0));
   const top = totals.indexOf(Math.max(...totals));
   const kind = payload.kind === "trend" ? `Stacked bars of daily cost by ${what}` : `Daily cost lines by ${what}`;
   return (
     `${kind}, ${series.dates[0]} to ${series.dates[series.dates.length - 1]} (${series.dates.length} days, ${series.keys.length} series). ` +
-    `Highest day ${series.dates[peak]} at ${usd(daily[peak]!)}; largest series ${series.keys[top]} at ${usd(totals[top]!)} over the period.`
+    `Highest day ${series.dates[peak]} at ${usd(daily[peak]!)}; largest series ${series.keys[top]} at ${usd(totals[top]!)} over the period.` +
+    notDrawn
   );
 }

@@ -55,4 +55,38 @@ describe("toSeries", () => {
     expect(series.keys).toEqual([...many.slice(0, 10).map((r) => r.key), "(other)"]);
     expect(series.values.at(-1)).toEqual([90 + 89 + 88 + 87]);
   });
+
+  it("draws no $0 for unpriced calls: an all-unpriced key is named, not drawn; an all-unpriced day has no value", () => {
+    const series = toSeries([
+      { date: "2026-07-01", key: "priced", nano: 3_000_000_000n, requests: 4, unpriced_requests: 1 },
+      { date: "2026-07-02", key: "priced", nano: 0n, requests: 2, unpriced_requests: 2 },
+      { date: "2026-07-01", key: "gone", nano: 0n, requests: 5, unpriced_requests: 5 },
+      { date: "2026-07-02", key: "gone", nano: 0n, requests: 1, unpriced_requests: 1 },
+      { date: "2026-07-02", key: "other-model", nano: 1_000_000_000n, requests: 1, unpriced_requests: 0 },
+    ]);
+    expect(series.keys).toEqual(["priced", "other-model"]);
+    expect(series.unpriced).toEqual(["gone"]);
+    expect(series.values).toEqual([
+      [3, null],
+      [0, 1],
+    ]);
+    expect(series.notes).toEqual({ "0,0": "$3.00 (25.00% unpriced)", "0,1": "unpriced" });
+    const rows = seriesRows(series);
+    expect(rows.filter((r) => r.key === "priced").map((r) => [r.date, r.cost, r.text])).toEqual([
+      ["2026-07-01", 3, "$3.00 (25.00% unpriced)"],
+      ["2026-07-02", null, "unpriced"],
+    ]);
+    expect(rows.some((r) => r.key === "gone")).toBe(false);
+    expect(describeChart({ kind: "trend", series: { model: series }, stackBy: "model" })).toContain(
+      "Not drawn, every call unpriced (no cost): gone.",
+    );
+  });
+
+  it("says so when every key is unpriced", () => {
+    const series = toSeries([{ date: "2026-07-01", key: "x", nano: 0n, requests: 3, unpriced_requests: 3 }]);
+    expect(series.keys).toEqual([]);
+    expect(describeChart({ kind: "lines", series, what: "model" })).toBe(
+      "No priced daily data by model. Not drawn, every call unpriced (no cost): x.",
+    );
+  });
 });

@@ -101,12 +101,22 @@ export function breakdown(table: aq.ColumnTable, dimension: string): Record<stri
 /** Daily cost by a dimension, top values kept and the rest as "(other)". */
 export function dailySeries(table: aq.ColumnTable, dimension: string, top = TOP_KEYS): Series {
   if (table.numRows() === 0) return { dates: [], keys: [], values: [] };
-  const grouped = table.groupby("date", dimension).rollup({ cost: op.sum("cost_usd") });
+  const grouped = table
+    .groupby("date", dimension)
+    .rollup({ cost: op.sum("cost_usd"), requests: op.sum("requests"), unpriced: op.sum("unpriced_requests") });
   const dates = grouped.array("date") as string[];
   const keys = grouped.array(dimension) as (string | null)[];
   const costs = grouped.array("cost") as unknown[];
+  const requests = grouped.array("requests") as unknown[];
+  const unpriced = grouped.array("unpriced") as unknown[];
   return toSeries(
-    dates.map((date, i) => ({ date, key: keys[i] ?? null, nano: big(costs[i]) })),
+    dates.map((date, i) => ({
+      date,
+      key: keys[i] ?? null,
+      nano: big(costs[i]),
+      requests: num(requests[i]),
+      unpriced_requests: num(unpriced[i]),
+    })),
     top,
   );
 }
