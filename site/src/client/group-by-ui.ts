@@ -13,6 +13,7 @@ import { measureIndex } from "../../../pipeline/src/extracts/to-extract-table.ts
 import { UTF8_BOM } from "../../../pipeline/src/lib/to-csv.ts";
 import type { MeasureName } from "../../../pipeline/src/schemas/fields.ts";
 import { formatInt, formatNano, formatUsd, NONE_LABEL } from "../lib/format.ts";
+import { allUnpriced, UNPRICED_LABEL } from "../lib/unpriced.ts";
 import { extractFileName } from "./extract-file-name.ts";
 import { filterControls } from "./filters.ts";
 
@@ -65,7 +66,6 @@ export function initGroupBy(root: HTMLElement): void {
   const order = root.querySelector<HTMLOListElement>("[data-testid=groupby-order]")!;
   const showOrder = (focus?: { field: string; move: "up" | "down" }) => {
     order.replaceChildren(...picked.map((field, i) => orderItem(field, labelOf(field), i === 0, i === picked.length - 1)));
-    order.dataset.fields = JSON.stringify(picked);
     if (picked.length === 0) {
       const li = document.createElement("li");
       li.className = "muted";
@@ -135,7 +135,11 @@ export function initGroupBy(root: HTMLElement): void {
         const active = query.isActive(filter);
         const scope = active ? `filter: ${filters.describe(filter)}` : "whole period, no filter";
         const exact = formatNano(extract.totalCostNano);
-        total.textContent = exact;
+        // Calls only the cube's unpriced models made have no cost: "unpriced", never a zero (the exact sum stays in data-value).
+        const count = (name: MeasureName) => extract.rows.reduce((s, r) => s + (r[fields.length + measureIndex(name)] as number), 0);
+        total.textContent = allUnpriced({ requests: count("requests"), unpriced_requests: count("unpriced_requests") })
+          ? UNPRICED_LABEL
+          : exact;
         total.dataset.value = exact;
         rowsOut.textContent = formatInt(extract.rows.length);
         rowsOut.dataset.value = String(extract.rows.length);
@@ -226,6 +230,17 @@ function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[
       } else {
         td.className = "num";
         td.textContent = typeof v === "bigint" ? formatNano(v) : formatInt(v as number);
+      }
+      // A group of unpriced calls only has no cost: "unpriced", never a zero.
+      if (
+        header[i] === "cost_usd" &&
+        allUnpriced({
+          requests: row[width + measureIndex("requests")] as number,
+          unpriced_requests: row[width + measureIndex("unpriced_requests")] as number,
+        })
+      ) {
+        td.textContent = UNPRICED_LABEL;
+        td.classList.add("none");
       }
     });
   }
