@@ -248,7 +248,15 @@ describeInChromium("the groupBy builder for finance: filters and column order", 
     });
 
     it(`@${width}px: a value the data does not hold is refused with a message, and nothing is computed`, async () => {
-      const { page, errors } = await open("/downloads/", width);
+      // A link's metadata key the data does not have: named on arrival, refused until another key is chosen.
+      const { page, errors } = await open(`/downloads/?${new URLSearchParams({ mk: "no-such-key", mv: BIG })}`, width);
+      expect(await text(page, "groupby-status")).toBe(
+        "The link's metadata key “no-such-key” is not in the data: choose a key, or clear the filter.",
+      );
+      expect(await computed(page)).toBe("refused");
+      expect(await text(page, "groupby-status")).toContain("Not computed: no metadata key “no-such-key” in the data.");
+      await page.getByTestId("groupby-filter-metadata-key").selectOption("");
+      expect(await page.getByTestId("groupby-filter-metadata-key").getAttribute("aria-invalid")).toBeNull();
       await page.getByTestId("groupby-filter-team").fill("no-such-team");
       expect(await computed(page)).toBe("refused");
       expect(await text(page, "groupby-status")).toBe(

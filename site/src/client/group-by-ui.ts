@@ -43,8 +43,17 @@ export function initGroupBy(root: HTMLElement): void {
   // The filter: the site's fields, started from the link's filter.
   const filters = filterControls(form);
   filters.listen(() => undefined);
-  filters.fillFrom(new URLSearchParams(location.search));
+  const fromLink = new URLSearchParams(location.search);
+  filters.fillFrom(fromLink);
   filters.syncPresets();
+  // A metadata key the data does not have (the select cannot show it): named, and nothing computed until the key is changed.
+  const linkKey = fromLink.get("mk");
+  const keySelect = filters.control("mk");
+  if (fromLink.get("mv") !== null && linkKey && keySelect && !keySelect.value) {
+    keySelect.setAttribute("aria-invalid", "true");
+    keySelect.dataset.refused = linkKey;
+    status.textContent = `The link's metadata key “${linkKey}” is not in the data: choose a key, or clear the filter.`;
+  }
   form.querySelector("[data-testid=groupby-filter-clear]")?.addEventListener("click", () => {
     for (const name of ["team", "model", "user", "mk"]) {
       const c = filters.control(name);
@@ -56,6 +65,7 @@ export function initGroupBy(root: HTMLElement): void {
     if (to) to.value = to.max;
     filters.resetMetadataValue();
     filters.refuse({ equals: {} }, []);
+    keySelect?.removeAttribute("aria-invalid");
     filters.syncPresets();
   });
 
@@ -121,6 +131,8 @@ export function initGroupBy(root: HTMLElement): void {
         ]);
         // A value the data does not hold is refused, never silently dropped.
         const refused = filters.refuse(filter, query.isActive(filter) ? await filters.unknownValues(filter) : []);
+        if (keySelect?.getAttribute("aria-invalid") === "true")
+          refused.unshift(`no metadata key “${keySelect.dataset.refused ?? ""}” in the data`);
         if (refused.length) {
           result.hidden = true;
           root.dataset.state = "refused";
