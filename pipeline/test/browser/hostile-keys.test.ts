@@ -206,6 +206,30 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
     await page.close();
   });
 
+  it(`keeps hostile keys and values text in the groupBy builder: its filter from the link, the fields, the column order and its buttons, the file name`, async () => {
+    const { page, errors, dialogs } = await open(`/downloads/?${new URLSearchParams({ mk: toSlug("a:b"), mv: XSS })}`, 375);
+    expect(await page.getByTestId("groupby-filter-metadata-value").inputValue()).toBe(XSS);
+    for (const field of ["month", "team"]) await page.getByTestId(`groupby-field-${field}`).uncheck();
+    for (const field of [`metadata.${XSS}`, "model", `metadata.${LONG}`]) await page.getByTestId(`groupby-field-${field}`).check();
+    const order = page.getByTestId("groupby-order").locator("li .field-name");
+    expect(await order.allTextContents()).toEqual([`metadata: ${XSS}`, "model", `metadata: ${LONG}`]);
+    await page.getByRole("button", { name: `Move metadata: ${XSS} down` }).click();
+    expect(await order.allTextContents()).toEqual(["model", `metadata: ${XSS}`, `metadata: ${LONG}`]);
+    await page.getByTestId("groupby-run").click();
+    await expect.poll(() => page.getByTestId("groupby").getAttribute("data-state"), { timeout: 30_000 }).toBe("done");
+    expect(await page.getByTestId("groupby-total").getAttribute("data-value")).toBe(expected("model", ["metadata.a:b", XSS]).cost);
+    const name = (await page.getByTestId("groupby-download").getAttribute("download"))!;
+    expect(name).toMatch(/^[A-Za-z0-9_-]+\.csv$/);
+    expect(name.startsWith("cost-by-model-metadata_img_src_x_onerror_alert_1_-metadata_xxx")).toBe(true);
+    expect(name.endsWith("_a_b-_img_src_x_onerror_alert_1_.csv")).toBe(true);
+    expect(await page.getByTestId("groupby-status").textContent()).toContain(`metadata.a:b = ${XSS}`);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect((await page.evaluate(overflowReport)).culprits).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows pseudonyms instead of user names and says so; filtering by a pseudonym gives that user's figures; no file of the build holds an email", async () => {
     const pseudonym = (user: string) => pseudonymOf(user, SALT);
     const { page, errors } = await open("/users/");

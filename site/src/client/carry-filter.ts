@@ -4,7 +4,9 @@
  * carries it. A page without the filter form (Metadata's list of keys, Issues, Prices,
  * Reconciliation, Downloads, Methodology) cannot apply it: it says which filter came with
  * the link, that its own figures cover the whole period, and offers a link that clears
- * it, and its links keep carrying it to the pages that can apply it.
+ * it, and its links keep carrying it to the pages that can apply it. A page can say more
+ * precisely what is and is not filtered (`data-note`, Base.astro's `filterNote`): Downloads
+ * says its files are whole-period and its extract builder starts with the link's filter.
  */
 import { NONE_LABEL } from "../lib/format.ts";
 
@@ -56,11 +58,9 @@ export function carryFilter(banner: HTMLElement | null): void {
   clear.dataset.testid = "filter-clear";
   clear.textContent = "Clear the filter";
   clear.addEventListener("click", () => carryToLinks(""));
-  banner.replaceChildren(
-    strong,
-    " This page is not filtered: its figures cover the whole period (whole period, not filtered). The pages with a filter form (Overview, Users, Models, Teams, each metadata key) apply it when you go back to them. ",
-    clear,
-    ".",
-  );
+  const note =
+    banner.dataset.note ??
+    "This page is not filtered: its figures cover the whole period (whole period, not filtered). The pages with a filter form (Overview, Users, Models, Teams, each metadata key) apply it when you go back to them.";
+  banner.replaceChildren(strong, ` ${note} `, clear, ".");
   banner.hidden = false;
 }

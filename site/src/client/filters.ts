@@ -35,14 +35,21 @@ interface Snapshot {
   charts: { figure: HTMLElement; payload: ChartPayload }[];
 }
 
-export function initFilters(form: HTMLFormElement): void {
-  form.hidden = false;
-  const status = form.querySelector<HTMLElement>("[data-testid=filter-status]")!;
+/** The unknown typed values of a filter: the form control, the cube column and the value. */
+export interface UnknownValue {
+  name: (typeof COMBOS)[number];
+  column: string;
+  value: string | null;
+}
+
+/**
+ * The filter fields of a form (`from`, `to`, `team`, `model`, `user`, `mk`, `mv`, the preset
+ * buttons; `data-cube` and `data-metadata-keys` on the form): reading them as a cube filter,
+ * the suggestions that search every value of the cube, the check of typed values and the
+ * URL's filter. Used by the site's filter form and by the groupBy builder on Downloads.
+ */
+export function filterControls(form: HTMLFormElement) {
   const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-  const snapshot = takeSnapshot();
-  const figures = saveFigures();
-  let sequence = 0;
-  let changed = false;
 
   const cubeUrl = form.dataset.cube!;
   const metadataKeys = new Map(JSON.parse(form.dataset.metadataKeys ?? "[]") as [string, string][]);
@@ -115,21 +122,6 @@ export function initFilters(form: HTMLFormElement): void {
     return parts.join("; ");
   }
 
-  function writeUrl(): void {
-    const params = new URLSearchParams();
-    const filter = readFilter();
-    if (filter.from) params.set("from", filter.from);
-    if (filter.to) params.set("to", filter.to);
-    for (const name of ["team", "model", "user", "mk", "mv"]) {
-      const v = control(name)?.value;
-      if (!v || (name === "mk" && !control("mv")?.value)) continue;
-      params.set(name, v === NONE_LABEL && name !== "mk" ? NULL_PARAM : v);
-    }
-    const query = params.toString();
-    history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
-    carryToLinks(query);
-  }
-
   /** Marks the preset whose dates are chosen. */
   function syncPresets(): void {
     const from = control("from")?.value;
@@ -147,6 +139,107 @@ export function initFilters(form: HTMLFormElement): void {
     input.removeAttribute("aria-invalid");
   }
 
+  /** The typed values of `filter` the cube does not hold (a link from another build, a typo). */
+  async function unknownValues(filter: CubeFilter): Promise<UnknownValue[]> {
+    const checks = await Promise.all(
+      COMBOS.map(async (name) => {
+        const column = columnOf(name);
+        if (!column || !(column in filter.equals)) return null;
+        const value = filter.equals[column]!;
+        return (await valuesOf(column)).has(value) ? null : { name, column, value };
+      }),
+    );
+    return checks.filter((c) => c !== null);
+  }
+
+  /** Marks the fields of unknown values invalid, takes them out of `filter` and names each (“no team “x” in the data”). */
+  function refuse(filter: CubeFilter, unknown: UnknownValue[]): string[] {
+    for (const name of COMBOS) control(name)?.removeAttribute("aria-invalid");
+    for (const c of unknown) {
+      delete filter.equals[c.column];
+      control(c.name)?.setAttribute("aria-invalid", "true");
+    }
+    return unknown.map((c) => `no ${c.column} “${c.value ?? NONE_LABEL}” in the data`);
+  }
+
+  /** Sets the fields from a URL's filter parameters; false when it has none. */
+  function fillFrom(params: URLSearchParams): boolean {
+    if (!FILTER_FIELDS.some((name) => params.has(name))) return false;
+    for (const name of ["from", "to", "team", "model", "user", "mk"]) {
+      const c = control(name);
+      let v = params.get(name);
+      // A link made before keys were kept by slug names the key itself.
+      if (name === "mk" && v !== null && !metadataKeys.has(v)) v = [...metadataKeys].find(([, key]) => key === v)?.[0] ?? v;
+      if (c && v !== null) c.value = v === NULL_PARAM && name !== "mk" ? NONE_LABEL : v;
+    }
+    const mv = params.get("mv");
+    resetMetadataValue(mv === null ? undefined : mv === NULL_PARAM ? NONE_LABEL : mv);
+    syncPresets();
+    return true;
+  }
+
+  /** Suggestions as the user types or enters a typed field; a preset button sets the dates, then calls `onPreset`. */
+  function listen(onPreset: () => void): void {
+    const suggestFor = (event: Event) => {
+      const target = event.target as HTMLInputElement;
+      if (target.dataset.combo) void suggest(target).catch((error: unknown) => console.error("filters:", error));
+    };
+    form.addEventListener("input", suggestFor);
+    form.addEventListener("focusin", suggestFor);
+    for (const button of form.querySelectorAll<HTMLButtonElement>("button[data-preset]")) {
+      button.addEventListener("click", () => {
+        (control("from") as HTMLInputElement).value = button.dataset.from!;
+        (control("to") as HTMLInputElement).value = button.dataset.to!;
+        syncPresets();
+        onPreset();
+      });
+    }
+  }
+
+  return {
+    control,
+    columnOf,
+    valuesOf,
+    readFilter,
+    windowOf,
+    describe,
+    syncPresets,
+    resetMetadataValue,
+    unknownValues,
+    refuse,
+    fillFrom,
+    listen,
+  };
+}
+
+export function initFilters(form: HTMLFormElement): void {
+  form.hidden = false;
+  const status = form.querySelector<HTMLElement>("[data-testid=filter-status]")!;
+  const snapshot = takeSnapshot();
+  const figures = saveFigures();
+  let sequence = 0;
+  let changed = false;
+
+  const { control, readFilter, windowOf, describe, syncPresets, resetMetadataValue, unknownValues, refuse, fillFrom, listen } =
+    filterControls(form);
+  const cubeUrl = form.dataset.cube!;
+  const modules = () => Promise.all([import("./load-cube.ts"), import("./cube-query.ts")]);
+
+  function writeUrl(): void {
+    const params = new URLSearchParams();
+    const filter = readFilter();
+    if (filter.from) params.set("from", filter.from);
+    if (filter.to) params.set("to", filter.to);
+    for (const name of ["team", "model", "user", "mk", "mv"]) {
+      const v = control(name)?.value;
+      if (!v || (name === "mk" && !control("mv")?.value)) continue;
+      params.set(name, v === NONE_LABEL && name !== "mk" ? NULL_PARAM : v);
+    }
+    const query = params.toString();
+    history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+    carryToLinks(query);
+  }
+
   async function apply(): Promise<void> {
     const id = ++sequence;
     const filter = readFilter();
@@ -159,21 +252,9 @@ export function initFilters(form: HTMLFormElement): void {
       form.dataset.active = "pending";
       status.textContent = "Loading the cube…";
       // A value the cube does not hold (a link from another build, a typo) is named, not applied.
-      const checks = await Promise.all(
-        COMBOS.map(async (name) => {
-          const column = columnOf(name);
-          if (!column || !(column in filter.equals)) return null;
-          const value = filter.equals[column]!;
-          return (await valuesOf(column)).has(value) ? null : { name, column, value };
-        }),
-      );
+      const checks = await unknownValues(filter);
       if (id !== sequence) return;
-      for (const c of checks) {
-        if (!c) continue;
-        delete filter.equals[c.column];
-        control(c.name)?.setAttribute("aria-invalid", "true");
-      }
-      unknown = checks.filter((c) => c !== null).map((c) => `no ${c.column} “${c.value ?? NONE_LABEL}” in the data (not applied)`);
+      unknown = refuse(filter, checks).map((text) => `${text} (not applied)`);
     }
     form.dataset.unknown = String(unknown.length);
     const unknownText = unknown.length ? `${unknown.join("; ")}. ` : "";
@@ -281,21 +362,10 @@ export function initFilters(form: HTMLFormElement): void {
   form.addEventListener("input", (event) => {
     const target = event.target as HTMLInputElement;
     if (!target.dataset.combo) return;
-    void suggest(target).catch((error: unknown) => console.error("filters:", error));
     // Picking a suggestion applies it at once; typed text waits for Enter or leaving the field.
     if ((event as InputEvent).inputType === "insertReplacementText" || !(event instanceof InputEvent)) void run();
   });
-  form.addEventListener("focusin", (event) => {
-    const target = event.target as HTMLInputElement;
-    if (target.dataset.combo) void suggest(target).catch((error: unknown) => console.error("filters:", error));
-  });
-  for (const button of form.querySelectorAll<HTMLButtonElement>("button[data-preset]")) {
-    button.addEventListener("click", () => {
-      (control("from") as HTMLInputElement).value = button.dataset.from!;
-      (control("to") as HTMLInputElement).value = button.dataset.to!;
-      void run();
-    });
-  }
+  listen(() => void run());
   form.addEventListener("reset", () => {
     setTimeout(() => {
       resetMetadataValue();
@@ -304,20 +374,8 @@ export function initFilters(form: HTMLFormElement): void {
   });
 
   // A filtered view from the URL.
-  const params = new URLSearchParams(location.search);
   syncPresets();
-  if (FILTER_FIELDS.some((name) => params.has(name))) {
-    for (const name of ["from", "to", "team", "model", "user", "mk"]) {
-      const c = control(name);
-      let v = params.get(name);
-      // A link made before keys were kept by slug names the key itself.
-      if (name === "mk" && v !== null && !metadataKeys.has(v)) v = [...metadataKeys].find(([, key]) => key === v)?.[0] ?? v;
-      if (c && v !== null) c.value = v === NULL_PARAM && name !== "mk" ? NONE_LABEL : v;
-    }
-    const mv = params.get("mv");
-    resetMetadataValue(mv === null ? undefined : mv === NULL_PARAM ? NONE_LABEL : mv);
-    void run();
-  }
+  if (fillFrom(new URLSearchParams(location.search))) void run();
 }
 
 function takeSnapshot(): Snapshot {

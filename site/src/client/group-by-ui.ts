@@ -1,11 +1,21 @@
 /**
- * The groupBy builder (`[data-groupby]` on /downloads/): pick fields, compute the extract
- * from the cube in the browser, show its exact total and offer the CSV as a download.
+ * The groupBy builder (`[data-groupby]` on /downloads/): filter the calls (the site's
+ * filter fields and their search over every cube value: `filterControls`), pick fields and
+ * put them in order, compute the extract from the cube in the browser, show its exact
+ * total against the same filter's total and offer the CSV as a download.
+ *
+ * The builder starts with the filter the link brought (`?team=…`, as every page carries
+ * it) and then follows its own fields; it does not change the URL. A typed value the cube
+ * does not hold is refused: the field is marked invalid, the status names it, and nothing
+ * is computed.
  */
 import { measureIndex } from "../../../pipeline/src/extracts/to-extract-table.ts";
 import { UTF8_BOM } from "../../../pipeline/src/lib/to-csv.ts";
 import type { MeasureName } from "../../../pipeline/src/schemas/fields.ts";
 import { formatInt, formatNano, formatUsd, NONE_LABEL } from "../lib/format.ts";
+import { allUnpriced, UNPRICED_LABEL } from "../lib/unpriced.ts";
+import { extractFileName } from "./extract-file-name.ts";
+import { filterControls } from "./filters.ts";
 
 /** The measures the preview table shows, with their column labels. */
 const PREVIEW: ReadonlyArray<[MeasureName, string]> = [
@@ -30,20 +40,78 @@ export function initGroupBy(root: HTMLElement): void {
   form.hidden = false;
   root.querySelector("[data-groupby-nojs]")?.remove();
 
-  // Columns come in the order the fields were picked.
+  // The filter: the site's fields, started from the link's filter.
+  const filters = filterControls(form);
+  filters.listen(() => undefined);
+  const fromLink = new URLSearchParams(location.search);
+  filters.fillFrom(fromLink);
+  filters.syncPresets();
+  // A metadata key the data does not have (the select cannot show it): named, and nothing computed until the key is changed.
+  const linkKey = fromLink.get("mk");
+  const keySelect = filters.control("mk");
+  if (fromLink.get("mv") !== null && linkKey && keySelect && !keySelect.value) {
+    keySelect.setAttribute("aria-invalid", "true");
+    keySelect.dataset.refused = linkKey;
+    status.textContent = `The link's metadata key “${linkKey}” is not in the data: choose a key, or clear the filter.`;
+  }
+  form.querySelector("[data-testid=groupby-filter-clear]")?.addEventListener("click", () => {
+    for (const name of ["team", "model", "user", "mk"]) {
+      const c = filters.control(name);
+      if (c) c.value = "";
+    }
+    const from = filters.control("from") as HTMLInputElement | null;
+    const to = filters.control("to") as HTMLInputElement | null;
+    if (from) from.value = from.min;
+    if (to) to.value = to.max;
+    filters.resetMetadataValue();
+    filters.refuse({ equals: {} }, []);
+    keySelect?.removeAttribute("aria-invalid");
+    filters.syncPresets();
+  });
+
+  // Columns come in the order the fields were picked, then as the user moves them.
   const boxes = [...form.querySelectorAll<HTMLInputElement>("input[name=field]")];
+  const labelOf = (field: string) => boxes.find((b) => b.value === field)?.dataset.label ?? field;
   let picked = boxes.filter((b) => b.checked).map((b) => b.value);
-  const order = root.querySelector<HTMLElement>("[data-testid=groupby-order]");
-  const showOrder = () => {
-    if (order)
-      order.textContent = picked.length ? `Columns: ${picked.join(", ")}, then the sums.` : "No field picked: one row with the totals.";
+  const order = root.querySelector<HTMLOListElement>("[data-testid=groupby-order]")!;
+  const showOrder = (focus?: { field: string; move: "up" | "down" }) => {
+    order.replaceChildren(...picked.map((field, i) => orderItem(field, labelOf(field), i === 0, i === picked.length - 1)));
+    if (picked.length === 0) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "No field picked: one row with the totals.";
+      order.append(li);
+    }
+    if (focus) {
+      // Keep the keyboard on the field just moved; at the top or bottom, on its other button.
+      const item = [...order.children].find((li) => (li as HTMLElement).dataset.field === focus.field);
+      const buttons = [...(item?.querySelectorAll<HTMLButtonElement>("button") ?? [])];
+      (buttons.find((b) => b.dataset.move === focus.move && !b.disabled) ?? buttons.find((b) => !b.disabled))?.focus();
+    }
   };
+  order.addEventListener("click", (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-move]");
+    if (!button) return;
+    const field = (button.closest("li") as HTMLElement).dataset.field!;
+    const move = button.dataset.move as "up" | "down";
+    const at = picked.indexOf(field);
+    const to = move === "up" ? at - 1 : at + 1;
+    if (at < 0 || to < 0 || to >= picked.length) return;
+    [picked[at], picked[to]] = [picked[to]!, picked[at]!];
+    showOrder({ field, move });
+  });
   form.addEventListener("change", (event) => {
-    const box = event.target as HTMLInputElement;
-    if (box.name !== "field") return;
-    picked = picked.filter((f) => f !== box.value);
-    if (box.checked) picked.push(box.value);
+    const target = event.target as HTMLInputElement | HTMLSelectElement;
+    if (target === filters.control("mk")) filters.resetMetadataValue();
+    if (target.name === "from" || target.name === "to") filters.syncPresets();
+    if (target.name !== "field") return;
+    picked = picked.filter((f) => f !== target.value);
+    if ((target as HTMLInputElement).checked) picked.push(target.value);
     showOrder();
+  });
+  form.addEventListener("input", (event) => {
+    // A value being corrected is no longer marked invalid.
+    (event.target as HTMLElement).removeAttribute("aria-invalid");
   });
   showOrder();
 
@@ -51,33 +119,66 @@ export function initGroupBy(root: HTMLElement): void {
     event.preventDefault();
     const checked = new Set(boxes.filter((b) => b.checked).map((b) => b.value));
     const fields = [...picked.filter((f) => checked.has(f)), ...[...checked].filter((f) => !picked.includes(f))];
+    const filter = filters.readFilter();
     root.dataset.state = "running";
     status.textContent = "Loading the cube…";
     void (async () => {
       try {
-        const [{ loadCube }, { groupByCube }] = await Promise.all([import("./load-cube.ts"), import("./group-by.ts")]);
+        const [{ loadCube }, { groupByCube }, query] = await Promise.all([
+          import("./load-cube.ts"),
+          import("./group-by.ts"),
+          import("./cube-query.ts"),
+        ]);
+        // A value the data does not hold is refused, never silently dropped.
+        const refused = filters.refuse(filter, query.isActive(filter) ? await filters.unknownValues(filter) : []);
+        if (keySelect?.getAttribute("aria-invalid") === "true")
+          refused.unshift(`no metadata key “${keySelect.dataset.refused ?? ""}” in the data`);
+        if (refused.length) {
+          result.hidden = true;
+          root.dataset.state = "refused";
+          status.textContent = `Not computed: ${refused.join("; ")}. Pick a value from the suggestions, or clear the field.`;
+          return;
+        }
         const cube = await loadCube(root.dataset.cube!);
         status.textContent = "Computing…";
         const started = performance.now();
-        const extract = await groupByCube(cube, fields);
+        const extract = await groupByCube(cube, fields, filter);
         const ms = Math.round(performance.now() - started);
+        const active = query.isActive(filter);
+        const scope = active ? `filter: ${filters.describe(filter)}` : "whole period, no filter";
         const exact = formatNano(extract.totalCostNano);
-        total.textContent = exact;
+        // Calls only the cube's unpriced models made have no cost: "unpriced", never a zero (the exact sum stays in data-value).
+        const count = (name: MeasureName) => extract.rows.reduce((s, r) => s + (r[fields.length + measureIndex(name)] as number), 0);
+        total.textContent = allUnpriced({ requests: count("requests"), unpriced_requests: count("unpriced_requests") })
+          ? UNPRICED_LABEL
+          : exact;
         total.dataset.value = exact;
         rowsOut.textContent = formatInt(extract.rows.length);
         rowsOut.dataset.value = String(extract.rows.length);
-        const same = exact === siteTotal;
-        check.textContent = same ? `equals the site total (${formatUsd(siteTotal)})` : `differs from the site total ${siteTotal}`;
+        // The check: the site total, or under a filter the filtered total as the overview's KPIs compute it.
+        let expected = siteTotal;
+        let calls: number | undefined;
+        if (active) {
+          const columns = ["date", "policy_status", ...query.MEASURES, ...Object.keys(filter.equals)];
+          const sums = query.totals(query.filterCube(await cube.table(columns), filter));
+          expected = formatNano(sums.cost);
+          calls = sums.requests;
+        }
+        const same = exact === expected;
+        const against = active ? "the filtered total" : "the site total";
+        check.textContent = same ? `equals ${against} (${formatUsd(expected)})` : `differs from ${against} ${expected}`;
         check.dataset.ok = String(same);
+        check.dataset.expected = expected;
         if (objectUrl) URL.revokeObjectURL(objectUrl);
         // The UTF-8 byte order mark first: this file is for spreadsheets, and Excel needs it to read accented names.
         objectUrl = URL.createObjectURL(new Blob([UTF8_BOM, extract.csv], { type: "text/csv;charset=utf-8" }));
         link.href = objectUrl;
-        link.download = `cost-by-${fields.length ? fields.join("-").replace(/[^A-Za-z0-9_-]+/g, "_") : "total"}.csv`;
+        link.download = extractFileName(fields, filter, filter.from || filter.to ? filters.windowOf(filter) : undefined);
         link.textContent = `Download ${link.download} (${formatInt(new TextEncoder().encode(UTF8_BOM + extract.csv).length)} bytes)`;
-        renderPreview(preview, extract.groupBy, extract.rows.slice(0, 20), extract.rows.length);
+        renderPreview(preview, extract.groupBy, extract.rows.slice(0, 20), extract.rows.length, scope);
         result.hidden = false;
-        status.textContent = `Computed ${formatInt(extract.rows.length)} rows from ${formatInt(cube.rows)} cube rows in ${ms} ms.`;
+        const matched = calls === undefined ? "" : `, ${formatInt(calls)} calls`;
+        status.textContent = `Computed ${formatInt(extract.rows.length)} rows from ${formatInt(cube.rows)} cube rows (${scope}${matched}) in ${ms} ms.`;
         root.dataset.ms = String(ms);
         root.dataset.state = "done";
       } catch (error) {
@@ -89,11 +190,36 @@ export function initGroupBy(root: HTMLElement): void {
   });
 }
 
-function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[][], count: number): void {
+/** One picked field in the column order, with its move buttons (named after the field for screen readers). */
+function orderItem(field: string, label: string, first: boolean, last: boolean): HTMLLIElement {
+  const li = document.createElement("li");
+  li.dataset.field = field;
+  const name = document.createElement("span");
+  name.className = "field-name";
+  name.textContent = label;
+  li.append(name);
+  for (const [move, text, end] of [
+    ["up", "↑", first],
+    ["down", "↓", last],
+  ] as const) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "move";
+    button.dataset.move = move;
+    button.dataset.testid = `groupby-${move}-${field}`;
+    button.setAttribute("aria-label", `Move ${label} ${move}`);
+    button.textContent = text;
+    button.disabled = end;
+    li.append(button);
+  }
+  return li;
+}
+
+function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[][], count: number, scope: string): void {
   const table = document.createElement("table");
   table.dataset.testid = "table-groupby-preview";
   const caption = table.createCaption();
-  caption.textContent = count > rows.length ? `First ${rows.length} of ${formatInt(count)} rows` : `${formatInt(count)} rows`;
+  caption.textContent = `${count > rows.length ? `First ${rows.length} of ${formatInt(count)} rows` : `${formatInt(count)} rows`} (${scope})`;
   const header = [...groupBy, ...PREVIEW.map(([, label]) => label)];
   const head = table.createTHead().insertRow();
   header.forEach((label, i) => {
@@ -116,6 +242,17 @@ function renderPreview(container: HTMLElement, groupBy: string[], rows: unknown[
       } else {
         td.className = "num";
         td.textContent = typeof v === "bigint" ? formatNano(v) : formatInt(v as number);
+      }
+      // A group of unpriced calls only has no cost: "unpriced", never a zero.
+      if (
+        header[i] === "cost_usd" &&
+        allUnpriced({
+          requests: row[width + measureIndex("requests")] as number,
+          unpriced_requests: row[width + measureIndex("unpriced_requests")] as number,
+        })
+      ) {
+        td.textContent = UNPRICED_LABEL;
+        td.classList.add("none");
       }
     });
   }

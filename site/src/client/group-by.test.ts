@@ -104,6 +104,26 @@ describe("groupByCube", () => {
       expect(result.totalCostNano).toBe(1_333_333_336n);
     },
   );
+  it.each([
+    [["model", "team"], { equals: { team: "search" } }, (r: (typeof priced)[number]) => r.team === "search"],
+    [["user", "date"], { from: "2026-07-01", equals: {} }, (r: (typeof priced)[number]) => r.date >= "2026-07-01"],
+    [["team"], { to: "2026-06-30", equals: { user: "=cmd" } }, (r: (typeof priced)[number]) => r.date <= "2026-06-30" && r.user === "=cmd"],
+    [["model"], { equals: { user: null } }, (r: (typeof priced)[number]) => r.user === null],
+  ])(
+    "filters the cube's rows before grouping by %j (%j), as the pipeline does over the matching priced rows",
+    async (fields, filter, keep) => {
+      const result = await groupByCube(cubeOf(), fields, filter);
+      const rows = datasetOf();
+      const kept = priced.map((r, i) => (keep(r) ? i : -1)).filter((i) => i >= 0);
+      const subset = Object.fromEntries(
+        Object.entries(rows).map(([name, values]) => [name, Array.isArray(values) ? kept.map((i) => values[i] as unknown) : kept.length]),
+      ) as unknown as Dataset;
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBeLessThan(priced.length);
+      expect(result.csv).toBe(extractToCsv(computeExtract(subset, fields)));
+      expect(result.groupBy).toEqual(fields);
+    },
+  );
   it("neutralises formula cells and keeps money exact in the CSV", async () => {
     const csv = (await groupByCube(cubeOf(), ["user"])).csv;
     expect(csv.split("\n")).toContain("'=cmd,2,30,0,0,3,1.000000003,0.900000000,0");

@@ -2,13 +2,14 @@
  * The downloads page's custom extract: the cube grouped by the chosen fields with
  * Arquero, money summed exactly as BigInt nano-USD, turned into extract rows and CSV by
  * the pipeline's own functions (`toExtractTable`, `extractToCsv`: same columns, order and
- * formula neutralising as the nightly extracts).
+ * formula neutralising as the nightly extracts). A filter (the builder's dates, team,
+ * model, user, metadata value) is applied to the cube's rows before grouping.
  */
 import * as aq from "arquero";
 import { extractToCsv } from "../../../pipeline/src/extracts/extract-to-csv.ts";
 import { toExtractTable } from "../../../pipeline/src/extracts/to-extract-table.ts";
 import { MEASURE_NAMES } from "../../../pipeline/src/schemas/fields.ts";
-import { SUMS } from "./cube-query.ts";
+import { filterCube, SUMS, type CubeFilter } from "./cube-query.ts";
 import type { Cube } from "./load-cube.ts";
 
 export interface GroupByResult {
@@ -18,9 +19,11 @@ export interface GroupByResult {
   csv: string;
 }
 
-export async function groupByCube(cube: Cube, fields: string[]): Promise<GroupByResult> {
-  const columns = [...fields.map((f) => (f === "month" ? "date" : f)), ...MEASURE_NAMES];
-  let table = await cube.table(columns);
+/** The cube's rows that pass `filter` (none: every row), grouped by `fields` in that order. */
+export async function groupByCube(cube: Cube, fields: string[], filter: CubeFilter = { equals: {} }): Promise<GroupByResult> {
+  const filtered = [...(filter.from || filter.to ? ["date"] : []), ...Object.keys(filter.equals)];
+  const columns = [...fields.map((f) => (f === "month" ? "date" : f)), ...MEASURE_NAMES, ...filtered];
+  let table = filterCube(await cube.table(columns), filter);
   if (fields.includes("month")) table = table.derive({ month: "d => op.substring(d.date, 0, 7)" }) as aq.ColumnTable;
   return groupTable(table, fields);
 }
