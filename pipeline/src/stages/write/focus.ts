@@ -325,14 +325,14 @@ function nanoDecimal(nano: bigint): Decimal {
   return { coef: nano, scale: 9 };
 }
 
-/** The FOCUS files' contents: the CSV text and the Parquet columns. */
+/** The FOCUS files' contents: the CSV file's bytes and the Parquet columns. */
 export interface FocusFiles {
-  csv: string;
+  csv: Buffer;
   columns: Column[];
 }
 
 /**
- * The export as CSV and as Parquet columns, in one pass over the rows, each value converted
+ * The export as CSV bytes and as Parquet columns, in one pass over the rows, each value converted
  * once (a Decimal shared by cells, such as a rate, is formatted once).
  *
  * CSV: costs, prices and quantities as exact decimals, times as `YYYY-MM-DDTHH:mm:ssZ`;
@@ -353,7 +353,15 @@ export function focusFiles(focus: FocusExport, bom = false): FocusFiles {
   const quantities = new Map<Decimal, { text: string; scaled: bigint }>();
   let lastNano: bigint | null = null;
   let lastNanoText = "";
-  const lines = new Array<string>(n);
+  const csv = new ByteChunks();
+  if (bom) csv.write(UTF8_BOM);
+  csv.write(
+    toCsv(
+      FOCUS_COLUMNS.map(([name]) => name),
+      csvKinds,
+      [],
+    ),
+  );
   for (let r = 0; r < n; r++) {
     const row = focus.rows[r]!;
     let line = "";
@@ -412,19 +420,36 @@ export function focusFiles(focus: FocusExport, bom = false): FocusFiles {
         }
       }
     }
-    lines[r] = `${line}\n`;
+    csv.write(`${line}\n`);
   }
-  const header = toCsv(
-    FOCUS_COLUMNS.map(([name]) => name),
-    csvKinds,
-    [],
-  );
-  const csv = header + lines.join("");
   return {
-    csv: bom ? UTF8_BOM + csv : csv,
+    csv: csv.finish(),
     columns: FOCUS_COLUMNS.map(([name, kind], i) => ({ name, kind: PARQUET_KIND[kind], data: data[i]! })),
   };
 }
+
+/** UTF-8 bytes written line by line into 1 MiB chunks: no CSV-sized string is ever built. */
+class ByteChunks {
+  private readonly full: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+
+  write(text: string): void {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (this.used + text.length * 3 > this.chunk.length) {
+      this.full.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
+      this.used = 0;
+    }
+    this.used += this.chunk.write(text, this.used, "utf8");
+  }
+
+  finish(): Buffer {
+    return Buffer.concat([...this.full, this.chunk.subarray(0, this.used)]);
+  }
+}
+
+const CHUNK_BYTES = 1 << 20;
 
 /** A decimal as formatDecimal(normalize(d)) writes it: without trailing zeros after the point. */
 function trimmedDecimal(d: Decimal): string {
