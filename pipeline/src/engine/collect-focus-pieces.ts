@@ -158,6 +158,7 @@ export class FocusPieceCollector {
   /** Per day: its pieces by group and sig, and the values of its groups (one id space per day: the run's FOCUS rollup, or the rows path's). */
   private readonly days = new Map<string, { sums: GroupSums; valuesOf: (group: number) => Array<string | null> }>();
   private readonly gatewayCache: Sig;
+  private readonly decimalTexts = new WeakMap<Decimal, string>();
 
   constructor(
     private readonly book: PricingBook,
@@ -253,8 +254,7 @@ export class FocusPieceCollector {
       const m = model.codes[r]!;
       let hasUnits = false;
       for (let u = 0; u < units.length && !hasUnits; u++) hasUnits = units[u]![r]! >= 0;
-      // 1-hour cache writes take addRow too (their own component, or cache_write without a 1-hour rate).
-      if (kind === 1 || stale[version.codes[r]!] || hasUnits || audioIn[r] !== 0 || audioOut[r] !== 0 || write1h[r] !== 0) {
+      if (kind === 1 || stale[version.codes[r]!]) {
         this.addRow(reader, r, group, sums);
         continue;
       }
@@ -273,8 +273,9 @@ export class FocusPieceCollector {
         entry = byPeriod[period] ??= this.entryOf(reader, r);
       }
       const simple = entry.simple;
-      if (simple === null || (simple.ownList && listNull?.[r])) {
-        this.addRow(reader, r, group, sums);
+      // 1-hour cache writes take addRow too (their own component, or cache_write without a 1-hour rate).
+      if (simple === null || (simple.ownList && listNull?.[r]) || hasUnits || audioIn[r] !== 0 || audioOut[r] !== 0 || write1h[r] !== 0) {
+        this.addRow(reader, r, group, sums, entry);
         continue;
       }
       const n = calls.nulls?.[r] ? 1 : calls.values[r] || 1;
@@ -291,8 +292,8 @@ export class FocusPieceCollector {
     }
   }
 
-  /** Adds one priced row's pieces to its group. */
-  private addRow(reader: PieceRowReader, r: number, group: number, sums: GroupSums): void {
+  /** Adds one priced row's pieces to its group; `known`: the row's entry (entryOf), when the caller has it. */
+  private addRow(reader: PieceRowReader, r: number, group: number, sums: GroupSums, known?: Entry): void {
     const source = reader.priceSource(r);
     if (source === "unpriced" || source === null) return;
     const calls = reader.calls(r) || 1;
@@ -305,7 +306,7 @@ export class FocusPieceCollector {
       this.addUnrated(reader, r, group, calls, sums);
       return;
     }
-    const entry = this.entryOf(reader, r);
+    const entry = known ?? this.entryOf(reader, r);
     const simple = entry.simple;
     // A call the list price cannot price (a part it has no rate for) takes piecesOfCall, which gives it no list rates.
     const listed = simple === null || !simple.ownList || reader.listCost(r) !== null;
@@ -435,8 +436,8 @@ export class FocusPieceCollector {
   }
 
   private sig(component: PieceComponent, rate: Decimal | null, listRate: Decimal | null, priceId: string | null, whole: boolean): Sig {
-    const rateText = rate === null ? null : formatDecimal(rate);
-    const listText = listRate === null ? null : formatDecimal(listRate);
+    const rateText = rate === null ? null : this.textOf(rate);
+    const listText = listRate === null ? null : this.textOf(listRate);
     const key = `${component}\u0000${rateText}\u0000${listText}\u0000${priceId}`;
     let sig = this.sigIds.get(key);
     if (sig === undefined) {
@@ -445,6 +446,13 @@ export class FocusPieceCollector {
       this.sigIds.set(key, sig);
     }
     return sig;
+  }
+
+  /** A rate's text, formatted once per Decimal (a plan's rates are the same objects in every call it prices; Decimals are never changed). */
+  private textOf(d: Decimal): string {
+    let text = this.decimalTexts.get(d);
+    if (text === undefined) this.decimalTexts.set(d, (text = formatDecimal(d)));
+    return text;
   }
 
   private entryOf(reader: PieceRowReader, r: number): Entry {

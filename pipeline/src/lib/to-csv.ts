@@ -28,12 +28,16 @@ export function toCsvLines(kinds: CsvKind[], rows: Iterable<unknown[]>): string 
       if (i > 0) line += ",";
       const value = row[i];
       if (value === null || value === undefined) continue;
-      const text = typeof value === "string" ? value : String(value);
-      line += quote(kinds[i] === "number" ? text : neutralize(text));
+      line += csvCell(typeof value === "string" ? value : String(value), kinds[i]!);
     }
     lines.push(`${line}\n`);
   }
   return lines.join("");
+}
+
+/** One cell as toCsvLines writes it: a `text` cell neutralized, then quoted when it needs to be. */
+export function csvCell(text: string, kind: CsvKind): string {
+  return quote(kind === "number" ? text : neutralize(text));
 }
 
 export function neutralize(text: string): string {

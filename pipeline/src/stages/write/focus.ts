@@ -6,14 +6,13 @@ import {
   formatNano,
   fromInteger,
   multiply,
-  normalize,
   parseDecimal,
   subtract,
   toScaled,
   type Decimal,
 } from "../../pricing/money.ts";
 import { COMPONENTS } from "../../pricing/price-call.ts";
-import { toCsv, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
+import { csvCell, toCsv, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
 import { QUANTITY_SCALE, RATE_SCALE, type Column, type ColumnKind } from "../../parquet/write-parquet.ts";
 
 /**
@@ -124,6 +123,9 @@ const BASE = ["provider", "provider_account", "model", "provider_model", "region
 /**
  * The export from every day's pieces (gather-days.ts), in day order. `tagKeys`: the
  * metadata keys in Tags; `excludedUnpricedRequests`: the unpriced requests left out.
+ * Rates and quantities are parsed once per distinct text, and the values derived from a
+ * group's dimensions (Tags, SKU, issuer) once per group: the pieces of one group are
+ * consecutive (finish sorts them by their text).
  */
 export function computeFocus(
   days: ReadonlyArray<{ day: string; pieces: FocusPiecesJson }>,
@@ -133,6 +135,13 @@ export function computeFocus(
   const rows: unknown[][] = [];
   let total = 0n;
   let totalList = fromInteger(0);
+  // Rates and quantities by their text: the same Decimal object for the same text (never mutated).
+  const decimals = new Map<string, Decimal>();
+  const decimalOf = (text: string): Decimal => {
+    let d = decimals.get(text);
+    if (d === undefined) decimals.set(text, (d = parseDecimal(text)));
+    return d;
+  };
   for (const { day, pieces } of days) {
     const at = (name: string) => {
       const i = pieces.dimensions.indexOf(name);
@@ -144,16 +153,23 @@ export function computeFocus(
     const width = pieces.dimensions.length;
     const dayStart = Date.parse(`${day}T00:00:00Z`);
     const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+    let group: GroupValues | null = null;
+    let previous: Array<string | number | null> | null = null;
     for (const piece of pieces.rows) {
       const text = (i: number) => (piece[i] === null || piece[i] === undefined ? null : String(piece[i]));
+      if (previous === null || !sameGroup(previous, piece, width)) group = groupValues(text, base, tagKeys, tagAt);
+      previous = piece;
+      const g = group!;
       const component = piece[width] as PieceComponent;
       const rate = text(width + 1);
       const listRate = text(width + 2);
       const priceId = text(width + 3);
       const calls = Number(piece[width + 4]);
-      const quantity = parseDecimal(String(piece[width + 5]));
+      const quantity = decimalOf(String(piece[width + 5]));
       const billed = BigInt(String(piece[width + 6]));
-      const contracted = rate === null ? nanoDecimal(billed) : multiply(quantity, parseDecimal(rate));
+      const rateValue = rate === null ? null : decimalOf(rate);
+      const listValue = rate === null ? null : listRate === null || listRate === rate ? rateValue : decimalOf(listRate);
+      const contracted = rateValue === null ? nanoDecimal(billed) : multiply(quantity, rateValue);
       // Each call's piece was rounded to the nano-USD once, a marginal tier's last piece took the rest of its component:
       // far from the exact cost is a defect (a wrong rate), never an export.
       const gap = toScaled(subtract(contracted, nanoDecimal(billed)), 9);
@@ -162,42 +178,19 @@ export function computeFocus(
           `FOCUS export ${day}: ${component} at ${rate} × ${formatDecimal(quantity)} is ${formatDecimal(contracted)} USD, billed ${formatNano(billed)}`,
         );
       }
-      const listed = rate === null ? contracted : multiply(quantity, parseDecimal(listRate ?? rate));
+      const listed = listValue === rateValue ? contracted : multiply(quantity, listValue!);
       total += billed;
       totalList = add(totalList, listed);
 
-      const provider = text(base.provider!);
-      const account = text(base.provider_account!);
-      const model = text(base.model!)!;
-      const providerModel = text(base.provider_model!);
-      const source = text(base.price_source!)!;
-      const service = providerModel ?? model;
-      const sku = provider && providerModel ? `${provider}/${providerModel}` : model;
-      // Who bills the account: the provider of the catalog entry, else the provider account.
-      const issuer = provider ?? account ?? "unknown";
-      // The metadata keys are the user-defined tags, unaltered; what this tool derives is prefixed `costs/`.
-      // Keys as entries, so a metadata key such as `__proto__` is an own key like any other; JSON.stringify escapes values.
-      const tags: Array<[string, string]> = [];
-      tagKeys.forEach((key, k) => {
-        const value = text(tagAt[k]!);
-        if (value !== null) tags.push([key, value]);
-      });
-      for (const name of ["team", "user", "virtual_account"] as const) {
-        const value = text(base[name]!);
-        if (value !== null) tags.push([`costs/${name}`, value]);
-      }
-      tags.push(["costs/gateway_model", model], ["costs/price_source", source]);
-      if (account !== null) tags.push(["costs/provider_account", account]);
-      tags.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const unit = PIECE_UNITS[component];
       const description =
         component === "gateway_cache"
-          ? `${METERS[component]} for gateway model ${model} (no provider call)`
-          : `${METERS[component]} of ${service} through gateway model ${model}, ${source} prices`;
+          ? `${METERS[component]} for gateway model ${g.model} (no provider call)`
+          : `${METERS[component]} of ${g.service} through gateway model ${g.model}, ${g.source} prices`;
       rows.push([
         billed,
-        account ?? issuer,
-        account,
+        g.account ?? g.issuer,
+        g.account,
         "USD",
         Date.UTC(year, month, 1), // BillingPeriodEnd: the next month's start (exclusive)
         Date.UTC(year, month - 1, 1),
@@ -210,29 +203,29 @@ export function computeFocus(
         quantity,
         unit,
         contracted,
-        rate === null ? null : parseDecimal(rate),
+        rateValue,
         billed,
-        issuer,
+        g.issuer,
         listed,
-        rate === null ? null : parseDecimal(listRate ?? rate),
+        listValue,
         "Standard",
         quantity,
         unit,
-        issuer,
-        issuer,
-        text(base.region!),
-        text(base.region!),
+        g.issuer,
+        g.issuer,
+        g.region,
+        g.region,
         "AI and Machine Learning",
-        service,
+        g.service,
         "Generative AI",
-        sku,
+        g.sku,
         METERS[component],
         priceId,
-        JSON.stringify(Object.fromEntries(tags)),
-        account,
-        model,
-        text(base.team!),
-        source,
+        g.tags,
+        g.account,
+        g.model,
+        g.team,
+        g.source,
         component,
         calls,
       ]);
@@ -251,15 +244,80 @@ export function computeFocus(
   ].map(at);
   const component = at("x_Component");
   const priceId = at("SkuPriceId");
-  const keyOf = (row: unknown[]) => [
-    ...order.map((i) => row[i] ?? ""),
-    COMPONENTS.indexOf(row[component] as never),
-    row[priceId] ?? "",
-    JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
-  ];
-  const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
-  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  const keyOf = (row: unknown[]) => [...order.map((i) => row[i] ?? ""), COMPONENTS.indexOf(row[component] as never), row[priceId] ?? ""];
+  // The row's JSON text breaks ties last; it is only built for rows that tie on every other key.
+  const keyed = rows.map((row): Keyed => ({ row, key: keyOf(row), json: undefined }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key) || compareKeys([jsonOf(a)], [jsonOf(b)]));
   return { rows: keyed.map((k) => k.row), totalCostNano: total, totalListCost: totalList, excludedUnpricedRequests };
+}
+
+interface Keyed {
+  row: unknown[];
+  key: unknown[];
+  json: string | undefined;
+}
+
+function jsonOf(keyed: Keyed): string {
+  return (keyed.json ??= JSON.stringify(keyed.row, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+/** What a FOCUS row takes from its group's values (the grain's dimensions). */
+interface GroupValues {
+  account: string | null;
+  model: string;
+  source: string;
+  service: string;
+  sku: string;
+  issuer: string;
+  region: string | null;
+  team: string | null;
+  /** Tags as JSON text. */
+  tags: string;
+}
+
+function groupValues(
+  text: (i: number) => string | null,
+  base: Record<string, number>,
+  tagKeys: readonly string[],
+  tagAt: readonly number[],
+): GroupValues {
+  const provider = text(base.provider!);
+  const account = text(base.provider_account!);
+  const model = text(base.model!)!;
+  const providerModel = text(base.provider_model!);
+  const source = text(base.price_source!)!;
+  // The metadata keys are the user-defined tags, unaltered; what this tool derives is prefixed `costs/`.
+  // Keys as entries, so a metadata key such as `__proto__` is an own key like any other; JSON.stringify escapes values.
+  const tags: Array<[string, string]> = [];
+  tagKeys.forEach((key, k) => {
+    const value = text(tagAt[k]!);
+    if (value !== null) tags.push([key, value]);
+  });
+  for (const name of ["team", "user", "virtual_account"] as const) {
+    const value = text(base[name]!);
+    if (value !== null) tags.push([`costs/${name}`, value]);
+  }
+  tags.push(["costs/gateway_model", model], ["costs/price_source", source]);
+  if (account !== null) tags.push(["costs/provider_account", account]);
+  tags.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    account,
+    model,
+    source,
+    service: providerModel ?? model,
+    sku: provider && providerModel ? `${provider}/${providerModel}` : model,
+    // Who bills the account: the provider of the catalog entry, else the provider account.
+    issuer: provider ?? account ?? "unknown",
+    region: text(base.region!),
+    team: text(base.team!),
+    tags: JSON.stringify(Object.fromEntries(tags)),
+  };
+}
+
+/** Two pieces of the same group: the same values in the first `width` places. */
+function sameGroup(a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>, width: number): boolean {
+  for (let i = 0; i < width; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Nano-USD as a Decimal. */
@@ -267,47 +325,140 @@ function nanoDecimal(nano: bigint): Decimal {
   return { coef: nano, scale: 9 };
 }
 
-/** The export as CSV: costs, prices and quantities as exact decimals, times as `YYYY-MM-DDTHH:mm:ssZ`; with `bom`, the UTF-8 byte order mark first. */
-export function focusToCsv(focus: FocusExport, bom = false): string {
-  const kinds: CsvKind[] = FOCUS_COLUMNS.map(([, kind]) =>
-    kind === "string" || kind === "json" || kind === "timestamp" ? "text" : "number",
-  );
-  const csv = toCsv(
-    FOCUS_COLUMNS.map(([name]) => name),
-    kinds,
-    focus.rows.map((row) =>
-      row.map((v, i) => {
-        if (v === null) return null;
-        const kind = FOCUS_COLUMNS[i]![1];
-        if (kind === "timestamp") return `${new Date(v as number).toISOString().slice(0, 19)}Z`;
-        if (kind === "cost") return formatNano(v as bigint);
-        if (kind === "exact") return formatDecimal(normalize({ coef: toScaled(v as Decimal, RATE_SCALE), scale: RATE_SCALE }));
-        if (kind === "quantity") return formatDecimal(normalize(v as Decimal));
-        return typeof v === "bigint" ? v.toString() : v;
-      }),
-    ),
-  );
-  return bom ? UTF8_BOM + csv : csv;
+/** The FOCUS files' contents: the CSV file's bytes and the Parquet columns. */
+export interface FocusFiles {
+  csv: Buffer;
+  columns: Column[];
 }
 
 /**
- * The export as Parquet columns: billed costs DECIMAL(38,9), exact costs and unit prices
- * DECIMAL(38,24) (rounded half to even past 24 decimals, which only a non-token quantity
- * with many decimals times a rate with many can reach), quantities DECIMAL(38,18), times
- * TIMESTAMP(MILLIS, UTC).
+ * The export as CSV bytes and as Parquet columns, in one pass over the rows, each value converted
+ * once (a Decimal shared by cells, such as a rate, is formatted once).
+ *
+ * CSV: costs, prices and quantities as exact decimals, times as `YYYY-MM-DDTHH:mm:ssZ`;
+ * with `bom`, the UTF-8 byte order mark first.
+ *
+ * Parquet: billed costs DECIMAL(38,9), exact costs and unit prices DECIMAL(38,24) (rounded
+ * half to even past 24 decimals, which only a non-token quantity with many decimals times a
+ * rate with many can reach), quantities DECIMAL(38,18), times TIMESTAMP(MILLIS, UTC).
  */
-export function focusToColumns(focus: FocusExport): Column[] {
-  return FOCUS_COLUMNS.map(([name, kind], i) => ({
-    name,
-    kind: PARQUET_KIND[kind],
-    data: focus.rows.map((row) => {
+export function focusFiles(focus: FocusExport, bom = false): FocusFiles {
+  const kinds = FOCUS_COLUMNS.map(([, kind]) => kind);
+  const csvKinds: CsvKind[] = kinds.map((kind) => (kind === "string" || kind === "json" || kind === "timestamp" ? "text" : "number"));
+  const n = focus.rows.length;
+  const data = FOCUS_COLUMNS.map(() => new Array<unknown>(n));
+  const texts = new Map<string, string>();
+  const times = new Map<number, string>();
+  const exact = new Map<Decimal, { text: string; scaled: bigint }>();
+  const quantities = new Map<Decimal, { text: string; scaled: bigint }>();
+  let lastNano: bigint | null = null;
+  let lastNanoText = "";
+  const csv = new ByteChunks();
+  if (bom) csv.write(UTF8_BOM);
+  csv.write(
+    toCsv(
+      FOCUS_COLUMNS.map(([name]) => name),
+      csvKinds,
+      [],
+    ),
+  );
+  for (let r = 0; r < n; r++) {
+    const row = focus.rows[r]!;
+    let line = "";
+    for (let i = 0; i < kinds.length; i++) {
+      if (i > 0) line += ",";
       const v = row[i];
-      if (v === null) return null;
-      if (kind === "exact") return toScaled(v as Decimal, RATE_SCALE);
-      if (kind === "quantity") return toScaled(v as Decimal, QUANTITY_SCALE);
-      return v;
-    }),
-  }));
+      if (v === null) {
+        data[i]![r] = null;
+        continue;
+      }
+      if (v === undefined) {
+        data[i]![r] = v;
+        continue;
+      }
+      switch (kinds[i]!) {
+        case "timestamp": {
+          data[i]![r] = v;
+          let t = times.get(v as number);
+          if (t === undefined) times.set(v as number, (t = csvCell(`${new Date(v as number).toISOString().slice(0, 19)}Z`, "text")));
+          line += t;
+          break;
+        }
+        case "cost":
+          data[i]![r] = v;
+          if (v !== lastNano) [lastNano, lastNanoText] = [v as bigint, formatNano(v as bigint)];
+          line += lastNanoText;
+          break;
+        case "exact": {
+          let e = exact.get(v as Decimal);
+          if (e === undefined) {
+            const scaled = toScaled(v as Decimal, RATE_SCALE);
+            exact.set(v as Decimal, (e = { text: trimmedDecimal({ coef: scaled, scale: RATE_SCALE }), scaled }));
+          }
+          data[i]![r] = e.scaled;
+          line += e.text;
+          break;
+        }
+        case "quantity": {
+          let q = quantities.get(v as Decimal);
+          if (q === undefined)
+            quantities.set(v as Decimal, (q = { text: trimmedDecimal(v as Decimal), scaled: toScaled(v as Decimal, QUANTITY_SCALE) }));
+          data[i]![r] = q.scaled;
+          line += q.text;
+          break;
+        }
+        case "int64":
+          data[i]![r] = v;
+          line += csvCell(String(v), csvKinds[i]!);
+          break;
+        default: {
+          data[i]![r] = v;
+          const s = typeof v === "string" ? v : String(v);
+          let t = texts.get(s);
+          if (t === undefined) texts.set(s, (t = csvCell(s, "text")));
+          line += t;
+        }
+      }
+    }
+    csv.write(`${line}\n`);
+  }
+  return {
+    csv: csv.finish(),
+    columns: FOCUS_COLUMNS.map(([name, kind], i) => ({ name, kind: PARQUET_KIND[kind], data: data[i]! })),
+  };
+}
+
+/** UTF-8 bytes written line by line into 1 MiB chunks: no CSV-sized string is ever built. */
+class ByteChunks {
+  private readonly full: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+
+  write(text: string): void {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (this.used + text.length * 3 > this.chunk.length) {
+      this.full.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
+      this.used = 0;
+    }
+    this.used += this.chunk.write(text, this.used, "utf8");
+  }
+
+  finish(): Buffer {
+    return Buffer.concat([...this.full, this.chunk.subarray(0, this.used)]);
+  }
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/** A decimal as formatDecimal(normalize(d)) writes it: without trailing zeros after the point. */
+function trimmedDecimal(d: Decimal): string {
+  const text = formatDecimal(d);
+  if (d.scale === 0) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  return text.slice(0, end);
 }
 
 function compareKeys(a: unknown[], b: unknown[]): number {
