@@ -40,6 +40,7 @@ async function openCube(url: string): Promise<Cube> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
   const buffer = await response.arrayBuffer();
+  performance.measure("cube:fetch", { start: started });
   const metadata = parquetMetadata(buffer);
   const money = new Map<string, "fixed" | "int">();
   const counts = new Set<string>();
@@ -102,8 +103,10 @@ async function openCube(url: string): Promise<Cube> {
       const names = [...new Set(wanted)];
       const unknown = names.filter((n) => !known.has(n));
       if (unknown.length) throw new Error(`the cube has no column ${unknown.join(", ")} (columns: ${[...known].join(", ")})`);
+      const decodeStart = performance.now();
       decode(names);
       const data = await Promise.all(names.map((n) => decoded.get(n)!));
+      performance.measure(`cube:decode ${names.length} columns`, { start: decodeStart });
       return aq.table(Object.fromEntries(names.map((n, i) => [n, data[i]!])));
     },
   };
