@@ -13,7 +13,7 @@ import {
   type Decimal,
 } from "../../pricing/money.ts";
 import { COMPONENTS } from "../../pricing/price-call.ts";
-import { toCsv, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
+import { toCsv, toCsvLines, UTF8_BOM, type CsvKind } from "../../lib/to-csv.ts";
 import { QUANTITY_SCALE, RATE_SCALE, type Column, type ColumnKind } from "../../parquet/write-parquet.ts";
 
 /**
@@ -269,25 +269,39 @@ function nanoDecimal(nano: bigint): Decimal {
 
 /** The export as CSV: costs, prices and quantities as exact decimals, times as `YYYY-MM-DDTHH:mm:ssZ`; with `bom`, the UTF-8 byte order mark first. */
 export function focusToCsv(focus: FocusExport, bom = false): string {
+  return [...focusCsvChunks(focus, bom)].join("");
+}
+
+/** Rows per piece of `focusCsvChunks`: a large export (hundreds of MB) would pass the longest string JavaScript holds. */
+const CSV_CHUNK_ROWS = 10_000;
+
+/** `focusToCsv` in pieces of text (the header, then 10,000 rows at a time), for writing a large export to a file. */
+export function* focusCsvChunks(focus: FocusExport, bom = false): Generator<string> {
   const kinds: CsvKind[] = FOCUS_COLUMNS.map(([, kind]) =>
     kind === "string" || kind === "json" || kind === "timestamp" ? "text" : "number",
   );
-  const csv = toCsv(
-    FOCUS_COLUMNS.map(([name]) => name),
-    kinds,
-    focus.rows.map((row) =>
-      row.map((v, i) => {
-        if (v === null) return null;
-        const kind = FOCUS_COLUMNS[i]![1];
-        if (kind === "timestamp") return `${new Date(v as number).toISOString().slice(0, 19)}Z`;
-        if (kind === "cost") return formatNano(v as bigint);
-        if (kind === "exact") return formatDecimal(normalize({ coef: toScaled(v as Decimal, RATE_SCALE), scale: RATE_SCALE }));
-        if (kind === "quantity") return formatDecimal(normalize(v as Decimal));
-        return typeof v === "bigint" ? v.toString() : v;
-      }),
-    ),
+  const cell = (v: unknown, i: number) => {
+    if (v === null) return null;
+    const kind = FOCUS_COLUMNS[i]![1];
+    if (kind === "timestamp") return `${new Date(v as number).toISOString().slice(0, 19)}Z`;
+    if (kind === "cost") return formatNano(v as bigint);
+    if (kind === "exact") return formatDecimal(normalize({ coef: toScaled(v as Decimal, RATE_SCALE), scale: RATE_SCALE }));
+    if (kind === "quantity") return formatDecimal(normalize(v as Decimal));
+    return typeof v === "bigint" ? v.toString() : v;
+  };
+  yield (
+    (bom ? UTF8_BOM : "") +
+    toCsv(
+      FOCUS_COLUMNS.map(([name]) => name),
+      kinds,
+      [],
+    )
   );
-  return bom ? UTF8_BOM + csv : csv;
+  for (let start = 0; start < focus.rows.length; start += CSV_CHUNK_ROWS)
+    yield toCsvLines(
+      kinds,
+      focus.rows.slice(start, start + CSV_CHUNK_ROWS).map((row) => row.map(cell)),
+    );
 }
 
 /**

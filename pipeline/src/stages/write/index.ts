@@ -14,7 +14,7 @@ import { rowsOf, weightsOf, type WeightedDataset } from "../../extracts/compute-
 import { extractToColumns } from "../../extracts/extract-to-columns.ts";
 import { extractToCsv } from "../../extracts/extract-to-csv.ts";
 import { toExtractTable } from "../../extracts/to-extract-table.ts";
-import { computeFocus, focusToColumns, focusToCsv } from "./focus.ts";
+import { computeFocus, focusCsvChunks, focusToColumns } from "./focus.ts";
 import { coverage, type RunStats } from "./run-stats.ts";
 import { missingPriceColumns, priceAssumptions, type MissingPriceColumn } from "./price-assumptions.ts";
 import type { PriceDependenceTally } from "../../engine/tally-price-dependence.ts";
@@ -176,7 +176,7 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
     throw new Error(`FOCUS export: its pieces bill ${formatNano(focus.totalCostNano)} USD but the calls cost ${formatNano(focusCost)} USD`);
   }
   await mkdir(staging.path("focus"), { recursive: true });
-  await writeFile(staging.path("focus/focus.csv"), focusToCsv(focus, input.policies.csvBom ?? false));
+  await writeFile(staging.path("focus/focus.csv"), focusCsvChunks(focus, input.policies.csvBom ?? false));
   await writeParquet(staging.path("focus/focus.parquet"), focusToColumns(focus), { pricing_version: input.pricingVersion });
   outputs.focus = {
     cost_usd: formatNano(focus.totalCostNano),
