@@ -149,6 +149,7 @@ export function initFilters(form: HTMLFormElement): void {
 
   async function apply(): Promise<void> {
     const id = ++sequence;
+    const started = performance.now();
     const filter = readFilter();
     writeUrl();
     syncPresets();
@@ -168,6 +169,7 @@ export function initFilters(form: HTMLFormElement): void {
         }),
       );
       if (id !== sequence) return;
+      performance.measure("filter:check values", { start: started });
       for (const c of checks) {
         if (!c) continue;
         delete filter.equals[c.column];
@@ -204,6 +206,7 @@ export function initFilters(form: HTMLFormElement): void {
     }
     const all = await cube.table(columns);
     if (id !== sequence) return;
+    const queried = performance.now();
     const table = query.filterCube(all, filter);
     const sums = query.totals(table);
     const kpis = totalsKpis(totalsFrom(sums));
@@ -229,7 +232,9 @@ export function initFilters(form: HTMLFormElement): void {
     for (const t of document.querySelectorAll<HTMLTableElement>("table[data-source^='breakdown:']")) {
       renderRows(t, breakdownOf(parseDataSource(t.dataset.source!).dimension!));
     }
+    performance.measure("filter:query and tables", { start: queried });
     const charts = [...document.querySelectorAll<HTMLElement>("figure[data-source]")];
+    const drawing = performance.now();
     if (charts.length) {
       const { renderChart, payloadOf } = await import("./charts.ts");
       await Promise.all(
@@ -250,6 +255,8 @@ export function initFilters(form: HTMLFormElement): void {
       );
     }
     if (id !== sequence) return;
+    performance.measure("filter:charts", { start: drawing });
+    performance.measure("filter:apply", { start: started });
     const scope = Object.entries(filter.equals)
       .map(([column, v]) => `${column} = ${v ?? NONE_LABEL}`)
       .join("; ");
