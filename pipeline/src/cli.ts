@@ -152,6 +152,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--start <date>", "first UTC day", "2026-06-16")
     .option("--days <n>", "number of days", "30")
     .option("--seed <n>", "random seed", String(DEFAULT_SEED))
+    .option(
+      "--users <n>",
+      "distinct users (25 to 1,000,000): the 25 named users of policies/, then user-00026@example.com… in the policies' teams; each calls at least once when there are enough rows (default: the 25)",
+    )
+    .option(
+      "--metadata-values <n>",
+      "distinct well-formed customer_id metadata values (1 to 1,000,000); each appears at least once when there are enough rows (default: 150)",
+    )
     .addOption(new Option("--traces <source>", "token sizes and arrivals").choices(["auto", "builtin"]).default("auto"))
     .option("--committed", "regenerate the committed samples under data/sample/")
     .action(async (opts) => {

@@ -10,6 +10,8 @@ export interface SampleCommandOptions {
   start: string;
   days: string;
   seed: string;
+  users?: string;
+  metadataValues?: string;
   traces: "auto" | "builtin";
   committed?: boolean;
 }
@@ -25,6 +27,8 @@ export async function sampleCommand(options: SampleCommandOptions, io: Io): Prom
           days: whole("--days", options.days),
           seed: whole("--seed", options.seed),
           traces: options.traces,
+          ...(options.users !== undefined ? { users: whole("--users", options.users) } : {}),
+          ...(options.metadataValues !== undefined ? { metadataValues: whole("--metadata-values", options.metadataValues) } : {}),
           out: options.out ?? missingOut(),
         }),
       ];

@@ -1,5 +1,6 @@
-import { createRng, type Rng } from "./prng.ts";
+import type { Rng } from "./prng.ts";
 import { TEAM_APPLICATIONS, TEAM_COST_CENTERS, VIRTUAL_ACCOUNTS, type SampleUser } from "./population.ts";
+import { sampleCustomers, type Roster } from "./scale-population.ts";
 
 /**
  * Client-sent metadata (`X-TFY-METADATA`) as the sample's callers send it, with the
@@ -27,14 +28,11 @@ export const HOSTILE_METADATA: ReadonlyArray<readonly [key: string, value: strin
 const MALFORMED_CUSTOMER_IDS = ["12345", "CUS-88412", "cus-7f3a9", "cust_8812", "cus_", "cus_4411 ", "cus_é9x"];
 
 /** 150 customers in Stripe's id style; the first ones are the busiest. */
-const CUSTOMERS: readonly string[] = (() => {
-  const rng = createRng(0, "customers");
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  return Array.from({ length: 150 }, () => `cus_${Array.from({ length: 14 }, () => rng.pick([...alphabet])).join("")}`);
-})();
+const CUSTOMERS = sampleCustomers(150);
 
-function customerId(rng: Rng, malformedShare: number): string {
+function customerId({ rng, customers }: MetadataContext, malformedShare: number): string {
   if (rng.chance(malformedShare)) return rng.pick(MALFORMED_CUSTOMER_IDS);
+  if (customers) return customers.draw(rng);
   const u = rng.next();
   return CUSTOMERS[Math.floor(u * u * CUSTOMERS.length)]!;
 }
@@ -50,10 +48,13 @@ export interface MetadataContext {
   /** UTC date of the call, YYYY-MM-DD. */
   date: string;
   model: string;
+  /** Who the customer ids come from (`--metadata-values`); the 150 default customers when absent. */
+  customers?: Roster<string>;
 }
 
 /** What a person sends: their team's application, an environment, often a cost centre. */
-export function drawUserMetadata({ rng }: MetadataContext, user: SampleUser): Metadata {
+export function drawUserMetadata(context: MetadataContext, user: SampleUser): Metadata {
+  const { rng } = context;
   const team = user.teams[0] ?? "";
   const metadata: Metadata = {};
   if (rng.chance(0.9)) metadata.application = rng.pick(TEAM_APPLICATIONS[team]!);
@@ -82,14 +83,15 @@ export function drawUserMetadata({ rng }: MetadataContext, user: SampleUser): Me
     if (team === "" && rng.chance(0.3)) metadata.cost_center = rng.pick(Object.values(TEAM_COST_CENTERS));
   }
   const customerShare = user.teams.includes("support") ? 0.85 : user.teams.includes("payments") ? 0.25 : 0.03;
-  if (rng.chance(customerShare)) metadata.customer_id = customerId(rng, user.teams.includes("support") ? 0.1 : 0.05);
+  if (rng.chance(customerShare)) metadata.customer_id = customerId(context, user.teams.includes("support") ? 0.1 : 0.05);
   if (user.teams.includes("support") && rng.chance(0.5)) metadata.ticket_id = `SUP-${rng.int(10000, 99999)}`;
   if (user.teams.includes("data-science") && rng.chance(0.3)) metadata.experiment = `exp-${String(rng.int(1, 60)).padStart(3, "0")}`;
   return metadata;
 }
 
 /** What a service sends through its virtual account; some values its tags will override. */
-export function drawServiceMetadata({ rng, date, model }: MetadataContext, account: string, opts: { long?: boolean } = {}): Metadata {
+export function drawServiceMetadata(context: MetadataContext, account: string, opts: { long?: boolean } = {}): Metadata {
+  const { rng, date, model } = context;
   const metadata: Metadata = {};
   switch (account) {
     case VIRTUAL_ACCOUNTS.checkout.name:
@@ -108,7 +110,7 @@ export function drawServiceMetadata({ rng, date, model }: MetadataContext, accou
         ["CC-1042", 8],
         ["CC-9999", 2],
       ]);
-      if (rng.chance(0.9)) metadata.customer_id = customerId(rng, 0.03);
+      if (rng.chance(0.9)) metadata.customer_id = customerId(context, 0.03);
       metadata.request_type = rng.pick(["intent", "fraud-explain", "receipt-summary"]);
       break;
     case VIRTUAL_ACCOUNTS.search.name:
@@ -130,7 +132,7 @@ export function drawServiceMetadata({ rng, date, model }: MetadataContext, accou
         [undefined, 40],
       ]);
       metadata.channel = voice ? "voice" : rng.pick(["chat", "chat", "email"]);
-      if (rng.chance(0.9)) metadata.customer_id = customerId(rng, 0.06);
+      if (rng.chance(0.9)) metadata.customer_id = customerId(context, 0.06);
       if (rng.chance(0.7)) metadata.ticket_id = `SUP-${rng.int(10000, 99999)}`;
       break;
     }

@@ -245,6 +245,49 @@ describe("generateSample", () => {
     expect(problem({ rows: 10, start: "2026-06-16T00:00:00Z", days: 1 })).toBe("start");
     expect(problem({ rows: 10, start: "2026-06-16", days: 0 })).toBe("days");
     expect(problem({ rows: 10, ...WINDOW, seed: 0.5 })).toBe("seed");
+    expect(problem({ rows: 10, ...WINDOW, users: 24 })).toBe("users");
+    expect(problem({ rows: 10, ...WINDOW, users: 1.5e6 })).toBe("users");
+    expect(problem({ rows: 10, ...WINDOW, metadataValues: 0 })).toBe("metadata-values");
+  });
+});
+
+describe("a sample at an organisation's scale (--users, --metadata-values)", () => {
+  const options = { rows: 20_000, ...WINDOW, traces: "builtin", users: 800, metadataValues: 2_000 } as const;
+  const rows = run(options);
+  const customerIds = new Set(
+    rows.map((r) => r.metadata.customer_id).filter((v) => typeof v === "string" && /^cus_[A-Za-z0-9]{14}$/.test(v)),
+  );
+  const users = new Set(rows.filter((r) => r.subject_type === "user").map((r) => r.subject));
+
+  it("has exactly the users and well-formed customer ids asked for, each at least once", () => {
+    expect(users.size).toBe(800);
+    expect(users.has("alice.nguyen@example.com")).toBe(true);
+    expect(users.has("user-00800@example.com")).toBe(true);
+    expect(users.has("user-00801@example.com")).toBe(false);
+    expect(customerIds.size).toBe(2_000);
+    // The default sample names far fewer.
+    expect(new Set(sample.filter((r) => r.subject_type === "user").map((r) => r.subject)).size).toBe(25);
+  });
+
+  it("is deterministic for a seed, and keeps the forced scenarios (PATs, hostile values)", () => {
+    expect(jsonl(run(options))).toBe(jsonl(rows));
+    expect(jsonl(run({ ...options, seed: 7 }))).not.toBe(jsonl(rows));
+    expect(count(rows, (r) => r.pat_name === UNLISTED_PAT)).toBeGreaterThan(0);
+    for (const [key, value] of HOSTILE_METADATA)
+      expect(
+        count(rows, (r) => r.metadata[key] === value),
+        `${key}=${value}`,
+      ).toBeGreaterThan(0);
+  });
+
+  it("puts the synthetic users in the policies' teams (a few in none) and keeps the named ones' teams", () => {
+    const teams = new Map(rows.filter((r) => r.subject_type === "user").map((r) => [r.subject as string, r.teams as string[]]));
+    expect(teams.get("maya.patel@example.com")).toEqual(["data-science"]);
+    const known = new Set(["payments", "search", "support", "data-science", "platform"]);
+    for (const [user, list] of teams) for (const team of list) expect(known.has(team), `${user} ${team}`).toBe(true);
+    const synthetic = [...teams].filter(([user]) => user.startsWith("user-"));
+    expect(synthetic.filter(([, list]) => list.length === 0).length).toBeGreaterThan(0);
+    expect(synthetic.filter(([, list]) => list.length === 0).length).toBeLessThan(synthetic.length / 10);
   });
 });
 

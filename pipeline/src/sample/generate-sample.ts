@@ -7,6 +7,7 @@ import { gatewayCost } from "./gateway-cost.ts";
 import { loadTraceSource, resolveTraceSource, type TraceMode, type TraceSource, type TraceSourceInfo } from "./load-trace-source.ts";
 import { USERS, VIRTUAL_ACCOUNTS, type SampleUser } from "./population.ts";
 import { createRng, type Rng } from "./prng.ts";
+import { customerRoster, sampleCustomers, sampleUsers, userRoster, type Roster } from "./scale-population.ts";
 import { failedUsage, toSampleRow, type CallParts } from "./to-sample-row.ts";
 import { WORKLOAD_BY_ID, WORKLOADS, type Stream, type Usage, type Workload } from "./workloads.ts";
 
@@ -22,6 +23,16 @@ export interface SampleOptions {
   traces?: TraceMode;
   /** Folder of the trace files; defaults to ../shared/traces beside the repository. */
   tracesDir?: string;
+  /**
+   * Distinct users (≥ 25): the named users of the policies, then synthetic ones; each
+   * appears at least once when the sample has enough user calls. Absent: the 25 named users.
+   */
+  users?: number;
+  /**
+   * Distinct well-formed `customer_id` metadata values (≥ 1); each appears at least once
+   * when the sample has enough calls with a customer id. Absent: 150 customers.
+   */
+  metadataValues?: number;
 }
 
 export const DEFAULT_SEED = 20260616;
@@ -59,8 +70,39 @@ export function generateSample(options: SampleOptions): Generator<Record<string,
   if (!Number.isSafeInteger(days) || days < 1)
     throw new PipelineError({ field: "days", message: `must be a whole number ≥ 1, got ${days}` });
   if (!Number.isSafeInteger(seed)) throw new PipelineError({ field: "seed", message: `must be a whole number, got ${seed}` });
+  const { users, metadataValues } = options;
+  if (users !== undefined && (!Number.isSafeInteger(users) || users < USERS.length || users > MAX_POPULATION))
+    throw new PipelineError({
+      field: "users",
+      message: `must be a whole number from ${USERS.length} to ${MAX_POPULATION.toLocaleString("en-US")}, got ${users}`,
+      hint: `the ${USERS.length} users of policies/ always take part`,
+    });
+  if (metadataValues !== undefined && (!Number.isSafeInteger(metadataValues) || metadataValues < 1 || metadataValues > MAX_POPULATION))
+    throw new PipelineError({
+      field: "metadata-values",
+      message: `must be a whole number from 1 to ${MAX_POPULATION.toLocaleString("en-US")}, got ${metadataValues}`,
+    });
   const traces = loadTraceSource(options.traces ?? "auto", options.tracesDir);
-  return emitRows({ rows, startMs, days, seed, traces });
+  return emitRows({
+    rows,
+    startMs,
+    days,
+    seed,
+    traces,
+    population: {
+      ...(users !== undefined ? { users: userRoster(sampleUsers(users)) } : {}),
+      ...(metadataValues !== undefined ? { customers: customerRoster(sampleCustomers(metadataValues)) } : {}),
+    },
+  });
+}
+
+/** The most users or metadata values `--users` / `--metadata-values` take. */
+export const MAX_POPULATION = 1_000_000;
+
+/** Who calls and which customers they name, when the options widen them. */
+interface Population {
+  users?: Roster<SampleUser>;
+  customers?: Roster<string>;
 }
 
 function* emitRows(opts: {
@@ -69,8 +111,9 @@ function* emitRows(opts: {
   days: number;
   seed: number;
   traces: TraceSource;
+  population: Population;
 }): Generator<Record<string, unknown>> {
-  const { rows, seed, traces } = opts;
+  const { rows, seed, traces, population } = opts;
   const arrivals = drawArrivals(createRng(seed, "arrivals"), traces, opts);
   const scenarios = placeScenarios(createRng(seed, "scenarios"), rows);
   const rng = createRng(seed, "calls");
@@ -85,7 +128,7 @@ function* emitRows(opts: {
     let scenario: Scenario | undefined;
     if (nextScenario < scenarios.length && scenarios[nextScenario]!.index <= i) scenario = scenarios[nextScenario++]!.scenario;
     const workload = scenario ? WORKLOAD_BY_ID.get(scenario.workload)! : pickWorkload(rng, arrival.stream);
-    const calls = drawCalls(rng, traces, arrival.at, workload, scenario, rows - allocated);
+    const calls = drawCalls(rng, traces, population, arrival.at, workload, scenario, rows - allocated);
     for (const { call, emitAt } of calls) pending.push(emitAt, toSampleRow(call));
     allocated += calls.length;
   }
@@ -110,12 +153,14 @@ const ACCOUNT_TEAMS = new Map<string, string>(Object.values(VIRTUAL_ACCOUNTS).ma
 function drawCalls(
   rng: Rng,
   traces: TraceSource,
+  population: Population,
   at: number,
   workload: Workload,
   scenario: Scenario | undefined,
   budget: number,
 ): Array<{ call: CallParts; emitAt: number }> {
   const date = new Date(at).toISOString().slice(0, 10);
+  const customers = population.customers ? { customers: population.customers } : {};
   const long = scenario?.long;
 
   // What is called (the first attempt of a virtual-model call), who calls, and what they send.
@@ -123,17 +168,23 @@ function drawCalls(
   let who: Pick<CallParts, "subject_type" | "subject" | "pat_name" | "teams">;
   let metadata: Metadata;
   if (workload.subject === "user") {
-    const user: SampleUser = scenario?.pat ? USERS.find((u) => u.pat?.name === scenario.pat)! : rng.weighted(USER_WEIGHTS);
+    const user: SampleUser = scenario?.pat
+      ? USERS.find((u) => u.pat?.name === scenario.pat)!
+      : population.users
+        ? population.users.draw(rng)
+        : rng.weighted(USER_WEIGHTS);
     const withPat = user.pat !== undefined && (scenario?.pat !== undefined || rng.chance(user.pat.share));
     who = { subject_type: "user", subject: user.email, teams: user.teams, ...(withPat ? { pat_name: user.pat!.name } : {}) };
-    metadata = drawUserMetadata({ rng, date, model: firstUsage.model }, user);
+    metadata = drawUserMetadata({ rng, date, model: firstUsage.model, ...customers }, user);
     if (scenario?.hostile !== undefined) {
       const [key, value] = HOSTILE_METADATA[scenario.hostile]!;
       metadata[key] = value;
     }
   } else {
     who = { subject_type: "virtualaccount", subject: workload.subject, teams: [ACCOUNT_TEAMS.get(workload.subject)!] };
-    metadata = drawServiceMetadata({ rng, date, model: firstUsage.model }, workload.subject, { long: firstUsage.input_tokens > 200_000 });
+    metadata = drawServiceMetadata({ rng, date, model: firstUsage.model, ...customers }, workload.subject, {
+      long: firstUsage.input_tokens > 200_000,
+    });
   }
   const span = () => rng.hex(16);
   const traceId = rng.hex(32);

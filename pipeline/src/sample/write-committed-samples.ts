@@ -6,7 +6,10 @@ import { writeSample } from "./write-sample.ts";
  * The committed sample files under `data/sample/` and the exact options they were made
  * with (data/sample/README.md quotes them; a test regenerates them and compares).
  */
-export const COMMITTED_SAMPLES: ReadonlyArray<{ file: string; options: Required<Omit<SampleOptions, "tracesDir">> }> = [
+export const COMMITTED_SAMPLES: ReadonlyArray<{
+  file: string;
+  options: Required<Omit<SampleOptions, "tracesDir" | "users" | "metadataValues">>;
+}> = [
   { file: "data/sample/gateway-logs.jsonl.gz", options: { rows: 4000, start: "2026-06-16", days: 30, seed: DEFAULT_SEED, traces: "auto" } },
   { file: "data/sample/truefoundry-export.csv", options: { rows: 300, start: "2026-06-16", days: 30, seed: 7, traces: "auto" } },
 ];

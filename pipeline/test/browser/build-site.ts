@@ -6,6 +6,7 @@
  * collide. Shared by the browser tests and `pipeline/bench/site.ts`.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -37,9 +38,19 @@ export interface BuildSiteOptions {
   userSalt?: string;
   /** Called with the data folder between `costs run` and `costs site-data` (e.g. to add a restatements.json fixture). */
   afterRun?: (data: string) => Promise<void>;
+  /** Keep `costs run`'s and `costs site-data`'s output when `work` already has it (the benchmark's `--work`): only astro builds. */
+  reuseData?: boolean;
 }
 
-export async function buildSite({ logs, work, verbose = false, policiesDir, userSalt, afterRun }: BuildSiteOptions): Promise<BuiltSite> {
+export async function buildSite({
+  logs,
+  work,
+  verbose = false,
+  policiesDir,
+  userSalt,
+  afterRun,
+  reuseData = false,
+}: BuildSiteOptions): Promise<BuiltSite> {
   const data = path.join(work, "data");
   const siteData = path.join(work, "site-data");
   const dist = path.join(work, "dist");
@@ -49,18 +60,20 @@ export async function buildSite({ logs, work, verbose = false, policiesDir, user
   const costs = path.join(ROOT, "pipeline/bin/costs.js");
   const policies = policiesDir ? ["--policies-dir", policiesDir] : [];
 
-  timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
-  await afterRun?.(data);
-  const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
-  timings.siteData = await step(
-    verbose,
-    process.execPath,
-    [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise],
-    {
-      SITE_PSEUDONYMISE_USERS: "",
-      SITE_USER_SALT: userSalt ?? "",
-    },
-  );
+  const reuse = reuseData && existsSync(path.join(data, "manifest.json")) && existsSync(path.join(siteData, "summary.json"));
+  if (reuse) {
+    if (verbose) process.stderr.write(`reusing ${data} and ${siteData}\n`);
+  } else {
+    timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
+    await afterRun?.(data);
+    const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
+    timings.siteData = await step(
+      verbose,
+      process.execPath,
+      [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise],
+      { SITE_PSEUDONYMISE_USERS: "", SITE_USER_SALT: userSalt ?? "" },
+    );
+  }
   timings.astro = await step(verbose, process.execPath, [path.join(ROOT, "node_modules/astro/astro.js"), "build", "--outDir", dist], {
     SITE_DATA_DIR: siteData,
     SITE_PUBLIC_DIR: publicDir,

@@ -242,6 +242,7 @@ export function initFilters(form: HTMLFormElement): void {
 
   async function apply(): Promise<void> {
     const id = ++sequence;
+    const started = performance.now();
     const filter = readFilter();
     writeUrl();
     syncPresets();
@@ -254,6 +255,7 @@ export function initFilters(form: HTMLFormElement): void {
       // A value the cube does not hold (a link from another build, a typo) is named, not applied.
       const checks = await unknownValues(filter);
       if (id !== sequence) return;
+      performance.measure("filter:check values", { start: started });
       unknown = refuse(filter, checks).map((text) => `${text} (not applied)`);
     }
     form.dataset.unknown = String(unknown.length);
@@ -285,6 +287,7 @@ export function initFilters(form: HTMLFormElement): void {
     }
     const all = await cube.table(columns);
     if (id !== sequence) return;
+    const queried = performance.now();
     const table = query.filterCube(all, filter);
     const sums = query.totals(table);
     const kpis = totalsKpis(totalsFrom(sums));
@@ -310,7 +313,9 @@ export function initFilters(form: HTMLFormElement): void {
     for (const t of document.querySelectorAll<HTMLTableElement>("table[data-source^='breakdown:']")) {
       renderRows(t, breakdownOf(parseDataSource(t.dataset.source!).dimension!));
     }
+    performance.measure("filter:query and tables", { start: queried });
     const charts = [...document.querySelectorAll<HTMLElement>("figure[data-source]")];
+    const drawing = performance.now();
     if (charts.length) {
       const { renderChart, payloadOf } = await import("./charts.ts");
       await Promise.all(
@@ -331,6 +336,8 @@ export function initFilters(form: HTMLFormElement): void {
       );
     }
     if (id !== sequence) return;
+    performance.measure("filter:charts", { start: drawing });
+    performance.measure("filter:apply", { start: started });
     const scope = Object.entries(filter.equals)
       .map(([column, v]) => `${column} = ${v ?? NONE_LABEL}`)
       .join("; ");

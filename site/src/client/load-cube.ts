@@ -40,6 +40,7 @@ async function openCube(url: string): Promise<Cube> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
   const buffer = await response.arrayBuffer();
+  performance.measure("cube:fetch", { start: started });
   const metadata = parquetMetadata(buffer);
   const money = new Map<string, "fixed" | "int">();
   const counts = new Set<string>();
@@ -59,35 +60,50 @@ async function openCube(url: string): Promise<Cube> {
   const raw = { ...metadata, schema };
   const rows = Number(metadata.num_rows);
   const known = new Set(schema.slice(1).map((e) => e.name));
-  const decoded = new Map<string, Promise<unknown[]>>();
+  const decoded = new Map<string, Promise<ArrayLike<unknown>>>();
 
-  /** Decodes the columns not decoded yet, in one pass over the file. */
+  /**
+   * Decodes the columns not decoded yet, in one pass over the file. Money read as 64-bit
+   * integers stays in a BigInt64Array and counts go to a Float64Array (no JavaScript value
+   * per cell; a bigint is made only when a query reads the cell); a money column with an
+   * absent value falls back to an array of bigints and nulls.
+   */
   function decode(names: string[]): void {
     const missing = names.filter((n) => !decoded.has(n));
     if (missing.length === 0) return;
-    const columns: Record<string, unknown[]> = Object.fromEntries(missing.map((n) => [n, new Array(rows)]));
+    const columns = new Map<string, ArrayLike<unknown> & { [i: number]: unknown }>();
+    for (const n of missing) {
+      const kind = money.get(n);
+      columns.set(n, kind === "int" ? new BigInt64Array(rows) : counts.has(n) ? new Float64Array(rows) : new Array(rows));
+    }
     const done = parquetRead({
       file: buffer,
       metadata: raw,
       columns: missing,
       onChunk: ({ columnName, columnData, rowStart }) => {
-        const target = columns[columnName]!;
+        let target = columns.get(columnName)!;
         const kind = money.get(columnName);
         const n = columnData.length;
-        if (kind === "fixed") for (let i = 0; i < n; i++) target[rowStart + i] = fromFixed(columnData[i] as Uint8Array | null);
+        if (target instanceof BigInt64Array) {
+          if (columnData instanceof BigInt64Array) {
+            target.set(columnData, rowStart);
+            return;
+          }
+          target = Array.from(target, (v) => v as unknown);
+          columns.set(columnName, target);
+        }
+        if (target instanceof Float64Array) for (let i = 0; i < n; i++) target[rowStart + i] = Number(columnData[i] ?? 0);
+        else if (kind === "fixed") for (let i = 0; i < n; i++) target[rowStart + i] = fromFixed(columnData[i] as Uint8Array | null);
         else if (kind === "int")
           for (let i = 0; i < n; i++)
             target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? null : BigInt(columnData[i] as bigint);
-        else if (counts.has(columnName))
-          for (let i = 0; i < n; i++)
-            target[rowStart + i] = columnData[i] === null || columnData[i] === undefined ? 0 : Number(columnData[i]);
         else for (let i = 0; i < n; i++) target[rowStart + i] = columnData[i] ?? null;
       },
     });
     for (const name of missing)
       decoded.set(
         name,
-        done.then(() => columns[name]!),
+        done.then(() => columns.get(name)!),
       );
   }
 
@@ -102,8 +118,10 @@ async function openCube(url: string): Promise<Cube> {
       const names = [...new Set(wanted)];
       const unknown = names.filter((n) => !known.has(n));
       if (unknown.length) throw new Error(`the cube has no column ${unknown.join(", ")} (columns: ${[...known].join(", ")})`);
+      const decodeStart = performance.now();
       decode(names);
       const data = await Promise.all(names.map((n) => decoded.get(n)!));
+      performance.measure(`cube:decode ${names.length} columns`, { start: decodeStart });
       return aq.table(Object.fromEntries(names.map((n, i) => [n, data[i]!])));
     },
   };
