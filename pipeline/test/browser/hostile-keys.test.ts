@@ -9,7 +9,7 @@
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -26,6 +26,7 @@ import { overflowReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const XSS = "<img src=x onerror=alert(1)>";
@@ -113,11 +114,7 @@ describeInChromium("the report site with hostile metadata keys", { timeout: 120_
     browser = await launchChromium();
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("builds one page per key, `..` and `k-2e2e` and keys that differ only by case included", () => {
     expect([...order].sort()).toEqual([...KEYS].sort());

@@ -8,7 +8,7 @@
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { buildSite, type BuiltSite } from "./build-site.ts";
 import { describeInChromium } from "./describe-in-chromium.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const XSS = `<img src=x onerror="document.title='pwned'">`;
@@ -74,11 +75,7 @@ describeInChromium("the report site for an export without price columns", { time
     browser = await launchChromium();
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("shows a banner on the overview with each missing price column and the manifest's figures", async () => {
     // The five columns always reported; all 6 calls lack them; the cache hits touch nothing.

@@ -8,7 +8,7 @@
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -21,6 +21,7 @@ import { describeInChromium } from "./describe-in-chromium.ts";
 import { overflowReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
@@ -116,11 +117,7 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
     await mkdir(SCREENSHOTS, { recursive: true });
   }, 900_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("reads back every generated call, on the days and with the users and customer ids written", () => {
     expect(dataset.length).toBe(CALLS);

@@ -10,7 +10,7 @@
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -20,6 +20,7 @@ import { describeInChromium } from "./describe-in-chromium.ts";
 import { openFolded, overflowReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots/honest");
@@ -100,11 +101,7 @@ describeInChromium("the report site is honest about unpriced calls, on a phone, 
     await mkdir(SCREENSHOTS, { recursive: true });
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   for (const width of WIDTHS) {
     it(`shows an unpriced model as "unpriced" and OCR's list cost as "no list price", never $0.00, at ${width} px`, async () => {

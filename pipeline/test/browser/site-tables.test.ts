@@ -29,6 +29,7 @@ import { describeInChromium } from "./describe-in-chromium.ts";
 import { overflowReport } from "./in-page.ts";
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/tables");
@@ -123,11 +124,7 @@ describeInChromium("tables and charts at scale (3,000 users, 2,000 customer ids)
     await mkdir(SCREENSHOTS, { recursive: true });
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("has every user, customer id and an unpriced model in the data (the premise of the checks below)", () => {
     expect(breakdown("breakdown-user.json").rows).toHaveLength(USERS + 1); // and (none): the virtual account

@@ -33,6 +33,7 @@ import {
 import { launchChromium, type Browser } from "./launch-chromium.ts";
 import { listPages, pageSlug } from "./list-pages.ts";
 import { serveStatic, type StaticServer } from "./serve-static.ts";
+import { closeSiteFixture } from "./site-fixture.ts";
 import { openPage } from "./watch-page.ts";
 
 const SCREENSHOTS = path.join(ROOT, "test-artifacts/screenshots");
@@ -124,11 +125,7 @@ describeInChromium("the report site in Chromium", { timeout: 120_000 }, () => {
     }
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("builds every page of the site, one per metadata key", () => {
     const expected = ["/", "/users/", "/models/", "/teams/", "/issues/", "/prices/", "/reconciliation/", "/downloads/", "/methodology/"];

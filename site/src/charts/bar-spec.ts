@@ -98,46 +98,36 @@ export function toBars(
   rows: { key: string | null; cost_usd: string; requests?: number; unpriced_requests?: number }[],
   top = TOP_BARS,
 ): BarDatum[] {
-  const count = (r: (typeof rows)[number]): PricedCount => ({ requests: r.requests ?? 0, unpriced_requests: r.unpriced_requests ?? 0 });
-  const bars = rows.slice(0, top).map((r) => costBar(keyLabel(r.key), parseNano(r.cost_usd), count(r)));
-  if (rows.length > top) {
-    const rest = rows.slice(top);
-    const sum = rest.reduce<PricedCount>(
-      (s, r) => ({ requests: s.requests + count(r).requests, unpriced_requests: s.unpriced_requests + count(r).unpriced_requests }),
-      { requests: 0, unpriced_requests: 0 },
-    );
-    bars.push(
-      costBar(
-        OTHER_LABEL,
-        rest.reduce((s, r) => s + parseNano(r.cost_usd), 0n),
-        sum,
-      ),
-    );
-  }
-  return bars;
+  return topAndOther(rows, top, (key, group) => {
+    const count: PricedCount = { requests: 0, unpriced_requests: 0 };
+    let nano = 0n;
+    for (const r of group) {
+      nano += parseNano(r.cost_usd);
+      count.requests += r.requests ?? 0;
+      count.unpriced_requests += r.unpriced_requests ?? 0;
+    }
+    return { key, cost: nanoToNumber(nano), text: costText(nano, count) };
+  });
 }
 
 /** Counts (requests by reason) as bars, largest first as given, the rest as one "(other)" bar. */
 export function countBars(rows: { key: string; count: number }[], top = TOP_BARS): BarDatum[] {
-  const bar = (key: string, count: number): BarDatum => ({ key, cost: count, text: formatInt(count) });
-  const bars = rows.slice(0, top).map((r) => bar(keyLabel(r.key), r.count));
-  if (rows.length > top)
-    bars.push(
-      bar(
-        OTHER_LABEL,
-        rows.slice(top).reduce((s, r) => s + r.count, 0),
-      ),
-    );
+  return topAndOther(rows, top, (key, group) => {
+    const count = group.reduce((s, r) => s + r.count, 0);
+    return { key, cost: count, text: formatInt(count) };
+  });
+}
+
+/** The `top` first rows as one bar each (named by `keyLabel`), and the rest summed into one "(other)" bar when there is a rest. */
+function topAndOther<R extends { key: string | null }>(rows: R[], top: number, bar: (key: string, group: R[]) => BarDatum): BarDatum[] {
+  const bars = rows.slice(0, top).map((r) => bar(keyLabel(r.key), [r]));
+  if (rows.length > top) bars.push(bar(OTHER_LABEL, rows.slice(top)));
   return bars;
 }
 
 /** Signed amounts (a variance per model), in the order given; drawn in the sign's colour (`barSpec` signed). */
 export function signedBars(rows: { key: string; nano: bigint }[]): BarDatum[] {
   return rows.map((r) => moneyBar(r.key, r.nano));
-}
-
-function costBar(key: string, nano: bigint, count: PricedCount): BarDatum {
-  return { key, cost: nanoToNumber(nano), text: costText(nano, count) };
 }
 
 function moneyBar(key: string, nano: bigint): BarDatum {

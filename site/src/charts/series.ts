@@ -81,7 +81,8 @@ export function toSeries(rows: Iterable<DailyAmount>, top = TOP_KEYS): Series {
     totals.set(name, addTo(totals.get(name), nano, requests, unpriced_requests));
   }
   const unpriced = [...totals.keys()].filter((k) => allUnpriced(totals.get(k)!)).sort((a, b) => (a < b ? -1 : 1));
-  const drawn = (k: string) => !unpriced.includes(k);
+  const notDrawn = new Set(unpriced);
+  const drawn = (k: string) => !notDrawn.has(k);
   const ranked = [...totals.keys()]
     .filter((k) => k !== OTHER && drawn(k))
     .sort((a, b) => cmpDesc(totals.get(a)!.nano, totals.get(b)!.nano) || (a < b ? -1 : 1));

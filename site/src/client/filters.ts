@@ -130,6 +130,22 @@ export function filterControls(form: HTMLFormElement) {
       b.setAttribute("aria-pressed", String(b.dataset.from === from && b.dataset.to === to));
   }
 
+  /** Sets every field back to the whole data: the full date range, no team, model, user or metadata value, nothing marked invalid. */
+  function clear(): void {
+    for (const name of ["team", "model", "user", "mk"]) {
+      const c = control(name);
+      if (c) c.value = "";
+    }
+    const from = control("from") as HTMLInputElement | null;
+    const to = control("to") as HTMLInputElement | null;
+    if (from) from.value = from.min;
+    if (to) to.value = to.max;
+    resetMetadataValue();
+    refuse({ equals: {} }, []);
+    control("mk")?.removeAttribute("aria-invalid");
+    syncPresets();
+  }
+
   function resetMetadataValue(selected?: string): void {
     const input = control("mv") as HTMLInputElement | null;
     if (!input) return;
@@ -204,6 +220,7 @@ export function filterControls(form: HTMLFormElement) {
     windowOf,
     describe,
     syncPresets,
+    clear,
     resetMetadataValue,
     unknownValues,
     refuse,
