@@ -111,7 +111,7 @@ export function initGroupBy(root: HTMLElement): void {
     status.textContent = "Loading the cube…";
     void (async () => {
       try {
-        const [{ loadCube }, { groupByCube }, query] = await Promise.all([
+        const [{ loadCube }, { groupByCube, csvBytes }, query] = await Promise.all([
           import("./load-cube.ts"),
           import("./group-by.ts"),
           import("./cube-query.ts"),
@@ -135,13 +135,12 @@ export function initGroupBy(root: HTMLElement): void {
         const scope = active ? `filter: ${filters.describe(filter)}` : "whole period, no filter";
         const exact = formatNano(extract.totalCostNano);
         // Calls only the cube's unpriced models made have no cost: "unpriced", never a zero (the exact sum stays in data-value).
-        const count = (name: MeasureName) => extract.rows.reduce((s, r) => s + (r[fields.length + measureIndex(name)] as number), 0);
-        total.textContent = allUnpriced({ requests: count("requests"), unpriced_requests: count("unpriced_requests") })
+        total.textContent = allUnpriced({ requests: extract.requests, unpriced_requests: extract.unpricedRequests })
           ? UNPRICED_LABEL
           : exact;
         total.dataset.value = exact;
-        rowsOut.textContent = formatInt(extract.rows.length);
-        rowsOut.dataset.value = String(extract.rows.length);
+        rowsOut.textContent = formatInt(extract.length);
+        rowsOut.dataset.value = String(extract.length);
         // The check: the site total, or under a filter the filtered total as the overview's KPIs compute it.
         let expected = siteTotal;
         let calls: number | undefined;
@@ -158,14 +157,22 @@ export function initGroupBy(root: HTMLElement): void {
         check.dataset.expected = expected;
         if (objectUrl) URL.revokeObjectURL(objectUrl);
         // The UTF-8 byte order mark first: this file is for spreadsheets, and Excel needs it to read accented names.
-        objectUrl = URL.createObjectURL(new Blob([UTF8_BOM, extract.csv], { type: "text/csv;charset=utf-8" }));
+        objectUrl = URL.createObjectURL(
+          new Blob([UTF8_BOM, ...(extract.csv as Uint8Array<ArrayBuffer>[])], { type: "text/csv;charset=utf-8" }),
+        );
         link.href = objectUrl;
         link.download = extractFileName(fields, filter, filter.from || filter.to ? filters.windowOf(filter) : undefined);
-        link.textContent = `Download ${link.download} (${formatInt(new TextEncoder().encode(UTF8_BOM + extract.csv).length)} bytes)`;
-        renderPreview(preview, extract.groupBy, extract.rows.slice(0, 20), extract.rows.length, scope);
+        link.textContent = `Download ${link.download} (${formatInt(new TextEncoder().encode(UTF8_BOM).length + csvBytes(extract))} bytes)`;
+        renderPreview(
+          preview,
+          extract.groupBy,
+          Array.from({ length: Math.min(20, extract.length) }, (_, i) => extract.row(i)),
+          extract.length,
+          scope,
+        );
         result.hidden = false;
         const matched = calls === undefined ? "" : `, ${formatInt(calls)} calls`;
-        status.textContent = `Computed ${formatInt(extract.rows.length)} rows from ${formatInt(cube.rows)} cube rows (${scope}${matched}) in ${ms} ms.`;
+        status.textContent = `Computed ${formatInt(extract.length)} rows from ${formatInt(cube.rows)} cube rows (${scope}${matched}) in ${ms} ms.`;
         root.dataset.ms = String(ms);
         root.dataset.state = "done";
       } catch (error) {

@@ -1,11 +1,11 @@
-import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { computeExtract } from "../../../pipeline/src/extracts/compute-extract.ts";
 import { extractToCsv } from "../../../pipeline/src/extracts/extract-to-csv.ts";
 import type { Dataset } from "../../../pipeline/src/dataset/read-partitions.ts";
 import { breakdown, filterCube, MEASURES, totals } from "./cube-query.ts";
-import { groupByCube } from "./group-by.ts";
-import type { Cube } from "./load-cube.ts";
+import { writeCubeFile } from "../../../pipeline/test/cube-file.ts";
+import { groupByCube, type GroupByResult } from "./group-by.ts";
+import { cubeFromBuffer, type Cube } from "./load-cube.ts";
 
 /** Priced rows (as the pipeline reads them) and the cube they sum into: one cube row per distinct dimension tuple. */
 const priced = [
@@ -68,39 +68,33 @@ function cubeOf(): Cube {
   const rows = [...groups.values()];
   const sum = (list: (typeof priced)[number][], f: (r: (typeof priced)[number]) => bigint | null) =>
     list.some((r) => f(r) !== null) ? list.reduce((s, r) => s + (f(r) ?? 0n), 0n) : null;
-  const table = aq.table({
-    date: keys.map((k) => k[0]),
-    team: keys.map((k) => k[1]),
-    model: keys.map((k) => k[2]),
-    user: keys.map((k) => k[3]),
-    price_source: keys.map((k) => k[4]),
-    policy_status: keys.map((k) => k[5]),
-    requests: rows.map((g) => g.length),
-    input_tokens: rows.map((g) => g.reduce((s, r) => s + r.in, 0)),
-    cache_read_tokens: rows.map(() => 0),
-    cache_write_tokens: rows.map(() => 0),
-    output_tokens: rows.map((g) => g.reduce((s, r) => s + r.out, 0)),
-    cost_usd: rows.map((g) => sum(g, (r) => r.cost)),
-    list_cost_usd: rows.map((g) => sum(g, (r) => r.list)),
-    unpriced_requests: rows.map((g) => g.reduce((s, r) => s + r.unpriced, 0)),
-  });
-  return {
-    dimensions: ["date", "team", "model", "user", "price_source", "policy_status"],
-    measures: [],
-    money: ["cost_usd", "list_cost_usd"],
-    rows: keys.length,
-    bytes: 0,
-    ms: 0,
-    table: async (columns) => table.select([...new Set(columns)]),
-  };
+  const buffer = writeCubeFile([
+    { name: "date", kind: "string", cells: keys.map((k) => k[0]!) },
+    { name: "team", kind: "string", cells: keys.map((k) => k[1]!) },
+    { name: "model", kind: "string", cells: keys.map((k) => k[2]!) },
+    { name: "user", kind: "string", cells: keys.map((k) => k[3]!) },
+    { name: "price_source", kind: "string", cells: keys.map((k) => k[4]!) },
+    { name: "policy_status", kind: "string", cells: keys.map((k) => k[5]!) },
+    { name: "requests", kind: "int64", cells: rows.map((g) => g.length) },
+    { name: "input_tokens", kind: "int64", cells: rows.map((g) => g.reduce((s, r) => s + r.in, 0)) },
+    { name: "cache_read_tokens", kind: "int64", cells: rows.map(() => 0) },
+    { name: "cache_write_tokens", kind: "int64", cells: rows.map(() => 0) },
+    { name: "output_tokens", kind: "int64", cells: rows.map((g) => g.reduce((s, r) => s + r.out, 0)) },
+    { name: "cost_usd", kind: "money_total", cells: rows.map((g) => sum(g, (r) => r.cost)) },
+    { name: "list_cost_usd", kind: "money_total", cells: rows.map((g) => sum(g, (r) => r.list)) },
+    { name: "unpriced_requests", kind: "int64", cells: rows.map((g) => g.reduce((s, r) => s + r.unpriced, 0)) },
+  ]);
+  return cubeFromBuffer(buffer);
 }
+
+const text = (result: GroupByResult) => new TextDecoder().decode(Buffer.concat(result.csv));
 
 describe("groupByCube", () => {
   it.each([[["team"]], [["month", "user"]], [["user", "model", "date"]], [[]]])(
     "gives the CSV the pipeline computes from the priced rows, grouped by %j",
     async (fields) => {
       const result = await groupByCube(cubeOf(), fields);
-      expect(result.csv).toBe(extractToCsv(computeExtract(datasetOf(), fields)));
+      expect(text(result)).toBe(extractToCsv(computeExtract(datasetOf(), fields)));
       expect(result.totalCostNano).toBe(1_333_333_336n);
     },
   );
@@ -120,12 +114,12 @@ describe("groupByCube", () => {
       ) as unknown as Dataset;
       expect(kept.length).toBeGreaterThan(0);
       expect(kept.length).toBeLessThan(priced.length);
-      expect(result.csv).toBe(extractToCsv(computeExtract(subset, fields)));
+      expect(text(result)).toBe(extractToCsv(computeExtract(subset, fields)));
       expect(result.groupBy).toEqual(fields);
     },
   );
   it("neutralises formula cells and keeps money exact in the CSV", async () => {
-    const csv = (await groupByCube(cubeOf(), ["user"])).csv;
+    const csv = text(await groupByCube(cubeOf(), ["user"]));
     expect(csv.split("\n")).toContain("'=cmd,2,30,0,0,3,1.000000003,0.900000000,0");
   });
 });
