@@ -1,6 +1,7 @@
 import { PresetNameSchema } from "./schemas/column-mapping.schema.ts";
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_SEED } from "./sample/generate-sample.ts";
+import { CUBE_PARTS_FROM } from "./cube/shard-of.ts";
 import { DIALECTS } from "./export-rates/dialect-names.ts";
 import { displayPath, formatProblem, PipelineError, sortProblems } from "./lib/errors.ts";
 import { processIo, type Io } from "./lib/io.ts";
@@ -183,6 +184,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option(
       "--from-rows",
       "read every priced row instead of the day rollups costs run wrote (slower; the same figures: a check of the rollups)",
+    )
+    .option(
+      "--cube-parts <rows>",
+      "from this many cube rows on, also write the cube's shards (by user and by each metadata key of 1,000+ values, about 0.4 × this many rows each) and its projection without those dimensions, which the site's filters and groupBy read instead of the whole cube",
+      String(CUBE_PARTS_FROM),
     )
     .action(async (opts) => {
       exitCode = await (await import("./commands/site-data.ts")).siteDataCommand(opts, io, process.env);

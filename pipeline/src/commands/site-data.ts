@@ -5,7 +5,11 @@ import { readOutputs } from "../outputs/read-outputs.ts";
 import { buildSiteData, type SiteDataOptions } from "../site-data/index.ts";
 import { MIN_SALT_LENGTH } from "../site-data/to-pseudonyms.ts";
 
-export type SiteDataCommandOptions = Omit<SiteDataOptions, "cwd" | "pseudonymise"> & { pseudonymiseUsers?: boolean };
+export type SiteDataCommandOptions = Omit<SiteDataOptions, "cwd" | "pseudonymise" | "cubeParts"> & {
+  pseudonymiseUsers?: boolean;
+  /** `--cube-parts <rows>`, as typed. */
+  cubeParts?: string;
+};
 
 /** The environment variables the command reads (injected; cli.ts passes process.env). */
 export interface SiteDataEnv {
@@ -17,11 +21,23 @@ export interface SiteDataEnv {
 
 /** `costs site-data`: the JSON and files the report site is built from. */
 export async function siteDataCommand(options: SiteDataCommandOptions, io: Io, env: SiteDataEnv = process.env): Promise<number> {
-  const { pseudonymiseUsers, ...rest } = options;
+  const { pseudonymiseUsers, cubeParts, ...rest } = options;
   const pseudonymise = pseudonymiseOption(pseudonymiseUsers === true, env);
+  const parts = cubeParts === undefined ? undefined : Number(cubeParts);
+  if (parts !== undefined && !(Number.isSafeInteger(parts) && parts >= 1))
+    throw new PipelineError({
+      field: "--cube-parts",
+      message: `must be a whole number of rows, 1 or more, got ${JSON.stringify(cubeParts)}`,
+      hint: "e.g. --cube-parts 100000",
+    });
   const data = path.resolve(io.cwd, options.data);
   const { written, warnings, pseudonymisedUsers } = await readOutputs(data, lockContext(io, "costs site-data"), () =>
-    buildSiteData({ ...rest, cwd: io.cwd, ...(pseudonymise ? { pseudonymise } : {}) }),
+    buildSiteData({
+      ...rest,
+      cwd: io.cwd,
+      ...(pseudonymise ? { pseudonymise } : {}),
+      ...(parts === undefined ? {} : { cubeParts: parts }),
+    }),
   );
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
   const names = pseudonymisedUsers === undefined ? "" : `; ${pseudonymisedUsers} user names pseudonymised`;

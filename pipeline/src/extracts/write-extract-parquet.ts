@@ -1,7 +1,8 @@
 /**
  * An extract as a Parquet file through the columnar writer (parquet/file-writer.ts): group
  * fields dictionary-coded, counts and money as typed arrays, snappy pages, row groups of
- * 100,000 rows; the same schema and values as `writeParquet(extractToColumns(extract))`,
+ * 262,144 rows (only the last one shorter: each row group carries its own dictionaries,
+ * which the site's browser decodes); the same schema and values as `writeParquet(extractToColumns(extract))`,
  * without a JavaScript value per cell in the writer. `ExtractParquetWriter` takes the rows
  * in pieces (the site's cube, one day at a time), so the whole extract is never in memory.
  * Money totals are written as 64-bit nano-USD: a group past ±9.2 billion USD is refused.
@@ -14,7 +15,7 @@ import { formatNano } from "../pricing/money.ts";
 import { MEASURES } from "../schemas/fields.ts";
 import { extractHeader, type ExtractTable } from "./to-extract-table.ts";
 
-const ROW_GROUP = 100_000;
+const ROW_GROUP = 262_144;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -40,11 +41,11 @@ export class ExtractParquetWriter {
   append(rows: readonly unknown[][]): void {
     for (const row of rows) this.pending.push(row);
     this.rows += rows.length;
-    if (this.pending.length >= ROW_GROUP) this.flush();
+    if (this.pending.length >= ROW_GROUP) this.flush(false);
   }
 
   close(): void {
-    this.flush();
+    this.flush(true);
     this.writer.close();
   }
 
@@ -52,11 +53,13 @@ export class ExtractParquetWriter {
     this.writer.abort();
   }
 
-  private flush(): void {
+  /** Writes the full row groups pending, and with `last` the rest. */
+  private flush(last: boolean): void {
     const rows = this.pending;
-    this.pending = [];
-    for (let start = 0; start < rows.length; start += ROW_GROUP) {
-      const group = rows.slice(start, start + ROW_GROUP);
+    const end = last ? rows.length : rows.length - (rows.length % ROW_GROUP);
+    this.pending = rows.slice(end);
+    for (let start = 0; start < end; start += ROW_GROUP) {
+      const group = rows.slice(start, Math.min(end, start + ROW_GROUP));
       this.writer.writeRowGroup(
         group.length,
         this.schema.map(([name, kind], c) => this.column(group, name, kind, c)),

@@ -264,6 +264,19 @@ export const SiteDownloadsSchema = z.object({
    * `metadata.<key>`), with requests, token sums, cost_usd / list_cost_usd as DECIMAL(38,9)
    * and unpriced_requests. Its cost sums to summary.totals.cost_usd.
    */
-  cube: DownloadFileSchema.extend({ dimensions: z.array(z.string()), measures: z.array(z.string()) }),
+  cube: DownloadFileSchema.extend({
+    dimensions: z.array(z.string()),
+    measures: z.array(z.string()),
+    /**
+     * The cube split by a dimension's value (pipeline/src/site-data/write-cube-parts.ts):
+     * every row of a value is in shard `shardOf(value, count)` (the absent value's in shard
+     * `count`), the file `<href><i>.parquet`. Empty for a small cube.
+     */
+    shards: z
+      .array(z.object({ dimension: z.string(), count: z.number().int().positive(), href: z.string(), rows: z.number(), bytes: z.number() }))
+      .default([]),
+    /** The cube summed over its dimensions of many values (the same file's measures, fewer rows). Empty for a small cube. */
+    projections: z.array(z.object({ dimensions: z.array(z.string()), href: z.string(), rows: z.number(), bytes: z.number() })).default([]),
+  }),
 });
 export type SiteDownloads = z.infer<typeof SiteDownloadsSchema>;

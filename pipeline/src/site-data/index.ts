@@ -36,6 +36,7 @@ import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
 import { readSiteHistory, type CubeSink, type SiteHistory } from "./read-site-history.ts";
 import { reconciliation } from "./reconciliation.ts";
+import { writeCubeParts } from "./write-cube-parts.ts";
 import { holdsUserValues, rewriteExtract } from "./rewrite-extract.ts";
 
 export interface SiteDataOptions {
@@ -49,6 +50,8 @@ export interface SiteDataOptions {
   pseudonymise?: { salt: string };
   /** Read every row instead of the day rollups (a check of the rollups; the same figures). */
   fromRows?: boolean;
+  /** From this many cube rows on, write the cube's shards and projection (default CUBE_PARTS_FROM). */
+  cubeParts?: number;
 }
 
 /** The cube's projection the summary reads (totals, policy coverage, daily cost by model and team). */
@@ -108,6 +111,16 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
     cubeWriter?.abort();
     throw error;
   }
+  // Smaller files of the cube for the site: split by user and by each metadata key of many values, and summed over those.
+  const parts = await writeCubeParts(
+    inside(publicData, "cube.parquet", "download"),
+    publicData,
+    "data/",
+    {
+      pricing_version: manifest.pricing_version,
+    },
+    options.cubeParts,
+  );
   const { days, metadataKeys } = history;
   const dataset = history.views.get(SUMMARY_VIEW.key)!.toColumns() as unknown as WeightedDataset;
   const pseudonymisedUsers = history.pseudonymisedUsers;
@@ -187,7 +200,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   await json("downloads.json", {
     extracts,
     focus,
-    cube: { ...(await file("cube.parquet", "parquet", history.cubeRows)), dimensions, measures: MEASURE_NAMES },
+    cube: { ...(await file("cube.parquet", "parquet", history.cubeRows)), dimensions, measures: MEASURE_NAMES, ...parts },
   } satisfies SiteDownloads);
   return { written, warnings: history.warnings, ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }) };
 }

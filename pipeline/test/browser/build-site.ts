@@ -40,6 +40,8 @@ export interface BuildSiteOptions {
   afterRun?: (data: string) => Promise<void>;
   /** Keep `costs run`'s and `costs site-data`'s output when `work` already has it (the benchmark's `--work`): only astro builds. */
   reuseData?: boolean;
+  /** `costs site-data --cube-parts`: from this many cube rows on, the cube's shards and projection are written. */
+  cubeParts?: number;
 }
 
 export async function buildSite({
@@ -50,6 +52,7 @@ export async function buildSite({
   userSalt,
   afterRun,
   reuseData = false,
+  cubeParts,
 }: BuildSiteOptions): Promise<BuiltSite> {
   const data = path.join(work, "data");
   const siteData = path.join(work, "site-data");
@@ -67,10 +70,11 @@ export async function buildSite({
     timings.run = await step(verbose, process.execPath, [costs, "run", "--logs", ...logs, "--out", data, "--no-progress", ...policies]);
     await afterRun?.(data);
     const pseudonymise = userSalt === undefined ? [] : ["--pseudonymise-users"];
+    const parts = cubeParts === undefined ? [] : ["--cube-parts", String(cubeParts)];
     timings.siteData = await step(
       verbose,
       process.execPath,
-      [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise],
+      [costs, "site-data", "--data", data, "--out", siteData, "--public-dir", publicDir, ...policies, ...pseudonymise, ...parts],
       { SITE_PSEUDONYMISE_USERS: "", SITE_USER_SALT: userSalt ?? "" },
     );
   }

@@ -1,19 +1,22 @@
 /**
  * The site's filters at the scale of a real organisation (issue 14, points 1 and 3):
  * a generated log of 24,000 calls by 3,000 users with 20,000 `customer_id` values over
- * 50 days, a few of them on a model no catalog prices. One site build, served on
- * 127.0.0.1 and driven with Debian's chromium at 375 and 1440 px. Expected figures are
+ * 50 days, a few of them on a model no catalog prices. One site build (with the cube's
+ * shards and projection: `--cube-parts 5000`), served on 127.0.0.1 and driven with Debian's
+ * chromium at 375 and 1440 px. Expected figures are
  * computed from the run's priced rows read back with the pipeline's own reader.
  *
  * Without /usr/bin/chromium the suite is skipped with a printed reason, except with
  * CI=true, where a missing browser fails.
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shardOf } from "../../src/cube/shard-of.ts";
 import { toSlug } from "../../src/lib/to-slug.ts";
+import type { SiteDownloads } from "../../src/schemas/site-data.schema.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { listPartitions, readPartitions, type Dataset } from "../../src/dataset/read-partitions.ts";
 import { buildSite, ROOT, type BuiltSite } from "./build-site.ts";
@@ -68,6 +71,20 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
   let server: StaticServer;
   let browser: Browser;
   let dataset: Dataset;
+  let shards: SiteDownloads["cube"]["shards"];
+  /** The site path of the shard that holds `value` of `dimension`. */
+  const shardPath = (dimension: string, value: string) => {
+    const shard = shards.find((s) => s.dimension === dimension)!;
+    return `/${shard.href}${shardOf(value, shard.count)}.parquet`;
+  };
+  /** The cube files the page has fetched since it was opened (site paths, from its resource timing). */
+  const cubeFetches = (page: Page) =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.startsWith("/data/cube")),
+    );
 
   const open = (pathname: string, width: number) => openPage(browser, `${server.url}${pathname}`, width);
   const active = (page: Page) => page.getByTestId("filters").getAttribute("data-active");
@@ -110,8 +127,9 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "costs-site-filters-"));
     await writeFile(path.join(work, "calls.jsonl"), generatedLog());
-    site = await buildSite({ logs: [path.join(work, "calls.jsonl")], work });
+    site = await buildSite({ logs: [path.join(work, "calls.jsonl")], work, cubeParts: 5_000 });
     dataset = await readPartitions(site.data, await listPartitions(site.data));
+    shards = (JSON.parse(await readFile(path.join(site.siteData, "downloads.json"), "utf8")) as SiteDownloads).cube.shards;
     server = await serveStatic(site.dist);
     browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -120,6 +138,7 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
   afterAll(() => closeSiteFixture({ browser, server, work }), 60_000);
 
   it("reads back every generated call, on the days and with the users and customer ids written", () => {
+    expect(shards.map((s) => s.dimension)).toEqual(["user", "metadata.customer_id"]);
     expect(dataset.length).toBe(CALLS);
     expect(new Set(dataset.user).size).toBe(USERS);
     expect(new Set(dataset.date).size).toBe(DAYS);
@@ -146,6 +165,8 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
       expect(await page.getByTestId("total-cost").getAttribute("data-value")).toBe(want.cost);
       expect(await page.getByTestId("requests").getAttribute("data-value")).toBe(String(want.requests));
       expect(new URL(page.url()).searchParams.get("user")).toBe(user);
+      // Suggestions came from the users' table, the figures from the user's shard: the whole cube was never fetched.
+      expect(await cubeFetches(page)).toEqual([shardPath("user", user)]);
       expect((await page.evaluate(overflowReport)).culprits).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `filters-user-${width}.png`), fullPage: false });
       expect(errors).toEqual([]);
@@ -170,6 +191,7 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
       expect(await page.getByTestId("requests").getAttribute("data-value")).toBe(String(want.requests));
       expect(await page.getByTestId("values").getAttribute("data-value")).toBe("1");
       expect(await text(page, "values-detail")).toBe("in the filtered view");
+      expect(await cubeFetches(page)).toEqual([shardPath("metadata.customer_id", "cus_19999")]);
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -217,6 +239,8 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
 
       const { page, errors } = await open(`/?${new URLSearchParams({ from, to, team })}`, width);
       await waitActive(page);
+      // The team is checked in the cube's projection; the figures need the whole cube (the overview's users table).
+      expect((await cubeFetches(page)).sort()).toEqual(["/data/cube-projection.parquet", "/data/cube.parquet"]);
       expect(await text(page, "period")).toBe(`${from} – ${to} (filtered)`);
       const lead = ((await page.locator(".lead").first().textContent()) ?? "").replace(/\s+/g, " ");
       expect(lead).toContain(`calls for team = ${team} from ${from} to ${to} (20 days)`);
@@ -240,6 +264,15 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
       expect(await users.page.getByTestId("values").getAttribute("data-value")).toBe(String(want.users));
       expect(want.users).toBeLessThan(USERS);
       await users.page.close();
+
+      // The teams page asks nothing of users or customer ids: the projection answers it alone, with the same figures.
+      const teams = await open(`/teams/?${new URLSearchParams({ from, to, team })}`, width);
+      await waitActive(teams.page);
+      expect(await readTable(teams.page)).toEqual([[team, want.cost]]);
+      expect(await teams.page.getByTestId("requests").getAttribute("data-value")).toBe(String(want.requests));
+      expect(await cubeFetches(teams.page)).toEqual(["/data/cube-projection.parquet"]);
+      expect(teams.errors).toEqual([]);
+      await teams.page.close();
     });
 
     it(`@${width}px: date presets count back from the data's last day`, async () => {

@@ -4,7 +4,8 @@
  * controls, and a CSV that names its filter. One site built from a generated log of 13,440
  * calls by 600 users in 4 teams on 4 models (one no catalog prices) over 6 weeks, with
  * 3,000 `customer_id` values (one of them, `cus_big`, on every tenth call) and a hostile
- * one. Served on 127.0.0.1 and driven with Debian's chromium at 375 and 1440 px. The CSV
+ * one; the site has the cube's shards and projection (`--cube-parts 5000`), which the
+ * builder reads instead of the whole cube where they answer. Served on 127.0.0.1 and driven with Debian's chromium at 375 and 1440 px. The CSV
  * is fetched from the download link's blob URL in the page and compared with the
  * pipeline's own extract of the priced rows read back from the run (readPartitions →
  * computeExtract), filtered here in the test. Screenshots in test-artifacts/screenshots/.
@@ -124,7 +125,7 @@ describeInChromium("the groupBy builder for finance: filters and column order", 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), "costs-site-finance-"));
     await writeFile(path.join(work, "calls.jsonl"), generatedLog());
-    site = await buildSite({ logs: [path.join(work, "calls.jsonl")], work });
+    site = await buildSite({ logs: [path.join(work, "calls.jsonl")], work, cubeParts: 5_000 });
     dataset = await readPartitions(site.data, await listPartitions(site.data));
     server = await serveStatic(site.dist);
     browser = await launchChromium();

@@ -20,6 +20,8 @@ import { changeFrom, changeKpi, totalsFrom, totalsKpis, type KpiValue } from "..
 import { renderRows, restoreRows } from "./render-table.ts";
 import { resort } from "./sort-table.ts";
 import type { CubeFilter } from "./cube-query.ts";
+import type { Cube, CubeParts } from "./load-cube.ts";
+import type { TableRowsFile } from "../lib/table-rows.ts";
 import { carryToLinks, FILTER_FIELDS, NULL_PARAM } from "./carry-filter.ts";
 import { distinctKpi, restoreFigures, saveFigures, showFigures } from "./filter-figures.ts";
 import { columnValues, fromInput, type ColumnValues } from "./filter-values.ts";
@@ -62,14 +64,35 @@ export function filterControls(form: HTMLFormElement) {
   const columnOf = (name: string): string | null => (name === "mv" ? metadataColumn() : name);
   const modules = () => Promise.all([import("./load-cube.ts"), import("./cube-query.ts")]);
 
-  /** Every value of a column, costliest first, loaded from the cube once. */
+  const parts: CubeParts = form.dataset.cubeParts
+    ? (JSON.parse(form.dataset.cubeParts) as CubeParts)
+    : { href: cubeUrl, rows: Infinity, shards: [], projections: [] };
+  const shardOfColumn = (column: string) => parts.shards.find((s) => s.dimension === column);
+
+  /** The smallest cube file that answers a question about `columns` under `filter` (a value's shard, the projection, else the whole cube). */
+  const cubeFor = (filter: CubeFilter, columns: Iterable<string>): Promise<Cube> =>
+    import("./load-cube.ts").then(({ loadCube, cubeUrlFor }) => loadCube(cubeUrlFor(parts, filter, columns)));
+
+  /**
+   * Every value of a column, costliest first, loaded once: from the cube, or for a sharded
+   * dimension from its breakdown table's rows (the same values, in the same order), so that
+   * the suggestions never fetch the whole cube.
+   */
   const known = new Map<string, Promise<ColumnValues>>();
   function valuesOf(column: string): Promise<ColumnValues> {
     if (!known.has(column)) {
-      const loading = modules().then(async ([{ loadCube }, query]) => {
-        const cube = await loadCube(cubeUrl);
-        return columnValues(query.valuesOf(await cube.table([column, "cost_usd"]), column));
-      });
+      const shard = shardOfColumn(column);
+      const loading = shard
+        ? fetch(shard.values).then(async (response) => {
+            if (!response.ok) throw new Error(`cannot load ${shard.values}: HTTP ${response.status}`);
+            const table = (await response.json()) as TableRowsFile;
+            const key = table.columns.indexOf("key");
+            return columnValues(table.rows.map((row) => row[key] as string | null));
+          })
+        : modules().then(async ([, query]) => {
+            const cube = await cubeFor({ equals: {} }, [column, "cost_usd"]);
+            return columnValues(query.valuesOf(await cube.table([column, "cost_usd"]), column));
+          });
       loading.catch(() => known.delete(column));
       known.set(column, loading);
     }
@@ -155,6 +178,17 @@ export function filterControls(form: HTMLFormElement) {
     input.removeAttribute("aria-invalid");
   }
 
+  /** Whether some row of the cube holds `value` in `column`: of a sharded dimension, asked of the value's shard alone. */
+  async function holds(column: string, value: string | null): Promise<boolean> {
+    if (!shardOfColumn(column)) return (await valuesOf(column)).has(value);
+    const [{ codeOf }, rows] = await Promise.all([
+      import("../../../pipeline/src/cube/cube-columns.ts"),
+      cubeFor({ equals: { [column]: value } }, [column]).then((cube) => cube.table([column])),
+    ]);
+    if (rows.length === 0) return false;
+    return value === null ? rows.dim(column).codes.some((c) => c === 0) : codeOf(rows.dim(column), value) >= 0;
+  }
+
   /** The typed values of `filter` the cube does not hold (a link from another build, a typo). */
   async function unknownValues(filter: CubeFilter): Promise<UnknownValue[]> {
     const checks = await Promise.all(
@@ -162,7 +196,7 @@ export function filterControls(form: HTMLFormElement) {
         const column = columnOf(name);
         if (!column || !(column in filter.equals)) return null;
         const value = filter.equals[column]!;
-        return (await valuesOf(column)).has(value) ? null : { name, column, value };
+        return (await holds(column, value)) ? null : { name, column, value };
       }),
     );
     return checks.filter((c) => c !== null);
@@ -215,6 +249,7 @@ export function filterControls(form: HTMLFormElement) {
   return {
     control,
     columnOf,
+    cubeFor,
     valuesOf,
     readFilter,
     windowOf,
@@ -237,9 +272,8 @@ export function initFilters(form: HTMLFormElement): void {
   let sequence = 0;
   let changed = false;
 
-  const { control, readFilter, windowOf, describe, syncPresets, resetMetadataValue, unknownValues, refuse, fillFrom, listen } =
+  const { control, cubeFor, readFilter, windowOf, describe, syncPresets, resetMetadataValue, unknownValues, refuse, fillFrom, listen } =
     filterControls(form);
-  const cubeUrl = form.dataset.cube!;
   const modules = () => Promise.all([import("./load-cube.ts"), import("./cube-query.ts")]);
 
   function writeUrl(): void {
@@ -264,11 +298,20 @@ export function initFilters(form: HTMLFormElement): void {
     writeUrl();
     syncPresets();
     for (const name of COMBOS) control(name)?.removeAttribute("aria-invalid");
-    const [{ loadCube }, query] = await modules();
+    const [, query] = await modules();
+    // The columns this page's numbers, tables and charts need.
+    const columns = new Set(["date", "policy_status", ...query.MEASURES, ...Object.keys(filter.equals)]);
+    for (const el of document.querySelectorAll<HTMLElement>("[data-source]")) {
+      const { kind, dimension } = parseDataSource(el.dataset.source!);
+      if (dimension !== null) columns.add(dimension);
+      else if (kind === "trend") for (const d of Object.keys((JSON.parse(el.dataset.chart!) as { series: object }).series)) columns.add(d);
+    }
     let unknown: string[] = [];
     if (query.isActive(filter)) {
       form.dataset.active = "pending";
       status.textContent = "Loading the cube…";
+      // The file the figures will come from is fetched while the typed values are checked.
+      void cubeFor(filter, columns).catch(() => undefined);
       // A value the cube does not hold (a link from another build, a typo) is named, not applied.
       const checks = await unknownValues(filter);
       if (id !== sequence) return;
@@ -290,17 +333,10 @@ export function initFilters(form: HTMLFormElement): void {
     }
     let cube;
     try {
-      cube = await loadCube(cubeUrl);
+      cube = await cubeFor(filter, columns);
     } catch (error) {
       status.textContent = `Filters are unavailable: ${(error as Error).message}`;
       throw error;
-    }
-    // The columns this page's numbers, tables and charts need.
-    const columns = new Set(["date", "policy_status", ...query.MEASURES, ...Object.keys(filter.equals)]);
-    for (const el of document.querySelectorAll<HTMLElement>("[data-source]")) {
-      const { kind, dimension } = parseDataSource(el.dataset.source!);
-      if (dimension !== null) columns.add(dimension);
-      else if (kind === "trend") for (const d of Object.keys((JSON.parse(el.dataset.chart!) as { series: object }).series)) columns.add(d);
     }
     const all = await cube.table(columns);
     if (id !== sequence) return;

@@ -102,6 +102,14 @@ export function initGroupBy(root: HTMLElement): void {
   });
   showOrder();
 
+  // The columns a run reads: the fields (a month is read from the date) and the check's date and policy status.
+  const cubeColumns = (fields: string[]) => [...fields.map((f) => (f === "month" ? "date" : f)), "date", "policy_status"];
+  // The cube file a run would read is fetched as soon as a field or filter changes, while the user is still choosing.
+  form.addEventListener("change", () => {
+    const fields = boxes.filter((b) => b.checked).map((b) => b.value);
+    void filters.cubeFor(filters.readFilter(), cubeColumns(fields)).catch(() => undefined);
+  });
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const checked = new Set(boxes.filter((b) => b.checked).map((b) => b.value));
@@ -111,11 +119,7 @@ export function initGroupBy(root: HTMLElement): void {
     status.textContent = "Loading the cube…";
     void (async () => {
       try {
-        const [{ loadCube }, { groupByCube, csvBytes }, query] = await Promise.all([
-          import("./load-cube.ts"),
-          import("./group-by.ts"),
-          import("./cube-query.ts"),
-        ]);
+        const [{ groupByCube, csvBytes }, query] = await Promise.all([import("./group-by.ts"), import("./cube-query.ts")]);
         // A value the data does not hold is refused, never silently dropped.
         const refused = filters.refuse(filter, query.isActive(filter) ? await filters.unknownValues(filter) : []);
         if (keySelect?.getAttribute("aria-invalid") === "true")
@@ -126,7 +130,8 @@ export function initGroupBy(root: HTMLElement): void {
           status.textContent = `Not computed: ${refused.join("; ")}. Pick a value from the suggestions, or clear the field.`;
           return;
         }
-        const cube = await loadCube(root.dataset.cube!);
+        // A filter on one user or metadata value reads that value's shard of the cube, when there are shards.
+        const cube = await filters.cubeFor(filter, cubeColumns(fields));
         status.textContent = "Computing…";
         const started = performance.now();
         const extract = await groupByCube(cube, fields, filter);

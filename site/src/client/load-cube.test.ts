@@ -6,7 +6,8 @@ import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { writeCubeFile, type CubeFileColumn } from "../../../pipeline/test/cube-file.ts";
 import type { CubeRows } from "../../../pipeline/src/cube/cube-columns.ts";
-import { cubeFromBuffer, loadCube } from "./load-cube.ts";
+import { shardOf } from "../../../pipeline/src/cube/shard-of.ts";
+import { cubeFromBuffer, cubeUrlFor, loadCube, type CubeParts } from "./load-cube.ts";
 import { fixedBig } from "../../../pipeline/src/cube/read-cube-parquet.ts";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -144,4 +145,35 @@ it("decodes big-endian two's-complement DECIMAL bytes exactly", () => {
   const bytes = (n: bigint) => Uint8Array.from({ length: 16 }, (_, i) => Number((BigInt.asUintN(128, n) >> BigInt(8 * (15 - i))) & 0xffn));
   for (const n of [0n, 1n, -1n, 138_635_910_151n, -(10n ** 30n), 2n ** 100n + 7n]) expect(fixedBig(bytes(n), 0, 16)).toBe(n);
   expect(fixedBig(Uint8Array.of(0xff, 0x85), 0, 2)).toBe(-123n);
+});
+
+describe("cubeUrlFor", () => {
+  const parts: CubeParts = {
+    href: "/data/cube.parquet",
+    rows: 600_000,
+    shards: [
+      { dimension: "user", count: 15, href: "/data/cube-shards/0/", rows: 600_000, values: "/tables/breakdown-user.json" },
+      { dimension: "metadata.customer_id", count: 15, href: "/data/cube-shards/1/", rows: 600_000, values: "/tables/x.json" },
+    ],
+    projections: [{ dimensions: ["date", "team", "model", "policy_status"], href: "/data/cube-projection.parquet", rows: 80_000 }],
+  };
+  const measures = ["requests", "cost_usd", "unpriced_requests"];
+  it("reads a value's shard when the filter requires one value of a sharded dimension", () => {
+    expect(cubeUrlFor(parts, { equals: { user: "ann" } }, ["date", "team", ...measures])).toBe(
+      `/data/cube-shards/0/${shardOf("ann", 15)}.parquet`,
+    );
+    expect(cubeUrlFor(parts, { equals: { user: null, team: "ads" } }, ["model"])).toBe("/data/cube-shards/0/15.parquet");
+    expect(cubeUrlFor(parts, { from: "2026-07-01", equals: { "metadata.customer_id": "c1" } }, ["user"])).toBe(
+      `/data/cube-shards/1/${shardOf("c1", 15)}.parquet`,
+    );
+  });
+  it("reads the projection when it has every dimension the question and the filter name, else the whole cube", () => {
+    expect(cubeUrlFor(parts, { from: "2026-07-01", equals: { team: "ads" } }, ["model", "policy_status", ...measures])).toBe(
+      "/data/cube-projection.parquet",
+    );
+    expect(cubeUrlFor(parts, { equals: {} }, ["team", "cost_usd"])).toBe("/data/cube-projection.parquet");
+    expect(cubeUrlFor(parts, { equals: { team: "ads" } }, ["user", ...measures])).toBe("/data/cube.parquet");
+    expect(cubeUrlFor(parts, { equals: { region: "eu" } }, ["team"])).toBe("/data/cube.parquet");
+    expect(cubeUrlFor({ ...parts, shards: [], projections: [] }, { equals: { user: "ann" } }, ["team"])).toBe("/data/cube.parquet");
+  });
 });
