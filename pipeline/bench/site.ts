@@ -6,8 +6,9 @@
  * - every page ≤ 300 KB (307,200 bytes) transferred on first load (gzip, all responses);
  * - the first filter ≤ 1 s: a user typed + Enter on /users/, a customer_id value on
  *   /metadata/customer_id/, from the typing to the filtered figures, the cube not loaded;
- * - any groupBy ≤ 2 s: click → total on /downloads/, the first run (cube not loaded) and
- *   the next ones, for the widest realistic field sets.
+ * - any groupBy ≤ 2 s: click → total on /downloads/, for the widest realistic field sets:
+ *   the first run with nothing fetched (fields set without events), the first run after
+ *   ticking the fields as a user does (the builder starts fetching then), and the next ones.
  * Prints a table (measured, limit, load average, PASS/FAIL) and exits 1 when a target fails
  * (`--no-fail`: report only). A timing taken at a load average (1 min) above 2 is taken
  * again, up to `--attempts` times; the one at the lowest load is kept.
@@ -165,22 +166,27 @@ try {
       console.error(`    phases: ${phasesText(t)}\n    status: ${t.answer}`);
     }
 
-    // groupBy, cold then warm.
+    // groupBy: cold with nothing fetched (the worst case), cold after ticking the fields as a user does, then warm.
     for (const fields of GROUP_BYS) {
-      const result = await atLowLoad<{ runs: Timed[]; rows: string; load: number }>(() =>
-        groupBy(browser.context, server.url, fields, Number(values.repeat)),
+      const cold = await atLowLoad<{ runs: Timed[]; rows: string; load: number }>(() =>
+        groupBy(browser.context, server.url, fields, 1, false),
       );
-      const worst = Math.max(...result.runs.map((r) => r.ms));
-      const totals = new Set(result.runs.map((r) => r.answer));
+      const result = await atLowLoad<{ runs: Timed[]; rows: string; load: number }>(() =>
+        groupBy(browser.context, server.url, fields, Number(values.repeat), true),
+      );
+      const runs = [...cold.runs, ...result.runs];
+      const worst = Math.max(...runs.map((r) => r.ms));
+      const totals = new Set(runs.map((r) => r.answer));
       const exact = totals.size === 1 && totals.has(site.manifest.dataset.cost_usd);
+      const label = (i: number) => (i === 0 ? " cold" : i === 1 ? " cold after ticking the fields" : " warm");
       table.push({
         target: `groupBy ${fields.join(",")}`,
-        measured: `${result.runs.map((r, i) => `${ms(r.ms)}${i === 0 ? " cold" : ""}`).join(", ")}; ${Number(result.rows).toLocaleString("en-US")} rows; total ${exact ? "= manifest" : `${[...totals].join("/")} ≠ manifest ${site.manifest.dataset.cost_usd}`}`,
+        measured: `${runs.map((r, i) => `${ms(r.ms)}${label(i)}`).join(", ")}; ${Number(result.rows).toLocaleString("en-US")} rows; total ${exact ? "= manifest" : `${[...totals].join("/")} ≠ manifest ${site.manifest.dataset.cost_usd}`}`,
         limit: "≤ 2,000 ms each",
-        load: result.load.toFixed(2),
+        load: Math.max(cold.load, result.load).toFixed(2),
         pass: worst <= LIMITS.groupByMs && exact,
       });
-      for (const r of result.runs) console.error(`    phases: ${phasesText(r)}`);
+      for (const r of runs) console.error(`    phases: ${phasesText(r)}`);
     }
   } finally {
     await browser.close();

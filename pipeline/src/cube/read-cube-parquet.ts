@@ -54,20 +54,40 @@ class UnexpectedLayout extends Error {}
 const PAGE = { DATA_PAGE: 0, DICTIONARY_PAGE: 2, DATA_PAGE_V2: 3 } as const;
 const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE_DICTIONARY: 8 } as const;
 const decoder = new TextDecoder();
-/** A single-byte decoding: every byte one UTF-16 code unit, so byte offsets are string offsets. */
-const latin1 = new TextDecoder("latin1");
-
-/** Whether every entry of a PLAIN BYTE_ARRAY page (4-byte length, bytes) is ASCII. */
-function asciiEntries(page: Uint8Array, view: DataView, count: number): boolean {
+/**
+ * The entries of a PLAIN BYTE_ARRAY page (4-byte length, bytes) as text: when every byte of
+ * every entry is ASCII, the entries' bytes are gathered and decoded once (one byte, one
+ * character, so each entry is a substring); otherwise each entry is decoded on its own.
+ */
+function pageTexts(page: Uint8Array, view: DataView, count: number): string[] {
+  const starts = new Int32Array(count + 1);
   let at = 0;
+  let ascii = true;
+  let total = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 4 > page.length) return false;
+    if (at + 4 > page.length) throw new UnexpectedLayout();
     const end = at + 4 + view.getUint32(at, true);
-    if (end > page.length) return false;
-    for (let b = at + 4; b < end; b++) if (page[b]! >= 0x80) return false;
+    if (end > page.length) throw new UnexpectedLayout();
+    for (let b = at + 4; ascii && b < end; b++) if (page[b]! >= 0x80) ascii = false;
+    total += end - at - 4;
     at = end;
+    starts[i + 1] = at;
   }
-  return true;
+  const texts = new Array<string>(count);
+  if (!ascii) {
+    for (let i = 0; i < count; i++) texts[i] = decoder.decode(page.subarray(starts[i]! + 4, starts[i + 1]));
+    return texts;
+  }
+  const bytes = new Uint8Array(total);
+  const offsets = new Int32Array(count + 1);
+  for (let i = 0, o = 0; i < count; i++) {
+    bytes.set(page.subarray(starts[i]! + 4, starts[i + 1]), o);
+    o += starts[i + 1]! - starts[i]! - 4;
+    offsets[i + 1] = o;
+  }
+  const whole = decoder.decode(bytes);
+  for (let i = 0; i < count; i++) texts[i] = whole.substring(offsets[i]!, offsets[i + 1]!);
+  return texts;
 }
 
 function readColumn(
@@ -115,14 +135,9 @@ function readColumn(
         if (kind !== "dim" || element.type !== "BYTE_ARRAY") throw new UnexpectedLayout();
         const page = decompress(body, header.uncompressed, codec);
         dictionary = new Array<number>(header.count);
-        const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-        // Text that is all ASCII is cut out of one decoding of the page (one byte, one character).
-        const whole = asciiEntries(page, view, header.count) ? latin1.decode(page) : null;
-        let at = 0;
+        const texts = pageTexts(page, new DataView(page.buffer, page.byteOffset, page.byteLength), header.count);
         for (let i = 0; i < header.count; i++) {
-          const n = view.getUint32(at, true);
-          const text = whole === null ? decoder.decode(page.subarray(at + 4, at + 4 + n)) : whole.substring(at + 4, at + 4 + n);
-          at += 4 + n;
+          const text = texts[i]!;
           let code = global.get(text);
           if (code === undefined) global.set(text, (code = values.push(text) - 1));
           dictionary[i] = code;

@@ -28,6 +28,19 @@ export class CsvBytes {
     return encoder.encode(text);
   }
 
+  /** The UTF-8 bytes of each of `texts`: all in one encoding when they are ASCII (one character, one byte). */
+  static encodeAll(texts: string[]): Uint8Array[] {
+    const joined = texts.join("");
+    const bytes = encoder.encode(joined);
+    if (bytes.length !== joined.length) return texts.map((t) => encoder.encode(t));
+    const out = new Array<Uint8Array>(texts.length);
+    for (let i = 0, at = 0; i < texts.length; i++) {
+      out[i] = bytes.subarray(at, at + texts[i]!.length);
+      at += texts[i]!.length;
+    }
+    return out;
+  }
+
   /** Makes room for `n` more bytes: the unchecked writes below need it (one call per row). */
   room(n: number): void {
     if (this.at + n <= this.buffer.length) return;

@@ -57,7 +57,7 @@ export function groupTable(table: CubeRows, fields: string[]): GroupByResult {
   const order = sortGroups(groups);
   const measures = MEASURES.map(({ name }) => ({ count: groups.counts.get(name), money: groups.money.get(name) }));
   // Each dimension value's CSV cell once, as UTF-8 (neutralised and quoted as extractToCsv writes it).
-  const cells = dims.map((d) => d.values.map((v) => CsvBytes.encode(v === null ? "" : csvCell(v, "text"))));
+  const cells = dims.map((d) => CsvBytes.encodeAll(d.values.map((v) => (v === null ? "" : csvCell(v, "text")))));
   // The most bytes a row takes: its longest cells, the numbers and the separators.
   const widest =
     cells.reduce((n, list) => n + list.reduce((m, b) => Math.max(m, b.length), 0), 0) +
