@@ -37,7 +37,7 @@ export async function validate(given: ValidateOptions, io: Io): Promise<number> 
     }
     policySummary =
       `${plural(policies.teams.size, "team")}, ${plural(policies.pats.size, "personal access token")}, ` +
-      `${plural(policies.virtualAccounts.size, "virtual account")}, ${plural(policies.guardrails.length, "guardrail")}, ${plural(policies.extracts.length, "extract")}`;
+      `${plural(policies.virtualAccounts.size, "virtual account")}, ${plural(policies.guardrails.length, "guardrail")}, ${plural(policies.extracts.length, "extract")}, ${plural(policies.budgets.length, "budget rule")}`;
   }
   const all = sortProblems([...problems, ...policyProblems]).map((p) => (p.file ? { ...p, file: displayPath(p.file, io.cwd) } : p));
   const errors = all.filter((p) => p.severity !== "warning");
