@@ -42,6 +42,10 @@ function cells(b: BudgetFigures): string[] {
   ];
 }
 
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function ruleHeading(rule: BudgetRuleReport): string {
   const limits = rule.limits.map((l) => `${usd(l.limit_usd)} per ${l.period}`).join(", ");
   return `${rule.name} (${rule.mode}, ${rule.applies_to === "aggregate" ? "all matching calls together" : `per ${rule.applies_to}`}): ${limits}`;
@@ -52,13 +56,11 @@ function ruleNotes(rule: BudgetRuleReport): string[] {
   const notes: string[] = [];
   const unpriced = rule.budgets.reduce((n, b) => n + (b.period === rule.limits[0]?.period ? b.current.unpriced_requests : 0), 0);
   if (unpriced > 0)
-    notes.push(
-      `${unpriced.toLocaleString("en")} unpriced requests not in the spend (current ${rule.limits[0]!.period}; their cost is unknown)`,
-    );
+    notes.push(`${count(unpriced, "unpriced request")} not in the spend (current ${rule.limits[0]!.period}: their cost is unknown)`);
   for (const l of rule.limits) {
     if (l.without_scope.requests > 0)
       notes.push(
-        `${l.without_scope.requests.toLocaleString("en")} matching requests (${usd(l.without_scope.cost_usd)}) this ${l.period} have no ${rule.applies_to} and are in no budget`,
+        `${count(l.without_scope.requests, "matching request")} (${usd(l.without_scope.cost_usd)}) this ${l.period} without a ${rule.applies_to}: in no budget`,
       );
   }
   return notes;
