@@ -527,5 +527,17 @@ describe("costs budgets (hand-worked figures)", () => {
     expect(validate.code, validate.err).toBe(0);
     expect(validate.out).toContain("8 budget rules");
     expect(await readFile(path.join(dir, "policies/budgets.yaml"), "utf8")).toContain("env-day");
+    // A model or account name no pricing file declares: a warning naming the rule and the field.
+    await writeFile(
+      path.join(dir, "typo.yaml"),
+      "rules:\n  - {name: t, mode: audit, limits: {cost_per_day: 1}, when: {models: [acme-main/dolar], provider_accounts: [acme-us]}}\n",
+    );
+    const typo = await writeTempTree({ "budgets.yaml": await readFile(path.join(dir, "typo.yaml"), "utf8") });
+    const warned = await costs("validate", "--pricing-dir", "pricing", "--policies-dir", typo);
+    expect(warned.code).toBe(0);
+    expect(warned.err).toMatch(
+      /^warning: .*budgets\.yaml rule t when\.models: `acme-main\/dolar` is not declared in pricing\/accounts, so no call of it is priced into this budget\n/m,
+    );
+    expect(warned.err).toMatch(/^warning: .*budgets\.yaml rule t when\.provider_accounts: `acme-us` is not declared in pricing\/accounts/m);
   });
 });
