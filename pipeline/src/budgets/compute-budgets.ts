@@ -63,6 +63,7 @@ export function computeBudgets(
   days: Iterable<BudgetDay>,
   at: string,
   data: { first_day: string; last_day: string },
+  options: { daily?: boolean } = {},
 ): BudgetReport {
   const windowStart = budgetWindowStart(rules, at);
   const matchers = rules.map(matchBudgetRule);
@@ -89,11 +90,17 @@ export function computeBudgets(
     report_version: 1,
     at,
     data,
-    rules: rules.map((rule, r) => ruleReport(rule, spend[r]!, at, data.first_day)),
+    rules: rules.map((rule, r) => ruleReport(rule, spend[r]!, at, data.first_day, options.daily ?? false)),
   };
 }
 
-function ruleReport(rule: BudgetRule, spend: Map<string | null, Map<string, DayFigures>>, at: string, firstDay: string): BudgetRuleReport {
+function ruleReport(
+  rule: BudgetRule,
+  spend: Map<string | null, Map<string, DayFigures>>,
+  at: string,
+  firstDay: string,
+  daily: boolean,
+): BudgetRuleReport {
   const limits = limitsOf(rule);
   const enforce = rule.mode === "enforce";
   const budgets: Array<BudgetFigures & { spent: bigint; limit: bigint }> = [];
@@ -105,6 +112,7 @@ function ruleReport(rule: BudgetRule, spend: Map<string | null, Map<string, DayF
     for (const scope of scopes) {
       const byDay = spend.get(scope) ?? new Map<string, DayFigures>();
       const now = periodFigures(byDay, current, at, limit, rule.alert_at, enforce, firstDay);
+      if (daily) now.daily = dailySpend(byDay, current.start, at);
       const before = periodFigures(byDay, previous, previous.end, limit, rule.alert_at, enforce, firstDay);
       const spent = parseNano(now.spent_usd);
       const forecast = divideHalfEven(spent * BigInt(current.days), BigInt(now.elapsed_days));
@@ -196,6 +204,18 @@ function periodFigures(
     blocked: enforce && crossedOn !== null ? { requests: blocked.requests, cost_usd: formatNano(blocked.cost) } : null,
     alerts,
   };
+}
+
+/** Each day from `from` through `through` (days without calls too) with its spend and the cumulative spend: a burn-down. */
+function dailySpend(byDay: Map<string, DayFigures>, from: string, through: string): NonNullable<BudgetPeriodFigures["daily"]> {
+  const days: NonNullable<BudgetPeriodFigures["daily"]> = [];
+  let cumulative = 0n;
+  for (let day = from; day <= through; day = addDays(day, 1)) {
+    const cost = byDay.get(day)?.cost ?? 0n;
+    cumulative += cost;
+    days.push({ date: day, spent_usd: formatNano(cost), cumulative_usd: formatNano(cumulative) });
+  }
+  return days;
 }
 
 /**

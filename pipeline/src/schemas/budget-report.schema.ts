@@ -34,6 +34,11 @@ export const BudgetPeriodFiguresSchema = z.strictObject({
   blocked: CallsSchema.nullable(),
   /** Each `alert_at` percent and the first day cumulative spend reached it (null: not reached). */
   alerts: z.array(z.strictObject({ percent: z.number().int(), reached_on: DateText.nullable() })),
+  /**
+   * Only when asked for (computeBudgets `daily`, for burn-down charts; not in `costs budgets`
+   * output): every day of the current period through `at`, its spend and the cumulative spend.
+   */
+  daily: z.array(z.strictObject({ date: DateText, spent_usd: Usd, cumulative_usd: Usd })).optional(),
 });
 export type BudgetPeriodFigures = z.infer<typeof BudgetPeriodFiguresSchema>;
 
