@@ -30,7 +30,7 @@ describe("budgets for people", () => {
   it("a hostile scope value stays one markdown cell: no mention, image, link or extra column", () => {
     const markdown = budgetsToMarkdown(report);
     const row = markdown.split("\n").find((l) => l.includes("eve"))!;
-    expect(row.split(/(?<!\\)\|/)).toHaveLength(11); // 9 cells between 10 pipes
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(12); // 10 cells between 11 pipes
     expect(row).not.toMatch(/(?<!\\)[@!*[]/);
     expect(markdown).not.toContain("\nfake line");
   });

@@ -8,7 +8,9 @@ import { cell } from "../gitops/render-diff.ts";
 import { divideHalfEven, parseNano } from "../pricing/money.ts";
 import type { BudgetFigures, BudgetReport, BudgetRuleReport } from "../schemas/budget-report.schema.ts";
 
-const HEADER = ["scope", "period", "limit", "spent", "used", "forecast", "crossed", "blocked after", "unpriced"];
+const HEADER = ["scope", "period", "limit", "spent", "used", "forecast", "crossed", "blocked after", "unpriced", "previous period"];
+/** Columns aligned right: the amounts and counts. */
+const RIGHT = new Set([2, 3, 4, 5, 8]);
 
 /** `1234.5` USD as "$1,234.50". */
 export function usd(text: string): string {
@@ -27,6 +29,7 @@ function printable(text: string): string {
 
 function cells(b: BudgetFigures): string[] {
   const c = b.current;
+  const p = b.previous;
   const crossed = c.crossed_on ? c.crossed_on : b.will_cross_on ? `will cross ${b.will_cross_on}` : "—";
   const blocked = c.blocked ? `${c.blocked.requests.toLocaleString("en")} req / ${usd(c.blocked.cost_usd)}` : "—";
   return [
@@ -39,6 +42,7 @@ function cells(b: BudgetFigures): string[] {
     crossed,
     blocked,
     c.unpriced_requests === 0 ? "—" : c.unpriced_requests.toLocaleString("en"),
+    `${usd(p.spent_usd)} (${p.percent_used} %${p.crossed_on ? `, crossed ${p.crossed_on}` : ""}${p.partial_data ? ", partial data" : ""})`,
   ];
 }
 
@@ -74,7 +78,7 @@ export function budgetsToTable(report: BudgetReport): string {
     if (rule.budgets.length === 0) out.push("  no matching calls in the current or previous period");
     else
       out.push(
-        ...formatTable([HEADER, ...rule.budgets.map(cells)], new Set([2, 3, 4, 5, 8]))
+        ...formatTable([HEADER, ...rule.budgets.map(cells)], RIGHT)
           .split("\n")
           .map((l) => `  ${l}`),
       );
@@ -96,7 +100,7 @@ export function budgetsToMarkdown(report: BudgetReport): string {
     out.push(`### ${cell(ruleHeading(rule))}`, "");
     if (rule.budgets.length === 0) out.push("No matching calls in the current or previous period.", "");
     else {
-      out.push(`| ${HEADER.join(" | ")} |`, `|${HEADER.map((_, i) => ([2, 3, 4, 5, 8].includes(i) ? "---:" : "---")).join("|")}|`);
+      out.push(`| ${HEADER.join(" | ")} |`, `|${HEADER.map((_, i) => (RIGHT.has(i) ? "---:" : "---")).join("|")}|`);
       for (const b of rule.budgets) out.push(`| ${cells(b).map(cell).join(" | ")} |`);
       out.push("");
     }

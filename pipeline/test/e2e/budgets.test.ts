@@ -493,14 +493,14 @@ describe("costs budgets (hand-worked figures)", () => {
     expect(table.code, table.err).toBe(0);
     expect(table.out).toContain("Budgets at 2026-04-08 (data 2026-03-30 … 2026-04-08; UTC periods, weeks start Monday)");
     expect(table.out).toMatch(
-      /team-week \(enforce, per team\): \$10\.00 per week\n.*\n {2}research +week 2026-04-06 … 2026-04-12 +\$10\.00 +\$19\.00 +190\.00 % +\$44\.33 +2026-04-07 +3 req \/ \$6\.00 +1\n/,
+      /team-week \(enforce, per team\): \$10\.00 per week\n.*\n {2}research +week 2026-04-06 … 2026-04-12 +\$10\.00 +\$19\.00 +190\.00 % +\$44\.33 +2026-04-07 +3 req \/ \$6\.00 +1 +\$13\.00 \(130\.00 %, crossed 2026-04-01\)\n/,
     );
     expect(table.out).toContain("  1 unpriced request not in the spend (current week: their cost is unknown)");
     expect(table.out).toContain("  2 matching requests ($3.00) this month without a user: in no budget");
     const markdown = await costs("budgets", "--format", "markdown");
     expect(markdown.code).toBe(0);
     expect(markdown.out).toContain(
-      "| alice\\@example.com | month 2026-04-01 … 2026-04-30 | $20.00 | $16.00 | 80.00 % | $60.00 | will cross 2026-04-11 | — | 1 |",
+      "| alice\\@example.com | month 2026-04-01 … 2026-04-30 | $20.00 | $16.00 | 80.00 % | $60.00 | will cross 2026-04-11 | — | 1 | $5.00 (25.00 %, partial data) |",
     );
   });
 
