@@ -179,7 +179,7 @@ describe("costs validate", () => {
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out).toMatch(
-      /^pricing: \d+ catalog files, \d+ models \(\d+ with costs\) from \d+ providers, 8 accounts, 3 private price periods\npolicies: 5 teams, 6 personal access tokens, 5 virtual accounts, 3 guardrails, 5 extracts\n0 errors, 0 warnings\n$/,
+      /^pricing: \d+ catalog files, \d+ models \(\d+ with costs\) from \d+ providers, 8 accounts, 3 private price periods\npolicies: 5 teams, 6 personal access tokens, 5 virtual accounts, 3 guardrails, 5 extracts, 2 budget rules\n0 errors, 0 warnings\n$/,
     );
   });
 

@@ -134,6 +134,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   program
+    .command("budgets")
+    .description(
+      "every rule of policies/budgets.yaml against the day rollups: spend, % used, forecast, crossing day, what enforce would block",
+    )
+    .option("--data <dir>", "the pipeline's output folder", "data")
+    .option("--policies-dir <dir>", "policies folder (budgets.yaml)", "policies")
+    .option("--at <date>", "the UTC day the current periods end on (default: the data's last day)")
+    .option("--format <format>", "table, json or markdown", "table")
+    .action(async (opts) => {
+      exitCode = await (await import("./commands/budgets.ts")).budgetsCommand(opts, io);
+    });
+
+  program
     .command("export-rates")
     .description(
       "write the resolved rate table (rates.parquet, rates.csv) and a SQL query that prices logs with it, for DuckDB, PostgreSQL, ClickHouse, Spark SQL, Trino or BigQuery",

@@ -35,9 +35,32 @@ export async function validate(given: ValidateOptions, io: Io): Promise<number> 
         }
       }
     }
+    // A budget condition naming a model or account no pricing/accounts file declares never adds spend: most likely a typo.
+    const budgetsFile = path.join(options.policiesDir, "budgets.yaml");
+    for (const rule of policies.budgets) {
+      const unknown = (field: string, names: readonly string[] | undefined, known: (name: string) => boolean, hint: string) => {
+        for (const name of names ?? []) {
+          if (!known(name))
+            policyProblems.push({
+              severity: "warning",
+              file: budgetsFile,
+              field: `rule ${rule.name} ${field}`,
+              message: `\`${name}\` is not declared in pricing/accounts, so no call of it is priced into this budget`,
+              hint,
+            });
+        }
+      };
+      unknown("when.models", rule.when.models, (m) => models.has(m), "use a gateway model name `<account>/<model>` of pricing/accounts");
+      unknown(
+        "when.provider_accounts",
+        rule.when.provider_accounts,
+        (a) => book.accounts.has(a),
+        "use an account name of pricing/accounts",
+      );
+    }
     policySummary =
       `${plural(policies.teams.size, "team")}, ${plural(policies.pats.size, "personal access token")}, ` +
-      `${plural(policies.virtualAccounts.size, "virtual account")}, ${plural(policies.guardrails.length, "guardrail")}, ${plural(policies.extracts.length, "extract")}`;
+      `${plural(policies.virtualAccounts.size, "virtual account")}, ${plural(policies.guardrails.length, "guardrail")}, ${plural(policies.extracts.length, "extract")}, ${plural(policies.budgets.length, "budget rule")}`;
   }
   const all = sortProblems([...problems, ...policyProblems]).map((p) => (p.file ? { ...p, file: displayPath(p.file, io.cwd) } : p));
   const errors = all.filter((p) => p.severity !== "warning");

@@ -82,6 +82,7 @@ export class ChunkProcessor {
       config.policies.extracts,
       config.policies.siteMetadataKeys,
       focusTagKeys(config.policies.focusTags),
+      config.policies.budgetKeys,
     );
   }
 

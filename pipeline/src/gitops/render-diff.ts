@@ -133,7 +133,7 @@ function row(cells: string[]): string {
  * files of the pull request (a fork's, too) and is posted by a bot with a write token: it
  * must not format, link, load images or mention anyone (`@team`, `![x](url)`, `[x](url)`).
  */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text
     .replaceAll("\\", "\\\\")
     .replace(/[|*_[\]!@#~`]/g, (c) => `\\${c}`)

@@ -8,6 +8,7 @@ import { ExtractsSchema, type ExtractSpec } from "../schemas/extracts.schema.ts"
 import { MetadataValidationSchema } from "../schemas/metadata-validation.schema.ts";
 import { TeamsSchema } from "../schemas/teams.schema.ts";
 import { VirtualAccountsSchema } from "../schemas/virtual-accounts.schema.ts";
+import { budgetMetadataKeys, BudgetsSchema, type BudgetRule } from "../schemas/budgets.schema.ts";
 import { compilePattern, type Pattern } from "../lib/compile-pattern.ts";
 
 export interface KeyRule {
@@ -43,6 +44,10 @@ export interface PolicyBook {
   siteMetadataKeys?: string[];
   /** Metadata keys the FOCUS export's Tags hold (extracts.yaml `focus.tags`; undefined: none). */
   focusTags?: string[];
+  /** Budget rules (`budgets.yaml`), in file order; empty without the file. */
+  budgets: BudgetRule[];
+  /** The metadata keys budget rules name (budgetMetadataKeys); undefined when there is no rule: no budget grain. */
+  budgetKeys?: string[];
   /** Whether CSV files start with the UTF-8 byte order mark (extracts.yaml `csv.bom`; an extract's `bom` overrides it). */
   csvBom?: boolean;
   /** The policy files read, for the pricing version hash. */
@@ -67,6 +72,7 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
     virtualAccounts: new Map(),
     guardrails: [],
     extracts: DEFAULT_EXTRACTS,
+    budgets: [],
     files: [],
   };
   const read = async <S extends z.ZodType>(name: string, schema: S) => {
@@ -164,6 +170,12 @@ export async function loadPolicies(dir: string): Promise<{ policies: PolicyBook;
       if (seen.has(extract.name)) problems.push(duplicate(extracts.yaml, ["extracts", i, "name"], `extract \`${extract.name}\``));
       seen.add(extract.name);
     });
+  }
+
+  const budgets = await read("budgets.yaml", BudgetsSchema);
+  if (budgets && budgets.value.rules.length > 0) {
+    policies.budgets = budgets.value.rules;
+    policies.budgetKeys = budgetMetadataKeys(budgets.value.rules);
   }
   return { policies, problems };
 }

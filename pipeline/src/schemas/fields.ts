@@ -123,15 +123,25 @@ export const extractGrain = (groupBy: readonly string[]): Grain => grain(groupBy
 /** The site's cube (breakdowns, daily figures, the groupBy builder): CUBE_DIMENSIONS and the site's metadata keys. */
 export const cubeGrain = (siteKeys: readonly string[]): Grain => grain([...CUBE_DIMENSIONS, ...siteKeys.map((k) => `metadata.${k}`)]);
 
+/** What budget rules can condition on or be scoped by (policies/budgets.yaml), after the date; the metadata keys they name follow. */
+export const BUDGET_DIMENSIONS = ["date", "user", "team", "virtual_account", "model", "provider_account"] as const satisfies ReadonlyArray<
+  "date" | RowDimension
+>;
+/** The budgets' grain (`costs budgets`): BUDGET_DIMENSIONS and the metadata keys budget rules name (sorted). */
+export const budgetGrain = (budgetKeys: readonly string[]): Grain =>
+  grain([...BUDGET_DIMENSIONS, ...[...new Set(budgetKeys)].sort().map((k) => `metadata.${k}`)]);
+
 /**
  * Every grain a day rollup holds (history/day-rollup.ts), one per distinct dimension list:
- * each extract's, FOCUS, the dataset totals, the issues page and, when the site's metadata
- * keys are configured, the cube.
+ * each extract's, FOCUS, the dataset totals, the issues page, when the site's metadata
+ * keys are configured the cube, and when there are budget rules (`budgetKeys`: the metadata
+ * keys they name, possibly none) the budgets'.
  */
 export function dayGrains(
   extracts: ReadonlyArray<{ group_by: readonly string[] }>,
   siteKeys: readonly string[] | undefined,
   focusTags?: readonly string[],
+  budgetKeys?: readonly string[],
 ): Grain[] {
   const all = [
     ...extracts.map((e) => extractGrain(e.group_by)),
@@ -139,18 +149,20 @@ export function dayGrains(
     DATASET_GRAIN,
     ISSUES_GRAIN,
     ...(siteKeys ? [cubeGrain(siteKeys)] : []),
+    ...(budgetKeys ? [budgetGrain(budgetKeys)] : []),
   ];
   return [...new Map(all.map((g) => [g.key, g])).values()];
 }
 
-/** The metadata keys a run's partial rollups carry: the extracts', the site's and the FOCUS tags', sorted. */
+/** The metadata keys a run's partial rollups carry: the extracts', the site's, the FOCUS tags' and the budgets', sorted. */
 export function rollupMetadataKeys(
   extracts: ReadonlyArray<{ group_by: readonly string[] }>,
   siteKeys: readonly string[] | undefined,
   focusTags?: readonly string[],
+  budgetKeys?: readonly string[],
 ): string[] {
   const keys = extracts.flatMap((e) => e.group_by.filter((f) => f.startsWith("metadata.")).map((f) => f.slice("metadata.".length)));
-  return [...new Set([...keys, ...(siteKeys ?? []), ...(focusTags ?? [])])].sort();
+  return [...new Set([...keys, ...(siteKeys ?? []), ...(focusTags ?? []), ...(budgetKeys ?? [])])].sort();
 }
 
 /**

@@ -50,10 +50,12 @@ describe("day rollups", () => {
     const days = await listRollupDays(data());
     expect(days).toHaveLength(30);
     const policies = await loadPoliciesOrThrow(path.join(ROOT, "policies"));
-    const grains = dayGrains(policies.extracts, policies.siteMetadataKeys);
+    const grains = dayGrains(policies.extracts, policies.siteMetadataKeys, policies.focusTags, policies.budgetKeys);
     expect(grains.map((g) => g.key)).toContain(
       "by:date,team,model,provider_account,region,user,virtual_account,price_source,policy_status,metadata.application,metadata.environment,metadata.cost_center,metadata.customer_id",
     );
+    // The sample's policies/budgets.yaml names no metadata key: the budgets' grain is the bare one.
+    expect(grains.map((g) => g.key)).toContain("by:date,user,team,virtual_account,model,provider_account");
     let examples = 0;
     let differences = 0;
     const book = await loadPricingOrThrow(path.join(ROOT, "pricing"));

@@ -46,7 +46,7 @@ export async function gatherDays(
   priced: readonly OutputFile[],
   outputs: readonly Grain[],
 ): Promise<GatheredDays> {
-  const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys, input.policies.focusTags);
+  const grains = dayGrains(input.policies.extracts, input.policies.siteMetadataKeys, input.policies.focusTags, input.policies.budgetKeys);
   // Each output grain summed day by day: a kept day's rollup is read, added and let go.
   const totals = new Map(outputs.map((g) => [g.key, new Rollup(g.dimensions)]));
   const add = (grain: Grain, rollup: Rollup) =>
@@ -115,6 +115,6 @@ function missingRows(day: string, rollup: DayRollup | null, grains: Grain[], pie
     hint:
       "restore the day's priced partition (priced/date=" +
       day +
-      ") so its rollup can be rebuilt, or undo the change to policies/extracts.yaml",
+      ") so its rollup can be rebuilt, or undo the change to policies/extracts.yaml or policies/budgets.yaml",
   });
 }

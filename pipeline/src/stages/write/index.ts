@@ -236,10 +236,10 @@ export async function writeOutputs(input: WriteInput): Promise<RunOutputs> {
  * run's day rollups), and the run's statistics.
  */
 export function rollupOutputs(
-  policies: Pick<PolicyBook, "extracts" | "siteMetadataKeys" | "focusTags">,
+  policies: Pick<PolicyBook, "extracts" | "siteMetadataKeys" | "focusTags" | "budgetKeys">,
 ): Array<{ name: string; dimensions: string[] }> {
   return [
-    ...dayGrains(policies.extracts, policies.siteMetadataKeys, policies.focusTags).map((g) => ({
+    ...dayGrains(policies.extracts, policies.siteMetadataKeys, policies.focusTags, policies.budgetKeys).map((g) => ({
       name: `day:${g.key}`,
       dimensions: ["date", ...g.dimensions],
     })),
