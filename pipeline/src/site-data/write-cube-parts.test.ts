@@ -103,6 +103,20 @@ describe("the cube's parts", () => {
     ]);
   });
 
+  it("writes no parts for a cube whose users and metadata keys all have fewer than 1,000 values", async () => {
+    const few = writeCubeFile([
+      { name: "date", kind: "string", cells: cells.date },
+      { name: "user", kind: "string", cells: cells.user.map((u) => (u === null ? null : u.slice(0, 7))) },
+      { name: "requests", kind: "int64", cells: cells.requests },
+      { name: "cost_usd", kind: "money_total", cells: cells.cost_usd },
+    ]);
+    await writeFile(path.join(dir, "few.parquet"), new Uint8Array(few));
+    expect(await writeCubeParts(path.join(dir, "few.parquet"), path.join(dir, "few"), "data/", {}, 1_000)).toEqual({
+      shards: [],
+      projections: [],
+    });
+  });
+
   it("writes no parts for a cube under the threshold", async () => {
     expect(await writeCubeParts(path.join(dir, "cube.parquet"), path.join(dir, "small"), "data/", {}, N + 1)).toEqual({
       shards: [],

@@ -13,7 +13,8 @@
  * `--cube-parts`; a smaller cube loads whole in a fraction of a second). Shards are written
  * for `user` and each metadata key with at least SHARD_MIN_VALUES values; their number is the
  * cube's rows over SHARD_SHARE × `from`, at most MAX_SHARDS. The projection drops the dimensions of at least
- * SHARD_MIN_VALUES values, and is written when it has at most half the cube's rows.
+ * SHARD_MIN_VALUES values, and is written when it has at most half the cube's rows. A cube whose
+ * users and metadata keys all have fewer values gets no parts (and is read back only for those columns).
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -72,11 +73,22 @@ export async function writeCubeParts(
   const rows = Number(meta.num_rows);
   if (rows < from) return { shards: [], projections: [] };
   const elements = meta.schema.slice(1);
-  const columns = await readCubeColumns(
-    buffer,
-    meta,
-    elements.map((e) => e.name),
+  // The dimensions that can be sharded first: without one of many values, there is nothing to write.
+  const candidates = elements
+    .filter((e) => kindOf(e) === "dim" && (e.name === "user" || e.name.startsWith("metadata.")))
+    .map((e) => e.name);
+  const many = [...(await readCubeColumns(buffer, meta, candidates))].filter(
+    ([, column]) => column.kind === "dim" && column.values.length - 1 >= SHARD_MIN_VALUES,
   );
+  if (many.length === 0) return { shards: [], projections: [] };
+  const columns = new Map([
+    ...many,
+    ...(await readCubeColumns(
+      buffer,
+      meta,
+      elements.map((e) => e.name).filter((n) => !many.some(([m]) => m === n)),
+    )),
+  ]);
   const schema = elements.map((e): [string, ColumnKind] => {
     const kind = kindOf(e);
     return [e.name, kind === "dim" ? "string" : kind === "count" ? "int64" : e.type === "FIXED_LEN_BYTE_ARRAY" ? "money_total" : "money"];
@@ -132,6 +144,7 @@ async function writeProjection(
   metadata: Record<string, string>,
 ): Promise<CubeProjection[]> {
   const cube = new CubeRows(columns, null, rows);
+  // Every dimension of many values goes (not only the shardable ones: a virtual account of thousands too).
   const kept = schema.filter(([name]) => {
     const column = columns.get(name)!;
     return column.kind !== "dim" || column.values.length - 1 < SHARD_MIN_VALUES;
