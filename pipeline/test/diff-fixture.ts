@@ -13,6 +13,7 @@ export function diffWithImpact(change_usd: string, change_share: string | null):
     tier_changes: [],
     mode_changes: [],
     policy_changes: [],
+    budgets: [],
     impact: {
       days: 30,
       from: "2026-06-01",

@@ -9,6 +9,7 @@ const LISTS: Record<string, string[]> = {
   "virtual-accounts.yaml": ["virtual_accounts"],
   "metadata-validation.yaml": ["guardrails"],
   "extracts.yaml": ["extracts"],
+  "budgets.yaml": ["rules"],
 };
 
 /** Entries added, removed or changed in the policy files between two folders, plus other top-level settings. */

@@ -16,7 +16,7 @@ interface Entry {
   mode: string;
 }
 
-type Changes = Omit<PricingDiff, "base" | "head" | "policy_changes" | "impact" | "restatement">;
+type Changes = Omit<PricingDiff, "base" | "head" | "policy_changes" | "budgets" | "impact" | "restatement">;
 
 /**
  * Every difference in what a call would cost between two pricing books (SPEC 8): per

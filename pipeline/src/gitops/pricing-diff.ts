@@ -3,6 +3,7 @@ import path from "node:path";
 import { PipelineError } from "../lib/errors.ts";
 import { loadPricing, type PricingBook } from "../pricing/load-pricing.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
+import { diffBudgets } from "./diff-budgets.ts";
 import { diffImpact } from "./diff-impact.ts";
 import { diffPolicies } from "./diff-policies.ts";
 import { diffPricing } from "./diff-pricing.ts";
@@ -40,6 +41,13 @@ export async function pricingDiff(options: PricingDiffOptions): Promise<PricingD
       head: { ref: options.head, commit: head.commit },
       ...changes,
       policy_changes: await diffPolicies(path.join(base.dir, options.policiesPath), path.join(head.dir, options.policiesPath)),
+      budgets: await diffBudgets(
+        path.join(base.dir, options.policiesPath),
+        path.join(head.dir, options.policiesPath),
+        { base: options.base, head: options.head },
+        options.usage,
+        options.days,
+      ),
       impact: usage?.impact ?? null,
       restatement: restatementWindow({ changes: privateChanges, diff: changes, today: options.today, usage: usage?.usage }),
     };

@@ -29,6 +29,42 @@ const diff: PricingDiff = {
   tier_changes: [],
   mode_changes: [],
   policy_changes: [{ file: "policies/teams.yaml", kind: "changed", name: HOSTILE, detail: HOSTILE }],
+  budgets: [
+    {
+      rule: "team-monthly",
+      change: "added",
+      mode: "enforce",
+      applies_to: "team",
+      window: { from: "2026-06-01", to: "2026-06-30", days: 30 },
+      limits: [
+        {
+          period: "month",
+          limit_usd: "15.000000000",
+          scopes: 4,
+          crossings: 3,
+          scopes_crossed: 3,
+          first_crossed_on: "2026-06-12",
+          first_scope: HOSTILE,
+          after_requests: 1234,
+          after_usd: "56.780000000",
+          peak_share: "2.100000",
+        },
+        {
+          period: "day",
+          limit_usd: "2.500000000",
+          scopes: 4,
+          crossings: 0,
+          scopes_crossed: 0,
+          first_crossed_on: null,
+          first_scope: null,
+          after_requests: 0,
+          after_usd: "0.000000000",
+          peak_share: "0.623456",
+        },
+      ],
+    },
+    { rule: "user-daily", change: "changed", mode: "audit", applies_to: "user", window: null, limits: [] },
+  ],
   impact: null,
   restatement: {
     since: "2026-07-05",
@@ -53,6 +89,17 @@ describe("renderDiffMarkdown", () => {
     // A table row keeps its 8 cells: the `|` in the text is escaped.
     const row = markdown.split("\n").find((l) => l.startsWith("| acme/m"))!;
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(8);
+  });
+
+  it("says what each new or changed budget rule would have done to the window's usage, hostile scope values escaped", () => {
+    expect(markdown).toContain("### Budget rules, simulated on recent usage");
+    expect(markdown).toContain(
+      "- **team-monthly** (added, enforce), $15 a month per team: would have been crossed on 2026-06-12 (3 times in the last 30 days of usage (2026-06-01 to 2026-06-30)); 1,234 requests / $56.780000000 after the crossing would have been blocked; 3 of 4 team values affected, first \\!\\[pixel\\]",
+    );
+    expect(markdown).toContain(
+      "- **team-monthly** (added, enforce), $2.5 a day per team: not crossed in the last 30 days of usage (2026-06-01 to 2026-06-30); the highest spend reached 62.35 % of the limit (4 scope values with calls).",
+    );
+    expect(markdown).toContain("- **user-daily** (changed, audit): not simulated (no usage given: `costs diff --usage data`).");
   });
 
   it("says which days the nightly restates after merge, and the change from the re-priced usage", () => {

@@ -93,6 +93,7 @@ export function renderDiffMarkdown(diff: PricingDiff): string {
     "Policy changes",
     diff.policy_changes.map((p) => `\`${code(p.file)}\` **${cell(p.name)}**: ${cell(p.detail)}`),
   );
+  if (diff.budgets.length > 0) out.push("### Budget rules, simulated on recent usage", "", ...diff.budgets.flatMap(budgetLines), "");
   if (impact && (impact.by_model.length > 0 || impact.by_team.length > 0)) {
     for (const [title, rows] of [
       ["Impact by model", impact.by_model],
@@ -109,6 +110,29 @@ export function renderDiffMarkdown(diff: PricingDiff): string {
 }
 
 /** What happens to days already published once the change is merged (`restatement` of the JSON). */
+const PER = { day: "a day", week: "a week", month: "a month", quarter: "a quarter" } as const;
+
+/** One line per limit of a new or changed budget rule: what it would have done over the window. */
+function budgetLines(b: PricingDiff["budgets"][number]): string[] {
+  const scope = b.applies_to === "aggregate" ? "in total" : `per ${b.applies_to}`;
+  const head = `**${cell(b.rule)}** (${b.change}, ${b.mode})`;
+  if (b.window === null) return [`- ${head}: not simulated (no usage given: \`costs diff --usage data\`).`];
+  const over = `the last ${b.window.days} days of usage (${b.window.from} to ${b.window.to})`;
+  if (b.limits.length === 0) return [`- ${head}: no limit to simulate.`];
+  return b.limits.map((l) => {
+    const limit = `$${l.limit_usd.replace(/0+$/, "").replace(/\.$/, "")} ${PER[l.period]} ${scope}`;
+    if (l.first_crossed_on === null)
+      return `- ${head}, ${limit}: not crossed in ${over}; the highest spend reached ${percent(l.peak_share).replace(/^\+/, "")} of the limit (${l.scopes.toLocaleString("en")} scope values with calls).`;
+    const who =
+      b.applies_to === "aggregate"
+        ? ""
+        : `; ${l.scopes_crossed.toLocaleString("en")} of ${l.scopes.toLocaleString("en")} ${cell(b.applies_to)} values affected, first ${cell(l.first_scope ?? "")}`;
+    const after = `${l.after_requests.toLocaleString("en")} requests / $${l.after_usd} after the crossing`;
+    const effect = b.mode === "enforce" ? `${after} would have been blocked` : `${after} would have gone over budget (audit: alerts only)`;
+    return `- ${head}, ${limit}: would have been crossed on ${l.first_crossed_on} (${l.crossings.toLocaleString("en")} ${l.crossings === 1 ? "time" : "times"} in ${over}); ${effect}${who}.`;
+  });
+}
+
 function restatementNote(r: PricingDiff["restatement"]): string {
   if (r === null) return "**Restatement:** none: no price changes, so no day already published changes.";
   if (r.since === null || r.until === null) return `**Restatement:** nothing is restated: ${cell(r.reason)}.`;

@@ -79,6 +79,36 @@ export const PricingDiffSchema = z.object({
    * `change_usd`: their re-priced usage, head − base (null without --usage). The whole
    * field is null when no price changes.
    */
+  /**
+   * Budget rules of policies/budgets.yaml added or changed, each simulated over the last
+   * `--days` days of `--usage` (gitops/diff-budgets.ts); `window` null and `limits` empty
+   * without usage.
+   */
+  budgets: z
+    .array(
+      z.object({
+        rule: z.string(),
+        change: z.enum(["added", "changed"]),
+        mode: z.enum(["enforce", "audit"]),
+        applies_to: z.string(),
+        window: z.object({ from: z.string(), to: z.string(), days: z.number() }).nullable(),
+        limits: z.array(
+          z.object({
+            period: z.enum(["day", "week", "month", "quarter"]),
+            limit_usd: Money,
+            scopes: z.number(),
+            crossings: z.number(),
+            scopes_crossed: z.number(),
+            first_crossed_on: z.string().nullable(),
+            first_scope: z.string().nullable(),
+            after_requests: z.number(),
+            after_usd: Money,
+            peak_share: z.string(),
+          }),
+        ),
+      }),
+    )
+    .default([]),
   restatement: z
     .object({
       since: z.string().nullable(),
