@@ -2,6 +2,8 @@ import path from "node:path";
 import { computeBudgets } from "../budgets/compute-budgets.ts";
 import { readBudgetDays } from "../budgets/read-budget-days.ts";
 import { budgetsToMarkdown, budgetsToTable } from "../budgets/render-budgets.ts";
+import { createGithubClient, githubError } from "../gitops/create-github-client.ts";
+import { syncBudgetAlerts } from "../gitops/budget-alerts.ts";
 import { PipelineError } from "../lib/errors.ts";
 import { lockContext, type Io } from "../lib/io.ts";
 import { readOutputs } from "../outputs/read-outputs.ts";
@@ -13,7 +15,20 @@ export interface BudgetsOptions {
   policiesDir: string;
   at?: string;
   format: string;
+  /** Open, update and close the `budget` alert issues on GitHub (docs/github.md, "Budget alerts"). */
+  notify?: boolean;
+  /** `OWNER/NAME`; GITHUB_REPOSITORY when absent. */
+  repo?: string;
 }
+
+/** The environment variables `--notify` reads (injected; cli.ts passes process.env). */
+export interface BudgetsEnv {
+  GITHUB_API_URL?: string;
+  GITHUB_TOKEN?: string;
+  GITHUB_REPOSITORY?: string;
+}
+
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 const FORMATS = ["table", "json", "markdown"];
 
@@ -22,7 +37,21 @@ const FORMATS = ["table", "json", "markdown"];
  * rows): spend in the current and previous periods, % used, forecast, crossing day and, for
  * `enforce` rules, what the gateway would have blocked. The report goes to stdout, a summary to stderr.
  */
-export async function budgetsCommand(options: BudgetsOptions, io: Io): Promise<number> {
+export async function budgetsCommand(options: BudgetsOptions, io: Io, env: BudgetsEnv = process.env): Promise<number> {
+  const repoName = options.repo ?? env.GITHUB_REPOSITORY ?? "";
+  const token = env.GITHUB_TOKEN ?? "";
+  if (options.notify) {
+    if (!REPO.test(repoName))
+      throw new PipelineError({
+        field: "--repo",
+        message: `must be OWNER/NAME (or set GITHUB_REPOSITORY), got \`${repoName.slice(0, 80)}\``,
+      });
+    if (token === "")
+      throw new PipelineError({
+        message: "GITHUB_TOKEN is not set",
+        hint: "--notify needs a token that may write issues (in a workflow: `GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `issues: write`)",
+      });
+  }
   if (!FORMATS.includes(options.format)) {
     throw new PipelineError({ field: "--format", message: `must be table, json or markdown, got ${options.format.slice(0, 40)}` });
   }
@@ -45,5 +74,17 @@ export async function budgetsCommand(options: BudgetsOptions, io: Io): Promise<n
     `budgets: ${report.rules.length} rule${report.rules.length === 1 ? "" : "s"}, ${budgets} budget${budgets === 1 ? "" : "s"} (${crossed} crossed) at ${at}, ` +
       `from ${days.length} day rollup${days.length === 1 ? "" : "s"}\n`,
   );
+  if (options.notify) {
+    const [owner, repo] = repoName.split("/") as [string, string];
+    const client = createGithubClient({ baseUrl: env.GITHUB_API_URL, token, warn: (m) => io.err(`warning: ${m}\n`) });
+    let actions;
+    try {
+      actions = await syncBudgetAlerts(client, { owner, repo }, report);
+    } catch (error) {
+      throw githubError(error, [token]);
+    }
+    for (const a of actions) io.err(`budget alert ${a.action}: ${repoName}#${a.issue} (rule ${a.rule}, ${a.period})\n`);
+    if (actions.length === 0) io.err(`budget alerts: nothing breached, no open alert on ${repoName}\n`);
+  }
   return 0;
 }
