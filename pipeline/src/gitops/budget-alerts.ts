@@ -8,6 +8,9 @@ export const BUDGET_LABEL = "budget";
 /** First line of the sticky comment that holds an alert's current figures. */
 export const FIGURES_MARKER = "<!-- costs-budget-figures -->";
 
+/** First line of the final comment of a closed alert. */
+export const CLOSED_MARKER = "<!-- costs-budget-closed -->";
+
 export interface RepoTarget {
   owner: string;
   repo: string;
@@ -114,20 +117,25 @@ export async function syncBudgetAlerts(client: GithubClient, target: RepoTarget,
     }
   }
 
-  // Issues of an ended period: closed once the same rule × scope × limit is under every threshold now.
+  // Issues of an ended period: closed once the same rule × scope × limit is under every threshold now
+  // (a scope with no spend in the current period is under them too); issues of a removed rule stay open.
+  const starts = new Map<string, string>();
+  for (const rule of report.rules) for (const limit of rule.limits) starts.set(`${rule.name} ${limit.period}`, limit.start);
   for (const [marker, issue] of open) {
     if (alerts.has(marker)) continue;
-    const now = current.get(issue.series);
-    if (!now || now.budget.current.start <= issue.start || isBreached(now.budget)) continue;
-    const b = now.budget;
+    const [rule, scope, period] = issue.series.split(" ") as [string, string, BudgetFigures["period"]];
+    const start = starts.get(`${rule} ${period}`);
+    const now = current.get(issue.series)?.budget;
+    if (start === undefined || start <= issue.start || (now && isBreached(now))) continue;
+    const figures = now
+      ? `is at ${now.current.percent_used}% of $${now.limit_usd} through ${report.at} ($${now.current.spent_usd} spent)`
+      : `has no spend through ${report.at}`;
     const body =
-      `${FIGURES_MARKER.replace("figures", "closed")}\n` +
-      `The ${b.period} that started on ${issue.start} has ended. The current ${b.period} (${b.current.start} … ${b.current.end}) ` +
-      `is at ${b.current.percent_used}% of $${b.limit_usd} through ${report.at} ($${b.current.spent_usd} spent), under every alert threshold: closing.\n`;
+      `${CLOSED_MARKER}\nThe ${period} that started on ${issue.start} has ended. The current ${period} (from ${start}) ` +
+      `${figures}, under every alert threshold: closing.\n`;
     await client.rest.issues.createComment({ owner, repo, issue_number: issue.number, body });
     await client.rest.issues.update({ owner, repo, issue_number: issue.number, state: "closed", state_reason: "completed" });
-    const [rule, scope] = issue.series.split(" ") as [string, string];
-    actions.push({ action: "closed", issue: issue.number, rule, scope: b.scope || scope, period: `${b.period}:${issue.start}` });
+    actions.push({ action: "closed", issue: issue.number, rule, scope: now?.scope ?? scope, period: `${period}:${issue.start}` });
   }
   return actions;
 }
