@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { computeBudgets } from "../budgets/compute-budgets.ts";
 import { readBudgetDays } from "../budgets/read-budget-days.ts";
@@ -8,7 +9,7 @@ import { PipelineError } from "../lib/errors.ts";
 import { lockContext, type Io } from "../lib/io.ts";
 import { readOutputs } from "../outputs/read-outputs.ts";
 import { loadPoliciesOrThrow } from "../policies/load-policies.ts";
-import { BudgetReportSchema } from "../schemas/budget-report.schema.ts";
+import { BudgetReportSchema, type BudgetReport } from "../schemas/budget-report.schema.ts";
 
 export interface BudgetsOptions {
   data: string;
@@ -19,6 +20,8 @@ export interface BudgetsOptions {
   notify?: boolean;
   /** `OWNER/NAME`; GITHUB_REPOSITORY when absent. */
   repo?: string;
+  /** With --notify: a saved `costs budgets --format json` report instead of the day rollups (the nightly's alert job). */
+  report?: string;
 }
 
 /** The environment variables `--notify` reads (injected; cli.ts passes process.env). */
@@ -55,6 +58,11 @@ export async function budgetsCommand(options: BudgetsOptions, io: Io, env: Budge
   if (!FORMATS.includes(options.format)) {
     throw new PipelineError({ field: "--format", message: `must be table, json or markdown, got ${options.format.slice(0, 40)}` });
   }
+  if (options.report !== undefined) {
+    if (!options.notify) throw new PipelineError({ field: "--report", message: "only goes with --notify" });
+    const report = await readReport(path.resolve(io.cwd, options.report), options.report);
+    return notifyAlerts(report, repoName, token, io, env);
+  }
   const policies = await loadPoliciesOrThrow(path.resolve(io.cwd, options.policiesDir));
   const data = path.resolve(io.cwd, options.data);
   const {
@@ -74,17 +82,41 @@ export async function budgetsCommand(options: BudgetsOptions, io: Io, env: Budge
     `budgets: ${report.rules.length} rule${report.rules.length === 1 ? "" : "s"}, ${budgets} budget${budgets === 1 ? "" : "s"} (${crossed} crossed) at ${at}, ` +
       `from ${days.length} day rollup${days.length === 1 ? "" : "s"}\n`,
   );
-  if (options.notify) {
-    const [owner, repo] = repoName.split("/") as [string, string];
-    const client = createGithubClient({ baseUrl: env.GITHUB_API_URL, token, warn: (m) => io.err(`warning: ${m}\n`) });
-    let actions;
-    try {
-      actions = await syncBudgetAlerts(client, { owner, repo }, report);
-    } catch (error) {
-      throw githubError(error, [token]);
-    }
-    for (const a of actions) io.err(`budget alert ${a.action}: ${repoName}#${a.issue} (rule ${a.rule}, ${a.period})\n`);
-    if (actions.length === 0) io.err(`budget alerts: nothing breached, no open alert on ${repoName}\n`);
-  }
+  if (options.notify) await notifyAlerts(report, repoName, token, io, env);
   return 0;
+}
+
+async function notifyAlerts(report: BudgetReport, repoName: string, token: string, io: Io, env: BudgetsEnv): Promise<number> {
+  const [owner, repo] = repoName.split("/") as [string, string];
+  const client = createGithubClient({ baseUrl: env.GITHUB_API_URL, token, warn: (m) => io.err(`warning: ${m}\n`) });
+  let actions;
+  try {
+    actions = await syncBudgetAlerts(client, { owner, repo }, report);
+  } catch (error) {
+    throw githubError(error, [token]);
+  }
+  for (const a of actions) io.err(`budget alert ${a.action}: ${repoName}#${a.issue} (rule ${a.rule}, ${a.period})\n`);
+  if (actions.length === 0) io.err(`budget alerts: nothing breached, no open alert on ${repoName}\n`);
+  return 0;
+}
+
+async function readReport(file: string, shown: string): Promise<BudgetReport> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new PipelineError({ file: shown, message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? "error"}` });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PipelineError({ file: shown, message: "is not JSON", hint: "write it with `costs budgets --format json`" });
+  }
+  const parsed = BudgetReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PipelineError({ file: shown, field: issue.path.join("."), message: `is not a budget report: ${issue.message}` });
+  }
+  return parsed.data;
 }

@@ -9,7 +9,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertMarker, markerScope } from "../../src/gitops/budget-alerts.ts";
 import { startFakeGithub, type FakeGithub } from "../fake-github.ts";
-import { runCli } from "../run-cli.ts";
 import { writeTempTree } from "../temp-dir.ts";
 
 const TOKEN = "ghs_budgetALERTtoken42";
@@ -140,6 +139,19 @@ describe("costs budgets --notify (loopback fake GitHub)", () => {
 
     // Closed issues are not listed again: a further run with the same data writes nothing.
     expect((await notify()).requests).toEqual(["GET /repos/acme/costs/issues"]);
+
+    // The nightly's alert job reads the saved report (--report) instead of the data: the same requests.
+    const { budgetsCommand } = await import("../../src/commands/budgets.ts");
+    let json = "";
+    const quiet = { out: (s: string) => (json += s), err: () => {}, cwd: dir };
+    expect(await budgetsCommand({ data: "data", policiesDir: "policies", format: "json" }, quiet, {})).toBe(0);
+    await writeFile(path.join(dir, "report.json"), json);
+    github.requests.length = 0;
+    const options = { data: "missing", policiesDir: "missing", format: "table", notify: true, report: "report.json" };
+    expect(await budgetsCommand(options, quiet, env())).toBe(0);
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/costs/issues"]);
+    await writeFile(path.join(dir, "bad.json"), '{"report_version": 2}');
+    await expect(budgetsCommand({ ...options, report: "bad.json" }, quiet, env())).rejects.toThrow(/bad\.json.*report_version/);
   }, 120_000);
 
   it("the marker carries a plain scope as written and anything else as a sha256 prefix, never raw text", () => {
