@@ -142,8 +142,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--policies-dir <dir>", "policies folder (budgets.yaml)", "policies")
     .option("--at <date>", "the UTC day the current periods end on (default: the data's last day)")
     .option("--format <format>", "table, json or markdown", "table")
+    .option("--notify", "open, update and close one `budget` GitHub issue per breached budget (GITHUB_API_URL, GITHUB_TOKEN)")
+    .option("--repo <owner/name>", "repository of the alert issues (default: GITHUB_REPOSITORY)")
+    .option("--report <file>", "with --notify: a saved `costs budgets --format json` report instead of the data")
     .action(async (opts) => {
-      exitCode = await (await import("./commands/budgets.ts")).budgetsCommand(opts, io);
+      exitCode = await (await import("./commands/budgets.ts")).budgetsCommand(opts, io, process.env);
     });
 
   program

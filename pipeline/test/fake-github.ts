@@ -50,6 +50,10 @@ export interface FakeGithub {
   addComment(issue: string, body: string, login?: string): FakeComment;
   labels(issue: string): string[];
   setLabels(issue: string, labels: string[]): void;
+  /** Issues opened through the API, in creation order. */
+  issues(): FakeIssue[];
+  /** Repository labels (`owner/repo` → names). */
+  repoLabels(repo: string): string[];
   /** Pull requests opened or updated through the API, in creation order. */
   pulls(): FakePull[];
   /**
@@ -99,8 +103,22 @@ const ISSUE_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const COMMENT_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
 const LABELS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/;
 const LABEL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/;
+const ISSUES_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues$/;
+const ISSUE_NUMBER_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/;
+const REPO_LABELS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/labels$/;
+const REPO_LABEL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/labels\/([^/]+)$/;
 const PULLS_PATH = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/;
 const PULL_PATH = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/;
+
+/** An issue as the fake keeps it (its labels and comments live with the other issue state). */
+export interface FakeIssue {
+  number: number;
+  repo: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason: string | null;
+}
 
 /** A pull request as the fake keeps it. */
 export interface FakePull {
@@ -120,6 +138,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   const commentIssue = new Map<number, string>();
   const labels = new Map<string, string[]>();
   const pulls: FakePull[] = [];
+  const issues: FakeIssue[] = [];
+  const repoLabels = new Map<string, string[]>();
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
   let nextId = 1001;
@@ -230,6 +250,75 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
       return send(200, labelObjects(issue));
     }
+    const issueJson = (i: FakeIssue) => ({
+      number: i.number,
+      state: i.state,
+      state_reason: i.state_reason,
+      title: i.title,
+      body: i.body,
+      labels: labelObjects(`${i.repo}#${i.number}`),
+      html_url: `https://github.com/${i.repo}/issues/${i.number}`,
+    });
+    if ((m = ISSUES_PATH.exec(parsed.pathname))) {
+      const repoPath = `${m[1]}/${m[2]}`;
+      if (method === "GET") {
+        const state = parsed.searchParams.get("state") ?? "open";
+        const wanted = (parsed.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+        const perPage = Math.min(Number(parsed.searchParams.get("per_page") ?? 30), maxPerPage);
+        const page = Number(parsed.searchParams.get("page") ?? 1);
+        const all = issues.filter(
+          (i) =>
+            i.repo === repoPath &&
+            (state === "all" || i.state === state) &&
+            wanted.every((l) => (labels.get(`${repoPath}#${i.number}`) ?? []).includes(l)),
+        );
+        const links: string[] = [];
+        if (page * perPage < all.length) {
+          const u = new URL(parsed.pathname + parsed.search, url);
+          u.searchParams.set("page", String(page + 1));
+          links.push(`<${u.toString()}>; rel="next"`);
+        }
+        const slice = all.slice((page - 1) * perPage, page * perPage).map(issueJson);
+        return send(200, slice, links.length ? { link: links.join(", ") } : {});
+      }
+      if (method === "POST") {
+        if (typeof body.title !== "string" || body.title === "") return send(422, { message: "Validation Failed: title" });
+        const issue: FakeIssue = {
+          number: issues.length + 1,
+          repo: repoPath,
+          title: body.title,
+          body: String(body.body ?? ""),
+          state: "open",
+          state_reason: null,
+        };
+        issues.push(issue);
+        const given = Array.isArray(body.labels) ? (body.labels as string[]) : [];
+        labels.set(`${repoPath}#${issue.number}`, [...given]);
+        return send(201, issueJson(issue));
+      }
+    }
+    if ((m = ISSUE_NUMBER_PATH.exec(parsed.pathname)) && method === "PATCH") {
+      const issue = issues.find((i) => i.repo === `${m![1]}/${m![2]}` && i.number === Number(m![3]));
+      if (!issue) return send(404, { message: "Not Found" });
+      if (typeof body.title === "string") issue.title = body.title;
+      if (typeof body.body === "string") issue.body = body.body;
+      if (body.state === "open" || body.state === "closed") issue.state = body.state;
+      if (typeof body.state_reason === "string") issue.state_reason = body.state_reason;
+      return send(200, issueJson(issue));
+    }
+    if ((m = REPO_LABEL_PATH.exec(parsed.pathname)) && method === "GET") {
+      const name = decodeURIComponent(m[3]!);
+      if (!(repoLabels.get(`${m[1]}/${m[2]}`) ?? []).includes(name)) return send(404, { message: "Not Found" });
+      return send(200, { name });
+    }
+    if ((m = REPO_LABELS_PATH.exec(parsed.pathname)) && method === "POST") {
+      const repoPath = `${m[1]}/${m[2]}`;
+      if (typeof body.name !== "string") return send(422, { message: "Validation Failed: name" });
+      const list = repoLabels.get(repoPath) ?? [];
+      if (list.includes(body.name)) return send(422, { message: "Validation Failed: already_exists" });
+      repoLabels.set(repoPath, [...list, body.name]);
+      return send(201, { name: body.name, color: body.color, description: body.description });
+    }
     const pullJson = (p: FakePull) => ({
       number: p.number,
       state: p.state,
@@ -291,6 +380,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     addComment,
     labels: (issue) => [...(labels.get(issue) ?? [])],
     pulls: () => pulls.map((p) => ({ ...p })),
+    issues: () => issues.map((i) => ({ ...i })),
+    repoLabels: (repo) => [...(repoLabels.get(repo) ?? [])],
     setLabels: (issue, list) => void labels.set(issue, [...list]),
     fail: (method, path, status, message = "Server Error", times = 1) => void failures.push({ method, path, status, message, times }),
     close: () =>

@@ -11,6 +11,7 @@
  *   `LOGS_SOURCE=sample` and a stand-in `gh` that knows no earlier run; `uses:` steps are
  *   checked instead of run (the paths every upload names must exist).
  */
+import { BudgetReportSchema } from "../src/schemas/budget-report.schema.ts";
 import { execFile, spawnSync } from "node:child_process";
 import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
@@ -377,6 +378,7 @@ describe("a rehearsal of the nightly", () => {
         VERIFY,
         "Fetch the day's logs into logs/",
         "Price (costs run)",
+        "Budget report (costs budgets)",
         "Build the site",
         "May the site be published?",
       ]),
@@ -389,11 +391,15 @@ describe("a rehearsal of the nightly", () => {
     expect(Object.fromEntries(r.artifacts)).toEqual({
       "priced-data": ["data/priced/"],
       "day-rollups": ["data/rollups/"],
+      "budget-report": ["budget-report.json"],
       [`extracts-${day}`]: ["data/extracts/", "data/focus/", "data/manifest.json"],
       "ledger-input": ["data/manifest.json", "data/rollups/"],
       "github-pages": ["dist/site/"],
     });
     expect(await readFile(summary, "utf8")).toContain(`## Nightly run for ${day}`);
+    // The report the budget-alerts job notifies from: the sample's rules, as `costs budgets --format json` writes it.
+    const budgetReport = BudgetReportSchema.parse(JSON.parse(await readFile(path.join(repo, "budget-report.json"), "utf8")));
+    expect(budgetReport.rules.length).toBeGreaterThan(0);
     const manifest = JSON.parse(await readFile(path.join(repo, "data/manifest.json"), "utf8"));
     const c = manifest.counts;
     expect(c.priced + c.unpriced + c.rejected + c.duplicates + c.virtual_parents + c.out_of_window).toBe(c.rows_read);

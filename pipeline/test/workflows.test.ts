@@ -166,6 +166,26 @@ describe("nightly.yml", () => {
   });
 });
 
+describe("nightly.yml: budget alerts", () => {
+  const wf = workflow("nightly.yml");
+
+  it("a job after the run writes the budget issues with issues: write, from the price job's report only", () => {
+    const job = wf.jobs["budget-alerts"]!;
+    expect(job.needs).toBe("price");
+    expect(job.permissions).toEqual({ contents: "read", issues: "write" });
+    for (const [name, other] of Object.entries(wf.jobs)) {
+      if (name !== "budget-alerts") expect((other.permissions as Record<string, string>).issues, `job ${name}`).toBeUndefined();
+    }
+    const steps = wf.jobs.price!.steps!;
+    const report = steps.findIndex((s) => s.name === "Budget report (costs budgets)");
+    expect(report).toBeGreaterThan(steps.findIndex((s) => s.name === "Price (costs run)"));
+    expect(steps[report]!.run).toContain("costs -- budgets --data data --format json > budget-report.json");
+    const notify = job.steps!.find((s) => s.name === "Budget alerts (costs budgets --notify)")!;
+    expect(notify.run).toContain("budgets --notify --report budget-report.json");
+    expect(notify.env).toMatchObject({ GITHUB_TOKEN: "${{ github.token }}", GITHUB_REPOSITORY: "${{ github.repository }}" });
+  });
+});
+
 describe("nightly.yml: the ledger", () => {
   const wf = workflow("nightly.yml");
   const price = wf.jobs.price!.steps!;
