@@ -155,9 +155,17 @@ async function ensureLabel(client: GithubClient, target: RepoTarget): Promise<vo
   }
 }
 
-/** The issue title: stable for the whole period (the figures live in the sticky comment); the scope escaped. */
+/**
+ * The issue title: stable for the whole period (the figures live in the sticky comment).
+ * GitHub shows a title as plain text (no markdown, no mention), so the scope is only kept
+ * to one line of printable text, at most 120 characters.
+ */
 export function alertTitle(rule: string, budget: BudgetFigures): string {
-  const scope = cell(budget.scope).slice(0, 120);
+  const scope = budget.scope
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 120);
   return `Budget ${rule}: ${scope} reached its ${ADJECTIVE[budget.period]} alert threshold (${budget.current.start})`;
 }
 

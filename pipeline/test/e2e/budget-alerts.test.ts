@@ -90,7 +90,7 @@ describe("costs budgets --notify (loopback fake GitHub)", () => {
     expect(issue).toMatchObject({
       number: 1,
       state: "open",
-      title: "Budget user-month: alice\\@example.com reached its monthly alert threshold (2026-04-01)",
+      title: "Budget user-month: alice@example.com reached its monthly alert threshold (2026-04-01)",
     });
     expect(issue!.body.split("\n")[0]).toBe(marker);
     expect(github.labels("acme/costs#1")).toEqual(["budget"]);
