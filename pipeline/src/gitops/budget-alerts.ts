@@ -161,8 +161,8 @@ async function ensureLabel(client: GithubClient, target: RepoTarget): Promise<vo
  * to one line of printable text, at most 120 characters.
  */
 export function alertTitle(rule: string, budget: BudgetFigures): string {
-  const scope = budget.scope
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+  const scope = Array.from(budget.scope, (c) => (/\p{Cc}|[\u2028\u2029]/u.test(c) ? " " : c))
+    .join("")
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 120);
