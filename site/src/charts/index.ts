@@ -33,6 +33,10 @@ export interface Burndown {
   limit: number;
   limit_text: string;
   lines: Array<{ key: string; dates: string[]; cumulative: number[]; texts: string[]; forecast: number; forecast_text: string }>;
+  /** The lines' colours, in rank order (`rankColours`). */
+  colours?: Colours;
+  /** Scope values among the most used whose calls are all unpriced: no cost, so not drawn (named in the text). */
+  unpriced?: string[];
 }
 
 /** The variants a chart can be shown in, and the current one. */
@@ -66,7 +70,7 @@ export function colourScale(payload: ChartPayload): { domain: string[]; range: s
   if (payload.kind === "bar") return null;
   if (payload.kind === "burndown") {
     const keys = payload.burndown.lines.map((l) => l.key);
-    return { domain: keys, range: keys.map((k) => colourOf(k)) };
+    return { domain: keys, range: keys.map((k) => colourOf(k, payload.burndown.colours)) };
   }
   const keys = payload.kind === "trend" ? payload.series[payload.stackBy]!.keys : payload.series.keys;
   const colours = payload.kind === "trend" ? payload.colours?.[payload.stackBy] : payload.colours;
@@ -116,11 +120,12 @@ export function burndownRows(b: Burndown): object[] {
 export function describeChart(payload: ChartPayload): string {
   if (payload.kind === "burndown") {
     const b = payload.burndown;
-    if (b.lines.length === 0) return `No spend for ${payload.what} from ${b.start} to ${b.at}; limit ${b.limit_text}.`;
+    const notDrawn = b.unpriced?.length ? ` Not drawn, every call unpriced (no cost): ${b.unpriced.join(", ")}.` : "";
+    if (b.lines.length === 0) return `No priced spend for ${payload.what} from ${b.start} to ${b.at}; limit ${b.limit_text}.${notDrawn}`;
     const list = b.lines
       .map((l) => `${l.key} spent ${l.texts.at(-1) ?? "$0.00"} by ${b.at}, forecast ${l.forecast_text} by ${b.end}`)
       .join("; ");
-    return `Cumulative spend against the limit of ${b.limit_text} for ${payload.what}, ${b.start} to ${b.end} (dashed: run-rate forecast): ${list}.`;
+    return `Cumulative spend against the limit of ${b.limit_text} for ${payload.what}, ${b.start} to ${b.end} (dashed: run-rate forecast): ${list}.${notDrawn}`;
   }
   if (payload.kind === "bar") {
     if (payload.rows.length === 0) return `No data by ${payload.what}.`;

@@ -4,9 +4,11 @@
  * chart per rule and limit. Money stays exact text; `nanoToNumber` only for drawing.
  */
 import type { SiteBudgets } from "../../../pipeline/src/schemas/site-data.schema.ts";
+import { rankColours } from "../charts/colours.ts";
 import type { Burndown } from "../charts/index.ts";
 import { formatInt, formatUsd, nanoToNumber, parseNano } from "./format.ts";
 import type { TableColumn } from "./table.ts";
+import { allUnpriced } from "./unpriced.ts";
 
 type Rule = SiteBudgets["rules"][number];
 type Budget = Rule["budgets"][number];
@@ -19,7 +21,12 @@ export const BUDGET_COLUMNS: TableColumn[] = [
   { key: "cost_usd", label: "spend", kind: "cost", hint: "current period through the data's last day; unpriced calls are not in it" },
   { key: "limit_usd", label: "limit", kind: "usd" },
   { key: "used", label: "% used", kind: "share", hint: "spend / limit" },
-  { key: "forecast_usd", label: "forecast", kind: "usd", hint: "run rate: spend / elapsed days × days of the period" },
+  {
+    key: "forecast_usd",
+    label: "forecast",
+    kind: "cost",
+    hint: "run rate: spend / elapsed days × days of the period; unpriced calls are not in it",
+  },
   { key: "crossing", label: "crossing day", kind: "text", hint: "the day spend went over the limit, or the day the run rate will" },
   {
     key: "blocked",
@@ -72,11 +79,15 @@ export function budgetRows(rule: Rule): Record<string, unknown>[] {
   }));
 }
 
-/** The burn-down of one limit of a rule: its most used scope values (at most BURNDOWN_LINES). */
+/**
+ * The burn-down of one limit of a rule: its most used scope values (at most BURNDOWN_LINES).
+ * One whose calls are all unpriced has no cost to draw: it is named in `unpriced`, never a $0 line.
+ */
 export function ruleBurndown(rule: Rule, limit: Rule["limits"][number], at: string): Burndown {
-  const lines = rule.budgets
-    .filter((b) => b.period === limit.period)
-    .slice(0, BURNDOWN_LINES)
+  const top = rule.budgets.filter((b) => b.period === limit.period).slice(0, BURNDOWN_LINES);
+  const unpriced = top.filter((b) => allUnpriced(b.current)).map((b) => b.scope);
+  const lines = top
+    .filter((b) => !allUnpriced(b.current))
     .map((b) => {
       const daily = b.current.daily ?? [];
       return {
@@ -95,6 +106,8 @@ export function ruleBurndown(rule: Rule, limit: Rule["limits"][number], at: stri
     limit: nanoToNumber(parseNano(limit.limit_usd)),
     limit_text: formatUsd(limit.limit_usd),
     lines,
+    colours: rankColours(lines.map((l) => l.key)),
+    ...(unpriced.length > 0 ? { unpriced } : {}),
   };
 }
 
