@@ -187,7 +187,7 @@ describeInChromium("the Budgets page: burn-down, every scope by % used, equal to
       expect(await page.getByTestId(`table-budgets-${userRule}`).locator("img").count()).toBe(0);
       expect(await page.locator("main img").count()).toBe(0);
       if (width === 375) expect((await page.evaluate(overflowReport)).culprits).toEqual([]);
-      await shot(page, `budgets-${width}`);
+      await shot(page, `site-budgets-${width}`);
       expect(dialogs).toEqual([]);
       expect(errors).toEqual([]);
     });
