@@ -286,8 +286,8 @@ export type SiteDownloads = z.infer<typeof SiteDownloadsSchema>;
  * `budgets.json`: the Budgets page. `costs budgets --format json` at the data's last day
  * (the same computation, budgets/compute-budgets.ts), each budget's current period with its
  * burn-down (`current.daily`). No policies/budgets.yaml: no rules. With
- * `--pseudonymise-users`, the budgets of the rules whose scope values can be user names
- * (`applies_to` user or a metadata key) are left out and the rules named in `withheld_rules`.
+ * `--pseudonymise-users`, scope values that are user names are their pseudonyms; a per-user
+ * budget whose user has no pseudonym is left out and its rule named in `withheld_rules`.
  */
 export const SiteBudgetsSchema = BudgetReportSchema.extend({ withheld_rules: z.array(z.string()) });
 export type SiteBudgets = z.infer<typeof SiteBudgetsSchema>;

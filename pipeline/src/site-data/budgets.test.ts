@@ -22,7 +22,7 @@ describe("budgets.json of costs site-data", () => {
     const cli = await runCli(ROOT, "budgets", "--data", data, "--format", "json");
     expect(cli.code).toBe(0);
     const report = BudgetReportSchema.parse(JSON.parse(cli.out));
-    const site = await siteBudgets(data, rules, [], { pseudonymise: false });
+    const site = await siteBudgets(data, rules, [], {});
     expect(site.at).toBe(report.data.last_day);
     expect(site.rules.flatMap((r) => r.budgets).length).toBeGreaterThan(0);
     const { withheld_rules, ...rest } = site;
@@ -35,18 +35,22 @@ describe("budgets.json of costs site-data", () => {
     }
   });
 
-  it("with pseudonyms, withholds the budgets of rules whose scope values can be user names, and keeps the others", async () => {
-    const site = await siteBudgets(data, rules, [], { pseudonymise: true });
-    const perUser = rules.filter(scopesNameUsers).map((r) => r.name);
-    expect(perUser).toEqual(["user-daily"]);
-    expect(site.withheld_rules).toEqual(perUser);
-    expect(site.rules.find((r) => r.name === "user-daily")!.budgets).toEqual([]);
-    expect(site.rules.find((r) => r.name === "team-monthly")!.budgets.length).toBeGreaterThan(0);
+  it("with pseudonyms, per-user scope values are the users' pseudonyms; a user without one is left out and its rule named", async () => {
+    const plain = await siteBudgets(data, rules, [], {});
+    const users = plain.rules.find((r) => r.name === "user-daily")!.budgets.map((b) => b.scope);
+    const pseudonyms = new Map(users.slice(1).map((u, i) => [u, `user-${i}`]));
+    const site = await siteBudgets(data, rules, [], { pseudonyms });
+    expect(rules.filter(scopesNameUsers).map((r) => r.name)).toEqual(["user-daily"]);
+    expect(site.rules.find((r) => r.name === "user-daily")!.budgets.map((b) => b.scope)).toEqual(
+      users.slice(1).map((u) => pseudonyms.get(u)),
+    );
+    expect(site.withheld_rules).toEqual(["user-daily"]);
+    expect(site.rules.find((r) => r.name === "team-monthly")).toEqual(plain.rules.find((r) => r.name === "team-monthly"));
     expect(JSON.stringify(site)).not.toMatch(/@example\.com/);
   });
 
   it("without rules is an empty report over the data's days and reads no rollup", async () => {
-    const site = await siteBudgets(path.join(data, "no-such-folder"), [], ["2026-06-16", "2026-07-15"], { pseudonymise: false });
+    const site = await siteBudgets(path.join(data, "no-such-folder"), [], ["2026-06-16", "2026-07-15"], {});
     expect(site).toEqual({
       report_version: 1,
       at: "2026-07-15",

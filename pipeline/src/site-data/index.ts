@@ -145,7 +145,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
   await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
   await json("reconciliation.json", reconciliation(history));
-  await json("budgets.json", await siteBudgets(data, policies.budgets, days, { pseudonymise: options.pseudonymise !== undefined }));
+  await json("budgets.json", await siteBudgets(data, policies.budgets, days, { pseudonyms: history.pseudonyms }));
 
   // downloads: the nightly files, copied beside the site, and the cube
   const file = async (relative: string, format: string, rows: number) => {
