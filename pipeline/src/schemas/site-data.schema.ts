@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BudgetReportSchema } from "./budget-report.schema.ts";
 import { RestatementSchema } from "./restatement.schema.ts";
 
 /**
@@ -280,3 +281,13 @@ export const SiteDownloadsSchema = z.object({
   }),
 });
 export type SiteDownloads = z.infer<typeof SiteDownloadsSchema>;
+
+/**
+ * `budgets.json`: the Budgets page. `costs budgets --format json` at the data's last day
+ * (the same computation, budgets/compute-budgets.ts), each budget's current period with its
+ * burn-down (`current.daily`). No policies/budgets.yaml: no rules. With
+ * `--pseudonymise-users`, scope values that are user names are their pseudonyms; a per-user
+ * budget whose user has no pseudonym is left out and its rule named in `withheld_rules`.
+ */
+export const SiteBudgetsSchema = BudgetReportSchema.extend({ withheld_rules: z.array(z.string()) });
+export type SiteBudgets = z.infer<typeof SiteBudgetsSchema>;

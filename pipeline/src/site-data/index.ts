@@ -32,6 +32,7 @@ import { readRestatements } from "../restate/restatements-file.ts";
 import type { Restatement } from "../schemas/restatement.schema.ts";
 import { breakdownFile, BREAKDOWN_DIMENSIONS } from "./breakdown-file.ts";
 import { breakdown } from "./breakdowns.ts";
+import { siteBudgets } from "./budgets.ts";
 import { issues } from "./issues.ts";
 import { effectivePrices, priceHistory } from "./prices.ts";
 import { readSiteHistory, type CubeSink, type SiteHistory } from "./read-site-history.ts";
@@ -144,6 +145,7 @@ export async function buildSiteData(options: SiteDataOptions): Promise<SiteDataR
   const display = (file: string) => displayPath(file, path.dirname(pricingDir));
   await json("prices.json", { models: effectivePrices(book, display), history: await priceHistory(path.dirname(pricingDir), pricingDir) });
   await json("reconciliation.json", reconciliation(history));
+  await json("budgets.json", await siteBudgets(data, policies.budgets, days, { pseudonyms: history.pseudonyms }));
 
   // downloads: the nightly files, copied beside the site, and the cube
   const file = async (relative: string, format: string, rows: number) => {

@@ -22,6 +22,8 @@ export interface PseudonymisedRows {
   extra: Record<string, unknown[]>;
   /** How many distinct user names were replaced. */
   users: number;
+  /** Each user name → its pseudonym (what a user name among metadata values became too). */
+  pseudonyms: Map<string, string>;
 }
 
 export function pseudonymiseRows(dataset: Dataset, extra: Record<string, unknown[]>, salt: string): PseudonymisedRows {
@@ -73,5 +75,6 @@ export function pseudonymiseRows(dataset: Dataset, extra: Record<string, unknown
       ...(extra.policy_violations ? { policy_violations: violations } : {}),
     },
     users: users.size,
+    pseudonyms: users,
   };
 }

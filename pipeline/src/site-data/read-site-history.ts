@@ -42,6 +42,8 @@ export interface SiteHistory {
   extras: Array<{ date: string; extras: DayExtras }>;
   /** With pseudonyms: how many user names were replaced. */
   pseudonymisedUsers?: number;
+  /** With pseudonyms: each user name → its pseudonym. */
+  pseudonyms?: Map<string, string>;
   /** How the history was read: day rollups, or every row (and why). */
   source: "rollups" | "rows";
 }
@@ -154,6 +156,7 @@ async function fromRows(
 ): Promise<SiteHistory> {
   const rows = await readPartitionColumns(data, partitions, [...DAY_ROLLUP_COLUMNS, "pat_name"]);
   let pseudonymisedUsers: number | undefined;
+  let pseudonyms: Map<string, string> | undefined;
   if (options.pseudonymise) {
     const result = pseudonymiseRows(rows as unknown as Dataset, rows, options.pseudonymise.salt);
     Object.assign(rows, {
@@ -162,6 +165,7 @@ async function fromRows(
       policy_violations: result.extra.policy_violations,
     });
     pseudonymisedUsers = result.users;
+    pseudonyms = result.pseudonyms;
   }
   const pages = dedupeSlugs(policies.siteMetadataKeys ?? mostUsedKeys(rows.metadata as Array<string | null>));
   const metadataKeys = policies.siteMetadataKeys ? pages.keys : pages.keys.slice(0, DEFAULT_METADATA_PAGES);
@@ -183,6 +187,7 @@ async function fromRows(
     warnings: pages.warnings,
     ...history.result(),
     ...(pseudonymisedUsers === undefined ? {} : { pseudonymisedUsers }),
+    ...(pseudonyms === undefined ? {} : { pseudonyms }),
     source: "rows",
   };
 }

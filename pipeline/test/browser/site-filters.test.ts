@@ -309,11 +309,11 @@ describeInChromium("the report site's filters at scale", { timeout: 180_000 }, (
       const nav = await page
         .locator('nav[aria-label="Sections"] a')
         .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).search));
-      expect(nav.length).toBe(10);
+      expect(nav.length).toBe(11);
       for (const search of nav) expect(new URLSearchParams(search).get("team")).toBe("search");
       await page.close();
 
-      for (const where of ["/metadata/", "/issues/", "/reconciliation/", "/downloads/", "/prices/"]) {
+      for (const where of ["/metadata/", "/budgets/", "/issues/", "/reconciliation/", "/downloads/", "/prices/"]) {
         const other = await open(`${where}?${query}`, width);
         const banner = other.page.getByTestId("filter-carried");
         expect(await banner.isVisible(), where).toBe(true);

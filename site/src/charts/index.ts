@@ -8,6 +8,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { formatUsd } from "../lib/format.ts";
 import { barSpec, type BarDatum } from "./bar-spec.ts";
+import { burndownSpec } from "./burndown-spec.ts";
 import { colourOf, type Colours } from "./colours.ts";
 import { linesSpec } from "./lines-spec.ts";
 import { seriesRows, type Series } from "./series.ts";
@@ -17,7 +18,26 @@ import { trendSpec } from "./trend-spec.ts";
 export type ChartPayload =
   | { kind: "trend"; series: Record<string, Series>; stackBy: string; colours?: Record<string, Colours> }
   | { kind: "bar"; rows: BarDatum[]; what: string; measure?: string; signed?: boolean; colours?: Colours }
-  | { kind: "lines"; series: Series; what: string; colours?: Colours };
+  | { kind: "lines"; series: Series; what: string; colours?: Colours }
+  | { kind: "burndown"; what: string; burndown: Burndown };
+
+/**
+ * A budget's burn-down: the current period, its limit, and per scope value (most used
+ * first) the cumulative spend of each day through `at` and the run-rate forecast at `end`.
+ * Numbers are USD floats for drawing only; every `*_text` is the exact figure formatted.
+ */
+export interface Burndown {
+  start: string;
+  end: string;
+  at: string;
+  limit: number;
+  limit_text: string;
+  lines: Array<{ key: string; dates: string[]; cumulative: number[]; texts: string[]; forecast: number; forecast_text: string }>;
+  /** The lines' colours, in rank order (`rankColours`). */
+  colours?: Colours;
+  /** Scope values among the most used whose calls are all unpriced: no cost, so not drawn (named in the text). */
+  unpriced?: string[];
+}
 
 /** The variants a chart can be shown in, and the current one. */
 export function chartVariants(payload: ChartPayload): string[] {
@@ -37,6 +57,8 @@ export function chartSpec(payload: ChartPayload, variant = currentVariant(payloa
       return barSpec(payload.what, payload.measure, payload.signed);
     case "lines":
       return linesSpec(payload.what);
+    case "burndown":
+      return burndownSpec(payload.what);
   }
 }
 
@@ -46,6 +68,10 @@ export function chartSpec(payload: ChartPayload, variant = currentVariant(payloa
  */
 export function colourScale(payload: ChartPayload): { domain: string[]; range: string[] } | null {
   if (payload.kind === "bar") return null;
+  if (payload.kind === "burndown") {
+    const keys = payload.burndown.lines.map((l) => l.key);
+    return { domain: keys, range: keys.map((k) => colourOf(k, payload.burndown.colours)) };
+  }
   const keys = payload.kind === "trend" ? payload.series[payload.stackBy]!.keys : payload.series.keys;
   const colours = payload.kind === "trend" ? payload.colours?.[payload.stackBy] : payload.colours;
   return { domain: keys, range: keys.map((k) => colourOf(k, colours)) };
@@ -60,13 +86,47 @@ export function chartRows(payload: ChartPayload): object[] {
       return payload.rows.map((r) => ({ ...r, colour: colourOf(r.key, payload.colours) }));
     case "lines":
       return seriesRows(payload.series);
+    case "burndown":
+      return burndownRows(payload.burndown);
   }
 }
 
 const usd = (x: number) => formatUsd(BigInt(Math.round(x * 1e9)));
 
+/** The rows of a burn-down: each day's cumulative spend, the forecast from the last day to the period's end, the limit. */
+export function burndownRows(b: Burndown): object[] {
+  const rows: object[] = [{ kind: "limit", key: "limit", usd: b.limit, text: b.limit_text, label: "limit", order: -1 }];
+  b.lines.forEach((line, order) => {
+    line.dates.forEach((date, d) =>
+      rows.push({ kind: "spent", key: line.key, date, usd: line.cumulative[d], text: line.texts[d], label: "spent to date", order }),
+    );
+    const last = line.dates.length - 1;
+    if (last < 0) return;
+    rows.push({
+      kind: "forecast",
+      key: line.key,
+      date: line.dates[last],
+      usd: line.cumulative[last],
+      text: line.texts[last],
+      label: "spent to date",
+      order,
+    });
+    rows.push({ kind: "forecast", key: line.key, date: b.end, usd: line.forecast, text: line.forecast_text, label: "forecast", order });
+  });
+  return rows;
+}
+
 /** A one-paragraph text alternative of the chart. */
 export function describeChart(payload: ChartPayload): string {
+  if (payload.kind === "burndown") {
+    const b = payload.burndown;
+    const notDrawn = b.unpriced?.length ? ` Not drawn, every call unpriced (no cost): ${b.unpriced.join(", ")}.` : "";
+    if (b.lines.length === 0) return `No priced spend for ${payload.what} from ${b.start} to ${b.at}; limit ${b.limit_text}.${notDrawn}`;
+    const list = b.lines
+      .map((l) => `${l.key} spent ${l.texts.at(-1) ?? "$0.00"} by ${b.at}, forecast ${l.forecast_text} by ${b.end}`)
+      .join("; ");
+    return `Cumulative spend against the limit of ${b.limit_text} for ${payload.what}, ${b.start} to ${b.end} (dashed: run-rate forecast): ${list}.${notDrawn}`;
+  }
   if (payload.kind === "bar") {
     if (payload.rows.length === 0) return `No data by ${payload.what}.`;
     const list = payload.rows

@@ -9,12 +9,14 @@ import path from "node:path";
 import type { z } from "zod";
 import {
   BreakdownSchema,
+  SiteBudgetsSchema,
   SiteDownloadsSchema,
   SiteIssuesSchema,
   SitePricesSchema,
   SiteReconciliationSchema,
   SiteSummarySchema,
   type Breakdown,
+  type SiteBudgets,
   type SiteDownloads,
   type SiteIssues,
   type SitePrices,
@@ -97,6 +99,11 @@ export function loadIssues(): SiteIssues {
 
 export function loadPrices(): SitePrices {
   return load("prices.json", SitePricesSchema);
+}
+
+/** `budgets.json`: the budget report at the data's last day (no budgets.yaml: no rules). */
+export function loadBudgets(): SiteBudgets {
+  return load("budgets.json", SiteBudgetsSchema);
 }
 
 export function loadReconciliation(): SiteReconciliation {

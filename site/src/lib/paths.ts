@@ -47,6 +47,7 @@ export const METHOD = {
   restatement: "restated-days",
   missingColumns: "missing-price-columns",
   gatewayCache: "gateway-cache-hits",
+  budgets: "budgets",
 } as const;
 
 export function methodHref(anchor: (typeof METHOD)[keyof typeof METHOD]): string {
