@@ -4,7 +4,7 @@
  * from the logs (user names, metadata values): markdown escapes them.
  */
 import { formatTable } from "../lib/format-table.ts";
-import { cell } from "../gitops/render-diff.ts";
+import { cell } from "../lib/markdown-cell.ts";
 import { divideHalfEven, parseNano } from "../pricing/money.ts";
 import type { BudgetFigures, BudgetReport, BudgetRuleReport } from "../schemas/budget-report.schema.ts";
 

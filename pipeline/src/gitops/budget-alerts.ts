@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BudgetFigures, BudgetReport } from "../schemas/budget-report.schema.ts";
 import type { GithubClient } from "./create-github-client.ts";
-import { cell } from "./render-diff.ts";
+import { cell } from "../lib/markdown-cell.ts";
 
 /** The label every budget alert issue carries (created when the repository lacks it). */
 export const BUDGET_LABEL = "budget";

@@ -1,5 +1,6 @@
 import { divideHalfEven } from "../pricing/money.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
+import { cell } from "../lib/markdown-cell.ts";
 
 /**
  * The pull-request comment, rendered from the diff JSON alone (nothing is recomputed
@@ -150,21 +151,6 @@ function code(text: string): string {
 
 function row(cells: string[]): string {
   return `| ${cells.map(cell).join(" | ")} |`;
-}
-
-/**
- * Escapes text for a markdown table cell or list item. The text comes from the pricing
- * files of the pull request (a fork's, too) and is posted by a bot with a write token: it
- * must not format, link, load images or mention anyone (`@team`, `![x](url)`, `[x](url)`).
- */
-export function cell(text: string): string {
-  return text
-    .replaceAll("\\", "\\\\")
-    .replace(/[|*_[\]!@#~`]/g, (c) => `\\${c}`)
-    .replace(/[\r\n]+/g, " ")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;");
 }
 
 function signed(money: string): string {
