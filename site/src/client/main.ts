@@ -1,7 +1,7 @@
 /**
  * The site's one client entry, loaded by every page. Small by itself: sortable and
  * paginated tables and the filter form. Charts (vega-embed) load only on pages with a chart; the cube
- * (hyparquet + Arquero) only when a filter or the groupBy builder is first used.
+ * reader (pipeline/src/cube/) only when a filter or the groupBy builder is first used.
  */
 import { enableCopyButtons } from "./copy-buttons.ts";
 import { initFilters } from "./filters.ts";
