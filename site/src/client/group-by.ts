@@ -31,9 +31,6 @@ export interface GroupByResult {
 /** The CSV's size in bytes. */
 export const csvBytes = (result: GroupByResult): number => result.csv.reduce((n, piece) => n + piece.length, 0);
 
-/** Every row of a result (tests, small results). */
-export const rowsOf = (result: GroupByResult): unknown[][] => Array.from({ length: result.length }, (_, i) => result.row(i));
-
 /** The cube's rows that pass `filter` (none: every row), grouped by `fields` in that order. */
 export async function groupByCube(cube: Cube, fields: string[], filter: CubeFilter = { equals: {} }): Promise<GroupByResult> {
   const filtered = [...(filter.from || filter.to ? ["date"] : []), ...Object.keys(filter.equals)];
