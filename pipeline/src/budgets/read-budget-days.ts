@@ -70,7 +70,7 @@ export async function readBudgetDays(
  * one sums to the same totals), so a report for fewer metadata keys than the run's needs
  * no rebuild.
  */
-function findGrain(rollup: DayRollup, needed: Grain): Grain | undefined {
+export function findGrain(rollup: DayRollup, needed: Grain): Grain | undefined {
   if (rollup.grains[needed.key]) return needed;
   const wanted = [...BUDGET_DIMENSIONS.slice(1), ...needed.dimensions.slice(BUDGET_DIMENSIONS.length)];
   for (const [key, json] of Object.entries(rollup.grains)) {

@@ -1,22 +1,24 @@
 /**
  * `costs diff` on policies/budgets.yaml: each rule added or changed between the two refs,
- * simulated over the last days of real priced usage (the rows of `--usage`, so a rule that
- * names a metadata key no day rollup holds yet is simulated too): when it would have been
+ * simulated over the last days of real priced usage (`--usage`: its day rollups' budget
+ * grain, built from the day's rows when the rollup lacks it, so a rule that names a
+ * metadata key no day rollup holds yet is simulated too): when it would have been
  * crossed, what would have been blocked (enforce) or gone over budget (audit), and how many
  * scope values that touches (budgets/simulate-budgets.ts).
  */
 import path from "node:path";
 import { simulateBudgetRule } from "../budgets/simulate-budgets.ts";
-import type { BudgetDay, BudgetGroup } from "../budgets/compute-budgets.ts";
-import { listPartitions, readPartitionColumns } from "../dataset/read-partitions.ts";
+import type { BudgetDay } from "../budgets/compute-budgets.ts";
+import { findGrain } from "../budgets/read-budget-days.ts";
+import { listPartitions } from "../dataset/read-partitions.ts";
+import { grainOf, readDayRollup } from "../history/day-rollup.ts";
+import { dayRollupFromRows } from "../history/day-rollup-from-rows.ts";
 import { PipelineError } from "../lib/errors.ts";
 import { loadPolicies } from "../policies/load-policies.ts";
 import type { BudgetRule } from "../schemas/budgets.schema.ts";
 import { budgetMetadataKeys } from "../schemas/budgets.schema.ts";
-import { requestsOf } from "../schemas/fields.ts";
+import { budgetGrain } from "../schemas/fields.ts";
 import type { PricingDiff } from "../schemas/pricing-diff.schema.ts";
-
-const COLUMNS = ["date", "user", "team", "virtual_account", "model", "provider_account", "metadata", "cost_usd", "calls"];
 
 /** The budget rules added or changed from `baseDir` to `headDir`, each simulated over the last `days` days of `usage`. */
 export async function diffBudgets(
@@ -66,29 +68,19 @@ async function rulesAt(dir: string, ref: string): Promise<BudgetRule[]> {
   return policies.budgets;
 }
 
-/** The window's priced rows as budget days: one group per row with the values the rules read. */
+/**
+ * The window's days of the budget grain the rules need: from each day's rollup when it holds
+ * that grain (or a wider one), else built from the day's priced rows the way `costs run`
+ * builds it (a rule naming a metadata key no rollup holds yet).
+ */
 async function readBudgetRows(usage: string, window: string[], rules: BudgetRule[]): Promise<BudgetDay[]> {
-  const rows = await readPartitionColumns(usage, window, COLUMNS);
-  const keys = budgetMetadataKeys(rules);
-  const byDate = new Map<string, BudgetGroup[]>();
-  const n = rows.date!.length;
-  for (let i = 0; i < n; i++) {
-    const values: Record<string, string | null> = {};
-    for (const c of ["user", "team", "virtual_account", "model", "provider_account"]) values[c] = (rows[c]![i] as string | null) ?? null;
-    if (keys.length) {
-      const text = rows.metadata![i] as string | null;
-      const metadata = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      for (const key of keys) {
-        // Own keys only: a call without `constructor` has no such value.
-        const v = Object.hasOwn(metadata, key) ? metadata[key] : null;
-        values[`metadata.${key}`] = v === null || v === undefined ? null : String(v);
-      }
-    }
-    const cost = rows.cost_usd![i] as bigint | null;
-    const requests = requestsOf(rows.calls![i] as number | bigint | null);
-    const group: BudgetGroup = { values, requests, unpricedRequests: cost === null ? requests : 0, cost: cost ?? 0n };
-    const date = rows.date![i] as string;
-    (byDate.get(date) ?? byDate.set(date, []).get(date)!).push(group);
+  const needed = budgetGrain(budgetMetadataKeys(rules));
+  const days: BudgetDay[] = [];
+  for (const day of window) {
+    const kept = await readDayRollup(usage, day);
+    const found = kept ? findGrain(kept, needed) : undefined;
+    const rollup = found ? kept! : await dayRollupFromRows(usage, day, [needed]);
+    days.push({ date: day, groups: [...grainOf(rollup, found ?? needed).entries()] });
   }
-  return [...byDate].map(([date, groups]) => ({ date, groups }));
+  return days;
 }
