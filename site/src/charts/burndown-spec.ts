@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { axisConfig } from "./axis-config.ts";
+import { axisConfig, DAY_TOOLTIP, DAY_X } from "./axis-config.ts";
 import { DATA } from "./data.ts";
 
 /**
@@ -9,14 +9,7 @@ import { DATA } from "./data.ts";
  * Rows of `burndownRows`; money is drawn from floats, every label comes from exact text.
  */
 export function burndownSpec(what: string): TopLevelSpec {
-  const x = {
-    field: "date",
-    type: "temporal",
-    timeUnit: "utcyearmonthdate",
-    title: null,
-    axis: { format: "%b %d", labelAngle: 0, labelOverlap: true },
-    scale: { type: "utc" },
-  };
+  const x = DAY_X;
   const y = { field: "usd", type: "quantitative", title: "cumulative spend (USD)", axis: { format: "$,.2f" } };
   const color = {
     field: "key",
@@ -26,7 +19,7 @@ export function burndownSpec(what: string): TopLevelSpec {
     legend: { orient: "bottom", columns: 1, labelLimit: 320 },
   };
   const tooltip = [
-    { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
+    DAY_TOOLTIP,
     { field: "key", type: "nominal", title: what },
     { field: "label", type: "nominal", title: "figure" },
     { field: "text", type: "nominal", title: "USD" },

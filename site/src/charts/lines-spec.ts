@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { axisConfig } from "./axis-config.ts";
+import { axisConfig, DAY_TOOLTIP, DAY_X } from "./axis-config.ts";
 import { DATA } from "./data.ts";
 
 /** Daily lines, one per key (the top values of a dimension, or reported vs computed); rows of `seriesRows`. */
@@ -13,14 +13,7 @@ export function linesSpec(what: string): TopLevelSpec {
     data: { name: DATA },
     mark: { type: "line", point: { size: 18 }, tooltip: true, strokeWidth: 1.5 },
     encoding: {
-      x: {
-        field: "date",
-        type: "temporal",
-        timeUnit: "utcyearmonthdate",
-        title: null,
-        axis: { format: "%b %d", labelAngle: 0, labelOverlap: true },
-        scale: { type: "utc" },
-      },
+      x: DAY_X,
       y: { field: "cost", type: "quantitative", title: "cost (USD)", axis: { format: "$,.2f" } },
       color: {
         field: "key",
@@ -29,11 +22,7 @@ export function linesSpec(what: string): TopLevelSpec {
         sort: { field: "order", op: "min" },
         legend: { orient: "bottom", columns: 1, labelLimit: 320 },
       },
-      tooltip: [
-        { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
-        { field: "key", type: "nominal", title: what },
-        { field: "text", type: "nominal", title: "cost (USD)" },
-      ],
+      tooltip: [DAY_TOOLTIP, { field: "key", type: "nominal", title: what }, { field: "text", type: "nominal", title: "cost (USD)" }],
     },
     config: { view: { stroke: null }, ...axisConfig() },
   } as TopLevelSpec;

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { axisConfig } from "./axis-config.ts";
+import { axisConfig, DAY_TOOLTIP, DAY_X } from "./axis-config.ts";
 import { DATA } from "./data.ts";
 
 /**
@@ -17,14 +17,7 @@ export function trendSpec(stackBy: string): TopLevelSpec {
     data: { name: DATA },
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: {
-        field: "date",
-        type: "temporal",
-        timeUnit: "utcyearmonthdate",
-        title: null,
-        axis: { format: "%b %d", labelAngle: 0, labelOverlap: true },
-        scale: { type: "utc" },
-      },
+      x: DAY_X,
       y: { aggregate: "sum", field: "cost", type: "quantitative", title: "cost (USD)", axis: { format: "$,.2f" } },
       color: {
         field: "key",
@@ -34,11 +27,7 @@ export function trendSpec(stackBy: string): TopLevelSpec {
         legend: { orient: "bottom", columns: 1, labelLimit: 320 },
       },
       order: { field: "order", type: "quantitative" },
-      tooltip: [
-        { field: "date", type: "temporal", timeUnit: "utcyearmonthdate", title: "date", format: "%Y-%m-%d" },
-        { field: "key", type: "nominal", title: stackBy },
-        { field: "text", type: "nominal", title: "cost (USD)" },
-      ],
+      tooltip: [DAY_TOOLTIP, { field: "key", type: "nominal", title: stackBy }, { field: "text", type: "nominal", title: "cost (USD)" }],
     },
     config: { view: { stroke: null }, ...axisConfig() },
   } as TopLevelSpec;
