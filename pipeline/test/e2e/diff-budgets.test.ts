@@ -5,32 +5,24 @@
  * blocked calls and cost are worked out here from the priced rows read back, independently
  * of the simulation's code.
  */
-import { cp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listPartitions, readPartitions } from "../../src/dataset/read-partitions.ts";
 import { formatNano } from "../../src/pricing/money.ts";
 import { requestsOf } from "../../src/schemas/fields.ts";
 import { PricingDiffSchema, type PricingDiff } from "../../src/schemas/pricing-diff.schema.ts";
-import { PRICING_FIXTURE } from "../pricing-fixture.ts";
 import { git } from "../git.ts";
 import { runCli } from "../run-cli.ts";
-import { writeTempTree } from "../temp-dir.ts";
+import { goldenRepo } from "../diff-fixture.ts";
 
-const GOLDEN = path.join(import.meta.dirname, "golden");
 let repo: string;
 /** The priced usage by day: cost (nano-USD) and calls, for all traffic. */
 let byDay: Array<{ date: string; cost: bigint; requests: number }>;
 let limit: bigint;
 
 beforeAll(async () => {
-  repo = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
-  await cp(path.join(GOLDEN, "policies"), path.join(repo, "policies"), { recursive: true });
-  await cp(path.join(GOLDEN, "logs"), path.join(repo, "logs"), { recursive: true });
-  await git(repo, "init", "-q", "-b", "main");
-  await git(repo, "add", "pricing", "policies");
-  await git(repo, "commit", "-q", "-m", "base: no budgets");
-  expect((await runCli(repo, "run", "--logs", "logs", "--out", "out", "--no-progress")).code).toBe(0);
+  repo = await goldenRepo("base: no budgets");
   const rows = await readPartitions(path.join(repo, "out"), await listPartitions(path.join(repo, "out")));
   const days = new Map<string, { cost: bigint; requests: number }>();
   for (let i = 0; i < rows.length; i++) {

@@ -3,16 +3,14 @@
  * private price, a regional rate, a tier and a team's tags; the impact is the golden log's
  * priced usage re-priced with both sides. Costs worked out by hand in the comments.
  */
-import { cp, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PricingDiffSchema } from "../../src/schemas/pricing-diff.schema.ts";
-import { PRICING_FIXTURE } from "../pricing-fixture.ts";
 import { runCli } from "../run-cli.ts";
 import { git } from "../git.ts";
-import { writeTempTree } from "../temp-dir.ts";
+import { goldenRepo } from "../diff-fixture.ts";
 
-const GOLDEN = path.join(import.meta.dirname, "golden");
 let repo: string;
 let commits: { base: string; head: string };
 
@@ -24,15 +22,9 @@ async function edit(file: string, from: string, to: string) {
 }
 
 beforeAll(async () => {
-  repo = await writeTempTree(Object.fromEntries(Object.entries(PRICING_FIXTURE).map(([k, v]) => [`pricing/${k}`, v])));
-  await cp(path.join(GOLDEN, "policies"), path.join(repo, "policies"), { recursive: true });
-  await cp(path.join(GOLDEN, "logs"), path.join(repo, "logs"), { recursive: true });
-  await git(repo, "init", "-q", "-b", "main");
-  await git(repo, "add", "pricing", "policies");
-  await git(repo, "commit", "-q", "-m", "base pricing");
-  commits = { base: await git(repo, "rev-parse", "HEAD"), head: "" };
   // usage priced with the base rules
-  expect((await runCli(repo, "run", "--logs", "logs", "--out", "out", "--no-progress")).code).toBe(0);
+  repo = await goldenRepo("base pricing");
+  commits = { base: await git(repo, "rev-parse", "HEAD"), head: "" };
 
   await edit("pricing/private/contract.yaml", "input_cost_per_token: 0.0000018", "input_cost_per_token: 0.0000016");
   await edit("pricing/catalog/providers/acme/regional.yaml", "input_cost_per_token: 6.9e-8", "input_cost_per_token: 7.2e-8");
