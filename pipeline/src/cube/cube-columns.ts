@@ -213,7 +213,7 @@ export class MoneySums {
 
   /** Writes the group's sum into `csv` as exact decimal USD, as `formatNano` writes it (after `csv.room(MAX_NUMBER)`). */
   write(group: number, csv: CsvBytes): void {
-    if (this.big.has(group)) {
+    if (this.big.size !== 0 && this.big.has(group)) {
       const text = CsvBytes.encode(formatNano(this.get(group)));
       csv.room(text.length);
       csv.bytes(text);
@@ -341,24 +341,56 @@ function groupIds(rows: CubeRows, dims: DimColumn[]): { group: Int32Array; first
       if (g < 0) table[key] = g = open(r);
       group[i] = g;
     }
-  } else {
-    // A Map from the codes' combined number (or, past 2^53, their text) to the group.
+  } else if (product <= Number.MAX_SAFE_INTEGER) {
+    // A hash table of typed arrays (open addressing, linear probing, at most half full) from
+    // the codes' combined number to the group: no Map entry or heap number per key.
     const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((p, s) => p * s, 1));
-    const exact = product <= Number.MAX_SAFE_INTEGER;
-    const map = new Map<number | string, number>();
+    let capacity = 1024;
+    while (capacity < n * 2) capacity *= 2;
+    const keys = new Float64Array(capacity);
+    const slots = new Int32Array(capacity).fill(-1);
+    const mask = capacity - 1;
     for (let i = 0; i < n; i++) {
       const r = index ? index[i]! : i;
-      let key: number | string;
-      if (exact) {
-        key = 0;
-        for (let d = 0; d < dims.length; d++) key += dims[d]!.codes[r]! * strides[d]!;
-      } else key = dims.map((d) => d.codes[r]).join(",");
+      let key = 0;
+      for (let d = 0; d < dims.length; d++) key += dims[d]!.codes[r]! * strides[d]!;
+      let h = hashKey(key) & mask;
+      for (;;) {
+        const g = slots[h]!;
+        if (g < 0) {
+          keys[h] = key;
+          slots[h] = group[i] = open(r);
+          break;
+        }
+        if (keys[h] === key) {
+          group[i] = g;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+  } else {
+    // Past 2^53 combinations: a Map from the codes as text to the group.
+    const map = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const r = index ? index[i]! : i;
+      const key = dims.map((d) => d.codes[r]).join(",");
       let g = map.get(key);
       if (g === undefined) map.set(key, (g = open(r)));
       group[i] = g;
     }
   }
   return { group, first: first.subarray(0, length), length };
+}
+
+/** A 32-bit hash of a non-negative integer below 2^53: its two 32-bit halves mixed (MurmurHash3's finaliser). */
+function hashKey(key: number): number {
+  let h = ((key % 4294967296) | 0) ^ Math.imul((key / 4294967296) | 0, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Group indices in extract order: by each dimension's value, absent first, then by UTF-16 code units. */

@@ -1,8 +1,10 @@
 /**
  * A CSV file written as UTF-8 bytes in pieces of 1 MiB: no string per cell or line and no
  * buffer copied as it grows, so an extract of hundreds of thousands of rows is built in a
- * fraction of the time and memory of joined strings (a Blob takes the pieces as they are). Text cells are encoded once by the caller and copied; numbers
- * are written digit by digit, exactly as `String(n)` writes an integer below 1e21.
+ * fraction of the time and memory of joined strings (a Blob takes the pieces as they are).
+ * Text cells are encoded once by the caller (`encodeCells`: the values of a column in one
+ * buffer, not an array each) and copied; numbers are written digit by digit, exactly as
+ * `String(n)` writes an integer below 1e21.
  */
 const encoder = new TextEncoder();
 const COMMA = 0x2c;
@@ -14,6 +16,13 @@ const ZERO = 0x30;
 const POWERS = Array.from({ length: 17 }, (_, i) => 10 ** i);
 
 const PIECE = 1 << 20;
+
+/** Text cells encoded once: cell i is `bytes[starts[i], starts[i + 1])`; `widest` is the longest in bytes. */
+export interface EncodedCells {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  widest: number;
+}
 
 /** The most bytes `integer` or `nano` writes for a safe integer. */
 export const MAX_NUMBER = 28;
@@ -28,17 +37,24 @@ export class CsvBytes {
     return encoder.encode(text);
   }
 
-  /** The UTF-8 bytes of each of `texts`: all in one encoding when they are ASCII (one character, one byte). */
-  static encodeAll(texts: string[]): Uint8Array[] {
+  /**
+   * The UTF-8 bytes of each of `texts`, in one buffer (cell i is bytes[starts[i], starts[i + 1])):
+   * one encoding of them all when they are ASCII (one character, one byte), else one each.
+   */
+  static encodeCells(texts: string[]): EncodedCells {
+    const starts = new Int32Array(texts.length + 1);
     const joined = texts.join("");
-    const bytes = encoder.encode(joined);
-    if (bytes.length !== joined.length) return texts.map((t) => encoder.encode(t));
-    const out = new Array<Uint8Array>(texts.length);
-    for (let i = 0, at = 0; i < texts.length; i++) {
-      out[i] = bytes.subarray(at, at + texts[i]!.length);
-      at += texts[i]!.length;
+    let bytes = encoder.encode(joined);
+    if (bytes.length === joined.length) for (let i = 0; i < texts.length; i++) starts[i + 1] = starts[i]! + texts[i]!.length;
+    else {
+      const each = texts.map((t) => encoder.encode(t));
+      for (let i = 0; i < each.length; i++) starts[i + 1] = starts[i]! + each[i]!.length;
+      bytes = new Uint8Array(starts[texts.length]!);
+      each.forEach((b, i) => bytes.set(b, starts[i]!));
     }
-    return out;
+    let widest = 0;
+    for (let i = 0; i < texts.length; i++) widest = Math.max(widest, starts[i + 1]! - starts[i]!);
+    return { bytes, starts, widest };
   }
 
   /** Makes room for `n` more bytes: the unchecked writes below need it (one call per row). */
@@ -55,6 +71,22 @@ export class CsvBytes {
     else {
       this.buffer.set(b, this.at);
       this.at += b.length;
+    }
+  }
+
+  /** Copies cell `i` of `cells` (after `room`). */
+  cell(cells: EncodedCells, i: number): void {
+    const from = cells.starts[i]!;
+    const to = cells.starts[i + 1]!;
+    if (to - from < 32) {
+      const source = cells.bytes;
+      const buffer = this.buffer;
+      let at = this.at;
+      for (let k = from; k < to; k++) buffer[at++] = source[k]!;
+      this.at = at;
+    } else {
+      this.buffer.set(cells.bytes.subarray(from, to), this.at);
+      this.at += to - from;
     }
   }
 

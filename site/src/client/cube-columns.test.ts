@@ -92,22 +92,26 @@ describe("groupTable over the typed cube", () => {
     ),
   );
 
-  it.each([[["user"]], [["team", "model", "month"]], [["user", "date"]], [["month", "team", "user", "model"]], [[]]])(
-    "writes the same CSV bytes and rows as Arquero and the pipeline's extract, grouped by %j",
-    async (fields) => {
-      const rows = await cube.table(["date", "team", "user", "model", ...MEASURE_NAMES]);
-      const result = groupTable(rows, fields);
-      const expected = reference(cells, fields);
-      expect(text(result)).toBe(expected);
-      const month = (i: number) => (cells.date![i] as string).slice(0, 7);
-      const keys = new Set(
-        Array.from({ length: n }, (_, i) => JSON.stringify(fields.map((f) => (f === "month" ? month(i) : cells[f]![i])))),
-      );
-      expect(result.length).toBe(keys.size);
-      expect(result.totalCostNano).toBe((cells.cost_usd as bigint[]).reduce((s, v) => s + v, 0n));
-      expect(result.requests).toBe((cells.requests as number[]).reduce((s, v) => s + v, 0));
-    },
-  );
+  // By user, date, team and model: about 313 × 85 × 5 × 5 = 665,000 combinations, more than
+  // 2^16 and 4 × 5,000 rows: grouped through the hash table, not the direct table.
+  it.each([
+    [["user"]],
+    [["team", "model", "month"]],
+    [["user", "date"]],
+    [["month", "team", "user", "model"]],
+    [["user", "date", "team", "model"]],
+    [[]],
+  ])("writes the same CSV bytes and rows as Arquero and the pipeline's extract, grouped by %j", async (fields) => {
+    const rows = await cube.table(["date", "team", "user", "model", ...MEASURE_NAMES]);
+    const result = groupTable(rows, fields);
+    const expected = reference(cells, fields);
+    expect(text(result)).toBe(expected);
+    const month = (i: number) => (cells.date![i] as string).slice(0, 7);
+    const keys = new Set(Array.from({ length: n }, (_, i) => JSON.stringify(fields.map((f) => (f === "month" ? month(i) : cells[f]![i])))));
+    expect(result.length).toBe(keys.size);
+    expect(result.totalCostNano).toBe((cells.cost_usd as bigint[]).reduce((s, v) => s + v, 0n));
+    expect(result.requests).toBe((cells.requests as number[]).reduce((s, v) => s + v, 0));
+  });
 
   it("filters before grouping: the groups of a team's rows sum to that team's totals", async () => {
     const rows = await cube.table(["date", "team", "user", "model", "policy_status", ...MEASURE_NAMES]);
@@ -121,7 +125,10 @@ describe("groupTable over the typed cube", () => {
       requests: kept.reduce((s, i) => s + (cells.requests as number[])[i]!, 0),
       ok_cost: kept.filter((i) => cells.policy_status![i] === "ok").reduce((s, i) => s + (cells.cost_usd as bigint[])[i]!, 0n),
     });
-    expect(text(result)).toBe(reference(Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, kept.map((i) => v[i])])), ["user"]));
+    const keptCells = Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, kept.map((i) => v[i])]));
+    expect(text(result)).toBe(reference(keptCells, ["user"]));
+    // The kept rows by date, user and model (about 85 × 313 × 5 combinations: the hash table, over the kept rows' index).
+    expect(text(groupTable(search, ["date", "user", "model"]))).toBe(reference(keptCells, ["date", "user", "model"]));
   });
 });
 
@@ -168,6 +175,23 @@ describe("CsvBytes", () => {
     write(csv);
     return new TextDecoder().decode(Buffer.concat(csv.result()));
   };
+  it("copies text cells encoded once as UTF-8: ASCII, accents, emoji, lone surrogates, long cells, empty ones", () => {
+    const texts = ["", "a", "zoë", "🙂 x", "\ud800", "\udc00b", "x".repeat(40), `"é, ${"y".repeat(35)}"`, "=cmd"];
+    const ascii = ["a", "bc", "", "d".repeat(33)];
+    for (const list of [texts, ascii]) {
+      const cells = CsvBytes.encodeCells(list);
+      expect(cells.widest).toBe(Math.max(...list.map((t) => new TextEncoder().encode(t).length)));
+      const order = [...list.keys(), ...[...list.keys()].reverse()];
+      const out = new CsvBytes();
+      for (const i of order) {
+        out.room(cells.widest + 1);
+        out.cell(cells, i);
+        out.comma();
+      }
+      expect(Buffer.concat(out.result())).toEqual(Buffer.from(new TextEncoder().encode(order.map((i) => `${list[i]},`).join(""))));
+    }
+  });
+
   it("writes integers as String does", () => {
     for (const n of [
       0,

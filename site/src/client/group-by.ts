@@ -54,13 +54,9 @@ export function groupTable(table: CubeRows, fields: string[]): GroupByResult {
   const order = sortGroups(groups);
   const measures = MEASURES.map(({ name }) => ({ count: groups.counts.get(name), money: groups.money.get(name) }));
   // Each dimension value's CSV cell once, as UTF-8 (neutralised and quoted as extractToCsv writes it).
-  const cells = dims.map((d) => CsvBytes.encodeAll(d.values.map((v) => (v === null ? "" : csvCell(v, "text")))));
+  const cells = dims.map((d) => CsvBytes.encodeCells(d.values.map((v) => (v === null ? "" : csvCell(v, "text")))));
   // The most bytes a row takes: its longest cells, the numbers and the separators.
-  const widest =
-    cells.reduce((n, list) => n + list.reduce((m, b) => Math.max(m, b.length), 0), 0) +
-    measures.length * (MAX_NUMBER + 1) +
-    dims.length +
-    1;
+  const widest = cells.reduce((n, c) => n + c.widest, 0) + measures.length * (MAX_NUMBER + 1) + dims.length + 1;
   const csv = new CsvBytes();
   const header = CsvBytes.encode(toCsv(extractHeader({ groupBy: fields }), [], []));
   csv.room(header.length);
@@ -70,7 +66,7 @@ export function groupTable(table: CubeRows, fields: string[]): GroupByResult {
     csv.room(widest);
     for (let d = 0; d < dims.length; d++) {
       if (d > 0) csv.comma();
-      csv.bytes(cells[d]![groups.codes[d]![g]!]!);
+      csv.cell(cells[d]!, groups.codes[d]![g]!);
     }
     for (let m = 0; m < measures.length; m++) {
       if (m > 0 || dims.length > 0) csv.comma();
