@@ -27,10 +27,76 @@ export interface BudgetDay {
   groups: Iterable<BudgetGroup>;
 }
 
-interface DayFigures {
+export interface DayFigures {
   requests: number;
   unpriced: number;
   cost: bigint;
+}
+
+/** Spend by scope value (null: the call has none) and by day. */
+export type ScopeSpend = Map<string | null, Map<string, DayFigures>>;
+
+/** For each matcher, the spend of the days from `from` through `to` by scope value and day (one pass over `days`). */
+export function spendByScope(
+  matchers: readonly ReturnType<typeof matchBudgetRule>[],
+  days: Iterable<BudgetDay>,
+  from: string,
+  to: string,
+): ScopeSpend[] {
+  const spend = matchers.map((): ScopeSpend => new Map());
+  for (const day of days) {
+    if (day.date < from || day.date > to) continue;
+    for (const group of day.groups) {
+      matchers.forEach((match, r) => {
+        if (!match.matches(group.values)) return;
+        const scope = match.scopeOf(group.values);
+        let byDay = spend[r]!.get(scope);
+        if (!byDay) spend[r]!.set(scope, (byDay = new Map()));
+        const figures = byDay.get(day.date);
+        if (figures) {
+          figures.requests += group.requests;
+          figures.unpriced += group.unpricedRequests;
+          figures.cost += group.cost;
+        } else byDay.set(day.date, { requests: group.requests, unpriced: group.unpricedRequests, cost: group.cost });
+      });
+    }
+  }
+  return spend;
+}
+
+/**
+ * One budget's days from `from` through `through`, in order: the totals, the crossing day
+ * (the first day the cumulative spend is strictly over the limit) and the calls and cost of
+ * the days after it (day resolution: the crossing day itself is allowed). `onDay` sees each
+ * day's cumulative spend, and whether the budget was crossed on an earlier day.
+ */
+export function budgetSpend(
+  byDay: Map<string, DayFigures>,
+  from: string,
+  through: string,
+  limit: bigint,
+  onDay?: (day: string, spent: bigint, crossedBefore: boolean) => void,
+): { spent: bigint; requests: number; unpriced: number; crossedOn: string | null; after: { requests: number; cost: bigint } } {
+  const days = [...byDay.keys()].filter((d) => d >= from && d <= through).sort();
+  let spent = 0n;
+  let requests = 0;
+  let unpriced = 0;
+  let crossedOn: string | null = null;
+  const after = { requests: 0, cost: 0n };
+  for (const day of days) {
+    const f = byDay.get(day)!;
+    const crossedBefore = crossedOn !== null;
+    if (crossedBefore) {
+      after.requests += f.requests;
+      after.cost += f.cost;
+    }
+    spent += f.cost;
+    requests += f.requests;
+    unpriced += f.unpriced;
+    if (crossedOn === null && spent > limit) crossedOn = day;
+    onDay?.(day, spent, crossedBefore);
+  }
+  return { spent, requests, unpriced, crossedOn, after };
 }
 
 /** The limits a rule sets, shortest period first, in nano-USD. */
@@ -66,26 +132,8 @@ export function computeBudgets(
   options: { daily?: boolean } = {},
 ): BudgetReport {
   const windowStart = budgetWindowStart(rules, at);
-  const matchers = rules.map(matchBudgetRule);
   // Per rule: scope value (null: the call has none) → date → figures.
-  const spend = rules.map(() => new Map<string | null, Map<string, DayFigures>>());
-  for (const day of days) {
-    if (day.date < windowStart || day.date > at) continue;
-    for (const group of day.groups) {
-      matchers.forEach((match, r) => {
-        if (!match.matches(group.values)) return;
-        const scope = match.scopeOf(group.values);
-        let byDay = spend[r]!.get(scope);
-        if (!byDay) spend[r]!.set(scope, (byDay = new Map()));
-        const figures = byDay.get(day.date);
-        if (figures) {
-          figures.requests += group.requests;
-          figures.unpriced += group.unpricedRequests;
-          figures.cost += group.cost;
-        } else byDay.set(day.date, { requests: group.requests, unpriced: group.unpricedRequests, cost: group.cost });
-      });
-    }
-  }
+  const spend = spendByScope(rules.map(matchBudgetRule), days, windowStart, at);
   return {
     report_version: 1,
     at,
@@ -94,13 +142,7 @@ export function computeBudgets(
   };
 }
 
-function ruleReport(
-  rule: BudgetRule,
-  spend: Map<string | null, Map<string, DayFigures>>,
-  at: string,
-  firstDay: string,
-  daily: boolean,
-): BudgetRuleReport {
+function ruleReport(rule: BudgetRule, spend: ScopeSpend, at: string, firstDay: string, daily: boolean): BudgetRuleReport {
   const limits = limitsOf(rule);
   const enforce = rule.mode === "enforce";
   const budgets: Array<BudgetFigures & { spent: bigint; limit: bigint }> = [];
@@ -169,26 +211,10 @@ function periodFigures(
   enforce: boolean,
   firstDay: string,
 ): BudgetPeriodFigures {
-  const days = [...byDay.keys()].filter((d) => d >= period.start && d <= through).sort();
-  let spent = 0n;
-  let requests = 0;
-  let unpriced = 0;
-  let crossedOn: string | null = null;
-  const blocked = { requests: 0, cost: 0n };
   const alerts = alertAt.map((percent) => ({ percent, reached_on: null as string | null }));
-  for (const day of days) {
-    const f = byDay.get(day)!;
-    // Day resolution: the crossing day itself counts as allowed; the days after it as blocked.
-    if (crossedOn !== null) {
-      blocked.requests += f.requests;
-      blocked.cost += f.cost;
-    }
-    spent += f.cost;
-    requests += f.requests;
-    unpriced += f.unpriced;
-    if (crossedOn === null && spent > limit) crossedOn = day;
-    for (const alert of alerts) if (alert.reached_on === null && spent * 100n >= BigInt(alert.percent) * limit) alert.reached_on = day;
-  }
+  const { spent, requests, unpriced, crossedOn, after } = budgetSpend(byDay, period.start, through, limit, (day, cumulative) => {
+    for (const alert of alerts) if (alert.reached_on === null && cumulative * 100n >= BigInt(alert.percent) * limit) alert.reached_on = day;
+  });
   return {
     start: period.start,
     end: period.end,
@@ -201,7 +227,7 @@ function periodFigures(
     percent_used: percentOf(spent, limit),
     remaining_usd: formatNano(limit - spent),
     crossed_on: crossedOn,
-    blocked: enforce && crossedOn !== null ? { requests: blocked.requests, cost_usd: formatNano(blocked.cost) } : null,
+    blocked: enforce && crossedOn !== null ? { requests: after.requests, cost_usd: formatNano(after.cost) } : null,
     alerts,
   };
 }

@@ -9,9 +9,9 @@
  */
 import { formatNano } from "../pricing/money.ts";
 import type { BudgetPeriod, BudgetRule } from "../schemas/budgets.schema.ts";
-import { limitsOf, type BudgetDay } from "./compute-budgets.ts";
+import { budgetSpend, limitsOf, spendByScope, type BudgetDay } from "./compute-budgets.ts";
 import { matchBudgetRule } from "./match-budget-rule.ts";
-import { periodOf } from "./periods.ts";
+import { periodOf, type Period } from "./periods.ts";
 
 export interface BudgetLimitSimulation {
   period: BudgetPeriod;
@@ -32,74 +32,51 @@ export interface BudgetLimitSimulation {
   peak_share: string;
 }
 
-interface Figures {
-  requests: number;
-  cost: bigint;
-}
-
 /** Simulates `rule` over the days of `days` from `from` through `to` (others are ignored). */
 export function simulateBudgetRule(rule: BudgetRule, days: Iterable<BudgetDay>, from: string, to: string): BudgetLimitSimulation[] {
-  const match = matchBudgetRule(rule);
-  // scope value → date → figures
-  const spend = new Map<string, Map<string, Figures>>();
-  for (const day of days) {
-    if (day.date < from || day.date > to) continue;
-    for (const group of day.groups) {
-      if (!match.matches(group.values)) continue;
-      const scope = match.scopeOf(group.values);
-      if (scope === null) continue;
-      let byDay = spend.get(scope);
-      if (!byDay) spend.set(scope, (byDay = new Map()));
-      const f = byDay.get(day.date) ?? { requests: 0, cost: 0n };
-      f.requests += group.requests;
-      f.cost += group.cost;
-      byDay.set(day.date, f);
-    }
-  }
+  // scope value → date → figures (calls without a scope value are in no budget of the rule)
+  const [spend] = spendByScope([matchBudgetRule(rule)], days, from, to);
+  spend!.delete(null);
+  const scopes = [...spend!.keys()].sort() as string[];
   return limitsOf(rule).map(({ period, limit }) => {
     let crossings = 0;
     const crossedScopes = new Set<string>();
     let first: { date: string; scope: string } | null = null;
     let afterRequests = 0;
     let afterCost = 0n;
-    let peak = { spent: 0n };
-    for (const scope of [...spend.keys()].sort()) {
-      const byDay = [...spend.get(scope)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      let periodEnd = "";
-      let cumulative = 0n;
-      let crossedOn: string | null = null;
-      for (const [date, f] of byDay) {
-        if (date > periodEnd) {
-          periodEnd = periodOf(period, date).end;
-          cumulative = 0n;
-          crossedOn = null;
-        }
-        if (crossedOn !== null) {
-          afterRequests += f.requests;
-          afterCost += f.cost;
-          continue;
-        }
-        cumulative += f.cost;
-        if (cumulative > peak.spent) peak = { spent: cumulative };
-        if (cumulative > limit) {
-          crossedOn = date;
-          crossings++;
-          crossedScopes.add(scope);
-          if (first === null || date < first.date) first = { date, scope };
-        }
+    // The highest cumulative spend up to each crossing (what was allowed).
+    let peak = 0n;
+    for (const scope of scopes) {
+      const byDay = spend!.get(scope)!;
+      // Each period of the limit that has days with calls in the window.
+      const periods = new Map<string, Period>();
+      for (const date of byDay.keys()) {
+        const p = periodOf(period, date);
+        periods.set(p.start, p);
+      }
+      for (const p of periods.values()) {
+        const figures = budgetSpend(byDay, p.start, p.end, limit, (_, cumulative, crossedBefore) => {
+          if (!crossedBefore && cumulative > peak) peak = cumulative;
+        });
+        if (figures.crossedOn === null) continue;
+        crossings++;
+        crossedScopes.add(scope);
+        if (first === null || figures.crossedOn < first.date) first = { date: figures.crossedOn, scope };
+        afterRequests += figures.after.requests;
+        afterCost += figures.after.cost;
       }
     }
     return {
       period,
       limit_usd: formatNano(limit),
-      scopes: spend.size,
+      scopes: scopes.length,
       crossings,
       scopes_crossed: crossedScopes.size,
       first_crossed_on: first?.date ?? null,
       first_scope: first?.scope ?? null,
       after_requests: afterRequests,
       after_usd: formatNano(afterCost),
-      peak_share: shareOf(peak.spent, limit),
+      peak_share: shareOf(peak, limit),
     };
   });
 }
