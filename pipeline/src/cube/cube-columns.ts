@@ -321,12 +321,13 @@ function groupIds(rows: CubeRows, dims: DimColumn[]): { group: Int32Array; first
   };
   const sizes = dims.map((d) => d.values.length);
   const product = sizes.reduce((p, s) => p * s, 1);
+  // The codes' combined number: code_0 · stride_0 + code_1 · stride_1 + …
+  const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((p, s) => p * s, 1));
   if (dims.length === 0) {
     if (n > 0) open(index ? index[0]! : 0);
   } else if (product <= Math.max(1 << 16, n * 4) && product <= 1 << 24) {
     // A table from the codes' combined number to the group.
     const table = new Int32Array(product).fill(-1);
-    const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((p, s) => p * s, 1));
     const [a, b] = dims;
     for (let i = 0; i < n; i++) {
       const r = index ? index[i]! : i;
@@ -344,7 +345,6 @@ function groupIds(rows: CubeRows, dims: DimColumn[]): { group: Int32Array; first
   } else if (product <= Number.MAX_SAFE_INTEGER) {
     // A hash table of typed arrays (open addressing, linear probing, at most half full) from
     // the codes' combined number to the group: no Map entry or heap number per key.
-    const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((p, s) => p * s, 1));
     let capacity = 1024;
     while (capacity < n * 2) capacity *= 2;
     const keys = new Float64Array(capacity);
