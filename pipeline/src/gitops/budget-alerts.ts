@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BudgetFigures, BudgetReport } from "../schemas/budget-report.schema.ts";
 import type { GithubClient } from "./create-github-client.ts";
+import { postComment, renderCommentBody } from "./post-comment.ts";
 import { cell } from "../lib/markdown-cell.ts";
 
 /** The label every budget alert issue carries (created when the repository lacks it). */
@@ -102,19 +103,13 @@ export async function syncBudgetAlerts(client: GithubClient, target: RepoTarget,
         body: `${alert.marker}\n${renderIssueBody(alert.rule, budget)}`,
         labels: [BUDGET_LABEL],
       });
-      await client.rest.issues.createComment({ owner, repo, issue_number: data.number, body: figures });
+      await client.rest.issues.createComment({ owner, repo, issue_number: data.number, body: renderCommentBody(figures, FIGURES_MARKER) });
       actions.push({ action: "opened", issue: data.number, ...base });
       continue;
     }
-    const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: found.number, per_page: 100 });
-    const sticky = comments.find((c) => normalize(c.body).startsWith(`${FIGURES_MARKER}\n`));
-    if (sticky && normalize(sticky.body) === figures) {
-      actions.push({ action: "unchanged", issue: found.number, ...base });
-    } else {
-      if (sticky) await client.rest.issues.updateComment({ owner, repo, comment_id: sticky.id, body: figures });
-      else await client.rest.issues.createComment({ owner, repo, issue_number: found.number, body: figures });
-      actions.push({ action: "updated", issue: found.number, ...base });
-    }
+    // The figures' sticky comment, edited in place only when they changed (recreated if someone deleted it).
+    const posted = await postComment(client, { owner, repo, issueNumber: found.number }, figures, FIGURES_MARKER);
+    actions.push({ action: posted.action === "unchanged" ? "unchanged" : "updated", issue: found.number, ...base });
   }
 
   // Issues of an ended period: closed once the same rule × scope × limit is under every threshold now
@@ -180,7 +175,7 @@ function renderIssueBody(rule: string, budget: BudgetFigures): string {
   );
 }
 
-/** The sticky comment: the figures only (no run date), so an unchanged budget makes an identical body. */
+/** The sticky comment's markdown (after FIGURES_MARKER): the figures only (no run date), so an unchanged budget makes an identical body. */
 export function renderFigures(rule: string, budget: BudgetFigures): string {
   const c = budget.current;
   const reached = c.alerts.filter((a) => a.reached_on !== null).map((a) => `${a.percent}% on ${a.reached_on}`);
@@ -196,9 +191,5 @@ export function renderFigures(rule: string, budget: BudgetFigures): string {
     `| Requests | ${c.requests} (${c.unpriced_requests} unpriced, not in the spend) |`,
   ];
   if (c.blocked) rows.push(`| Would be blocked (enforce) | ${c.blocked.requests} requests, $${c.blocked.cost_usd} after ${c.crossed_on} |`);
-  return `${FIGURES_MARKER}\n| Figure | Value |\n|---|---|\n${rows.join("\n")}\n${c.partial_data ? "\nThe data starts after the period's first day: the spend is short of the real one.\n" : ""}`;
-}
-
-function normalize(body: string | null | undefined): string {
-  return (body ?? "").replace(/\r\n?/g, "\n");
+  return `| Figure | Value |\n|---|---|\n${rows.join("\n")}\n${c.partial_data ? "\nThe data starts after the period's first day: the spend is short of the real one.\n" : ""}`;
 }

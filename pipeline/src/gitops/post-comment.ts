@@ -10,7 +10,7 @@ export const MAX_COMMENT_LENGTH = 65_536;
 export interface IssueTarget {
   owner: string;
   repo: string;
-  /** Pull-request (issue) number. */
+  /** Pull-request or issue number. */
   issueNumber: number;
 }
 
@@ -20,22 +20,28 @@ export interface PostCommentResult {
 }
 
 /** The comment body: the marker line, then the markdown (one trailing newline). */
-export function renderCommentBody(markdown: string): string {
-  return `${COMMENT_MARKER}\n${normalizeNewlines(markdown).trim()}\n`;
+export function renderCommentBody(markdown: string, marker = COMMENT_MARKER): string {
+  return `${marker}\n${normalizeNewlines(markdown).trim()}\n`;
 }
 
 /** True for a comment this tool posted: its body starts with the marker line. */
-export function isStickyComment(body: string | null | undefined): boolean {
-  return normalizeNewlines(body ?? "").startsWith(`${COMMENT_MARKER}\n`);
+export function isStickyComment(body: string | null | undefined, marker = COMMENT_MARKER): boolean {
+  return normalizeNewlines(body ?? "").startsWith(`${marker}\n`);
 }
 
 /**
  * Posts one sticky comment on `target`: lists every comment (all pages), updates the
  * first one that starts with the marker when its body differs, sends nothing when it is
- * identical, creates one when there is none. Other comments are never touched.
+ * identical, creates one when there is none. Other comments are never touched. The pricing
+ * diff's marker unless another is given (a budget alert's figures: gitops/budget-alerts.ts).
  */
-export async function postComment(client: GithubClient, target: IssueTarget, markdown: string): Promise<PostCommentResult> {
-  const body = renderCommentBody(markdown);
+export async function postComment(
+  client: GithubClient,
+  target: IssueTarget,
+  markdown: string,
+  marker = COMMENT_MARKER,
+): Promise<PostCommentResult> {
+  const body = renderCommentBody(markdown, marker);
   if (body.length > MAX_COMMENT_LENGTH) {
     throw new PipelineError({
       message: `the comment is ${body.length.toLocaleString("en")} characters; GitHub accepts at most ${MAX_COMMENT_LENGTH.toLocaleString("en")}`,
@@ -44,7 +50,7 @@ export async function postComment(client: GithubClient, target: IssueTarget, mar
   }
   const { owner, repo, issueNumber } = target;
   const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-  const sticky = comments.find((c) => isStickyComment(c.body));
+  const sticky = comments.find((c) => isStickyComment(c.body, marker));
   if (!sticky) {
     const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
     return { action: "created", id: data.id };
